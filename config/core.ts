@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { defineSetting, envInt } from './define.ts';
+
+export const dbSettings = {
+  path: defineSetting('COPYHOUND_DB', z.string().min(1), './data/copyhound.db', 'SQLite database file (created with its folder if missing).'),
+  // 5 s rides out a crawler's write burst without making an interactive request hang noticeably.
+  busyTimeoutMs: defineSetting('COPYHOUND_DB_BUSY_TIMEOUT_MS', envInt(0, 600_000), 5000, 'How long a writer waits for a lock before failing (ms).'),
+};
+
+export const serverSettings = {
+  port: defineSetting('PORT', envInt(0, 65535), 3000, 'HTTP port for `copyhound serve` (0 picks a free port).'),
+  // Loopback by default: the API has no authentication yet, so exposing it is an explicit choice.
+  host: defineSetting('HOST', z.string().min(1), '127.0.0.1', 'Address the HTTP server binds to.'),
+  // Batches of a few thousand articles fit comfortably; larger imports belong to the CLI, which streams.
+  bodyLimitBytes: defineSetting('COPYHOUND_BODY_LIMIT_BYTES', envInt(1024, 1024 ** 3), 10 * 1024 * 1024, 'Largest accepted request body (bytes); larger ones get 413.'),
+  // Long enough for a `check` that fetches a slow page, short enough that shutdown is not held hostage.
+  shutdownGraceMs: defineSetting('COPYHOUND_SHUTDOWN_GRACE_MS', envInt(0, 600_000), 30_000, 'On SIGTERM/SIGINT, how long in-flight requests may take to finish (ms).'),
+};
+
+export const logSettings = {
+  level: defineSetting(
+    'LOG_LEVEL',
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    'info',
+    'Log level for the structured (JSON) log on stderr.',
+  ),
+};
+
+export const dataSettings = {
+  dir: defineSetting('COPYHOUND_DATA_DIR', z.string().min(1), './data', 'Folder for captures (WARC files) and other evidence.'),
+};

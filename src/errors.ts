@@ -1,0 +1,82 @@
+/**
+ * The few error classes Copyhound throws. Each carries a stable `code` (for API answers and logs)
+ * and `details` naming the record and field at fault, so a user can fix the input.
+ */
+export class CopyhoundError extends Error {
+  readonly code: string;
+  readonly details: unknown;
+  constructor(code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Bad input from a user: a record, a field, a flag. Never retried. */
+export class ValidationError extends CopyhoundError {
+  constructor(message: string, details?: unknown) {
+    super('validation_failed', message, details);
+  }
+}
+
+export class NotFoundError extends CopyhoundError {
+  constructor(message: string, details?: unknown) {
+    super('not_found', message, details);
+  }
+}
+
+export class ConflictError extends CopyhoundError {
+  constructor(message: string, details?: unknown) {
+    super('conflict', message, details);
+  }
+}
+
+/** The fixed set of reasons a page fetch can fail; stored on the row, counted in source health. */
+export const FETCH_FAILURE_REASONS = [
+  'timeout',
+  'too_large',
+  'too_many_redirects',
+  'blocked_address',
+  'bad_status',
+  'unsupported_type',
+  'tls',
+  'dns',
+  'connection',
+  'robots_disallowed',
+] as const;
+export type FetchFailureReason = (typeof FETCH_FAILURE_REASONS)[number];
+
+/** Reasons worth another attempt later: the server or network may recover; the others will not. */
+const TRANSIENT_REASONS: ReadonlySet<FetchFailureReason> = new Set(['timeout', 'dns', 'connection', 'tls']);
+
+/** A failed fetch. Carries its retry policy so callers (crawlers) do not re-derive it. */
+export class FetchError extends CopyhoundError {
+  readonly reason: FetchFailureReason;
+  readonly url: string;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    reason: FetchFailureReason,
+    url: string,
+    message: string,
+    options: { status?: number; retryAfterMs?: number; retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(`fetch_${reason}`, message, { url, status: options.status });
+    this.reason = reason;
+    this.url = url;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+    this.retryable =
+      options.retryable ??
+      (TRANSIENT_REASONS.has(reason) ||
+        (reason === 'bad_status' && options.status !== undefined && isRetryableStatus(options.status)));
+    if (options.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+/** 408, 429 and 5xx may succeed later; any other 4xx will not. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
