@@ -1,0 +1,40 @@
+import { desc, eq, inArray, or } from 'drizzle-orm';
+import type { Db } from './open-db.ts';
+import { captureBodies, captures, type CaptureBodyRow, type CaptureRow, type NewCaptureBodyRow, type NewCaptureRow } from './schema/captures.ts';
+
+/** Queries for the capture tables (evidence store). Plain drizzle, no SQLite-only SQL. */
+
+export function findCaptureBody(db: Db, sha256: string): CaptureBodyRow | undefined {
+  return db.select().from(captureBodies).where(eq(captureBodies.sha256, sha256)).get();
+}
+
+export function findCaptureById(db: Db, id: number): CaptureRow | undefined {
+  return db.select().from(captures).where(eq(captures.id, id)).get();
+}
+
+export function findCapturesByIds(db: Db, ids: readonly number[]): CaptureRow[] {
+  if (ids.length === 0) return [];
+  return db.select().from(captures).where(inArray(captures.id, [...ids])).all();
+}
+
+/** Newest capture whose requested or final URL is `url` (for conditional re-fetches). */
+export function findLatestCaptureForUrl(db: Db, url: string): CaptureRow | undefined {
+  return db
+    .select()
+    .from(captures)
+    .where(or(eq(captures.finalUrl, url), eq(captures.requestedUrl, url)))
+    .orderBy(desc(captures.startedAt), desc(captures.id))
+    .get();
+}
+
+/**
+ * Inserts a capture and, when its body is new, the body row, in one transaction. A body row
+ * written meanwhile by another process wins (the bytes are identical by definition).
+ */
+export function insertCapture(db: Db, capture: NewCaptureRow, body: NewCaptureBodyRow | undefined): number {
+  return db.transaction((tx) => {
+    if (body) tx.insert(captureBodies).values(body).onConflictDoNothing().run();
+    const row = tx.insert(captures).values(capture).returning({ id: captures.id }).get();
+    return row.id;
+  });
+}
