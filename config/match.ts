@@ -1,2 +1,41 @@
-/** Settings of the match stage; see config/index.ts for how sections are loaded. */
-export const matchSettings = {};
+import { defineSetting, envInt, envNumber } from './define.ts';
+
+/**
+ * Settings of the match stage; see config/index.ts for how sections are loaded.
+ * Figures quoted below come from `npm run eval:reuse -- --set /work/shared/datasets/reuse-dev`
+ * and `npm run bench:match` (see the match engine's commit messages).
+ */
+export const matchSettings = {
+  // Passages are cut at local minima of bigram hashes within this radius: ~2r+1 words each, so a
+  // copied stretch of 60 words still holds 2-3 whole passages, and 1M articles fit in memory.
+  anchorRadius: defineSetting('COPYHOUND_MATCH_ANCHOR_RADIUS', envInt(2, 32), 6, 'Passage cut points: local minimum of bigram hashes within this many words (passages ~2r+1 words).'),
+  // A cap keeps simhash windows short enough that one edited word does not spoil a long run.
+  maxPassageWords: defineSetting('COPYHOUND_MATCH_MAX_PASSAGE_WORDS', envInt(8, 1000), 40, 'Longest passage fingerprinted as one unit (words).'),
+  // Shorter passages (text ends) are common phrases, not evidence of copying.
+  minPassageWords: defineSetting('COPYHOUND_MATCH_MIN_PASSAGE_WORDS', envInt(2, 100), 6, 'Passages with fewer words are not indexed or queried.'),
+  // Most true passage hits are exact (distance 0); 3 also catches one changed bigram in long
+  // passages while keeping 4 block tables (16-bit blocks) cheap to probe.
+  maxDistance: defineSetting('COPYHOUND_MATCH_MAX_DISTANCE', envInt(0, 7), 3, 'Largest Hamming distance (of 64 bits) at which two fingerprints count as the same passage.'),
+  // A few owned articles are ever copied onto one page; 24 leaves room for round-ups and noise.
+  maxCandidates: defineSetting('COPYHOUND_MATCH_MAX_CANDIDATES', envInt(1, 10_000), 24, 'Most owned articles verified per page (best index hits first).'),
+  // A passage found in this many articles is boilerplate ("All rights reserved"), not evidence.
+  maxArticlesPerPassage: defineSetting('COPYHOUND_MATCH_MAX_ARTICLES_PER_PASSAGE', envInt(1, 100_000), 32, 'A page passage matching more owned articles than this is ignored as common text.'),
+  // 5-word shingles: long enough to be rare by chance, short enough that a typo costs ~5 words.
+  shingleWords: defineSetting('COPYHOUND_MATCH_SHINGLE_WORDS', envInt(2, 16), 5, 'Words per shingle compared exactly between page and article.'),
+  // Independent reports share names and stock phrases of up to ~7 words; 8 words in a row do not happen by chance.
+  minRunWords: defineSetting('COPYHOUND_MATCH_MIN_RUN_WORDS', envInt(4, 200), 8, 'Shortest run of identical words that counts as copied.'),
+  // Gaps of a changed word or a short dropped clause still belong to one copied passage.
+  maxGapWords: defineSetting('COPYHOUND_MATCH_MAX_GAP_WORDS', envInt(0, 200), 12, 'Copied runs this close (in both texts) are reported as one passage.'),
+  // Full copies keep >= 0.8 of the words even after a copier's edits; excerpts are at most 0.8.
+  reproductionCoverage: defineSetting('COPYHOUND_MATCH_REPRODUCTION_COVERAGE', envNumber(0, 1), 0.6, 'Coverage from which a match is a reproduction.'),
+  // Excerpts are paragraphs (>= 60 words in practice); quotes and teasers stay under ~40 words.
+  minExcerptWords: defineSetting('COPYHOUND_MATCH_MIN_EXCERPT_WORDS', envInt(1, 10_000), 50, 'Copied words from which a match can be an excerpt (below: quotation).'),
+  // An excerpt has at least one sizeable verbatim stretch, not only scattered phrases.
+  minExcerptRunWords: defineSetting('COPYHOUND_MATCH_MIN_EXCERPT_RUN_WORDS', envInt(1, 10_000), 20, 'Longest copied run needed for an excerpt (words).'),
+  // Fewer copied words than this is not worth reporting at all.
+  minQuotationWords: defineSetting('COPYHOUND_MATCH_MIN_QUOTATION_WORDS', envInt(1, 10_000), 8, 'Copied words from which a quotation is reported.'),
+  // When most copied words sit inside quotation marks on the page, the page quotes a speaker.
+  quotedShare: defineSetting('COPYHOUND_MATCH_QUOTED_SHARE', envNumber(0, 1), 0.8, 'Share of copied words inside quotation marks that makes a match a quotation.'),
+  // ...unless it quotes so much that it is an excerpt in quotation marks.
+  maxQuotationWords: defineSetting('COPYHOUND_MATCH_MAX_QUOTATION_WORDS', envInt(1, 10_000), 120, 'Most copied words a quotation (quoted or lead-only teaser) may have.'),
+};

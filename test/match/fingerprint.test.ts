@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/index.ts';
+import { decodeFingerprints, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION, SimhashAccumulator, simhashReference } from '../../src/fingerprint/index.ts';
+import { createSplitMix64, toBigInt } from '../../src/text/index.ts';
+import { makeText } from './match-helpers.ts';
+
+const config = loadConfig().match;
+const hamming = (a: bigint, b: bigint) => {
+  let x = a ^ b;
+  let n = 0;
+  while (x) {
+    n += Number(x & 1n);
+    x >>= 1n;
+  }
+  return n;
+};
+
+describe('simhash', () => {
+  it('equals the bit-by-bit reference, also past the 255-feature lane flush', () => {
+    const next = createSplitMix64(1, 2);
+    for (const size of [1, 2, 7, 254, 255, 256, 1000]) {
+      const features: bigint[] = [];
+      const acc = new SimhashAccumulator();
+      acc.reset();
+      for (let i = 0; i < size; i++) {
+        const f = next();
+        features.push(toBigInt(f.hi, f.lo));
+        acc.add(f.hi, f.lo);
+      }
+      const out = acc.finish();
+      expect(toBigInt(out[0], out[1])).toBe(simhashReference(features));
+    }
+  });
+});
+
+describe('fingerprintText', () => {
+  const text = makeText(1, 600);
+
+  it('gives a document hash and passages with offsets into the text', () => {
+    const fp = fingerprintText(text, config);
+    expect(fp.version).toBe(FINGERPRINT_VERSION);
+    expect(fp.passages.length).toBeGreaterThan(20);
+    for (const p of fp.passages) {
+      expect(p.end).toBeGreaterThan(p.start);
+      expect(text[p.start]).toMatch(/\p{L}/u);
+      expect(text[p.end - 1]).toMatch(/[\p{L}\p{N}]/u);
+    }
+    expect(fingerprintText('', config)).toEqual({ version: FINGERPRINT_VERSION, doc: 0n, passages: [] });
+  });
+
+  it('cuts a copied stretch at the same places wherever the copy starts', () => {
+    const inner = text.slice(text.indexOf(' ', 800) + 1, text.indexOf(' ', 2500));
+    const page = `${makeText(2, 100)}\n\n${inner}\n\n${makeText(3, 100)}`;
+    const a = new Set(fingerprintText(text, config).passages.map((p) => p.hash));
+    const pagePassages = fingerprintText(page, config).passages;
+    const shared = pagePassages.filter((p) => a.has(p.hash));
+    expect(shared.length).toBeGreaterThan(5);
+    const offset = page.indexOf(inner);
+    for (const p of shared) expect(page.slice(p.start, p.end)).toBe(text.slice(text.indexOf(page.slice(p.start, p.end)), text.indexOf(page.slice(p.start, p.end)) + p.end - p.start));
+    expect(shared.every((p) => p.start >= offset)).toBe(true);
+  });
+
+  it('document hashes of a lightly edited copy are close, of unrelated texts far', () => {
+    const edited = text.replace(/\bw1\b/g, 'zz').replace(/\bw7\b/g, 'yy');
+    const d1 = hamming(fingerprintText(text, config).doc, fingerprintText(edited, config).doc);
+    const d2 = hamming(fingerprintText(text, config).doc, fingerprintText(makeText(9, 600), config).doc);
+    expect(d1).toBeLessThan(d2);
+    expect(d2).toBeGreaterThan(16);
+  });
+
+  it('encodes and decodes losslessly and rejects truncated blobs', () => {
+    const fp = fingerprintText(text, config);
+    const buf = encodeFingerprints(fp);
+    expect(decodeFingerprints(new Uint8Array(buf))).toEqual(fp);
+    expect(() => decodeFingerprints(buf.subarray(0, buf.length - 3))).toThrow(/wrong length/);
+  });
+});
