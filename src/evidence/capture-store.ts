@@ -1,0 +1,219 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { findCaptureBody, findCaptureById, insertCapture } from '../../db/captures.ts';
+import type { Db } from '../../db/open-db.ts';
+import type { CaptureRow } from '../../db/schema/captures.ts';
+import { CopyhoundError, NotFoundError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { CaptureInput } from './types.ts';
+import { buildCaptureRecords, buildExportInfoRecord, newRecordId, readResponsePayload } from './warc-records.ts';
+
+/** Folder under the data dir holding one .warc.gz per capture, sharded by day. */
+const WARC_FOLDER = 'warc';
+const EXPORT_SOFTWARE = 'copyhound-evidence/0.1.0';
+
+export interface Capture {
+  id: number;
+  requestedUrl: string;
+  finalUrl: string;
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  requestHeaders: [string, string][];
+  redirects: { url: string; status: number; location: string }[];
+  remoteAddress: string;
+  startedAt: string;
+  endedAt: string;
+  /** SHA-256 (hex) of the raw body as received. */
+  sha256: string;
+  bodySize: number;
+  contentType: string;
+  /** This capture's WARC file, relative to the data folder. */
+  warcPath: string;
+  warcRecordId: string;
+  /** 'revisit' when the body was already stored by an earlier capture. */
+  recordType: 'response' | 'revisit';
+  fetcherVersion: string;
+  settings: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface CaptureStore {
+  /** Writes the WARC file (fsync, rename), then the rows in one transaction. */
+  save(input: CaptureInput): Promise<{ id: number; sha256: string }>;
+  get(id: number): Promise<Capture | undefined>;
+  /** Raw body bytes of a capture, verified against its SHA-256. */
+  readBody(id: number): Promise<Buffer>;
+  /** One self-contained .warc.gz with the captures (and the originals their revisits refer to). */
+  exportWarc(ids: readonly number[], outPath: string): Promise<{ path: string; files: number; bytes: number }>;
+}
+
+export class CaptureIntegrityError extends CopyhoundError {
+  constructor(message: string, details?: unknown) {
+    super('capture_integrity', message, details);
+  }
+}
+
+function toCapture(row: CaptureRow): Capture {
+  const { bodySha256, ...rest } = row;
+  return { ...rest, sha256: bodySha256 };
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Writes to a temp file, fsyncs, renames into place, fsyncs the folder: all or nothing. */
+async function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.tmp-${randomUUID()}`;
+  const handle = await open(temp, 'wx');
+  try {
+    for (const chunk of chunks) await handle.write(chunk);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+  await handle.close();
+  await rename(temp, path);
+  const folder = await open(dirname(path), 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+}
+
+function captureFilePath(startedAt: string): string {
+  const day = startedAt.slice(0, 10).split('-');
+  const stamp = startedAt.replace(/[-:.TZ]/g, '').slice(0, 17);
+  return join(WARC_FOLDER, ...day, `capture-${stamp}-${randomUUID()}.warc.gz`);
+}
+
+/**
+ * The evidence store. Bodies are content-addressed: the first capture of a body holds it in a
+ * WARC response record; later captures of identical bytes write a WARC revisit record
+ * (identical-payload-digest profile) and the row points at the stored body.
+ */
+export function createCaptureStore(options: { db: Db; dataDir: string; logger?: Logger }): CaptureStore {
+  const { db, dataDir, logger } = options;
+  // Saves run one at a time so two identical bodies in flight are still stored once.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function saveNow(input: CaptureInput): Promise<{ id: number; sha256: string }> {
+    const sha256 = sha256Hex(input.rawBody);
+    const existing = findCaptureBody(db, sha256);
+    const warcPath = captureFilePath(input.startedAt);
+    const warcRecordId = newRecordId();
+    const warcDate = input.startedAt;
+    const records = await buildCaptureRecords(
+      input,
+      {
+        responseRecordId: warcRecordId,
+        warcDate,
+        revisitOf: existing ? { targetUri: existing.targetUri, warcDate: existing.warcDate, sha256 } : undefined,
+      },
+      basename(warcPath),
+    );
+    const absolute = join(dataDir, warcPath);
+    await writeFileAtomic(absolute, records);
+    const createdAt = new Date().toISOString();
+    try {
+      const id = insertCapture(
+        db,
+        {
+          requestedUrl: input.requestedUrl,
+          finalUrl: input.finalUrl,
+          status: input.status,
+          statusText: input.statusText,
+          headers: input.headerLines,
+          requestHeaders: input.requestHeaders,
+          redirects: input.redirects,
+          remoteAddress: input.remoteAddress,
+          startedAt: input.startedAt,
+          endedAt: input.endedAt,
+          bodySha256: sha256,
+          bodySize: input.rawBody.length,
+          contentType: input.contentType,
+          warcPath,
+          warcRecordId,
+          recordType: existing ? 'revisit' : 'response',
+          fetcherVersion: input.fetcherVersion,
+          settings: input.settings,
+          createdAt,
+        },
+        existing
+          ? undefined
+          : { sha256, size: input.rawBody.length, warcPath, warcRecordId, targetUri: input.finalUrl, warcDate, createdAt },
+      );
+      logger?.debug({ captureId: id, sha256, revisit: existing !== undefined, warcPath }, 'capture saved');
+      return { id, sha256 };
+    } catch (error) {
+      // No row refers to the file: remove it so nothing half-written remains.
+      await unlink(absolute).catch(() => {});
+      throw error;
+    }
+  }
+
+  async function getRow(id: number): Promise<CaptureRow> {
+    const row = findCaptureById(db, id);
+    if (!row) throw new NotFoundError(`capture ${id} does not exist`, { captureId: id });
+    return row;
+  }
+
+  return {
+    save(input) {
+      const result = queue.then(() => saveNow(input));
+      queue = result.catch(() => {});
+      return result;
+    },
+
+    async get(id) {
+      const row = findCaptureById(db, id);
+      return row ? toCapture(row) : undefined;
+    },
+
+    async readBody(id) {
+      const row = await getRow(id);
+      let location = { warcPath: row.warcPath, recordId: row.warcRecordId };
+      if (row.recordType === 'revisit') {
+        const body = findCaptureBody(db, row.bodySha256);
+        if (!body) throw new CaptureIntegrityError(`body ${row.bodySha256} of capture ${id} is not stored`, { captureId: id });
+        location = { warcPath: body.warcPath, recordId: body.warcRecordId };
+      }
+      const payload = await readResponsePayload(join(dataDir, location.warcPath), location.recordId);
+      if (!payload) throw new CaptureIntegrityError(`record ${location.recordId} missing from ${location.warcPath}`, { captureId: id });
+      if (sha256Hex(payload) !== row.bodySha256) {
+        throw new CaptureIntegrityError(`body of capture ${id} does not match its SHA-256`, { captureId: id, warcPath: location.warcPath });
+      }
+      return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    },
+
+    async exportWarc(ids, outPath) {
+      const files: string[] = [];
+      const seen = new Set<string>();
+      const include = (path: string) => {
+        if (!seen.has(path)) {
+          seen.add(path);
+          files.push(path);
+        }
+      };
+      for (const id of ids) {
+        const row = await getRow(id);
+        if (row.recordType === 'revisit') {
+          // A revisit alone has no body: ship the capture that holds it, ahead of the revisit.
+          const body = findCaptureBody(db, row.bodySha256);
+          if (body) include(body.warcPath);
+        }
+        include(row.warcPath);
+      }
+      const chunks: Uint8Array[] = [await buildExportInfoRecord(basename(outPath), EXPORT_SOFTWARE, [...ids])];
+      for (const path of files) chunks.push(await readFile(join(dataDir, path)));
+      await writeFileAtomic(outPath, chunks);
+      return { path: outPath, files: files.length, bytes: chunks.reduce((sum, c) => sum + c.length, 0) };
+    },
+  };
+}
