@@ -1,0 +1,1 @@
+export { FingerprintIndex, type IndexConfig } from './fingerprint-index.ts';
