@@ -14,18 +14,18 @@ export interface TestServer {
 }
 
 /** A real HTTP server on SERVER_HOST with an ephemeral port; sockets are tracked so close() never waits on a drip. */
-export async function startServer(handler: Handler, host = SERVER_HOST): Promise<TestServer> {
+export async function startServer(handler: Handler, host = SERVER_HOST, port = 0): Promise<TestServer> {
   const sockets = new Set<net.Socket>();
   const server = http.createServer({ maxHeaderSize: 4 * 1024 * 1024 }, handler);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
+  const bound = (server.address() as net.AddressInfo).port;
   return {
-    port,
-    url: (path = '/') => `http://${host}:${port}${path}`,
+    port: bound,
+    url: (path = '/') => `http://${host}:${bound}${path}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -38,6 +38,7 @@ export async function startServer(handler: Handler, host = SERVER_HOST): Promise
 export async function startTcpServer(
   onSocket: (socket: net.Socket) => void,
   host = SERVER_HOST,
+  port = 0,
 ): Promise<{ port: number; connections: () => number; close(): Promise<void> }> {
   let count = 0;
   const sockets = new Set<net.Socket>();
@@ -48,7 +49,7 @@ export async function startTcpServer(
     socket.on('close', () => sockets.delete(socket));
     onSocket(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
     connections: () => count,
