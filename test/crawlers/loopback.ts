@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FetchText } from '../../crawlers/types.ts';
+import { FetchError } from '../../src/errors.ts';
 
 export interface Reply {
   status?: number;
@@ -71,13 +72,36 @@ export async function startLoopback(routes: Record<string, Route> = {}): Promise
   };
 }
 
-/** FetchText over Node's fetch: follows redirects, resolves for every status, returns raw bytes too. */
+// Same redirect budget as src/fetch and RFC 9309 §2.3.1.2.
+const MAX_REDIRECTS = 5;
+
+/**
+ * FetchText over Node's fetch: follows up to 5 redirects (then throws FetchError
+ * too_many_redirects, as src/fetch does), resolves for every status, returns raw bytes too.
+ */
 export const loopbackFetch: FetchText = async (url, init) => {
-  const res = await fetch(url, { headers: init?.headers, signal: init?.signal, redirect: 'follow' });
-  const body = new Uint8Array(await res.arrayBuffer());
-  const headers: Record<string, string> = {};
-  res.headers.forEach((v, k) => {
-    headers[k] = v;
-  });
-  return { status: res.status, headers, body, text: new TextDecoder().decode(body), finalUrl: res.url || url };
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    const res = await fetch(current, { headers: init?.headers, signal: init?.signal, redirect: 'manual' });
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      await res.arrayBuffer();
+      if (hop >= MAX_REDIRECTS) throw new FetchError('too_many_redirects', url, `More than ${MAX_REDIRECTS} redirects`);
+      current = new URL(location, current).href;
+      continue;
+    }
+    const body = new Uint8Array(await res.arrayBuffer());
+    const headers: Record<string, string> = {};
+    res.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
+    return { status: res.status, headers, body, text: new TextDecoder().decode(body), finalUrl: current };
+  }
+};
+
+/** A fetcher in the style that throws FetchError for non-2xx answers instead of resolving. */
+export const throwingFetch: FetchText = async (url, init) => {
+  const res = await loopbackFetch(url, init);
+  if (res.status < 200 || res.status > 299) throw new FetchError('bad_status', url, `HTTP ${res.status}`, { status: res.status });
+  return res;
 };
