@@ -1,0 +1,122 @@
+import { count, desc, eq, inArray, like, sql } from 'drizzle-orm';
+import type { Db } from './open-db.ts';
+import { articleFingerprints, articles, type ArticleRow, type NewArticleRow } from './schema/articles.ts';
+
+export type { ArticleRow, NewArticleRow };
+
+export type ArticleSummary = Omit<ArticleRow, 'body'>;
+
+const summaryColumns = {
+  key: articles.key,
+  id: articles.id,
+  url: articles.url,
+  title: articles.title,
+  bodySource: articles.bodySource,
+  publishedAt: articles.publishedAt,
+  author: articles.author,
+  language: articles.language,
+  section: articles.section,
+  tags: articles.tags,
+  credit: articles.credit,
+  contentHash: articles.contentHash,
+  createdAt: articles.createdAt,
+  updatedAt: articles.updatedAt,
+};
+
+export function findArticleById(db: Db, id: string): ArticleRow | undefined {
+  return db.select().from(articles).where(eq(articles.id, id)).get();
+}
+
+/** Key and content hash of existing articles, to tell inserts, updates and unchanged records apart. */
+export function findArticleHashes(db: Db, ids: string[]): Map<string, { key: number; contentHash: string }> {
+  const found = new Map<string, { key: number; contentHash: string }>();
+  if (ids.length === 0) return found;
+  const rows = db
+    .select({ key: articles.key, id: articles.id, contentHash: articles.contentHash })
+    .from(articles)
+    .where(inArray(articles.id, ids))
+    .all();
+  for (const row of rows) found.set(row.id, { key: row.key, contentHash: row.contentHash });
+  return found;
+}
+
+export function insertArticle(db: Db, row: NewArticleRow): number {
+  const inserted = db.insert(articles).values(row).returning({ key: articles.key }).get();
+  return inserted.key;
+}
+
+export function updateArticle(db: Db, key: number, row: Omit<NewArticleRow, 'key' | 'createdAt'>): void {
+  db.update(articles).set(row).where(eq(articles.key, key)).run();
+}
+
+export function deleteArticleByKey(db: Db, key: number): void {
+  db.delete(articles).where(eq(articles.key, key)).run();
+}
+
+export interface ListArticlesQuery {
+  /** Text searched in titles (case-insensitive substring). */
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function listArticles(db: Db, query: ListArticlesQuery): { items: ArticleSummary[]; total: number } {
+  const where = query.q
+    ? like(sql`lower(${articles.title})`, sql`${`%${escapeLike(query.q.toLowerCase())}%`} escape '\\'`)
+    : undefined;
+  const items = db
+    .select(summaryColumns)
+    .from(articles)
+    .where(where)
+    .orderBy(desc(articles.publishedAt), desc(articles.key))
+    .limit(query.limit)
+    .offset(query.offset)
+    .all();
+  const total = db.select({ n: count() }).from(articles).where(where).get()?.n ?? 0;
+  return { items, total };
+}
+
+export function countArticles(db: Db): number {
+  return db.select({ n: count() }).from(articles).get()?.n ?? 0;
+}
+
+/** Bodies of the given articles, for verifying candidate matches. */
+export function findArticleTexts(db: Db, keys: number[]): { key: number; id: string; title: string; body: string }[] {
+  if (keys.length === 0) return [];
+  return db
+    .select({ key: articles.key, id: articles.id, title: articles.title, body: articles.body })
+    .from(articles)
+    .where(inArray(articles.key, keys))
+    .all();
+}
+
+export function upsertArticleFingerprints(db: Db, articleKey: number, version: number, passages: Buffer): void {
+  db.insert(articleFingerprints)
+    .values({ articleKey, version, passages })
+    .onConflictDoUpdate({ target: articleFingerprints.articleKey, set: { version, passages } })
+    .run();
+}
+
+/** Every stored fingerprint blob, in key order, a page at a time (a million rows do not fit one array comfortably). */
+export function* iterateArticleFingerprints(
+  db: Db,
+  pageSize = 10_000,
+): Generator<{ articleKey: number; version: number; passages: Buffer }> {
+  let after = 0;
+  for (;;) {
+    const rows = db
+      .select()
+      .from(articleFingerprints)
+      .where(sql`${articleFingerprints.articleKey} > ${after}`)
+      .orderBy(articleFingerprints.articleKey)
+      .limit(pageSize)
+      .all();
+    if (rows.length === 0) return;
+    yield* rows;
+    after = rows[rows.length - 1].articleKey;
+  }
+}

@@ -1,0 +1,135 @@
+import type { Db } from '../../db/open-db.ts';
+import {
+  deleteArticleByKey,
+  findArticleById,
+  findArticleHashes,
+  insertArticle,
+  updateArticle,
+  upsertArticleFingerprints,
+  type ArticleRow,
+} from '../../db/articles.ts';
+import { NotFoundError } from '../errors.ts';
+import { parseArticleRecord, type ArticleRecord, type FieldProblem } from './article-record.ts';
+
+/** Turns an article body into its stored fingerprint blob (the match engine's job; injected). */
+export type FingerprintArticle = (body: string) => { version: number; blob: Buffer };
+
+/** Told after a commit, so in-memory indexes follow the database. */
+export interface ArticleChangeListener {
+  onArticlesSaved?(saved: { key: number; blob: Buffer }[]): void;
+  onArticleRemoved?(key: number): void;
+}
+
+export interface ArticleRegistryDeps {
+  db: Db;
+  fingerprint?: FingerprintArticle;
+  listener?: ArticleChangeListener;
+  now?: () => Date;
+}
+
+export interface IncomingArticle {
+  /** Where the record came from, for error messages: a line number, or an index in a batch. */
+  ref: number;
+  value: unknown;
+  /** Set when the record's text was not even JSON: it is rejected in its place in the batch. */
+  syntaxError?: string;
+}
+
+export interface RejectedArticle {
+  ref: number;
+  id: string | null;
+  problems: FieldProblem[];
+}
+
+export interface SaveCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+}
+
+export interface SaveResult extends SaveCounts {
+  rejectedRecords: RejectedArticle[];
+}
+
+export function createEmptyCounts(): SaveCounts {
+  return { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+}
+
+export function addCounts(total: SaveCounts, more: SaveCounts): void {
+  total.inserted += more.inserted;
+  total.updated += more.updated;
+  total.unchanged += more.unchanged;
+  total.rejected += more.rejected;
+}
+
+function readId(value: unknown): string | null {
+  const id = (value as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : null;
+}
+
+/**
+ * Validates and upserts a batch of articles in one transaction. Invalid records are rejected
+ * with their problems; valid ones are stored whole (row and fingerprints) or not at all.
+ */
+export function saveArticles(deps: ArticleRegistryDeps, batch: IncomingArticle[]): SaveResult {
+  const result: SaveResult = { ...createEmptyCounts(), rejectedRecords: [] };
+  const valid: { ref: number; record: ArticleRecord }[] = [];
+  for (const item of batch) {
+    if (item.syntaxError !== undefined) {
+      result.rejectedRecords.push({ ref: item.ref, id: null, problems: [{ field: '(record)', message: item.syntaxError }] });
+      continue;
+    }
+    const parsed = parseArticleRecord(item.value);
+    if (parsed.ok) valid.push({ ref: item.ref, record: parsed.record });
+    else result.rejectedRecords.push({ ref: item.ref, id: readId(item.value), problems: parsed.problems });
+  }
+  result.rejected = result.rejectedRecords.length;
+  // Fingerprints are computed before the transaction opens, so the write lock is held only for writes.
+  const toWrite = valid.map(({ record }) => ({ record, fingerprint: deps.fingerprint?.(record.body) }));
+  const saved: { key: number; blob: Buffer }[] = [];
+  const now = (deps.now?.() ?? new Date()).toISOString();
+  deps.db.transaction((tx) => {
+    const existing = findArticleHashes(tx as unknown as Db, [...new Set(valid.map((v) => v.record.id))]);
+    for (const { record, fingerprint } of toWrite) {
+      const before = existing.get(record.id);
+      let key: number;
+      if (!before) {
+        key = insertArticle(tx as unknown as Db, { ...record, createdAt: now, updatedAt: now });
+        result.inserted++;
+      } else if (before.contentHash === record.contentHash) {
+        result.unchanged++;
+        continue;
+      } else {
+        key = before.key;
+        updateArticle(tx as unknown as Db, key, { ...record, updatedAt: now });
+        result.updated++;
+      }
+      existing.set(record.id, { key, contentHash: record.contentHash });
+      if (fingerprint) {
+        upsertArticleFingerprints(tx as unknown as Db, key, fingerprint.version, fingerprint.blob);
+        saved.push({ key, blob: fingerprint.blob });
+      }
+    }
+  });
+  if (saved.length > 0) deps.listener?.onArticlesSaved?.(saved);
+  return result;
+}
+
+export function getArticle(db: Db, id: string): ArticleRow {
+  const row = findArticleById(db, id);
+  if (!row) throw new NotFoundError(`No owned article with id "${id}"`, { id });
+  return row;
+}
+
+export function removeArticle(deps: ArticleRegistryDeps, id: string): void {
+  const row = getArticle(deps.db, id);
+  deleteArticleByKey(deps.db, row.key);
+  deps.listener?.onArticleRemoved?.(row.key);
+}
+
+/** One line per problem, naming the record and field: what the CLI prints and the API returns. */
+export function describeRejection(rejected: RejectedArticle, refLabel: 'line' | 'record'): string {
+  const where = `${refLabel} ${rejected.ref}${rejected.id ? ` (id "${rejected.id}")` : ''}`;
+  return rejected.problems.map((p) => `rejected ${where}: ${p.field}: ${p.message}`).join('\n');
+}

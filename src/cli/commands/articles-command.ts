@@ -1,0 +1,108 @@
+import { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { statSync } from 'node:fs';
+import { listArticles } from '../../../db/articles.ts';
+import { describeRejection, getArticle, removeArticle } from '../../articles/article-registry.ts';
+import { importArticleFile } from '../../articles/import-articles.ts';
+import { ValidationError } from '../../errors.ts';
+import { presentArticle } from '../../http/api-articles.ts';
+import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+
+function parsePositiveInt(name: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${name} must be a whole number ≥ 1, got "${value}"`);
+    return n;
+  };
+}
+
+export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
+  const articles = new Command('articles').description('Manage the registry of owned articles (the articles you protect)');
+
+  articles
+    .command('import')
+    .description('Import owned articles from a JSON array or NDJSON file (.gz too); re-importing is idempotent (upsert by id)')
+    .argument('<file>', 'JSON array or NDJSON file of articles')
+    .option('--batch-size <n>', 'records per transaction', parsePositiveInt('--batch-size'))
+    .action(async (file: string, options: { batchSize?: number }) => {
+      let size: number;
+      try {
+        size = statSync(file).size;
+      } catch {
+        throw new ValidationError(`Cannot read import file "${file}": no such file`);
+      }
+      await withApp(io, globals(), async (app) => {
+        const bar = io.stderr.isTTY
+          ? new cliProgress.SingleBar(
+              { stream: io.stderr as NodeJS.WriteStream, format: 'importing [{bar}] {percentage}% | {value}/{total} bytes | {records} records', hideCursor: true },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
+        bar?.start(size, 0, { records: 0 });
+        const counts = await importArticleFile(app.registry, file, {
+          batchSize: options.batchSize,
+          onBytes: (bytes) => bar?.update(bytes),
+          onBatch: (t) => bar?.update({ records: t.inserted + t.updated + t.unchanged + t.rejected }),
+          onRejected: (rejected) => {
+            if (bar) bar.stop();
+            writeLine(io.stderr, describeRejection(rejected, 'line'));
+          },
+        });
+        bar?.stop();
+        writeLine(io.stdout, `inserted ${counts.inserted}, updated ${counts.updated}, unchanged ${counts.unchanged}, rejected ${counts.rejected}`);
+        app.logger.info({ file, ...counts }, 'import finished');
+        if (counts.rejected > 0) setExit(1);
+      });
+    });
+
+  articles
+    .command('list')
+    .description('List owned articles, newest first')
+    .option('-q, --query <text>', 'only articles whose title contains this text')
+    .option('--limit <n>', 'how many', parsePositiveInt('--limit'), 50)
+    .option('--offset <n>', 'skip this many', (v) => (v === '0' ? 0 : parsePositiveInt('--offset')(v)), 0)
+    .option('--json', 'one JSON object per line')
+    .action(async (options: { query?: string; limit: number; offset: number; json?: boolean }) => {
+      await withApp(io, globals(), (app) => {
+        const { items, total } = listArticles(app.database.db, { q: options.query, limit: options.limit, offset: options.offset });
+        for (const item of items) {
+          if (options.json) writeLine(io.stdout, JSON.stringify(presentArticle(item)));
+          else writeLine(io.stdout, `${item.id}\t${item.publishedAt ?? '-'}\t${item.title}`);
+        }
+        if (!options.json) writeLine(io.stderr, `${items.length} of ${total} articles`);
+      });
+    });
+
+  articles
+    .command('show')
+    .description('Show one owned article')
+    .argument('<id>', "the publisher's article id")
+    .option('--json', 'as JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      await withApp(io, globals(), (app) => {
+        const article = presentArticle(getArticle(app.database.db, id));
+        if (options.json) {
+          writeLine(io.stdout, JSON.stringify(article));
+          return;
+        }
+        const { body, ...meta } = article;
+        for (const [key, value] of Object.entries(meta)) {
+          if (value !== null && value !== undefined) writeLine(io.stdout, `${key}: ${Array.isArray(value) ? value.join(', ') : value}`);
+        }
+        writeLine(io.stdout, `\n${body}`);
+      });
+    });
+
+  articles
+    .command('remove')
+    .description('Remove an owned article (and its fingerprints)')
+    .argument('<id>', "the publisher's article id")
+    .action(async (id: string) => {
+      await withApp(io, globals(), (app) => {
+        removeArticle(app.registry, id);
+        writeLine(io.stdout, `removed ${id}`);
+      });
+    });
+
+  return articles;
+}

@@ -1,0 +1,42 @@
+import { Command } from 'commander';
+import { openApp } from '../../app.ts';
+import { startServer } from '../../http/server.ts';
+import { createLogger } from '../../log.ts';
+import { buildConfig, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+
+export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Command {
+  return new Command('serve')
+    .description('Start the HTTP API (and, later, the crawl scheduler)')
+    .option('--port <port>', 'port to listen on (0 = any free port)')
+    .option('--host <address>', 'address to bind')
+    .action(async (options: { port?: string; host?: string }) => {
+      const config = buildConfig(io, globals(), {
+        server: { ...(options.port !== undefined ? { port: options.port as unknown as number } : {}), ...(options.host ? { host: options.host } : {}) },
+      });
+      const logger = createLogger(config);
+      const app = openApp(config, logger);
+      let running;
+      try {
+        running = await startServer(app);
+      } catch (error) {
+        app.close();
+        throw error;
+      }
+      logger.info({ url: running.url, db: config.db.path, schemaVersion: app.database.schemaVersion }, 'server listening');
+      writeLine(io.stdout, `Copyhound listening on ${running.url}`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          logger.info({ signal }, 'shutting down: finishing in-flight requests');
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          void running.close().then(() => {
+            app.close();
+            logger.info('shut down cleanly');
+            resolve();
+          });
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+      });
+    });
+}

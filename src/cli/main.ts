@@ -1,0 +1,58 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../../config/index.ts';
+import { CopyhoundError } from '../errors.ts';
+import { writeLine, type CliIo, type GlobalOptions } from './cli-context.ts';
+import { createArticlesCommand } from './commands/articles-command.ts';
+import { createConfigCommand } from './commands/config-command.ts';
+import { createServeCommand } from './commands/serve-command.ts';
+
+const EXIT_USAGE = 2;
+const EXIT_FAILURE = 1;
+
+function configureCommand(command: Command, io: CliIo): void {
+  command.exitOverride();
+  command.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+  });
+  command.showHelpAfterError('(add --help for usage)');
+  for (const sub of command.commands) configureCommand(sub, io);
+}
+
+/** Runs one CLI invocation and returns its exit status: 0 ok, 1 failed, 2 bad usage or config. */
+export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('copyhound')
+    .description('Copyhound: find, verify and document unlicensed reproductions of your articles')
+    .option('--db <path>', 'SQLite database file (env COPYHOUND_DB, default ./data/copyhound.db)')
+    .option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace, silent (env LOG_LEVEL)')
+    .enablePositionalOptions(false);
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  const setExit = (code: number) => {
+    exitCode = Math.max(exitCode, code);
+  };
+  program.addCommand(createArticlesCommand(io, globals, setExit));
+  program.addCommand(createServeCommand(io, globals));
+  program.addCommand(createConfigCommand(io, globals));
+  configureCommand(program, io);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof ConfigError) {
+      writeLine(io.stderr, error.message);
+      return EXIT_USAGE;
+    }
+    if (error instanceof CopyhoundError) {
+      writeLine(io.stderr, `error: ${error.message}`);
+      return EXIT_FAILURE;
+    }
+    writeLine(io.stderr, `error: ${(error as Error)?.stack ?? String(error)}`);
+    return EXIT_FAILURE;
+  }
+}

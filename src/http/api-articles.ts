@@ -1,0 +1,90 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { findArticleHashes, listArticles, type ArticleRow, type ArticleSummary } from '../../db/articles.ts';
+import { getArticle, removeArticle, saveArticles, type ArticleRegistryDeps } from '../articles/article-registry.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
+
+// One request carries at most this many articles: bigger loads belong to the streaming CLI import.
+export const MAX_ARTICLES_PER_REQUEST = 10_000;
+// Paging: 50 fits a screen; 500 bounds the cost of one query.
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 500;
+
+const listQuerySchema = z.strictObject({
+  q: z.string().trim().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const postQuerySchema = z.strictObject({
+  onConflict: z.enum(['update', 'reject']).default('update'),
+});
+
+function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => ({ field: i.path.join('.') || (i as { keys?: string[] }).keys?.join(', ') || '(query)', message: i.message }));
+    throw new ValidationError(`Bad query parameters: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems });
+  }
+  return parsed.data;
+}
+
+/** The API shape of an article: everything but the internal numeric key. */
+export function presentArticle<T extends ArticleSummary | ArticleRow>(row: T): Omit<T, 'key'> {
+  const { key: _key, ...rest } = row;
+  return rest;
+}
+
+export function createArticlesRouter(registry: ArticleRegistryDeps): Router {
+  const router = Router();
+
+  router.post('/', (req, res) => {
+    const { onConflict } = parseQuery(postQuerySchema, req.query);
+    const body: unknown = req.body;
+    if (body === undefined || body === null || typeof body !== 'object') {
+      throw new ValidationError('Send one article as a JSON object or a batch as a JSON array (Content-Type: application/json)');
+    }
+    const batch = Array.isArray(body) ? body : [body];
+    if (batch.length === 0) throw new ValidationError('The batch is empty');
+    if (batch.length > MAX_ARTICLES_PER_REQUEST) {
+      throw new ValidationError(`A batch holds at most ${MAX_ARTICLES_PER_REQUEST} articles; use the CLI import for more`, { count: batch.length });
+    }
+    if (onConflict === 'reject') {
+      const ids = batch.map((a) => (a as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string');
+      const existing = [...findArticleHashes(registry.db, ids).keys()];
+      if (existing.length > 0) throw new ConflictError(`Articles already exist: ${existing.slice(0, 20).join(', ')}`, { ids: existing });
+    }
+    const result = saveArticles(
+      registry,
+      batch.map((value, index) => ({ ref: index, value })),
+    );
+    const counts = { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, rejected: result.rejected };
+    if (result.rejected > 0) {
+      const rejected = result.rejectedRecords.map((r) => ({ index: r.ref, id: r.id, problems: r.problems }));
+      const first = rejected[0];
+      const summary = `${first.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
+      const message = Array.isArray(body)
+        ? `${result.rejected} of ${batch.length} articles rejected (the others were saved); first, record ${first.index}: ${summary}`
+        : `Article rejected: ${summary}`;
+      throw new ValidationError(message, { ...counts, rejectedRecords: rejected });
+    }
+    res.status(result.inserted > 0 ? 201 : 200).json(counts);
+  });
+
+  router.get('/', (req, res) => {
+    const query = parseQuery(listQuerySchema, req.query);
+    const { items, total } = listArticles(registry.db, query);
+    res.json({ items: items.map(presentArticle), total, limit: query.limit, offset: query.offset });
+  });
+
+  router.get('/:id', (req, res) => {
+    res.json(presentArticle(getArticle(registry.db, req.params.id)));
+  });
+
+  router.delete('/:id', (req, res) => {
+    removeArticle(registry, req.params.id);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,63 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type Express } from 'express';
+import type { App } from '../app.ts';
+import { createArticlesRouter } from './api-articles.ts';
+import { createErrorHandler, handleNotFound } from './http-errors.ts';
+
+export function createHttpApp(app: App): Express {
+  const http = express();
+  http.disable('x-powered-by');
+  http.set('query parser', 'simple');
+  http.use(express.json({ limit: app.config.server.bodyLimitBytes, strict: false }));
+
+  http.get('/healthz', (_req, res) => {
+    const reachable = app.database.ping();
+    res.status(reachable ? 200 : 503).json({
+      status: reachable ? 'ok' : 'unavailable',
+      db: { reachable, schemaVersion: app.database.schemaVersion },
+    });
+  });
+  http.use('/api/articles', createArticlesRouter(app.registry));
+
+  http.use(handleNotFound);
+  http.use(createErrorHandler(app.logger));
+  return http;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: Server;
+  /** Stops accepting connections, lets in-flight requests finish (up to the grace period), then resolves. */
+  close(): Promise<void>;
+}
+
+export async function startServer(app: App): Promise<RunningServer> {
+  const http = createHttpApp(app);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = http.listen(app.config.server.port, app.config.server.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = app.config.server.host.includes(':') ? `[${app.config.server.host}]` : app.config.server.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    server,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), app.config.server.shutdownGraceMs);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        // Keep-alive connections with no request in flight would otherwise hold close() open.
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const CLI_PATH = fileURLToPath(new URL('../../src/cli/copyhound.mjs', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `copyhound` bin in a child process, as a user would. */
+export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts `copyhound serve` on a free port and resolves with its URL once it listens. */
+export function startServeProcess(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args, 'serve'], {
+      env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve({ child, url: match[1], output: () => out });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`serve exited early with ${code}: ${out}`)));
+  });
+}
+
+/**
+ * Runs the same CLI entry point in this process (no bin start-up cost), capturing its output.
+ * Used for most CLI tests; the child-process runner above covers the bin itself.
+ */
+export async function runCliInProcess(args: string[], options: { env?: Record<string, string> } = {}): Promise<CliResult> {
+  const { Writable } = await import('node:stream');
+  const { runCli: run } = await import('../../src/cli/main.ts');
+  let stdout = '';
+  let stderr = '';
+  const capture = (append: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const code = await run(args, {
+    stdout: capture((s) => (stdout += s)),
+    stderr: capture((s) => (stderr += s)),
+    env: { LOG_LEVEL: 'warn', ...options.env },
+  });
+  return { code, stdout, stderr };
+}
