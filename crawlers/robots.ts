@@ -10,13 +10,17 @@
  *   shorter error TTL so the host is retried soon.
  * Redirects are followed by the fetcher (it allows 5); rules apply to the origin that was asked.
  */
-import robotsParser from 'robots-parser';
+import robotsParserModule from 'robots-parser';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../src/log.ts';
 import { FetchError, ValidationError } from '../src/errors.ts';
 import type { FetchText } from './types.ts';
 
-type Robot = ReturnType<typeof robotsParser>;
+// The package's typings declare an ES default export, but it is CommonJS (module.exports = fn):
+// Node hands the function itself to a default import, which TypeScript (NodeNext) cannot see.
+type RobotsParser = typeof import('robots-parser').default;
+const robotsParser = ((robotsParserModule as unknown as { default?: RobotsParser }).default ?? robotsParserModule) as unknown as RobotsParser;
+type Robot = ReturnType<RobotsParser>;
 
 export type RobotsStatus = 'parsed' | 'allow_all' | 'disallow_all';
 
@@ -197,7 +201,7 @@ export class RobotsCache {
       const record: RobotsRecord = { origin, status: 'parsed', httpStatus: status, fetchedAt, expiresAt: fetchedAt + this.ttl('ok'), sitemaps: [] };
       const delay = Number(robot.getCrawlDelay(this.options.userAgentToken));
       if (Number.isFinite(delay) && delay > 0) record.crawlDelaySeconds = delay;
-      record.sitemaps = robot.getSitemaps().filter((s) => /^https?:\/\//i.test(s));
+      record.sitemaps = robot.getSitemaps().filter((s: string) => /^https?:\/\//i.test(s));
       return { record, robot };
     }
     if (status === 429 || status >= 500) return this.simple(origin, 'disallow_all', fetchedAt, `HTTP ${status}`, status);
