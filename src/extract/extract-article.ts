@@ -1,77 +1,146 @@
-import * as cheerio from 'cheerio';
+import { load } from 'cheerio/slim';
+import type { Config } from '../../config/index.ts';
+import type { DomElement } from './dom.ts';
+import { findCredits } from './credits.ts';
+import { collectLinks, type ExtractedLink } from './links.ts';
+import { DEFAULT_CONTENT_TUNING, findMainContent, makeInnerSkip, pruneBoilerplate, type ContentTuning } from './main-content.ts';
+import { absoluteUrl, readMetadata, type PageMetadata } from './metadata.ts';
+import { buildRights, findNotices, type RightsStatement } from './rights.ts';
+import { serializeBlocks } from './serialize.ts';
+import { decideArticle } from './article-check.ts';
+import { indexPage, type PageIndex } from './page-index.ts';
 
-export interface ExtractedLink {
-  href: string;
-  text: string;
-}
-
-export interface RightsStatement {
-  /** Copyright notices found in the page text (e.g. "© 2016 Newstime News. All rights reserved."). */
-  notices: string[];
-  /** schema.org / meta licence URL or text. */
-  license: string | null;
-  /** schema.org copyrightHolder or meta copyright owner. */
-  holder: string | null;
-}
+export type { ExtractedLink } from './links.ts';
+export type { RightsStatement } from './rights.ts';
 
 /** What a page says about its main article. Empty `text` means "no article found" — a result. */
 export interface ExtractedArticle {
+  /** Headline: og:title / JSON-LD headline without the site name, or the page's single <h1>. */
   title: string;
-  /** Main text, paragraphs separated by a blank line. */
+  /** Main text, paragraphs separated by a blank line; `<br>` inside a paragraph is a newline. */
   text: string;
   canonicalUrl: string | null;
   author: string | null;
+  /** ISO 8601; the page's own time zone is kept, date-only values stay dates. */
   publishedAt: string | null;
   modifiedAt: string | null;
+  /** BCP 47 tag as declared (html lang, JSON-LD inLanguage, meta), e.g. "de", "en-US". */
   language: string | null;
   siteName: string | null;
-  /** Credit and dateline lines, e.g. "BRUSSELS (AA) –", "Source: Reuters". */
+  /** Wire datelines, "Source:"/"Photo:" lines and reporting credits found in the text. */
   credits: string[];
-  /** Outbound links in the main content, absolute when the page URL is known. */
+  /** http(s) links inside the article text, absolute when the page URL is known. */
   links: ExtractedLink[];
   rights: RightsStatement;
+  /** og:description / meta description. */
+  description: string | null;
 }
 
 export interface ExtractOptions {
   /** The page's URL, to resolve relative links. */
   url?: string;
+  /** The extract config section; defaults apply when absent. */
+  config?: Partial<Config['extract']>;
 }
 
-const BLOCK_TAGS = new Set(['p', 'div', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr', 'section', 'article', 'br']);
-
-/**
- * PLACEHOLDER until the main-content extractor lands: the page's visible text, block by block.
- * Keeps the interface the rest of Copyhound codes against.
- */
-export function extractArticle(html: string, _options: ExtractOptions = {}): ExtractedArticle {
-  const $ = cheerio.load(html);
-  $('script, style, noscript, template, svg').remove();
-  const blocks: string[] = [];
-  let current = '';
-  const walk = (nodes: any[]) => {
-    for (const node of nodes) {
-      if (node.type === 'text') current += node.data;
-      else if (node.type === 'tag') {
-        const block = BLOCK_TAGS.has(node.name);
-        if (block && current.trim()) (blocks.push(current.replace(/\s+/g, ' ').trim()), (current = ''));
-        walk(node.children ?? []);
-        if (block && current.trim()) (blocks.push(current.replace(/\s+/g, ' ').trim()), (current = ''));
-      }
-    }
-  };
-  walk($('body').get());
-  if (current.trim()) blocks.push(current.replace(/\s+/g, ' ').trim());
+function emptyArticle(): ExtractedArticle {
   return {
-    title: $('title').first().text().trim(),
-    text: blocks.join('\n\n'),
-    canonicalUrl: $('link[rel="canonical"]').attr('href') ?? null,
+    title: '',
+    text: '',
+    canonicalUrl: null,
     author: null,
     publishedAt: null,
     modifiedAt: null,
-    language: $('html').attr('lang') ?? null,
+    language: null,
     siteName: null,
     credits: [],
     links: [],
     rights: { notices: [], license: null, holder: null },
+    description: null,
   };
+}
+
+function rightsFromHead(page: PageIndex, meta: PageMetadata, pageNotices: string[], baseUrl: string | undefined): RightsStatement {
+  const metaValue = (names: string[]) => {
+    for (const n of names) {
+      const v = page.meta.get(n.toLowerCase());
+      if (v) return v.replace(/\s+/g, ' ').trim();
+    }
+    return null;
+  };
+  const relLicenseHref = page.rel.get('license');
+  return buildRights({
+    pageNotices,
+    metaCopyright: metaValue(['copyright', 'dc.rights', 'DC.rights', 'dcterms.rights', 'rights']),
+    metaLicense: metaValue(['license', 'dcterms.license', 'DC.license']),
+    relLicense: absoluteUrl(relLicenseHref, baseUrl) ?? (relLicenseHref?.trim() || null),
+    jsonLdArticle: meta.jsonLdArticle,
+    jsonLdNodes: meta.jsonLdNodes,
+  });
+}
+
+/**
+ * Turns a page into its article: main text (block-aware, boilerplate left out) and the metadata
+ * legal teams use. Never throws: malformed HTML yields whatever could be read, and a page without
+ * an article yields empty `text`.
+ */
+export function extractArticle(html: string, options: ExtractOptions = {}): ExtractedArticle {
+  try {
+    return extractUnsafe(typeof html === 'string' ? html : String(html ?? ''), options);
+  } catch {
+    return emptyArticle();
+  }
+}
+
+function extractUnsafe(html: string, options: ExtractOptions): ExtractedArticle {
+  const tuning: ContentTuning = { ...DEFAULT_CONTENT_TUNING, ...pickTuning(options.config) };
+  const $ = load(html);
+  const baseUrl = validBase(options.url);
+  const root = $.root()[0] as unknown as DomElement;
+  const page = indexPage(root);
+  const meta = readMetadata(page, baseUrl);
+  const body = page.body ?? root;
+  const rights = rightsFromHead(page, meta, findNotices(body), baseUrl);
+
+  pruneBoilerplate(body);
+  const main = findMainContent(body, tuning);
+  const skip = makeInnerSkip(main.stats, tuning);
+  let paragraphs = serializeBlocks(main.nodes, skip);
+  const decision = decideArticle(paragraphs, main, meta, tuning);
+  paragraphs = decision.paragraphs;
+  const text = paragraphs.join('\n\n');
+  const minChars = options.config?.minArticleChars ?? 0;
+
+  return {
+    title: meta.title,
+    text: text.length >= minChars ? text : '',
+    canonicalUrl: meta.canonicalUrl,
+    author: meta.author,
+    publishedAt: meta.publishedAt,
+    modifiedAt: meta.modifiedAt,
+    language: meta.language,
+    siteName: meta.siteName,
+    credits: text ? findCredits(paragraphs) : [],
+    links: text && decision.fromDom ? collectLinks(main.nodes, skip, baseUrl) : [],
+    rights,
+    description: meta.description,
+  };
+}
+
+function pickTuning(config: Partial<Config['extract']> | undefined): Partial<ContentTuning> {
+  if (!config) return {};
+  const out: Partial<ContentTuning> = {};
+  if (config.minParagraphChars !== undefined) out.minParagraphChars = config.minParagraphChars;
+  if (config.maxBlockLinkDensity !== undefined) out.maxBlockLinkDensity = config.maxBlockLinkDensity;
+  if (config.maxParagraphLinkDensity !== undefined) out.maxParagraphLinkDensity = config.maxParagraphLinkDensity;
+  return out;
+}
+
+function validBase(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).href;
+  } catch {
+    return undefined;
+  }
 }

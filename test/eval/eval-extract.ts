@@ -69,7 +69,7 @@ const EXTRACTORS: Extractor[] = [
     version: `@mozilla/readability ${readVersion('@mozilla/readability')} + linkedom ${readVersion('linkedom')}`,
     run: (html) => {
       const { document } = parseHTML(html);
-      return new Readability(document as unknown as Document).parse()?.textContent ?? '';
+      return new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse()?.textContent ?? '';
     },
   },
 ];
