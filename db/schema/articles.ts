@@ -25,7 +25,11 @@ export const articles = sqliteTable(
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [index('articles_title_idx').on(t.title)],
+  (t) => [
+    index('articles_title_idx').on(t.title),
+    // Lets a running server notice cheaply that another process changed the registry.
+    index('articles_updated_at_idx').on(t.updatedAt),
+  ],
 );
 
 /**

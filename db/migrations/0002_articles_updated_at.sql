@@ -1,0 +1,1 @@
+CREATE INDEX `articles_updated_at_idx` ON `articles` (`updated_at`);
