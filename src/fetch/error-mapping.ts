@@ -55,7 +55,7 @@ export function toFetchError(error: unknown, url: string, signal: AbortSignal): 
   if (signal.aborted) {
     const reason: unknown = signal.reason;
     if (reason instanceof FetchError) return reason;
-    if (reason instanceof DeadlineError) return new FetchError('timeout', url, reason.message, { cause: error });
+    if (reason instanceof DeadlineError) return new FetchError('timeout', url, `fetch of ${url} timed out: ${reason.message}`, { cause: error });
     return new FetchError('timeout', url, `fetch of ${url} was aborted by the caller`, { cause: reason, retryable: true });
   }
   const reason = classify(error);

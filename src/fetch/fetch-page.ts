@@ -237,12 +237,17 @@ function describeSettings(config: FetchConfig): Record<string, unknown> {
  */
 export async function fetchPage(url: string, options: FetchPageOptions): Promise<FetchedPage> {
   const { config } = options;
-  const deadline = new AbortController();
+  // One controller for deadline and caller abort (AbortSignal.any leaks listeners on Node 20
+  // when a crawler passes the same long-lived shutdown signal to every fetch).
+  const controller = new AbortController();
   const timer = setTimeout(
-    () => deadline.abort(new DeadlineError(`page did not finish within ${config.totalTimeoutMs} ms`)),
+    () => controller.abort(new DeadlineError(`page did not finish within ${config.totalTimeoutMs} ms`)),
     config.totalTimeoutMs,
   );
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  const onCallerAbort = () => controller.abort(options.signal?.reason ?? new Error('aborted'));
+  if (options.signal?.aborted) onCallerAbort();
+  else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  const signal = controller.signal;
   const allow = parseAllowList(config.allow);
   const pinned = createPinnedAgent({
     allow,
@@ -262,6 +267,7 @@ export async function fetchPage(url: string, options: FetchPageOptions): Promise
     throw failure;
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onCallerAbort);
     // Destroy (not close): sockets of an aborted body must not linger.
     pinned.agent.destroy().catch(() => {});
   }

@@ -1,0 +1,141 @@
+import type http from 'node:http';
+import { pipeline, Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import { startServer, type TestServer } from './helpers.ts';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+/** What the bomb would inflate to if nobody stopped reading: 10 GB of zeros (~10 MB gzipped). */
+const BOMB_INFLATED_BYTES = 10 * GiB;
+const CHUNK = Buffer.alloc(64 * 1024, 0x61);
+
+/** Writes `total` bytes lazily, respecting backpressure: the server never holds the body either. */
+function streamBytes(res: http.ServerResponse, total: number): void {
+  let sent = 0;
+  let closed = false;
+  res.on('close', () => {
+    closed = true;
+  });
+  const pump = () => {
+    while (!closed && sent < total) {
+      sent += CHUNK.length;
+      if (!res.write(CHUNK)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (!closed) res.end();
+  };
+  pump();
+}
+
+/** gzip of 10 GB of zeros, compressed on the fly only as fast as the client reads. */
+function streamGzipBomb(res: http.ServerResponse): void {
+  const zeros = Buffer.alloc(MiB);
+  let produced = 0;
+  const source = new Readable({
+    read() {
+      produced += zeros.length;
+      this.push(produced > BOMB_INFLATED_BYTES ? null : zeros);
+    },
+  });
+  pipeline(source, zlib.createGzip({ level: 9 }), res, () => {});
+}
+
+function gzipTimes(bytes: Buffer, times: number): Buffer {
+  let out = bytes;
+  for (let i = 0; i < times; i++) out = zlib.gzipSync(out);
+  return out;
+}
+
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+const PAGE = '<!doctype html><title>t</title><p>hello</p>';
+
+/** Every hostile behaviour the fetcher must survive, one path each. */
+export function hostileHandler(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const path = req.url ?? '/';
+  const hops = /^\/hops\/(\d+)$/.exec(path);
+  if (hops) {
+    const left = Number(hops[1]);
+    if (left > 0) res.writeHead(302, { location: `/hops/${left - 1}` }).end();
+    else res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    return;
+  }
+  switch (path) {
+    case '/loop':
+      res.writeHead(301, { location: '/loop' }).end();
+      return;
+    case '/gib':
+      res.writeHead(200, { 'content-type': 'text/html', 'content-length': String(GiB) });
+      streamBytes(res, GiB);
+      return;
+    case '/gib-chunked':
+      res.writeHead(200, { 'content-type': 'text/html' });
+      streamBytes(res, GiB);
+      return;
+    case '/bomb':
+      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' });
+      streamGzipBomb(res);
+      return;
+    case '/stacked':
+      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip, gzip, gzip' }).end(gzipTimes(Buffer.from(PAGE), 3));
+      return;
+    case '/two-layers':
+      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip, br' }).end(zlib.brotliCompressSync(zlib.gzipSync(PAGE)));
+      return;
+    case '/drip': {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      const timer = setInterval(() => res.write('x'), 2000);
+      res.write('<');
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    case '/silent':
+      // Accepts the request and never answers.
+      return;
+    case '/liar':
+      res.writeHead(200, { 'content-type': 'text/html', 'content-length': '100000' });
+      res.write(PAGE);
+      setTimeout(() => res.socket?.destroy(), 50);
+      return;
+    case '/bad-charset':
+      res.writeHead(200, { 'content-type': 'text/html; charset=klingon-8' }).end(Buffer.from('<p>caf\xe9</p>', 'latin1'));
+      return;
+    case '/image.png':
+      res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
+      return;
+    case '/download/article.html':
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(PNG);
+      return;
+    case '/untyped.html':
+      res.writeHead(200, {}).end(PNG);
+      return;
+    case '/headers':
+      for (let i = 0; i < 1024; i++) res.setHeader(`x-junk-${i}`, 'j'.repeat(1000));
+      res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+      return;
+    default:
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<p>nope</p>');
+  }
+}
+
+export function startHostileServer(): Promise<TestServer> {
+  return startServer(hostileHandler);
+}
+
+/** Path → the failure reason fetchPage must end with. */
+export const HOSTILE_CASES: [path: string, reason: string][] = [
+  ['/loop', 'too_many_redirects'],
+  ['/hops/6', 'too_many_redirects'],
+  ['/gib', 'too_large'],
+  ['/gib-chunked', 'too_large'],
+  ['/bomb', 'too_large'],
+  ['/stacked', 'unsupported_type'],
+  ['/drip', 'timeout'],
+  ['/silent', 'timeout'],
+  ['/liar', 'connection'],
+  ['/image.png', 'unsupported_type'],
+  ['/download/article.html', 'unsupported_type'],
+  ['/untyped.html', 'unsupported_type'],
+  ['/headers', 'too_large'],
+];
