@@ -1,0 +1,92 @@
+import { copyFileSync, createReadStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WARCParser } from 'warcio';
+import { findCaptureBody } from '../../db/captures.ts';
+import { openDatabase, type OpenDatabase } from '../../db/open-db.ts';
+import { createCaptureStore, type CaptureInput, type CaptureStore } from '../../src/evidence/index.ts';
+
+function input(body: string, url = 'https://news.example/story'): CaptureInput {
+  return {
+    requestedUrl: url,
+    finalUrl: url,
+    status: 200,
+    statusText: 'OK',
+    headerLines: [['content-type', 'text/html'], ['transfer-encoding', 'chunked']],
+    requestHeaders: [['host', 'news.example'], ['user-agent', 'Copyhound/0.1 (+https://example.org/copyhound-bot)']],
+    redirects: [],
+    remoteAddress: '93.184.216.34',
+    startedAt: '2026-11-27T10:00:00.000Z',
+    endedAt: '2026-11-27T10:00:01.500Z',
+    rawBody: Buffer.from(body),
+    contentType: 'text/html',
+    fetcherVersion: 'test',
+    settings: { maxBodyBytes: 1 },
+  };
+}
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes('.warc.gz'));
+}
+
+describe('capture store integrity', () => {
+  let dir: string;
+  let database: OpenDatabase;
+  let store: CaptureStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'copyhound-integrity-'));
+    database = openDatabase({ path: join(dir, 'db.sqlite'), busyTimeoutMs: 2000 });
+    store = createCaptureStore({ db: database.db, dataDir: join(dir, 'data') });
+  });
+  afterEach(() => {
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores a body once even when identical captures are saved concurrently', async () => {
+    const results = await Promise.all([1, 2, 3, 4].map((n) => store.save(input('<p>same</p>', `https://copy${n}.example/a`))));
+    const captures = await Promise.all(results.map((r) => store.get(r.id)));
+    expect(captures.map((c) => c!.recordType).sort()).toEqual(['response', 'revisit', 'revisit', 'revisit']);
+    expect(new Set(results.map((r) => r.sha256)).size).toBe(1);
+    const body = findCaptureBody(database.db, results[0].sha256)!;
+    expect(body.size).toBe(11);
+    expect(captures.find((c) => c!.recordType === 'response')!.warcPath).toBe(body.warcPath);
+    for (const r of results) expect((await store.readBody(r.id)).toString()).toBe('<p>same</p>');
+  });
+
+  it('drops hop-by-hop framing headers from the WARC but keeps them on the row', async () => {
+    const { id } = await store.save(input('<p>x</p>'));
+    const capture = (await store.get(id))!;
+    expect(capture.headers).toContainEqual(['transfer-encoding', 'chunked']);
+    let responses = 0;
+    for await (const record of new WARCParser(createReadStream(join(dir, 'data', capture.warcPath)))) {
+      if (record.warcType !== 'response') continue;
+      responses++;
+      expect(record.httpHeaders?.headers.get('transfer-encoding')).toBeNull();
+      expect(record.httpHeaders?.headers.get('content-type')).toBe('text/html');
+    }
+    expect(responses).toBe(1);
+  });
+
+  it('leaves no file and no body row behind when the row cannot be written', async () => {
+    const sqlite = (database.db as unknown as { $client: { exec(sql: string): void } }).$client;
+    sqlite.exec(`CREATE TRIGGER fail_capture BEFORE INSERT ON captures BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    await expect(store.save(input('<p>doomed</p>'))).rejects.toThrow(/disk on fire/);
+    expect(allFiles(join(dir))).toEqual([]);
+    sqlite.exec('DROP TRIGGER fail_capture');
+    const { id, sha256 } = await store.save(input('<p>doomed</p>'));
+    expect((await store.get(id))!.recordType).toBe('response');
+    expect(findCaptureBody(database.db, sha256)).toBeDefined();
+  });
+
+  it('detects a capture file that no longer holds its body', async () => {
+    const first = await store.save(input('<p>one</p>'));
+    const second = await store.save(input('<p>two</p>'));
+    const a = (await store.get(first.id))!;
+    const b = (await store.get(second.id))!;
+    copyFileSync(join(dir, 'data', b.warcPath), join(dir, 'data', a.warcPath));
+    await expect(store.readBody(first.id)).rejects.toMatchObject({ code: 'capture_integrity' });
+    expect((await store.readBody(second.id)).toString()).toBe('<p>two</p>');
+  });
+});
