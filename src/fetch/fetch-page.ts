@@ -263,7 +263,7 @@ export async function fetchPage(url: string, options: FetchPageOptions): Promise
     page = await raceAbort(runFetch(ctx), signal);
   } catch (error) {
     const failure = toFetchError(error, ctx.current.url, signal);
-    options.logger?.info({ url, at: ctx.current.url, reason: failure.reason, err: failure.message }, 'fetch failed');
+    options.logger?.debug({ url, at: ctx.current.url, reason: failure.reason, err: failure.message }, 'fetch failed');
     throw failure;
   } finally {
     clearTimeout(timer);
