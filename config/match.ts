@@ -28,14 +28,17 @@ export const matchSettings = {
   maxGapWords: defineSetting('COPYHOUND_MATCH_MAX_GAP_WORDS', envInt(0, 200), 12, 'Copied runs this close (in both texts) are reported as one passage.'),
   // Full copies keep >= 0.8 of the words even after a copier's edits; excerpts are at most 0.8.
   reproductionCoverage: defineSetting('COPYHOUND_MATCH_REPRODUCTION_COVERAGE', envNumber(0, 1), 0.6, 'Coverage from which a match is a reproduction.'),
-  // Excerpts are paragraphs (>= 60 words in practice); quotes and teasers stay under ~40 words.
-  minExcerptWords: defineSetting('COPYHOUND_MATCH_MIN_EXCERPT_WORDS', envInt(1, 10_000), 50, 'Copied words from which a match can be an excerpt (below: quotation).'),
+  // Dev set: excerpts copy >= 60 words (a paragraph), quotes and teasers <= 41; 45 sits between,
+  // nearer the negatives because quoted and lead-only copies get the stricter limit below.
+  minExcerptWords: defineSetting('COPYHOUND_MATCH_MIN_EXCERPT_WORDS', envInt(1, 10_000), 45, 'Copied words from which a match can be an excerpt (below: quotation).'),
   // An excerpt has at least one sizeable verbatim stretch, not only scattered phrases.
   minExcerptRunWords: defineSetting('COPYHOUND_MATCH_MIN_EXCERPT_RUN_WORDS', envInt(1, 10_000), 20, 'Longest copied run needed for an excerpt (words).'),
   // Fewer copied words than this is not worth reporting at all.
   minQuotationWords: defineSetting('COPYHOUND_MATCH_MIN_QUOTATION_WORDS', envInt(1, 10_000), 8, 'Copied words from which a quotation is reported.'),
-  // When most copied words sit inside quotation marks on the page, the page quotes a speaker.
+  // When most copied words sit inside quotation marks on the page, the page quotes a speaker
+  // (some excerpts are quote-heavy paragraphs too, hence the word limit below).
   quotedShare: defineSetting('COPYHOUND_MATCH_QUOTED_SHARE', envNumber(0, 1), 0.8, 'Share of copied words inside quotation marks that makes a match a quotation.'),
-  // ...unless it quotes so much that it is an excerpt in quotation marks.
-  maxQuotationWords: defineSetting('COPYHOUND_MATCH_MAX_QUOTATION_WORDS', envInt(1, 10_000), 120, 'Most copied words a quotation (quoted or lead-only teaser) may have.'),
+  // Quotes of 1-2 sentences and a lead sentence stay under ~41 words; 55 leaves a margin, and above
+  // it (dev set: quote-heavy excerpts of 62+ words) the copy is an excerpt even in quotation marks.
+  maxQuotationWords: defineSetting('COPYHOUND_MATCH_MAX_QUOTATION_WORDS', envInt(1, 10_000), 55, 'Most copied words a quotation (quoted or lead-only teaser) may have.'),
 };

@@ -1,0 +1,122 @@
+import type { Config } from '../../config/index.ts';
+import { fingerprintTokensRaw } from '../fingerprint/passages.ts';
+import { tokenize, type Tokens } from '../text/tokenize.ts';
+import { alignTokens, type Alignment } from './align.ts';
+import { classifyMatch, type MatchKind } from './classify.ts';
+import type { FingerprintIndex } from './fingerprint-index.ts';
+import { countLeadWords, markQuotedWords } from './text-signals.ts';
+
+export interface OwnedText {
+  key: number;
+  id: string;
+  title: string;
+  body: string;
+}
+
+export interface CopiedPassage {
+  /** Char offsets into the page text given to matchText (end exclusive). */
+  pageStart: number;
+  pageEnd: number;
+  /** Char offsets into the article body. */
+  articleStart: number;
+  articleEnd: number;
+}
+
+export interface MatchResult {
+  articleKey: number;
+  articleId: string;
+  kind: MatchKind;
+  /** Share of the article's body words found on the page. */
+  coverage: number;
+  /** Share of the page text's words that come from the article. */
+  pageShare: number;
+  copiedWords: number;
+  /** Longest verbatim run (words). */
+  longestRun: number;
+  passages: CopiedPassage[];
+}
+
+export interface MatchDeps {
+  index: FingerprintIndex;
+  loadArticles: (keys: number[]) => OwnedText[];
+  config: Config['match'];
+}
+
+/** Verifies one candidate article against the page; null when too little is shared. */
+export function verifyArticle(
+  pageText: string,
+  pageTokens: Tokens,
+  quoted: () => Uint8Array,
+  article: OwnedText,
+  config: Config['match'],
+): MatchResult | null {
+  const articleTokens = tokenize(article.body);
+  if (articleTokens.count === 0) return null;
+  const al: Alignment = alignTokens(pageTokens, articleTokens, config);
+  if (al.copiedWords === 0) return null;
+  const coverage = al.copiedWords / articleTokens.count;
+  let quotedWords = 0;
+  const q = quoted();
+  for (let i = 0; i < pageTokens.count; i++) if (al.pageCovered[i] && q[i]) quotedWords++;
+  const leadWords = countLeadWords(article.body, articleTokens);
+  let lastCovered = -1;
+  for (let j = articleTokens.count - 1; j >= 0 && lastCovered < 0; j--) if (al.articleCovered[j]) lastCovered = j;
+  const kind = classifyMatch(
+    {
+      coverage,
+      copiedWords: al.copiedWords,
+      longestRun: al.longestRun,
+      quotedShare: al.pageWords > 0 ? quotedWords / al.pageWords : 0,
+      leadOnly: lastCovered < leadWords,
+    },
+    config,
+  );
+  if (kind === null) return null;
+  return {
+    articleKey: article.key,
+    articleId: article.id,
+    kind,
+    coverage,
+    pageShare: al.pageWords / Math.max(1, pageTokens.count),
+    copiedWords: al.copiedWords,
+    longestRun: al.longestRun,
+    passages: al.passages.map((p) => ({
+      pageStart: pageTokens.start[p.pageFrom],
+      pageEnd: pageTokens.end[p.pageTo - 1],
+      articleStart: articleTokens.start[p.articleFrom],
+      articleEnd: articleTokens.end[p.articleTo - 1],
+    })),
+  };
+}
+
+/**
+ * Which owned articles the page text reproduces, how much of each and where. Candidates come
+ * from the fingerprint index; each is then verified word by word. Sorted by coverage, highest
+ * first; [] when nothing matches. `page.title`/`links` are accepted for future signals.
+ */
+export function matchText(
+  pageText: string,
+  deps: MatchDeps,
+  _page?: { title?: string; links?: string[] },
+): MatchResult[] {
+  const { index, config } = deps;
+  const tokens = tokenize(pageText);
+  if (tokens.count === 0) return [];
+  const fp = fingerprintTokensRaw(tokens, config);
+  const hi = new Uint32Array(fp.count + 1);
+  const lo = new Uint32Array(fp.count + 1);
+  hi[0] = fp.docHi;
+  lo[0] = fp.docLo;
+  hi.set(fp.hi.subarray(0, fp.count), 1);
+  lo.set(fp.lo.subarray(0, fp.count), 1);
+  const keys = index.findCandidatesRaw(hi, lo, fp.count + 1);
+  if (keys.length === 0) return [];
+  let quoted: Uint8Array | null = null;
+  const getQuoted = () => (quoted ??= markQuotedWords(pageText, tokens));
+  const results: MatchResult[] = [];
+  for (const article of deps.loadArticles(keys)) {
+    const r = verifyArticle(pageText, tokens, getQuoted, article, config);
+    if (r) results.push(r);
+  }
+  return results.sort((a, b) => b.coverage - a.coverage || a.articleKey - b.articleKey);
+}
