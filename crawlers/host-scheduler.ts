@@ -85,7 +85,9 @@ export function backoffDelayMs(attempt: number, baseMs: number, capMs: number, r
 
 /** Only errors that say so are retried; unknown errors (bugs, 4xx) are not. */
 export function isRetryableError(error: unknown): boolean {
-  if (error instanceof FetchError) return error.retryable;
+  // An unreachable robots.txt is "retryable" for the host, minutes later: the caller requeues it
+  // (retryAfterMs says when) rather than this scheduler holding the page in memory.
+  if (error instanceof FetchError) return error.retryable && error.reason !== 'robots_disallowed';
   return typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === true;
 }
 

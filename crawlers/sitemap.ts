@@ -91,6 +91,12 @@ function str(v: unknown): string | undefined {
   return undefined;
 }
 
+/** Mangled documents can put a string or a lone object where a list belongs. */
+function toArray(v: unknown): any[] {
+  if (Array.isArray(v)) return v;
+  return v === undefined || v === null || typeof v !== 'object' ? [] : [v];
+}
+
 function resolve(loc: unknown, baseUrl: string): string | undefined {
   const s = str(loc)?.trim();
   if (!s) return undefined;
@@ -128,7 +134,7 @@ export function parseSitemap(input: Uint8Array | string, baseUrl: string, option
   }
   if (doc?.urlset !== undefined) {
     const urls: SitemapUrl[] = [];
-    for (const u of (doc.urlset?.url ?? []) as any[]) {
+    for (const u of toArray(doc.urlset?.url)) {
       const url = resolve(u?.loc, baseUrl);
       if (!url) continue;
       const entry: SitemapUrl = { url };
@@ -147,7 +153,7 @@ export function parseSitemap(input: Uint8Array | string, baseUrl: string, option
   }
   if (doc?.sitemapindex !== undefined) {
     const sitemaps: SitemapRef[] = [];
-    for (const s of (doc.sitemapindex?.sitemap ?? []) as any[]) {
+    for (const s of toArray(doc.sitemapindex?.sitemap)) {
       const url = resolve(s?.loc, baseUrl);
       if (!url) continue;
       const ref: SitemapRef = { url };

@@ -170,3 +170,19 @@ describe('parseFeed: robustness', () => {
     expect(title.length).toBeLessThan(100_000);
   });
 });
+
+describe('parseFeed: truncated and mangled input never crashes', () => {
+  it.each(['rss2.xml', 'atom.xml', 'rdf.xml'])('%s cut at many points gives a result or a ValidationError', (name) => {
+    const xml = fixture(name);
+    for (let cut = 0; cut < xml.length; cut += 37) {
+      for (const input of [xml.slice(0, cut), xml.slice(cut), xml.slice(0, cut) + xml.slice(cut + 20)]) {
+        try {
+          const feed = parseFeed(input, 'https://e.example/');
+          for (const e of feed.entries) expect(e.url).toMatch(/^https?:\/\//);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ValidationError);
+        }
+      }
+    }
+  });
+});

@@ -137,6 +137,7 @@ describe('host scheduler: retries (virtual time)', () => {
     ['404', new FetchError('bad_status', 'u', 'x', { status: 404 })],
     ['403', new FetchError('bad_status', 'u', 'x', { status: 403 })],
     ['robots', new FetchError('robots_disallowed', 'u', 'x')],
+    ['robots unreachable (retryable later, by the caller)', new FetchError('robots_disallowed', 'u', 'x', { retryable: true, retryAfterMs: 1000 })],
     ['too large', new FetchError('too_large', 'u', 'x')],
     ['a plain Error', new Error('bug')],
   ])('does not retry %s', async (_n, error) => {

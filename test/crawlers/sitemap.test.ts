@@ -100,6 +100,21 @@ describe('parseSitemap', () => {
   });
 });
 
+describe('parseSitemap: truncated and mangled input never crashes', () => {
+  it('gives a result or a ValidationError for every cut of the news sitemap', () => {
+    for (let cut = 0; cut < newsXml.length; cut += 23) {
+      for (const input of [newsXml.slice(0, cut), newsXml.slice(cut), newsXml.slice(0, cut) + newsXml.slice(cut + 15)]) {
+        try {
+          const s = parseSitemap(input, 'https://news.example/');
+          for (const u of s.urls) expect(u.url).toMatch(/^https?:\/\//);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ValidationError);
+        }
+      }
+    }
+  });
+});
+
 describe('discoverSitemapUrls (loopback HTTP)', () => {
   let server: Loopback | undefined;
   afterEach(async () => {
