@@ -120,3 +120,30 @@ export function* iterateArticleFingerprints(
     after = rows[rows.length - 1].articleKey;
   }
 }
+
+/** Articles whose stored fingerprints are missing or were made by another method version. */
+export function findArticlesNeedingFingerprints(db: Db, version: number, limit: number): { key: number; body: string }[] {
+  return db
+    .select({ key: articles.key, body: articles.body })
+    .from(articles)
+    .leftJoin(articleFingerprints, eq(articleFingerprints.articleKey, articles.key))
+    .where(sql`${articleFingerprints.articleKey} is null or ${articleFingerprints.version} <> ${version}`)
+    .limit(limit)
+    .all();
+}
+
+/** A cheap summary of the registry's state: when it changes, another process changed articles. */
+export function readArticlesRevision(db: Db): { count: number; lastUpdatedAt: string | null } {
+  const row = db.select({ n: count(), last: sql<string | null>`max(${articles.updatedAt})` }).from(articles).get();
+  return { count: row?.n ?? 0, lastUpdatedAt: row?.last ?? null };
+}
+
+/** Fingerprints of articles updated after the given time (another process's import). */
+export function findFingerprintsUpdatedAfter(db: Db, after: string): { articleKey: number; version: number; passages: Buffer }[] {
+  return db
+    .select({ articleKey: articleFingerprints.articleKey, version: articleFingerprints.version, passages: articleFingerprints.passages })
+    .from(articleFingerprints)
+    .innerJoin(articles, eq(articles.key, articleFingerprints.articleKey))
+    .where(sql`${articles.updatedAt} > ${after}`)
+    .all();
+}

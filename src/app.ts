@@ -1,7 +1,9 @@
 import type { Config } from '../config/index.ts';
 import { openDatabase, type OpenDatabase } from '../db/open-db.ts';
 import type { ArticleRegistryDeps } from './articles/article-registry.ts';
+import { createCaptureStore, type CaptureStore } from './evidence/index.ts';
 import type { Logger } from './log.ts';
+import { createArticleFingerprinter, createOwnedIndex, type OwnedIndex } from './owned-index.ts';
 
 /** Everything a command or the server needs, opened once and closed once. */
 export interface App {
@@ -9,17 +11,35 @@ export interface App {
   logger: Logger;
   database: OpenDatabase;
   registry: ArticleRegistryDeps;
+  captureStore: CaptureStore;
+  /** The owned-article fingerprint index, built on first use (commands that never match skip it). */
+  getOwnedIndex(): OwnedIndex;
   close(): void;
 }
 
 export function openApp(config: Config, logger: Logger): App {
   const database = openDatabase({ path: config.db.path, busyTimeoutMs: config.db.busyTimeoutMs });
-  const registry: ArticleRegistryDeps = { db: database.db };
+  let owned: OwnedIndex | undefined;
+  const registry: ArticleRegistryDeps = {
+    db: database.db,
+    fingerprint: createArticleFingerprinter(config.match),
+    // Forwarded only once the index exists: before that, building it reads the stored state anyway.
+    listener: {
+      onArticlesSaved: (saved) => owned?.listener.onArticlesSaved?.(saved),
+      onArticleRemoved: (key) => owned?.listener.onArticleRemoved?.(key),
+    },
+  };
   return {
     config,
     logger,
     database,
     registry,
+    captureStore: createCaptureStore({ db: database.db, dataDir: config.data.dir, logger }),
+    getOwnedIndex() {
+      if (!owned) owned = createOwnedIndex(database.db, config.match, logger);
+      else owned.sync();
+      return owned;
+    },
     close() {
       database.close();
     },

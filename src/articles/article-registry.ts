@@ -85,29 +85,39 @@ export function saveArticles(deps: ArticleRegistryDeps, batch: IncomingArticle[]
     else result.rejectedRecords.push({ ref: item.ref, id: readId(item.value), problems: parsed.problems });
   }
   result.rejected = result.rejectedRecords.length;
-  // Fingerprints are computed before the transaction opens, so the write lock is held only for writes.
-  const toWrite = valid.map(({ record }) => ({ record, fingerprint: deps.fingerprint?.(record.body) }));
+  // Fingerprints are computed before the transaction opens (the write lock is held only for
+  // writes), and only for new or changed records: a re-import of unchanged articles is cheap.
+  const known = findArticleHashes(deps.db, [...new Set(valid.map((v) => v.record.id))]);
+  const fingerprints = new Map<ArticleRecord, { version: number; blob: Buffer }>();
+  if (deps.fingerprint) {
+    for (const { record } of valid) {
+      if (known.get(record.id)?.contentHash !== record.contentHash) fingerprints.set(record, deps.fingerprint(record.body));
+    }
+  }
   const saved: { key: number; blob: Buffer }[] = [];
   const now = (deps.now?.() ?? new Date()).toISOString();
   deps.db.transaction((tx) => {
-    const existing = findArticleHashes(tx as unknown as Db, [...new Set(valid.map((v) => v.record.id))]);
-    for (const { record, fingerprint } of toWrite) {
+    const db = tx as unknown as Db;
+    // Read again inside the transaction: another writer may have changed these ids meanwhile.
+    const existing = findArticleHashes(db, [...known.keys(), ...valid.map((v) => v.record.id).filter((id) => !known.has(id))]);
+    for (const { record } of valid) {
       const before = existing.get(record.id);
       let key: number;
       if (!before) {
-        key = insertArticle(tx as unknown as Db, { ...record, createdAt: now, updatedAt: now });
+        key = insertArticle(db, { ...record, createdAt: now, updatedAt: now });
         result.inserted++;
       } else if (before.contentHash === record.contentHash) {
         result.unchanged++;
         continue;
       } else {
         key = before.key;
-        updateArticle(tx as unknown as Db, key, { ...record, updatedAt: now });
+        updateArticle(db, key, { ...record, updatedAt: now });
         result.updated++;
       }
       existing.set(record.id, { key, contentHash: record.contentHash });
+      const fingerprint = fingerprints.get(record) ?? deps.fingerprint?.(record.body);
       if (fingerprint) {
-        upsertArticleFingerprints(tx as unknown as Db, key, fingerprint.version, fingerprint.blob);
+        upsertArticleFingerprints(db, key, fingerprint.version, fingerprint.blob);
         saved.push({ key, blob: fingerprint.blob });
       }
     }

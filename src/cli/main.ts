@@ -3,6 +3,7 @@ import { ConfigError } from '../../config/index.ts';
 import { CopyhoundError } from '../errors.ts';
 import { writeLine, type CliIo, type GlobalOptions } from './cli-context.ts';
 import { createArticlesCommand } from './commands/articles-command.ts';
+import { createCheckCommand, createExtractCommand } from './commands/check-command.ts';
 import { createConfigCommand } from './commands/config-command.ts';
 import { createServeCommand } from './commands/serve-command.ts';
 
@@ -32,6 +33,8 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     exitCode = Math.max(exitCode, code);
   };
   program.addCommand(createArticlesCommand(io, globals, setExit));
+  program.addCommand(createCheckCommand(io, globals, setExit));
+  program.addCommand(createExtractCommand(io, globals, setExit));
   program.addCommand(createServeCommand(io, globals));
   program.addCommand(createConfigCommand(io, globals));
   configureCommand(program, io);

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import type { App } from '../app.ts';
 import { createArticlesRouter } from './api-articles.ts';
+import { createCheckRouter } from './api-check.ts';
 import { createErrorHandler, handleNotFound } from './http-errors.ts';
 
 export function createHttpApp(app: App): Express {
@@ -19,6 +20,7 @@ export function createHttpApp(app: App): Express {
     });
   });
   http.use('/api/articles', createArticlesRouter(app.registry));
+  http.use('/api/check', createCheckRouter(app));
 
   http.use(handleNotFound);
   http.use(createErrorHandler(app.logger));

@@ -41,12 +41,18 @@ describe('parseArticleRecord', () => {
   });
 
   it('extracts the text of an html article', () => {
-    const html = '<html><body><nav>Menu</nav><article><p>Copied words here.</p><p>And more.</p></article></body></html>';
+    const paragraphs = [
+      'BRUSSELS (AA) – Russia’s ongoing airstrikes in Syria are undermining the peace talks in Geneva, NATO Secretary-General Jens Stoltenberg said Friday.',
+      'The NATO chief said the alliance strongly supports all efforts to find negotiated peaceful and political solution to the conflict in Syria.',
+      'He further described it as a challenge for NATO because “it is also a violation of NATO airspace”, speaking ahead of a meeting of EU defense ministers.',
+    ];
+    const html = `<html><body><nav><a href="/">Home</a> <a href="/world">World</a></nav><article>${paragraphs.map((p) => `<p>${p}</p>`).join('')}</article><footer>© 2016 Example News</footer></body></html>`;
     const parsed = parseArticleRecord({ id: 'x', url: 'https://a.example/', title: 't', html });
     expect(parsed.ok).toBe(true);
     if (parsed.ok) {
       expect(parsed.record.bodySource).toBe('html');
-      expect(parsed.record.body).toContain('Copied words here.\n\nAnd more.');
+      expect(parsed.record.body).toContain(`${paragraphs[0]}\n\n${paragraphs[1]}`);
+      expect(parsed.record.body).not.toContain('World');
     }
   });
 

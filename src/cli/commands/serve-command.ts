@@ -24,6 +24,8 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
       }
       logger.info({ url: running.url, db: config.db.path, schemaVersion: app.database.schemaVersion }, 'server listening');
       writeLine(io.stdout, `Copyhound listening on ${running.url}`);
+      // Built after listening so /healthz answers at once; a large registry takes a while.
+      setImmediate(() => app.getOwnedIndex());
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
           logger.info({ signal }, 'shutting down: finishing in-flight requests');

@@ -1,0 +1,112 @@
+import type { Config } from '../config/index.ts';
+import {
+  findArticleTexts,
+  findArticlesNeedingFingerprints,
+  findFingerprintsUpdatedAfter,
+  iterateArticleFingerprints,
+  readArticlesRevision,
+  upsertArticleFingerprints,
+} from '../db/articles.ts';
+import type { Db } from '../db/open-db.ts';
+import type { ArticleChangeListener, FingerprintArticle } from './articles/article-registry.ts';
+import { decodeFingerprints, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION } from './fingerprint/index.ts';
+import type { Logger } from './log.ts';
+import { FingerprintIndex, type OwnedText } from './match/index.ts';
+
+// Articles fingerprinted per transaction when catching up on old or missing fingerprints.
+const BACKFILL_BATCH = 500;
+// How often a running server asks the database whether another process changed the registry:
+// two indexed aggregate queries, cheap enough for every few seconds, rare enough to be free.
+const SYNC_INTERVAL_MS = 2000;
+
+/**
+ * The in-memory fingerprint index of the owned articles, kept in step with the database:
+ * built at start, updated by this process's imports and deletions, and re-synced when another
+ * process (a CLI import while the server runs) changed the registry.
+ */
+export interface OwnedIndex {
+  index: FingerprintIndex;
+  fingerprint: FingerprintArticle;
+  listener: ArticleChangeListener;
+  loadArticles(keys: number[]): OwnedText[];
+  /** Brings the index up to date with the database if it may have changed. */
+  sync(): void;
+}
+
+/** The stored form of an article's fingerprints: what the registry writes on import. */
+export function createArticleFingerprinter(config: Config['match']): FingerprintArticle {
+  return (body) => ({ version: FINGERPRINT_VERSION, blob: encodeFingerprints(fingerprintText(body, config)) });
+}
+
+export function createOwnedIndex(db: Db, config: Config['match'], logger: Logger, now: () => number = Date.now): OwnedIndex {
+  let index = new FingerprintIndex(config);
+  let revision = readArticlesRevision(db);
+  let lastCheck = now();
+
+  const fingerprint = createArticleFingerprinter(config);
+
+  function backfill(): number {
+    let done = 0;
+    for (;;) {
+      const stale = findArticlesNeedingFingerprints(db, FINGERPRINT_VERSION, BACKFILL_BATCH);
+      if (stale.length === 0) return done;
+      const computed = stale.map((a) => ({ key: a.key, ...fingerprint(a.body) }));
+      db.transaction((tx) => {
+        for (const c of computed) upsertArticleFingerprints(tx as unknown as Db, c.key, c.version, c.blob);
+      });
+      done += stale.length;
+    }
+  }
+
+  function build(): void {
+    const started = now();
+    const refreshed = backfill();
+    const fresh = new FingerprintIndex(config);
+    for (const row of iterateArticleFingerprints(db)) fresh.add(row.articleKey, decodeFingerprints(row.passages));
+    index = fresh;
+    revision = readArticlesRevision(db);
+    logger.info({ articles: fresh.size, refreshed, ms: now() - started, bytes: fresh.memoryBytes() }, 'owned-article index built');
+  }
+
+  build();
+
+  const owned: OwnedIndex = {
+    get index() {
+      return index;
+    },
+    fingerprint,
+    listener: {
+      onArticlesSaved(saved) {
+        for (const { key, blob } of saved) {
+          if (index.has(key)) index.remove(key);
+          index.add(key, decodeFingerprints(blob));
+        }
+        revision = readArticlesRevision(db);
+      },
+      onArticleRemoved(key) {
+        index.remove(key);
+        revision = readArticlesRevision(db);
+      },
+    },
+    loadArticles(keys) {
+      return findArticleTexts(db, keys);
+    },
+    sync() {
+      if (now() - lastCheck < SYNC_INTERVAL_MS) return;
+      lastCheck = now();
+      const current = readArticlesRevision(db);
+      if (current.count === revision.count && current.lastUpdatedAt === revision.lastUpdatedAt) return;
+      // Another process wrote. New and updated articles are picked up incrementally; if the
+      // count still disagrees, something was deleted, and only a rebuild finds out what.
+      backfill();
+      for (const row of findFingerprintsUpdatedAfter(db, revision.lastUpdatedAt ?? '')) {
+        if (index.has(row.articleKey)) index.remove(row.articleKey);
+        index.add(row.articleKey, decodeFingerprints(row.passages));
+      }
+      if (index.size !== current.count) build();
+      revision = readArticlesRevision(db);
+      logger.info({ articles: index.size }, 'owned-article index synced with the database');
+    },
+  };
+  return owned;
+}
