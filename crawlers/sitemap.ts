@@ -192,7 +192,7 @@ export interface DiscoveredSitemapUrl extends SitemapUrl {
 
 export interface SitemapProblem {
   url: string;
-  reason: 'fetch_failed' | 'bad_status' | 'invalid' | 'cycle' | 'too_deep' | 'file_limit';
+  reason: 'fetch_failed' | 'bad_status' | 'robots_disallowed' | 'invalid' | 'cycle' | 'too_deep' | 'file_limit';
   message: string;
 }
 
@@ -244,7 +244,12 @@ export async function* discoverSitemapUrls(
       parsed = await fetchSitemap(url, fetch, limits, options.signal);
     } catch (error) {
       if (url === root || options.signal?.aborted) throw error;
-      const reason = error instanceof FetchError && error.reason === 'bad_status' ? 'bad_status' : error instanceof ValidationError ? 'invalid' : 'fetch_failed';
+      const reason: SitemapProblem['reason'] =
+        error instanceof FetchError && (error.reason === 'bad_status' || error.reason === 'robots_disallowed')
+          ? error.reason
+          : error instanceof ValidationError
+            ? 'invalid'
+            : 'fetch_failed';
       problem({ url, reason, message: error instanceof Error ? error.message : String(error) });
       continue;
     }
