@@ -146,7 +146,23 @@ export function createHostScheduler(options: HostSchedulerOptions, deps: HostSch
   const hosts = new Map<string, HostState>();
   const waiting: Waiter[] = [];
   let globalActive = 0;
-  let wakeAt: number | undefined;
+  // One pending wake-up for the earliest blocked host; with real timers it is cancelled when
+  // nobody waits any more, so an aborted crawl does not keep the process alive.
+  let wake: { at: number; cancel?: () => void } | undefined;
+  const scheduleWake = (at: number, ms: number) => {
+    wake?.cancel?.();
+    const fire = () => {
+      if (wake?.at === at) wake = undefined;
+      pump();
+    };
+    if (deps.sleep) {
+      wake = { at };
+      void deps.sleep(ms).then(fire);
+    } else {
+      const handle = setTimeout(fire, ms);
+      wake = { at, cancel: () => clearTimeout(handle) };
+    }
+  };
 
   const stateOf = (host: string): HostState => {
     let s = hosts.get(host);
@@ -193,13 +209,10 @@ export function createHostScheduler(options: HostSchedulerOptions, deps: HostSch
       w.resolve();
     }
     sweep();
-    if (earliest !== undefined && (wakeAt === undefined || earliest < wakeAt)) {
-      const at = earliest;
-      wakeAt = at;
-      void sleep(Math.max(0, at - t)).then(() => {
-        if (wakeAt === at) wakeAt = undefined;
-        pump();
-      });
+    if (earliest !== undefined && (wake === undefined || earliest < wake.at)) scheduleWake(earliest, Math.max(0, earliest - t));
+    if (waiting.length === 0 && wake !== undefined) {
+      wake.cancel?.();
+      wake = undefined;
     }
   };
 
@@ -213,6 +226,7 @@ export function createHostScheduler(options: HostSchedulerOptions, deps: HostSch
           const i = waiting.indexOf(w);
           if (i !== -1) waiting.splice(i, 1);
           reject(signal.reason);
+          pump();
         };
         signal.addEventListener('abort', w.onAbort, { once: true });
       }

@@ -204,6 +204,20 @@ describe('host scheduler: cancellation and input', () => {
     expect(s.stats()).toMatchObject({ active: 0, waiting: 0 });
   });
 
+  it('with real timers, cancels its wake-up timer once the last waiter is aborted', async () => {
+    const s = createHostScheduler({ ...base, minHostDelayMs: 60_000 });
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    await s.run('https://a.example/1', async () => 'done');
+    const before = timers();
+    const ac = new AbortController();
+    const waiting = s.run('https://a.example/2', async () => 'never', { signal: ac.signal }).catch((e) => e);
+    await new Promise((r) => setImmediate(r));
+    expect(timers()).toBe(before + 1);
+    ac.abort(new Error('shutdown'));
+    expect(((await waiting) as Error).message).toBe('shutdown');
+    expect(timers()).toBe(before);
+  });
+
   it('rejects an invalid URL', async () => {
     const { s } = setup();
     await expect(s.run('not a url', async () => 1)).rejects.toBeInstanceOf(ValidationError);
