@@ -92,39 +92,99 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
   }
 }
 
+/** Runs one stage; a bug or a pathological page in one stage must not cost the others. */
+function attempt<T>(stage: () => T, fallback: T): T {
+  try {
+    return stage();
+  } catch {
+    return fallback;
+  }
+}
+
+const EMPTY_METADATA: PageMetadata = {
+  title: '',
+  canonicalUrl: null,
+  author: null,
+  publishedAt: null,
+  modifiedAt: null,
+  language: null,
+  siteName: null,
+  description: null,
+  ogType: null,
+  jsonLdBody: null,
+  jsonLdArticle: null,
+  jsonLdNodes: [],
+};
+
 function extractUnsafe(html: string, options: ExtractOptions): ExtractedArticle {
   const tuning: ContentTuning = { ...DEFAULT_CONTENT_TUNING, ...pickTuning(options.config) };
   const $ = load(html);
   const baseUrl = validBase(options.url);
   const root = $.root()[0] as unknown as DomElement;
   const page = indexPage(root);
-  const meta = readMetadata(page, baseUrl);
+  const meta = attempt(() => readMetadata(page, baseUrl), EMPTY_METADATA);
   const body = page.body ?? root;
-  const rights = rightsFromHead(page, meta, findNotices(body), baseUrl);
-
-  pruneBoilerplate(body);
-  const main = findMainContent(body, tuning);
-  const skip = makeInnerSkip(main.stats, tuning);
-  let paragraphs = serializeBlocks(main.nodes, skip);
-  const decision = decideArticle(paragraphs, main, meta, tuning);
-  paragraphs = decision.paragraphs;
-  const text = paragraphs.join('\n\n');
+  const rights = attempt(() => rightsFromHead(page, meta, findNotices(body), baseUrl), emptyArticle().rights);
+  const content = attempt(() => extractContent(body, meta, tuning, baseUrl), { paragraphs: [], links: [] });
+  const text = content.paragraphs.join('\n\n');
   const minChars = options.config?.minArticleChars ?? 0;
-
+  const kept = text.length >= minChars && text.length > 0;
   return {
     title: meta.title,
-    text: text.length >= minChars ? text : '',
+    text: kept ? text : '',
     canonicalUrl: meta.canonicalUrl,
     author: meta.author,
     publishedAt: meta.publishedAt,
     modifiedAt: meta.modifiedAt,
     language: meta.language,
     siteName: meta.siteName,
-    credits: text ? findCredits(paragraphs) : [],
-    links: text && decision.fromDom ? collectLinks(main.nodes, skip, baseUrl) : [],
+    credits: kept ? attempt(() => findCredits(content.paragraphs), []) : [],
+    links: kept ? content.links : [],
     rights,
     description: meta.description,
   };
+}
+
+/** Main text as paragraphs, and the links inside it. Mutates the tree (boilerplate is removed). */
+function extractContent(body: DomElement, meta: PageMetadata, tuning: ContentTuning, baseUrl: string | undefined) {
+  pruneBoilerplate(body);
+  const main = findMainContent(body, tuning);
+  let skip = makeInnerSkip(main.stats, tuning);
+  let paragraphs = serializeBlocks(main.nodes, skip);
+  const containerChars = main.nodes.reduce((n, el) => n + (main.stats.get(el)?.text ?? 0), 0);
+  if (charsOf(paragraphs) < containerChars * MIN_KEPT_SHARE) {
+    // The article itself is a link collection (a link roll, a list of sources): keep it whole.
+    skip = () => false;
+    paragraphs = serializeBlocks(main.nodes, skip);
+  }
+  const decision = decideArticle(trimLabels(paragraphs), main, meta, tuning);
+  const links = decision.fromDom && decision.paragraphs.length > 0 ? attempt(() => collectLinks(main.nodes, skip, baseUrl), []) : [];
+  return { paragraphs: decision.paragraphs, links };
+}
+
+/** When the link-list rules drop more than this share of the chosen container, the container is the list. */
+const MIN_KEPT_SHARE = 0.3;
+
+/** A paragraph that is only a date (and time): a dateline stamp, not article text. */
+const DATE_ONLY =
+  /^(?:[\p{L}]{2,10},?\s+)?(?:\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}|\d{4}-\d{2}-\d{2})(?:[,\s|–-]+\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm))?)?$/iu;
+/** Trailing paragraphs shorter than this without closing punctuation are labels ("Kontakt:", "Share"). */
+const TRAILING_LABEL_CHARS = 40;
+const SENTENCE_END = /[.!?…"“”»«)\]]$/;
+
+/** Drops date stamps anywhere and label-like leftovers after the last sentence. */
+function trimLabels(paragraphs: string[]): string[] {
+  const out = paragraphs.filter((p) => !DATE_ONLY.test(p));
+  while (out.length > 1) {
+    const last = out[out.length - 1];
+    if (last.length >= TRAILING_LABEL_CHARS || SENTENCE_END.test(last)) break;
+    out.pop();
+  }
+  return out;
+}
+
+function charsOf(paragraphs: string[]): number {
+  return paragraphs.reduce((n, p) => n + p.length, 0);
 }
 
 function pickTuning(config: Partial<Config['extract']> | undefined): Partial<ContentTuning> {

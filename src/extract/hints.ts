@@ -57,7 +57,10 @@ export function hasBoilerplateHint(classes: string | undefined, id: string | und
   if (id && BOILERPLATE_HINT.test(id) && !ARTICLE_BODY_HINT.test(id)) return true;
   if (!classes) return false;
   if (ARTICLE_BODY_HINT.test(classes)) return false;
-  for (const token of classes.split(/\s+/)) {
+  for (const raw of classes.split(/\s+/)) {
+    // BEM modifiers ("Section--Ads", "Main--Skyscraper") describe a variant, not the element's role.
+    const bem = raw.indexOf('--');
+    const token = bem > 0 ? raw.slice(0, bem) : raw;
     if (token && !MODIFIER_TOKEN.test(token) && BOILERPLATE_HINT.test(token)) return true;
   }
   return false;

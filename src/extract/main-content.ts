@@ -38,10 +38,10 @@ function isCommentHint(el: DomElement): boolean {
 
 /** Paragraphs of a link line shorter than this are judged by link density alone. */
 const SHORT_LINK_LINE_CHARS = 250;
-/** Score bonus for class/id hints; large enough to outweigh a few paragraphs (readability uses 25). */
-const HINT_WEIGHT = 25;
+/** Score change for a positive/negative class/id word: a hint, not proof. */
+const HINT_WEIGHT = 0.25;
 /** Explicit article-body markers (itemprop=articleBody, "article-body") are near-certain. */
-const ARTICLE_BODY_BONUS = 60;
+const ARTICLE_BODY_BONUS = 0.5;
 /** How many ancestor levels a paragraph's score reaches. */
 const PROPAGATION_LEVELS = 5;
 
@@ -188,17 +188,29 @@ const TAG_WEIGHT: Record<string, number> = {
   h1: -5, h2: -5, h3: -5, h4: -5, h5: -5, h6: -5, th: -5,
 };
 
+/** Containers whose own loose text (br-separated pages) makes them a candidate themselves. */
+const SELF_SCORING = new Set(['div', 'section', 'article', 'main', 'td', 'body', 'form', 'center', 'font']);
+/** Elements that are parts of an article, never the article container. */
+const NON_CANDIDATES = new Set([
+  'p', 'span', 'a', 'li', 'ul', 'ol', 'dl', 'dd', 'dt', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'b', 'strong', 'em', 'i',
+  'u', 'small', 'label', 'figcaption', 'figure', 'tr', 'tbody', 'thead', 'th', 'pre', 'code', 'sup', 'sub', 'time',
+  'address', 'cite', 'q', 'abbr', 'mark', 'header', 'html',
+]);
 const NOT_PARAGRAPHS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'a', 'body', 'html']);
 
-function classWeight(el: DomElement): number {
-  let w = 0;
-  if (hasArticleBodyMarker(el)) w += ARTICLE_BODY_BONUS;
+/**
+ * Class/id hints scale a container's score rather than add to it, so a tiny box named
+ * "article-content" cannot beat the real body on its name alone.
+ */
+function classFactor(el: DomElement): number {
+  let f = 1;
+  if (hasArticleBodyMarker(el)) f += ARTICLE_BODY_BONUS;
   const hint = classAndId(el);
   if (hint) {
-    if (NEGATIVE_HINT.test(hint)) w -= HINT_WEIGHT;
-    if (POSITIVE_HINT.test(hint)) w += HINT_WEIGHT;
+    if (NEGATIVE_HINT.test(hint)) f -= HINT_WEIGHT;
+    if (POSITIVE_HINT.test(hint)) f += HINT_WEIGHT;
   }
-  return w;
+  return f;
 }
 
 export interface MainContent {
@@ -228,7 +240,7 @@ export function findMainContent(body: DomElement, tuning: ContentTuning = DEFAUL
       const linkShare = s.inline > 0 ? s.inlineLink / s.inline : 0;
       const score = (1 + s.inlineCommas + Math.min(Math.floor(s.inline / 100), 3)) * (1 - linkShare);
       if (score > 0) {
-        if (!BLOCK_TAGS.has(el.name) || el.name === 'div' || el.name === 'section' || el.name === 'article' || el.name === 'td') addScore(el, score);
+        if (SELF_SCORING.has(el.name)) addScore(el, score);
         let level = 0;
         for (let p = el.parent; p && isElement(p) && level < PROPAGATION_LEVELS; p = p.parent, level++) {
           const divider = level === 0 ? 1 : level === 1 ? 2 : level * 3;
@@ -244,10 +256,10 @@ export function findMainContent(body: DomElement, tuning: ContentTuning = DEFAUL
   let topScore = -Infinity;
   const finalScores = new Map<DomElement, number>();
   for (const [el, raw] of scores) {
-    if (el.name === 'html') continue;
-    const s = stats.get(el)!;
+    const s = stats.get(el);
+    if (!s || NON_CANDIDATES.has(el.name)) continue;
     const linkDensity = s.text > 0 ? s.link / s.text : 0;
-    const final = (raw + (TAG_WEIGHT[el.name] ?? 0) + classWeight(el)) * (1 - linkDensity);
+    const final = (raw + (TAG_WEIGHT[el.name] ?? 0)) * classFactor(el) * (1 - linkDensity);
     finalScores.set(el, final);
     if (final > topScore) {
       topScore = final;
@@ -309,17 +321,44 @@ function lastText(el: DomElement): string {
   return '';
 }
 
-/** Boilerplate inside the chosen container: link lists and "read also" lines. */
+/** Headings that introduce a following link list ("Weitere Artikel", "Mehr zum Thema") go with it. */
+const HEADING_TAGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6']);
+/** A text block this short right before a link list is that list's title. */
+const LIST_TITLE_CHARS = 80;
+
+function nextElementSibling(el: DomElement): DomElement | null {
+  const parent = el.parent as DomElement | null;
+  if (!parent) return null;
+  const siblings = parent.children;
+  for (let i = siblings.indexOf(el) + 1; i < siblings.length; i++) {
+    const sib = siblings[i];
+    if (isElement(sib) && sib.type === 'tag') return sib;
+    if (isText(sib) && sib.data.trim()) return null;
+  }
+  return null;
+}
+
+/** Boilerplate inside the chosen container: link lists, "read also" lines, captions. */
 export function makeInnerSkip(stats: Map<DomElement, Stats>, tuning: ContentTuning = DEFAULT_CONTENT_TUNING) {
-  return (el: DomElement): boolean => {
+  const isLinkList = (el: DomElement): boolean => {
     const s = stats.get(el);
     if (!s || s.text === 0) return false;
     const linkDensity = s.link / s.text;
-    if (el.name === 'a') return false;
-    if (BLOCK_TAGS.has(el.name) && el.name !== 'p' && el.name !== 'blockquote') {
-      return linkDensity > tuning.maxBlockLinkDensity;
-    }
+    if (BLOCK_TAGS.has(el.name) && el.name !== 'p' && el.name !== 'blockquote') return linkDensity > tuning.maxBlockLinkDensity;
     if (el.name === 'p') return s.text < SHORT_LINK_LINE_CHARS && linkDensity > tuning.maxParagraphLinkDensity;
+    return false;
+  };
+  return (el: DomElement): boolean => {
+    if (el.name === 'figcaption') return true;
+    if (el.name === 'a') return false;
+    if (isLinkList(el)) return true;
+    if (HEADING_TAGS.has(el.name) || el.name === 'p') {
+      const s = stats.get(el);
+      if (s && s.text <= LIST_TITLE_CHARS) {
+        const next = nextElementSibling(el);
+        if (next && (next.name === 'ul' || next.name === 'ol' || next.name === 'div' || next.name === 'section') && isLinkList(next)) return true;
+      }
+    }
     return false;
   };
 }
