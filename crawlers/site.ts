@@ -136,6 +136,40 @@ export function discoverLinks(html: string, pageUrl: string, options: DiscoverLi
   return out;
 }
 
+const FEED_TYPES = /^application\/(rss|atom|rdf|feed)\+(xml|json)$|^application\/(rss|atom)$|^application\/json$|^text\/xml$|^application\/xml$/i;
+
+/**
+ * Feeds a page advertises (<link rel=alternate type=application/rss+xml|atom+xml|feed+json ...>),
+ * absolute, deduplicated; any host (feeds are often served from a feed CDN).
+ */
+export function discoverFeedLinks(html: string, pageUrl: string): string[] {
+  let page: URL;
+  try {
+    page = new URL(pageUrl);
+  } catch {
+    throw new ValidationError(`Page URL is not a valid URL: ${pageUrl}`, { url: pageUrl });
+  }
+  const $ = cheerio.load(typeof html === 'string' ? html : '');
+  let base = page.href;
+  const baseHref = $('base[href]').first().attr('href');
+  if (baseHref) {
+    try {
+      base = new URL(baseHref.trim(), page).href;
+    } catch {
+      // ignore a broken <base>
+    }
+  }
+  const out: string[] = [];
+  $('link[href][rel]').each((_i, el) => {
+    if (!relTokens($(el).attr('rel')).includes('alternate')) return;
+    const type = ($(el).attr('type') ?? '').trim();
+    if (!FEED_TYPES.test(type)) return;
+    const url = tryNormaliseUrl($(el).attr('href')!, { base });
+    if (url && !out.includes(url)) out.push(url);
+  });
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Frontier
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import {
   SiteFrontier,
+  discoverFeedLinks,
   discoverLinks,
   frontierOptionsFromConfig,
   hasAssetExtension,
@@ -74,6 +75,26 @@ describe('discoverLinks', () => {
     expect(discoverLinks('<a href="/ok">x<a href="/also"><<<<div', 'https://e.example/')).toEqual(['https://e.example/ok', 'https://e.example/also']);
     expect(discoverLinks('', 'https://e.example/')).toEqual([]);
     expect(() => discoverLinks('<a href="/x">', 'nope')).toThrow(ValidationError);
+  });
+});
+
+describe('discoverFeedLinks', () => {
+  it('finds advertised RSS/Atom/JSON feeds on any host, absolute and deduped', () => {
+    const html = `<head>
+      <link rel="alternate" type="application/rss+xml" title="All" href="/feeds/all.xml">
+      <link rel="alternate" type="application/atom+xml" href="https://feeds.cdn.example/atom">
+      <link rel="alternate" type="application/feed+json" href="/feed.json">
+      <link rel="alternate" type="application/rss+xml" href="/feeds/all.xml#dup">
+      <link rel="alternate" hreflang="de" href="/de/">
+      <link rel="stylesheet" type="text/css" href="/s.css">
+    </head>`;
+    expect(discoverFeedLinks(html, 'https://e.example/section/')).toEqual([
+      'https://e.example/feeds/all.xml',
+      'https://feeds.cdn.example/atom',
+      'https://e.example/feed.json',
+    ]);
+    expect(discoverFeedLinks(front, PAGE)).toEqual(['https://www.news.example/feeds/politics.xml']);
+    expect(discoverFeedLinks('<p>no head</p>', PAGE)).toEqual([]);
   });
 });
 
