@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
 /** The decoded (or raw) body grew past the limit. */
@@ -28,16 +28,46 @@ export function parseContentEncodings(header: string | undefined, maxLayers: num
   return layers;
 }
 
+// Sync flush at the end tolerates truncated streams the way browsers do.
+const ZLIB_OPTIONS = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+const BROTLI_OPTIONS = { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH };
+
+/** RFC 9110 says deflate is zlib-wrapped, but many servers send raw deflate; the header tells. */
+function isZlibWrapped(head: Buffer): boolean {
+  return head.length >= 2 && (head[0] & 0x0f) === 8 && ((head[0] << 8) | head[1]) % 31 === 0;
+}
+
 function createDecoder(encoding: string, head: Buffer): zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress {
-  // Sync flush at the end tolerates truncated streams the way browsers do.
-  if (encoding === 'br') return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
-  if (encoding === 'deflate') {
-    // RFC 9110 says zlib-wrapped, but many servers send raw deflate; the zlib header tells them apart.
-    const zlibWrapped = head.length >= 2 && (head[0] & 0x0f) === 8 && ((head[0] << 8) | head[1]) % 31 === 0;
-    const options = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
-    return zlibWrapped ? zlib.createInflate(options) : zlib.createInflateRaw(options);
+  if (encoding === 'br') return zlib.createBrotliDecompress(BROTLI_OPTIONS);
+  if (encoding === 'deflate') return isZlibWrapped(head) ? zlib.createInflate(ZLIB_OPTIONS) : zlib.createInflateRaw(ZLIB_OPTIONS);
+  return zlib.createGunzip(ZLIB_OPTIONS);
+}
+
+const gunzip = promisify(zlib.gunzip);
+const inflate = promisify(zlib.inflate);
+const inflateRaw = promisify(zlib.inflateRaw);
+const brotliDecompress = promisify(zlib.brotliDecompress);
+
+/**
+ * Decodes a whole body off the main thread (zlib's thread pool). Every layer, including
+ * intermediate ones, is capped at maxBytes so a layer of padding cannot balloon in memory.
+ */
+export async function decodeBuffer(raw: Buffer, encodings: readonly string[], maxBytes: number): Promise<Buffer> {
+  let data = raw;
+  for (const encoding of [...encodings].reverse()) {
+    if (data.length === 0) return data;
+    const limit = { maxOutputLength: maxBytes + 1 };
+    try {
+      if (encoding === 'br') data = await brotliDecompress(data, { ...BROTLI_OPTIONS, ...limit });
+      else if (encoding === 'deflate') data = await (isZlibWrapped(data) ? inflate : inflateRaw)(data, { ...ZLIB_OPTIONS, ...limit });
+      else data = await gunzip(data, { ...ZLIB_OPTIONS, ...limit });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new BodyLimitError(`a ${encoding} layer decodes to more than ${maxBytes} bytes`);
+      throw Object.assign(new ContentEncodingError(`corrupt ${encoding} body: ${(error as Error).message}`), { cause: error });
+    }
+    if (data.length > maxBytes) throw new BodyLimitError(`a ${encoding} layer decodes to more than ${maxBytes} bytes`);
   }
-  return zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  return data;
 }
 
 /** Errors raised upstream of a decoder (network, limits, abort) pass through a layer unchanged. */

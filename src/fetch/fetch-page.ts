@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { FetchError } from '../errors.ts';
 import { assertUrlAllowed, BlockedAddressError, parseAllowList, type AllowList } from './address-guard.ts';
 import { decodeHtmlBytes, parseContentType } from './charset.ts';
-import { BodyLimitError, ContentEncodingError, decodeContent, parseContentEncodings } from './content-decoding.ts';
+import { BodyLimitError, ContentEncodingError, decodeBuffer, decodeContent, parseContentEncodings } from './content-decoding.ts';
 import { DeadlineError, toFetchError } from './error-mapping.ts';
 import { createPinnedAgent, resolveWithSystem, type PinnedAgent } from './pinned-agent.ts';
 import type { FetchedPage, FetchPageOptions, RedirectHop } from './types.ts';
@@ -91,6 +91,11 @@ function parseLocation(location: string, base: URL): URL {
   }
 }
 
+/**
+ * Reads the body under the limits. Compressed bodies are decoded twice: once streaming, only to
+ * count (a bomb is stopped after maxBytes of output while its few compressed KiB are all we hold),
+ * then, once the raw body is complete and known to fit, for real.
+ */
 async function readBody(
   response: ResponseData,
   encodings: string[],
@@ -109,17 +114,17 @@ async function readBody(
   }
   if (encodings.length === 0) {
     for await (const _ of countRaw());
-    const rawBody = Buffer.concat(rawChunks);
+    const rawBody = Buffer.concat(rawChunks, rawSize);
     return { rawBody, body: rawBody };
   }
-  const decoded: Buffer[] = [];
-  let size = 0;
+  let decodedSize = 0;
   for await (const chunk of decodeContent(countRaw(), encodings)) {
-    size += chunk.length;
-    if (size > maxBytes) throw new BodyLimitError(`decoded body passed ${maxBytes} bytes`);
-    decoded.push(chunk);
+    decodedSize += chunk.length;
+    if (decodedSize > maxBytes) throw new BodyLimitError(`decoded body passed ${maxBytes} bytes`);
   }
-  return { rawBody: Buffer.concat(rawChunks), body: Buffer.concat(decoded) };
+  const rawBody = Buffer.concat(rawChunks, rawSize);
+  rawChunks.length = 0;
+  return { rawBody, body: await decodeBuffer(rawBody, encodings, maxBytes) };
 }
 
 interface FetchContext {

@@ -1,6 +1,7 @@
 /**
  * Child process for the memory test: runs 20 hostile fetches at once against the server URL in
  * argv and prints peak RSS and each outcome as JSON. Not a test file (vitest does not pick it up).
+ * Usage: rss-child.ts <server base URL> <deadline ms> <"mixed" | one hostile path>
  */
 import { FetchError } from '../../src/errors.ts';
 import { fetchPage } from '../../src/fetch/index.ts';
@@ -11,7 +12,7 @@ import { HOSTILE_CASES } from './hostile-server.ts';
 const SAMPLE_EVERY_MS = 10;
 const PARALLEL = 20;
 
-const [base, deadline] = process.argv.slice(2);
+const [base, deadline, mix] = process.argv.slice(2);
 const config = testFetchConfig({ totalTimeoutMs: Number(deadline) });
 const startRss = process.memoryUsage().rss;
 let maxRss = startRss;
@@ -19,7 +20,7 @@ const sampler = setInterval(() => {
   maxRss = Math.max(maxRss, process.memoryUsage().rss);
 }, SAMPLE_EVERY_MS);
 
-const paths = Array.from({ length: PARALLEL }, (_, i) => HOSTILE_CASES[i % HOSTILE_CASES.length][0]);
+const paths = Array.from({ length: PARALLEL }, (_, i) => (mix === 'mixed' ? HOSTILE_CASES[i % HOSTILE_CASES.length][0] : mix));
 const outcomes = await Promise.all(
   paths.map(async (path) => {
     try {
