@@ -1,0 +1,68 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { captures } from './captures.ts';
+import { sources } from './sources.ts';
+
+export const RUN_STATUSES = ['running', 'completed', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Outcome of the last visit of one URL by one source. */
+export const URL_STATUSES = ['matched', 'no_match', 'unchanged', 'not_modified', 'owned', 'failed'] as const;
+export type UrlStatus = (typeof URL_STATUSES)[number];
+
+/** Resumable work list of a run: the enumerated URLs, or a site frontier (crawlers/site.ts). */
+export type RunFrontier =
+  | { kind: 'list'; urls: string[] }
+  | { kind: 'site'; state: unknown };
+
+/** One run of one source. A row left `running` by a killed process is resumed by the next run. */
+export const crawlRuns = sqliteTable(
+  'crawl_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: RUN_STATUSES }).notNull(),
+    startedAt: text('started_at').notNull(),
+    finishedAt: text('finished_at'),
+    // Null until the source's candidate URLs have been enumerated.
+    frontier: text('frontier', { mode: 'json' }).$type<RunFrontier>(),
+    pagesFetched: integer('pages_fetched').notNull(),
+    pagesUnchanged: integer('pages_unchanged').notNull(),
+    pagesFailed: integer('pages_failed').notNull(),
+    matchesFound: integer('matches_found').notNull(),
+    // Failures counted by FetchError reason (plus `extract_failed`, `source_failed`).
+    errors: text('errors', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+    message: text('message'),
+  },
+  (t) => [index('crawl_runs_source_idx').on(t.sourceId, t.id)],
+);
+
+/** Per source and normalised URL: what the last fetch found, for conditional requests and resumes. */
+export const crawlUrls = sqliteTable(
+  'crawl_urls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    // The run that last visited it: a resumed run skips URLs it already did.
+    lastRunId: integer('last_run_id'),
+    lastFetchedAt: text('last_fetched_at'),
+    // When it last gave a usable answer (200 or 304): revisit intervals count from here.
+    lastOkAt: text('last_ok_at'),
+    etag: text('etag'),
+    lastModified: text('last_modified'),
+    textHash: text('text_hash'),
+    status: text('status', { enum: URL_STATUSES }).notNull(),
+    failureReason: text('failure_reason'),
+    attempts: integer('attempts').notNull(),
+    captureId: integer('capture_id').references(() => captures.id),
+  },
+  (t) => [uniqueIndex('crawl_urls_source_url_idx').on(t.sourceId, t.url), index('crawl_urls_run_idx').on(t.lastRunId)],
+);
+
+export type CrawlRunRow = typeof crawlRuns.$inferSelect;
+export type CrawlUrlRow = typeof crawlUrls.$inferSelect;
+export type NewCrawlUrlRow = typeof crawlUrls.$inferInsert;

@@ -1,0 +1,66 @@
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { articles } from './articles.ts';
+import { captures } from './captures.ts';
+
+/** A page seen by the pipeline (any source, or a manual check), keyed by its URL. */
+export const pages = sqliteTable('pages', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  url: text('url').notNull().unique(),
+  title: text('title').notNull(),
+  // SHA-256 of the extracted text: an unchanged page is not matched again.
+  textHash: text('text_hash').notNull(),
+  captureId: integer('capture_id').references(() => captures.id),
+  firstSeenAt: text('first_seen_at').notNull(),
+  lastSeenAt: text('last_seen_at').notNull(),
+});
+
+export const MATCH_KINDS = ['reproduction', 'excerpt', 'quotation'] as const;
+
+/** One owned article found on one page; re-runs update the row, never add another. */
+export const matches = sqliteTable(
+  'matches',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pageId: integer('page_id')
+      .notNull()
+      .references(() => pages.id, { onDelete: 'cascade' }),
+    articleKey: integer('article_key')
+      .notNull()
+      .references(() => articles.key, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: MATCH_KINDS }).notNull(),
+    coverage: real('coverage').notNull(),
+    pageShare: real('page_share').notNull(),
+    copiedWords: integer('copied_words').notNull(),
+    longestRun: integer('longest_run').notNull(),
+    passages: text('passages', { mode: 'json' }).$type<{ pageStart: number; pageEnd: number; articleStart: number; articleEnd: number }[]>().notNull(),
+    // The capture the figures were computed from.
+    captureId: integer('capture_id').references(() => captures.id),
+    // Flagged matches are re-checked by watch sources (still present, changed, removed).
+    flagged: integer('flagged', { mode: 'boolean' }).notNull(),
+    firstSeenAt: text('first_seen_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+  },
+  (t) => [uniqueIndex('matches_page_article_idx').on(t.pageId, t.articleKey), index('matches_last_seen_idx').on(t.lastSeenAt), index('matches_article_idx').on(t.articleKey)],
+);
+
+export const RECHECK_OUTCOMES = ['still_present', 'changed', 'removed'] as const;
+export type RecheckOutcome = (typeof RECHECK_OUTCOMES)[number];
+
+/** Each re-fetch of a flagged page: proof of persistence or removal, with its capture. */
+export const rechecks = sqliteTable(
+  'rechecks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    matchId: integer('match_id').references(() => matches.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    checkedAt: text('checked_at').notNull(),
+    outcome: text('outcome', { enum: RECHECK_OUTCOMES }).notNull(),
+    httpStatus: integer('http_status'),
+    captureId: integer('capture_id').references(() => captures.id),
+  },
+  (t) => [index('rechecks_match_idx').on(t.matchId), index('rechecks_url_idx').on(t.url)],
+);
+
+export type PageRow = typeof pages.$inferSelect;
+export type MatchRow = typeof matches.$inferSelect;
+export type RecheckRow = typeof rechecks.$inferSelect;
