@@ -5,6 +5,7 @@
  */
 import { parseFeed as parseAnyFeed } from 'feedsmith';
 import { ValidationError } from '../src/errors.ts';
+import { decodeXmlBytes } from './xml-bytes.ts';
 
 export interface FeedEntry {
   url: string;
@@ -166,11 +167,13 @@ function fromJson(item: any): RawEntry {
 }
 
 /**
- * Parses a feed document. Relative links resolve against xml:base (entry, then feed) and then
+ * Parses a feed document (text, or raw bytes decoded per BOM / XML declaration). Relative links resolve against xml:base (entry, then feed) and then
  * `baseUrl` (the URL the feed was fetched from). Entries without an http(s) link are skipped and
  * counted; the same URL twice is kept once. Throws ValidationError for anything that is not a feed.
  */
-export function parseFeed(xml: string, baseUrl: string): ParsedFeed {
+export function parseFeed(input: string | Uint8Array, baseUrl: string): ParsedFeed {
+  // Raw bytes are decoded per the XML declaration (ISO-8859-1 feeds exist); prefer passing them.
+  const xml = input instanceof Uint8Array ? decodeXmlBytes(input) : input;
   if (typeof xml !== 'string' || xml.trim() === '') throw new ValidationError('Feed is empty', { baseUrl });
   let base: string;
   try {

@@ -9,6 +9,7 @@ import type { Config } from '../config/index.ts';
 import { FetchError, ValidationError } from '../src/errors.ts';
 import type { FetchText } from './types.ts';
 import { tryNormaliseUrl } from './url-normalise.ts';
+import { decodeXmlBytes } from './xml-bytes.ts';
 
 export interface SitemapUrl {
   url: string;
@@ -73,8 +74,8 @@ function toText(input: Uint8Array | string, maxBytes: number, baseUrl: string): 
     }
   }
   if (bytes.length > maxBytes) throw new ValidationError(`Sitemap is larger than ${maxBytes} bytes`, { url: baseUrl });
-  // sitemaps.org requires UTF-8.
-  return new TextDecoder('utf-8').decode(bytes);
+  // sitemaps.org requires UTF-8, but an honest encoding declaration costs nothing to honour.
+  return decodeXmlBytes(bytes);
 }
 
 function isoDate(raw: unknown): string | undefined {
