@@ -192,11 +192,11 @@ async function runFetch(ctx: FetchContext): Promise<FetchedPage> {
       throw error;
     }
     const { rawBody, body } = await readBody(response, encodings, config.maxBodyBytes);
-    if (ok && media === undefined && looksBinary(body)) {
-      throw new ContentEncodingError(`${url.href} has no usable Content-Type and its body is binary`);
-    }
-    const textual = media === undefined || PAGE_TYPES.has(media.essence) || media.essence.startsWith('text/');
-    const decoded = textual && !looksBinary(body) ? decodeHtmlBytes(body, headers['content-type']) : { text: '', charset: '' };
+    // A declared text type is decoded as declared (UTF-16 without BOM has NUL bytes); an
+    // undeclared body is text only if it looks like text.
+    const textual = media === undefined ? !looksBinary(body) : PAGE_TYPES.has(media.essence) || media.essence.startsWith('text/');
+    if (ok && !textual) throw new ContentEncodingError(`${url.href} has no usable Content-Type and its body is binary`);
+    const decoded = textual ? decodeHtmlBytes(body, headers['content-type']) : { text: '', charset: '' };
     return {
       requestedUrl: ctx.url,
       finalUrl: url.href,

@@ -91,6 +91,7 @@ describe('fetchPage decodes as a browser would', () => {
         '/utf16': ['text/html; charset=utf-8', utf16leWithBom('<p>Привет</p>')],
         '/bad-label': ['text/html; charset=utf-42', SHIFT_JIS],
         '/no-type': [undefined, Buffer.from('<p>Grüße</p>')],
+        '/utf16-header': ['text/html; charset=utf-16le', Buffer.from('<p>Ελληνικά</p>', 'utf16le')],
       };
       const [type, body] = routes[req.url!] ?? ['text/plain', Buffer.from('missing')];
       res.writeHead(200, type ? { 'content-type': type } : {});
@@ -106,6 +107,7 @@ describe('fetchPage decodes as a browser would', () => {
     ['/utf16', 'utf-16le', '<p>Привет</p>'],
     ['/bad-label', 'shift_jis', '東京'],
     ['/no-type', 'utf-8', '<p>Grüße</p>'],
+    ['/utf16-header', 'utf-16le', '<p>Ελληνικά</p>'],
   ])('%s → %s', async (path, charset, snippet) => {
     const page = await fetchPage(server.url(path), { config });
     expect(page.charset).toBe(charset);

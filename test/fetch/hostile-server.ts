@@ -1,5 +1,4 @@
 import type http from 'node:http';
-import { pipeline, Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { startServer, type TestServer } from './helpers.ts';
 
@@ -29,17 +28,36 @@ function streamBytes(res: http.ServerResponse, total: number): void {
   pump();
 }
 
-/** gzip of 10 GB of zeros, compressed on the fly only as fast as the client reads. */
+/**
+ * A 10 GB-of-zeros gzip stream (~10 MB compressed) built from one precomputed block: deflating
+ * 1 MiB of zeros with a full flush yields a self-contained run of non-final blocks (~1 KiB), and
+ * such runs concatenate into one valid deflate stream. Costs the server no compression at all.
+ */
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
+const ZEROS_MIB_DEFLATED = zlib.deflateRawSync(Buffer.alloc(MiB), { level: 9, finishFlush: zlib.constants.Z_FULL_FLUSH });
+const BLOCKS_PER_WRITE = 64;
+const BOMB_WRITE = Buffer.concat(Array.from({ length: BLOCKS_PER_WRITE }, () => ZEROS_MIB_DEFLATED));
+
 function streamGzipBomb(res: http.ServerResponse): void {
-  const zeros = Buffer.alloc(MiB);
-  let produced = 0;
-  const source = new Readable({
-    read() {
-      produced += zeros.length;
-      this.push(produced > BOMB_INFLATED_BYTES ? null : zeros);
-    },
+  const writes = Math.ceil(BOMB_INFLATED_BYTES / MiB / BLOCKS_PER_WRITE);
+  res.write(GZIP_HEADER);
+  let done = 0;
+  let closed = false;
+  res.on('close', () => {
+    closed = true;
   });
-  pipeline(source, zlib.createGzip({ level: 9 }), res, () => {});
+  const pump = () => {
+    while (!closed && done < writes) {
+      done++;
+      if (!res.write(BOMB_WRITE)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    // Never reached in practice: the client stops long before 10 GB (no trailer needed).
+    if (!closed) res.end();
+  };
+  pump();
 }
 
 function gzipTimes(bytes: Buffer, times: number): Buffer {
