@@ -19,7 +19,7 @@ const CREDIT_LINE =
   /^(?:source|sources|quelle|quellen|fuente|fuentes|fonte|źródło|zrodlo|photo|photos|foto|fotos|image|images|bild|bilder|picture|credit|credits|crédit|crédits|crédito|mit material von|material|with reporting by|additional reporting by|reporting by|editing by|compiled by|text|texto|redaktion|agencias|agencies|agences)\s*(?:[:/]|by\b)\s*\S/i;
 const REPORTING_LINE = /^(?:\(?(?:additional\s+)?reporting by|writing by|editing by|compiled by)\b/i;
 /** Bare agency credits in parentheses or after a slash at the end of a text: "(dpa)", "/AFP". */
-const TRAILING_AGENCY = /(?:^|\s)(\((?:\p{Lu}[\p{L}.&/ -]{0,24})\)|\/\s?\p{Lu}[\p{L}.&-]{1,12})\s*$/u;
+const TRAILING_AGENCY = /(?:^|\s)(\((?:\p{Lu}[\p{L}.&/ -]{0,24}|\p{Ll}[\p{L}.&/-]{1,12})\)|\/\s?\p{Lu}[\p{L}.&-]{1,12})\s*$/u;
 
 export function findCredits(paragraphs: string[]): string[] {
   const found: string[] = [];

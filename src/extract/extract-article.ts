@@ -26,7 +26,10 @@ export interface ExtractedArticle {
   modifiedAt: string | null;
   /** BCP 47 tag as declared (html lang, JSON-LD inLanguage, meta), e.g. "de", "en-US". */
   language: string | null;
+  /** og:site_name, else JSON-LD WebSite name, else the publisher's name. */
   siteName: string | null;
+  /** JSON-LD publisher name (the company behind the site), when the page gives one. */
+  publisher: string | null;
   /** Wire datelines, "Source:"/"Photo:" lines and reporting credits found in the text. */
   credits: string[];
   /** http(s) links inside the article text, absolute when the page URL is known. */
@@ -53,6 +56,7 @@ function emptyArticle(): ExtractedArticle {
     modifiedAt: null,
     language: null,
     siteName: null,
+    publisher: null,
     credits: [],
     links: [],
     rights: { notices: [], license: null, holder: null },
@@ -109,6 +113,7 @@ const EMPTY_METADATA: PageMetadata = {
   modifiedAt: null,
   language: null,
   siteName: null,
+  publisher: null,
   description: null,
   ogType: null,
   jsonLdBody: null,
@@ -138,6 +143,7 @@ function extractUnsafe(html: string, options: ExtractOptions): ExtractedArticle 
     modifiedAt: meta.modifiedAt,
     language: meta.language,
     siteName: meta.siteName,
+    publisher: meta.publisher,
     credits: kept ? attempt(() => findCredits(content.paragraphs), []) : [],
     links: kept ? content.links : [],
     rights,

@@ -11,6 +11,8 @@ export interface PageMetadata {
   modifiedAt: string | null;
   language: string | null;
   siteName: string | null;
+  /** JSON-LD publisher name (the company; siteName is the publication). */
+  publisher: string | null;
   description: string | null;
   /** og:type, lower-cased ("article", "website"). */
   ogType: string | null;
@@ -18,6 +20,18 @@ export interface PageMetadata {
   jsonLdBody: string | null;
   jsonLdArticle: JsonObject | null;
   jsonLdNodes: JsonObject[];
+}
+
+/** The page URL a JSON-LD mainEntityOfPage/isPartOf points at (a string, or a WebPage with url/@id). */
+function urlOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const o = value as JsonObject;
+    const types = o['@type'];
+    if (typeof o.url === 'string') return o.url;
+    if (typeof o['@id'] === 'string' && (types === 'WebPage' || (Array.isArray(types) && types.includes('WebPage')))) return (o['@id'] as string).replace(/#.*$/, '');
+  }
+  return null;
 }
 
 /** A byline longer than this is a bio paragraph, not a name. */
@@ -137,11 +151,12 @@ export function readMetadata(page: PageIndex, baseUrl: string | undefined): Page
   const article = findArticleNode(jsonLdNodes);
   const ld = (key: string) => (article ? resolveRef(article[key], jsonLdNodes) : undefined);
 
-  const publisher = ld('publisher');
+  const publisherName = stringOf(ld('publisher'));
   const siteName =
-    metaContent(page, ['og:site_name', 'application-name']) ??
-    stringOf(publisher) ??
+    metaContent(page, ['og:site_name']) ??
     stringOf(jsonLdNodes.find((n) => n['@type'] === 'WebSite')?.name) ??
+    publisherName ??
+    metaContent(page, ['application-name']) ??
     null;
 
   const docTitle = page.title ? textOf(page.title) : '';
@@ -160,6 +175,8 @@ export function readMetadata(page: PageIndex, baseUrl: string | undefined): Page
     absoluteUrl(page.rel.get('canonical'), baseUrl) ??
     absoluteUrl(metaContent(page, ['og:url']), baseUrl) ??
     absoluteUrl(stringOf(ld('url')), baseUrl) ??
+    absoluteUrl(urlOf(ld('mainEntityOfPage')), baseUrl) ??
+    absoluteUrl(urlOf(ld('isPartOf')), baseUrl) ??
     null;
 
   const ldAuthors = namesOf(ld('author'));
@@ -202,6 +219,7 @@ export function readMetadata(page: PageIndex, baseUrl: string | undefined): Page
     modifiedAt,
     language,
     siteName: siteName ? fold(siteName) : null,
+    publisher: publisherName ? fold(publisherName) : null,
     description,
     ogType: metaContent(page, ['og:type'])?.toLowerCase() ?? null,
     jsonLdBody: typeof body === 'string' && body.trim() ? body : null,

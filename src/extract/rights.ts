@@ -1,5 +1,5 @@
 import { isElement, isText, textOf, BLOCK_TAGS, type DomElement, type DomNode } from './dom.ts';
-import { stringOf, type JsonObject } from './jsonld.ts';
+import { resolveRef, stringOf, type JsonObject } from './jsonld.ts';
 
 export interface RightsStatement {
   /** Copyright notices found in the page (e.g. "© 2016, Newstime News. All rights reserved."). */
@@ -73,12 +73,13 @@ export interface RightsSources {
 export function buildRights(src: RightsSources): RightsStatement {
   const notices = [...src.pageNotices];
   const ld = src.jsonLdArticle;
-  const ldNotice = ld ? stringOf(ld.copyrightNotice) : null;
+  const fromLd = (key: string) => (ld ? stringOf(resolveRef(ld[key], src.jsonLdNodes)) : null);
+  const ldNotice = fromLd('copyrightNotice');
   for (const extra of [ldNotice, src.metaCopyright]) {
     if (extra && !notices.some((n) => n.includes(extra))) notices.push(extra);
   }
-  const license = src.relLicense ?? (ld ? stringOf(ld.license) : null) ?? src.metaLicense ?? null;
-  let holder = ld ? stringOf(ld.copyrightHolder) : null;
+  const license = src.relLicense ?? fromLd('license') ?? src.metaLicense ?? null;
+  let holder = fromLd('copyrightHolder');
   if (holder === null && src.metaCopyright) holder = holderFromNotice(src.metaCopyright) ?? (/^[^©\d]{2,80}$/.test(src.metaCopyright) ? src.metaCopyright : null);
   if (holder === null) {
     for (const n of notices) {
