@@ -1,4 +1,4 @@
 export { FINGERPRINT_VERSION, fingerprintText, fingerprintTokens, toTextFingerprints, type PassageFingerprint, type TextFingerprints } from './fingerprint.ts';
 export { fingerprintTokensRaw, type RawFingerprints, type FingerprintConfig } from './passages.ts';
 export { encodeFingerprints, decodeFingerprints } from './codec.ts';
-export { SimhashAccumulator, simhashReference } from './simhash.ts';
+export { countBits, majorityBits, simhashReference } from './simhash.ts';

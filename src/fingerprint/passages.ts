@@ -1,10 +1,15 @@
 import type { Config } from '../../config/index.ts';
-import * as hash from '../text/hash64.ts';
 import type { Tokens } from '../text/tokenize.ts';
-import { SimhashAccumulator } from './simhash.ts';
+import { countBits, majorityBits } from './simhash.ts';
 
-const mix64 = hash.mix64;
-const MIX = hash.mixOut;
+/** MurmurHash3's 32-bit finaliser: full avalanche within 32 bits. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
 
 /** Fingerprints as typed arrays (index and benchmark path; no bigint per passage). */
 export interface RawFingerprints {
@@ -23,11 +28,15 @@ export interface RawFingerprints {
 
 export type FingerprintConfig = Pick<Config['match'], 'anchorRadius' | 'maxPassageWords' | 'minPassageWords'>;
 
-const acc = new SimhashAccumulator();
+const docCounts = new Int32Array(64);
+const passageCounts = new Int32Array(64);
+const bits = new Uint32Array(2);
 
 /**
  * Features are word bigrams (order matters, so shuffled text differs). Feature i joins words i and
- * i+1; a one-word text has its word as the only feature.
+ * i+1; a one-word text has its word as the only feature. Word hashes are already uniform 64-bit
+ * values (FNV-1a 64 + SplitMix64 finaliser), so two chained 32-bit finalisers, each fed by both
+ * words and both halves, give uniform 64-bit bigram hashes at a fraction of a 64-bit multiply.
  */
 function computeFeatures(tokens: Tokens): { hi: Uint32Array; lo: Uint32Array; count: number } {
   const n = tokens.count;
@@ -39,9 +48,10 @@ function computeFeatures(tokens: Tokens): { hi: Uint32Array; lo: Uint32Array; co
   const wl = tokens.hashLo;
   for (let i = 0; i < m; i++) {
     const b = wl[i + 1];
-    mix64(wh[i] ^ ((b << 13) | (b >>> 19)), wl[i] ^ wh[i + 1]);
-    hi[i] = MIX[0];
-    lo[i] = MIX[1];
+    const x = wh[i] ^ ((b << 13) | (b >>> 19));
+    const l = fmix32(wl[i] ^ wh[i + 1] ^ Math.imul(x, 0x9e3779b1));
+    lo[i] = l;
+    hi[i] = fmix32(x ^ Math.imul(l, 0x27d4eb2f));
   }
   return { hi, lo, count: m };
 }
@@ -51,7 +61,11 @@ function computeFeatures(tokens: Tokens): { hi: Uint32Array; lo: Uint32Array; co
  * on both sides. The choice depends only on nearby words, so a copied stretch is cut at the
  * same places in the article and on the page, wherever the copy begins (content-defined chunks).
  */
-function findCutPoints(lo: Uint32Array, count: number, radius: number): number[] {
+function findCutPoints(features: Uint32Array, count: number, radius: number): number[] {
+  // Ranked by a re-mixed value: ranking by the feature itself would make passage-initial features
+  // small, biasing their bits (and the simhash bits) towards 0.
+  const lo = new Uint32Array(count);
+  for (let i = 0; i < count; i++) lo[i] = fmix32(features[i] ^ 0x6a09e667);
   const cuts = [0];
   for (let i = 1; i < count; i++) {
     const v = lo[i];
@@ -68,11 +82,11 @@ function findCutPoints(lo: Uint32Array, count: number, radius: number): number[]
 export function fingerprintTokensRaw(tokens: Tokens, config: FingerprintConfig): RawFingerprints {
   const n = tokens.count;
   const f = computeFeatures(tokens);
-  acc.reset();
-  for (let i = 0; i < f.count; i++) acc.add(f.hi[i], f.lo[i]);
-  const doc = acc.finish();
-  const docHi = n === 0 ? 0 : doc[0];
-  const docLo = n === 0 ? 0 : doc[1];
+  docCounts.fill(0);
+  countBits(f.hi, f.lo, 0, f.count, docCounts);
+  majorityBits(docCounts, f.count, bits, f.hi[0], f.lo[0]);
+  const docHi = n === 0 ? 0 : bits[0];
+  const docLo = n === 0 ? 0 : bits[1];
 
   const cuts = findCutPoints(f.lo, f.count, config.anchorRadius);
   cuts.push(n);
@@ -93,10 +107,11 @@ export function fingerprintTokensRaw(tokens: Tokens, config: FingerprintConfig):
     for (let s = cuts[c]; s < cuts[c + 1]; s += config.maxPassageWords) {
       const e = Math.min(cuts[c + 1], s + config.maxPassageWords);
       if (e - s < config.minPassageWords) continue;
-      acc.reset();
       // Bigrams wholly inside the passage: its fingerprint depends on its own words only.
-      for (let i = s; i < e - 1; i++) acc.add(f.hi[i], f.lo[i]);
-      const h = acc.finish();
+      passageCounts.fill(0);
+      countBits(f.hi, f.lo, s, e - 1, passageCounts);
+      majorityBits(passageCounts, e - 1 - s, bits, f.hi[s], f.lo[s]);
+      const h = bits;
       const k = out.count++;
       out.hi[k] = h[0];
       out.lo[k] = h[1];

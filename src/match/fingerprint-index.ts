@@ -2,8 +2,16 @@ import type { Config } from '../../config/index.ts';
 import { ValidationError } from '../errors.ts';
 import type { RawFingerprints } from '../fingerprint/passages.ts';
 import type { TextFingerprints } from '../fingerprint/fingerprint.ts';
-import { fromBigInt, popcount32 } from '../text/hash64.ts';
-import { buildBlockTables, extractBits, tableBytes, type BlockTables } from './block-tables.ts';
+import * as hash64 from '../text/hash64.ts';
+import * as blocks from './block-tables.ts';
+import type { BlockTables } from './block-tables.ts';
+
+// Module-level copies: imported bindings may compile to getters, too slow in the probe loop.
+const fromBigInt = hash64.fromBigInt;
+const popcount32 = hash64.popcount32;
+const extractBits = blocks.extractBits;
+const buildBlockTables = blocks.buildBlockTables;
+const tableBytes = blocks.tableBytes;
 
 export type IndexConfig = Pick<Config['match'], 'maxDistance' | 'maxCandidates' | 'maxArticlesPerPassage'>;
 

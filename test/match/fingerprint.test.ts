@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
-import { decodeFingerprints, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION, SimhashAccumulator, simhashReference } from '../../src/fingerprint/index.ts';
+import { decodeFingerprints, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION, countBits, majorityBits, simhashReference } from '../../src/fingerprint/index.ts';
 import { createSplitMix64, toBigInt } from '../../src/text/index.ts';
 import { makeText } from './match-helpers.ts';
 
@@ -20,16 +20,30 @@ describe('simhash', () => {
     const next = createSplitMix64(1, 2);
     for (const size of [1, 2, 7, 254, 255, 256, 1000]) {
       const features: bigint[] = [];
-      const acc = new SimhashAccumulator();
-      acc.reset();
+      const hi = new Uint32Array(size + 3);
+      const lo = new Uint32Array(size + 3);
       for (let i = 0; i < size; i++) {
         const f = next();
         features.push(toBigInt(f.hi, f.lo));
-        acc.add(f.hi, f.lo);
+        hi[i + 3] = f.hi;
+        lo[i + 3] = f.lo;
       }
-      const out = acc.finish();
+      const counts = new Int32Array(64);
+      countBits(hi, lo, 3, size + 3, counts);
+      const out = new Uint32Array(2);
+      majorityBits(counts, size, out);
       expect(toBigInt(out[0], out[1])).toBe(simhashReference(features));
     }
+  });
+});
+
+describe('majorityBits', () => {
+  it('breaks ties with the given bits instead of always 0', () => {
+    const counts = new Int32Array(64).fill(1);
+    counts[0] = 2;
+    const out = new Uint32Array(2);
+    majorityBits(counts, 2, out, 0x80000000, 0x00000002);
+    expect([out[0], out[1]]).toEqual([0x80000000, 0x00000003]);
   });
 });
 

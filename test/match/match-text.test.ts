@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { fingerprintText } from '../../src/fingerprint/index.ts';
-import { alignTokens, FingerprintIndex, matchText, mergeRuns, type OwnedText } from '../../src/match/index.ts';
+import { alignTokens, FingerprintIndex, matchText, mergeRuns, verifyArticle, type OwnedText } from '../../src/match/index.ts';
+import { markQuotedWords } from '../../src/match/text-signals.ts';
 import { tokenize } from '../../src/text/index.ts';
 import { makeText } from './match-helpers.ts';
 
@@ -83,11 +84,21 @@ describe('matchText', () => {
     const words = a.body.split(/\s+/);
     const quote = words.slice(100, 125).join(' ');
     const page = `${filler(5, 300)}\n\n“${quote},” a spokesperson said.\n\n${filler(6, 100)}`;
-    const quoted = matchText(page, deps);
-    expect(quoted.map((m) => m.kind)).toEqual(['quotation']);
+    // The index may or may not surface a 25-word quote; verification must call it a quotation.
+    expect(matchText(page, deps).every((m) => m.kind === 'quotation')).toBe(true);
+    const pageTokens = tokenize(page);
+    const q = verifyArticle(page, pageTokens, () => markQuotedWords(page, pageTokens), a, config);
+    expect(q).toMatchObject({ kind: 'quotation', copiedWords: 25 });
+    // The same words without quotation marks, and longer than a quote, are an excerpt.
+    const long = words.slice(100, 160).join(' ');
+    const plain = `${filler(5, 300)}\n\n${long}\n\n${filler(6, 100)}`;
+    const plainTokens = tokenize(plain);
+    expect(verifyArticle(plain, plainTokens, () => markQuotedWords(plain, plainTokens), a, config)?.kind).toBe('excerpt');
     const lead = a.body.slice(0, a.body.indexOf('.') + 1);
     const teaser = `${filler(7, 300)}\n\nRead more\n\n${a.title}\n\n${lead}`;
     expect(matchText(teaser, deps).every((m) => m.kind === 'quotation')).toBe(true);
+    const teaserTokens = tokenize(teaser);
+    expect(verifyArticle(teaser, teaserTokens, () => markQuotedWords(teaser, teaserTokens), a, config)?.kind).toBe('quotation');
   });
 
   it('finds nothing in unrelated text or an empty page', () => {
