@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { findCaptureBody, findCaptureById, insertCapture } from '../../db/captures.ts';
 import type { Db } from '../../db/open-db.ts';
@@ -65,12 +66,16 @@ function sha256Hex(bytes: Uint8Array): string {
 }
 
 /** Writes to a temp file, fsyncs, renames into place, fsyncs the folder: all or nothing. */
-async function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): Promise<void> {
+async function writeFileAtomic(path: string, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<number> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${randomUUID()}`;
   const handle = await open(temp, 'wx');
+  let bytes = 0;
   try {
-    for (const chunk of chunks) await handle.write(chunk);
+    for await (const chunk of chunks) {
+      await handle.write(chunk);
+      bytes += chunk.length;
+    }
     await handle.sync();
   } catch (error) {
     await handle.close();
@@ -85,6 +90,7 @@ async function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): Pro
   } finally {
     await folder.close();
   }
+  return bytes;
 }
 
 function captureFilePath(startedAt: string): string {
@@ -210,10 +216,14 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
         }
         include(row.warcPath);
       }
-      const chunks: Uint8Array[] = [await buildExportInfoRecord(basename(outPath), EXPORT_SOFTWARE, [...ids])];
-      for (const path of files) chunks.push(await readFile(join(dataDir, path)));
-      await writeFileAtomic(outPath, chunks);
-      return { path: outPath, files: files.length, bytes: chunks.reduce((sum, c) => sum + c.length, 0) };
+      const info = await buildExportInfoRecord(basename(outPath), EXPORT_SOFTWARE, [...ids]);
+      // Streamed file by file: an export of many captures never sits in memory.
+      async function* exportChunks(): AsyncGenerator<Uint8Array> {
+        yield info;
+        for (const path of files) yield* createReadStream(join(dataDir, path));
+      }
+      const bytes = await writeFileAtomic(outPath, exportChunks());
+      return { path: outPath, files: files.length, bytes };
     },
   };
 }

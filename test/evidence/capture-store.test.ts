@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
@@ -134,6 +134,7 @@ describe('capture store', () => {
     const out = join(dir, 'export', 'case-1.warc.gz');
     const result = await store.exportWarc([again.capture!.id], out);
     expect(result.files).toBe(2);
+    expect(result.bytes).toBe(statSync(out).size);
     const records = await readRecords(out);
     const types = records.map((r) => r.record.warcType);
     expect(types.filter((t) => t === 'revisit')).toHaveLength(1);
