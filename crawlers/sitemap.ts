@@ -1,6 +1,7 @@
 /**
  * XML sitemaps (sitemaps.org 0.9): <urlset>, nested <sitemapindex>, Google News extensions,
- * gzip-compressed files, and plain-text sitemaps (one URL per line). Parsing uses fast-xml-parser
+ * gzip-compressed files, plain-text sitemaps (one URL per line) and RSS/Atom feeds used as
+ * sitemaps (entry title/date land in newsTitle/newsPublishedAt). Parsing uses fast-xml-parser
  * (lenient: a truncated file still yields the entries that were complete).
  */
 import { gunzipSync } from 'node:zlib';
@@ -8,6 +9,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { Config } from '../config/index.ts';
 import { FetchError, ValidationError } from '../src/errors.ts';
 import type { FetchText } from './types.ts';
+import { parseFeed } from './feed.ts';
 import { tryNormaliseUrl } from './url-normalise.ts';
 import { decodeXmlBytes } from './xml-bytes.ts';
 
@@ -116,6 +118,19 @@ function parseTextSitemap(text: string, baseUrl: string): ParsedSitemap {
   return { kind: 'urlset', urls, sitemaps: [] };
 }
 
+function feedAsSitemap(text: string, baseUrl: string): ParsedSitemap {
+  const feed = parseFeed(text, baseUrl);
+  const urls = feed.entries.map((e) => {
+    const u: SitemapUrl = { url: tryNormaliseUrl(e.url) ?? e.url };
+    const lastmod = e.updatedAt ?? e.publishedAt;
+    if (lastmod) u.lastmod = lastmod;
+    if (e.title) u.newsTitle = e.title;
+    if (e.publishedAt) u.newsPublishedAt = e.publishedAt;
+    return u;
+  });
+  return { kind: 'urlset', urls, sitemaps: [] };
+}
+
 /**
  * Parses one sitemap file (bytes, gzip or not, or text). Entries whose <loc> is missing or not
  * http(s) are dropped. Throws ValidationError when the document is no sitemap at all.
@@ -165,6 +180,8 @@ export function parseSitemap(input: Uint8Array | string, baseUrl: string, option
     return { kind: 'index', urls: [], sitemaps };
   }
   const root = Object.keys(doc ?? {}).find((k) => k !== '?xml');
+  // Search engines accept RSS/Atom feeds as sitemaps, and robots.txt Sitemap: lines point at some.
+  if (root === 'rss' || root === 'feed' || root === 'RDF') return feedAsSitemap(text, baseUrl);
   throw new ValidationError(`Not a sitemap: root element is ${root ? `<${root}>` : 'missing'}`, { url: baseUrl });
 }
 
@@ -193,7 +210,7 @@ export interface DiscoveredSitemapUrl extends SitemapUrl {
 
 export interface SitemapProblem {
   url: string;
-  reason: 'fetch_failed' | 'bad_status' | 'robots_disallowed' | 'invalid' | 'cycle' | 'too_deep' | 'file_limit';
+  reason: 'fetch_failed' | 'bad_status' | 'robots_disallowed' | 'invalid' | 'cycle' | 'too_deep' | 'file_limit' | 'url_limit';
   message: string;
 }
 
@@ -256,7 +273,10 @@ export async function* discoverSitemapUrls(
     }
     for (const entry of parsed.urls) {
       if (seenUrls.has(entry.url)) continue;
-      if (seenUrls.size >= limits.maxUrls) return;
+      if (seenUrls.size >= limits.maxUrls) {
+        problem({ url, reason: 'url_limit', message: `Sitemap URL limit (${limits.maxUrls}) reached; the rest is skipped` });
+        return;
+      }
       seenUrls.add(entry.url);
       yield { ...entry, sitemapUrl: url };
     }

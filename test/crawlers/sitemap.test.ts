@@ -84,6 +84,18 @@ describe('parseSitemap', () => {
     expect(s.urls.map((u) => u.url)).toEqual(['https://e.example/1']);
   });
 
+  it('reads an RSS or Atom feed used as a sitemap', () => {
+    const rss = '<rss version="2.0"><channel><title>x</title><item><title>Story</title><link>https://e.example/s?utm_medium=rss</link><pubDate>Tue, 10 Jun 2025 04:00:00 GMT</pubDate></item></channel></rss>';
+    expect(parseSitemap(rss, 'https://e.example/feed')).toEqual({
+      kind: 'urlset',
+      sitemaps: [],
+      urls: [{ url: 'https://e.example/s', lastmod: '2025-06-10T04:00:00.000Z', newsTitle: 'Story', newsPublishedAt: '2025-06-10T04:00:00.000Z' }],
+    });
+    const atom = '<feed xmlns="http://www.w3.org/2005/Atom"><title>a</title><id>x</id><updated>2025-01-01T00:00:00Z</updated><entry><title>E</title><id>1</id><link href="/e"/><updated>2025-01-02T00:00:00Z</updated></entry></feed>';
+    expect(parseSitemap(atom, 'https://e.example/atom').urls).toEqual([{ url: 'https://e.example/e', lastmod: '2025-01-02T00:00:00.000Z', newsTitle: 'E' }]);
+    expect(() => parseSitemap('<rss version="2.0"><channel><item><title>x</ti', 'https://e.example/')).toThrow(ValidationError);
+  });
+
   it('reads a plain-text sitemap', () => {
     const s = parseSitemap('https://e.example/1\n\nhttps://e.example/2\r\nnonsense\n', 'https://e.example/sitemap.txt');
     expect(s.urls.map((u) => u.url)).toEqual(['https://e.example/1', 'https://e.example/2']);
@@ -92,7 +104,6 @@ describe('parseSitemap', () => {
   it.each([
     ['empty', ''],
     ['HTML', '<!doctype html><html><body>hi</body></html>'],
-    ['an RSS feed', '<rss version="2.0"><channel><title>x</title></channel></rss>'],
     ['text without URLs', 'hello world'],
     ['an entity declaration', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><urlset><url><loc>https://e.example/&a;</loc></url></urlset>'],
   ])('throws ValidationError for %s', (_n, input) => {
@@ -183,6 +194,7 @@ describe('discoverSitemapUrls (loopback HTTP)', () => {
 
     const fewUrls = await collect(`${o}/d0.xml`, { ...limits, maxUrls: 2 });
     expect(fewUrls.urls).toHaveLength(2);
+    expect(fewUrls.problems).toContainEqual(expect.objectContaining({ reason: 'url_limit' }));
   });
 
   it('reports failing children and goes on; a failing root throws', async () => {
