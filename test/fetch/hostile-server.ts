@@ -108,6 +108,14 @@ export function hostileHandler(req: http.IncomingMessage, res: http.ServerRespon
       res.on('close', () => clearInterval(timer));
       return;
     }
+    case '/header-drip': {
+      // Raw bytes on the socket: a status line, then one header byte every 2 s, never finishing.
+      const socket = res.socket!;
+      socket.write('HTTP/1.1 200 OK\r\nX-Slow: ');
+      const timer = setInterval(() => socket.write('x'), 2000);
+      socket.on('close', () => clearInterval(timer));
+      return;
+    }
     case '/silent':
       // Accepts the request and never answers.
       return;
@@ -150,6 +158,7 @@ export const HOSTILE_CASES: [path: string, reason: string][] = [
   ['/bomb', 'too_large'],
   ['/stacked', 'unsupported_type'],
   ['/drip', 'timeout'],
+  ['/header-drip', 'timeout'],
   ['/silent', 'timeout'],
   ['/liar', 'connection'],
   ['/image.png', 'unsupported_type'],
