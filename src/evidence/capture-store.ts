@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { findCaptureBody, findCaptureById, insertCapture } from '../../db/captures.ts';
+import { findCaptureBody, findCaptureById, findLatestCaptureForUrl, insertCapture } from '../../db/captures.ts';
 import type { Db } from '../../db/open-db.ts';
 import type { CaptureRow } from '../../db/schema/captures.ts';
 import { CopyhoundError, NotFoundError } from '../errors.ts';
@@ -44,6 +44,8 @@ export interface CaptureStore {
   /** Writes the WARC file (fsync, rename), then the rows in one transaction. */
   save(input: CaptureInput): Promise<{ id: number; sha256: string }>;
   get(id: number): Promise<Capture | undefined>;
+  /** Newest capture whose requested or final URL is `url`. */
+  latestForUrl(url: string): Promise<Capture | undefined>;
   /** Raw body bytes of a capture, verified against its SHA-256. */
   readBody(id: number): Promise<Buffer>;
   /** One self-contained .warc.gz with the captures (and the originals their revisits refer to). */
@@ -59,6 +61,18 @@ export class CaptureIntegrityError extends CopyhoundError {
 function toCapture(row: CaptureRow): Capture {
   const { bodySha256, ...rest } = row;
   return { ...rest, sha256: bodySha256 };
+}
+
+/** Validators of a capture for a conditional re-fetch (fetchPage's `conditional` option). */
+export function conditionalFor(capture: Pick<Capture, 'headers' | 'status'>): { etag?: string; lastModified?: string } {
+  if (capture.status < 200 || capture.status >= 300) return {};
+  const find = (name: string) => capture.headers.find(([n]) => n.toLowerCase() === name)?.[1];
+  const result: { etag?: string; lastModified?: string } = {};
+  const etag = find('etag');
+  const lastModified = find('last-modified');
+  if (etag) result.etag = etag;
+  if (lastModified) result.lastModified = lastModified;
+  return result;
 }
 
 function sha256Hex(bytes: Uint8Array): string {
@@ -179,6 +193,11 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
 
     async get(id) {
       const row = findCaptureById(db, id);
+      return row ? toCapture(row) : undefined;
+    },
+
+    async latestForUrl(url) {
+      const row = findLatestCaptureForUrl(db, url);
       return row ? toCapture(row) : undefined;
     },
 

@@ -1,3 +1,3 @@
 /** Public API of the evidence module: immutable, content-addressed captures stored as WARC 1.1. */
-export { createCaptureStore, CaptureIntegrityError, type Capture, type CaptureStore } from './capture-store.ts';
+export { createCaptureStore, conditionalFor, CaptureIntegrityError, type Capture, type CaptureStore } from './capture-store.ts';
 export type { CaptureInput } from './types.ts';

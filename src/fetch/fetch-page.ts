@@ -237,8 +237,9 @@ function describeSettings(config: FetchConfig): Record<string, unknown> {
 
 /**
  * Fetches one page under every limit in `config.fetch`. Resolves with the final response whatever
- * its status (404/410 prove removal; 304 sets notModified); rejects only with FetchError.
- * With a captureStore, the response is stored as evidence before this resolves.
+ * its status (404/410 prove removal; 304 sets notModified); every fetch failure rejects with a
+ * FetchError. With a captureStore, the response is stored as evidence before this resolves; a
+ * failure of the store itself propagates unchanged (it is not a fetch failure).
  */
 export async function fetchPage(url: string, options: FetchPageOptions): Promise<FetchedPage> {
   const { config } = options;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WARCParser, type WARCRecord } from 'warcio';
 import { openDatabase, type OpenDatabase } from '../../db/open-db.ts';
-import { createCaptureStore, type CaptureStore } from '../../src/evidence/index.ts';
+import { conditionalFor, createCaptureStore, type CaptureStore } from '../../src/evidence/index.ts';
 import { fetchPage, FETCHER_VERSION } from '../../src/fetch/index.ts';
 import { startServer, testFetchConfig, type TestServer } from '../fetch/helpers.ts';
 
@@ -141,6 +141,14 @@ describe('capture store', () => {
     const response = records.find((r) => r.record.warcType === 'response')!;
     expect(Buffer.from(response.payload)).toEqual(GZIPPED_PAGE);
     expect(original.capture!.sha256).toBe(again.capture!.sha256);
+  });
+
+  it('finds the latest capture of a URL and its validators for a conditional re-fetch', async () => {
+    const page = await fetchPage(server.url('/story'), { config, captureStore: store });
+    const latest = (await store.latestForUrl(server.url('/story')))!;
+    expect(latest.id).toBe(page.capture!.id);
+    expect(conditionalFor(latest)).toEqual({ etag: '"v1"' });
+    expect(await store.latestForUrl('https://never.example/')).toBeUndefined();
   });
 
   it('refuses to read a capture that does not exist', async () => {
