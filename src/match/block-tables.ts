@@ -51,20 +51,73 @@ export interface BlockTables {
   ids: Uint32Array[];
 }
 
+// Radix digit for sorting entries by key: 2^11 counters stay in L1 cache, and two passes cover
+// the largest (22-bit) keys. A direct counting sort over 2^21 buckets scatters writes across
+// memory and was ~10x slower.
+const DIGIT_BITS = 11;
+
+interface Scratch {
+  keys: Uint32Array;
+  keys2: Uint32Array;
+  ids2: Uint32Array;
+}
+
+/**
+ * Entry ids lo..hi-1 sorted by key (stable LSD radix sort), plus the bucket directory.
+ * `scratch` buffers are shared by the tables of one build to bound its transient memory.
+ */
+function sortByKey(scratch: Scratch, lo: number, keyBits: number): { ids: Uint32Array; dir: Uint32Array } {
+  const n = scratch.keys.length;
+  let ids = new Uint32Array(n);
+  for (let i = 0; i < n; i++) ids[i] = lo + i;
+  let k = scratch.keys;
+  let ids2 = scratch.ids2;
+  let k2 = scratch.keys2;
+  const counts = new Uint32Array(1 << DIGIT_BITS);
+  for (let shift = 0; shift < keyBits; shift += DIGIT_BITS) {
+    const mask = (1 << Math.min(DIGIT_BITS, keyBits - shift)) - 1;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(k[i] >>> shift) & mask]++;
+    let sum = 0;
+    for (let d = 0; d <= mask; d++) {
+      const c = counts[d];
+      counts[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const at = counts[(k[i] >>> shift) & mask]++;
+      k2[at] = k[i];
+      ids2[at] = ids[i];
+    }
+    [k, k2] = [k2, k];
+    [ids, ids2] = [ids2, ids];
+  }
+  const dir = new Uint32Array(2 ** keyBits + 1);
+  for (let i = 0; i < n; i++) dir[k[i] + 1]++;
+  for (let s = 0; s < dir.length - 1; s++) dir[s + 1] += dir[s];
+  // After an odd number of passes the result sits in the scratch buffer: keep it, hand back the other.
+  if (ids === scratch.ids2) {
+    scratch.ids2 = ids2;
+  }
+  if (k !== scratch.keys) {
+    scratch.keys2 = scratch.keys;
+    scratch.keys = k;
+  }
+  return { ids, dir };
+}
+
 export function buildBlockTables(fpHi: Uint32Array, fpLo: Uint32Array, lo: number, hi: number, maxDistance: number): BlockTables {
   const layout = planBlocks(maxDistance, hi - lo);
-  const slots = 2 ** layout.keyBits;
   const directory: Uint32Array[] = [];
   const ids: Uint32Array[] = [];
+  const n = hi - lo;
+  const scratch: Scratch = { keys: new Uint32Array(n), keys2: new Uint32Array(n), ids2: new Uint32Array(n) };
   for (const from of layout.keyFrom) {
-    const dir = new Uint32Array(slots + 1);
-    for (let e = lo; e < hi; e++) dir[extractBits(fpHi[e], fpLo[e], from, layout.keyBits) + 1]++;
-    for (let s = 0; s < slots; s++) dir[s + 1] += dir[s];
-    const fill = dir.slice(0, slots);
-    const out = new Uint32Array(hi - lo);
-    for (let e = lo; e < hi; e++) out[fill[extractBits(fpHi[e], fpLo[e], from, layout.keyBits)]++] = e;
-    directory.push(dir);
-    ids.push(out);
+    const keys = scratch.keys;
+    for (let e = lo; e < hi; e++) keys[e - lo] = extractBits(fpHi[e], fpLo[e], from, layout.keyBits);
+    const sorted = sortByKey(scratch, lo, layout.keyBits);
+    directory.push(sorted.dir);
+    ids.push(sorted.ids);
   }
   return { lo, hi, layout, directory, ids };
 }

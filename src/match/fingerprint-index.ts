@@ -17,8 +17,6 @@ export type IndexConfig = Pick<Config['match'], 'maxDistance' | 'maxCandidates' 
 
 // New entries are scanned linearly until there are this many; then they get block tables.
 const LINEAR_PENDING_LIMIT = 4096;
-// Bulk imports turn pending entries into a table segment at this size even without queries.
-const PENDING_SEGMENT_LIMIT = 1 << 20;
 // Removed entries are dropped (arrays rebuilt) once they are this share of all entries.
 const COMPACT_DEAD_SHARE = 0.25;
 // Article keys index typed arrays directly: DB row keys are small; this bounds the array.
@@ -127,7 +125,7 @@ export class FingerprintIndex {
     this.keySlot = grow(this.keySlot, articleKey + 1);
     this.keySlot[articleKey] = slot + 1;
     this.live++;
-    if (this.entries - this.pendingFrom >= PENDING_SEGMENT_LIMIT) this.sealPending();
+    // No tables yet: a bulk import builds them once, at the first query or seal().
   }
 
   remove(articleKey: number): void {
