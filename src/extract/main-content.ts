@@ -24,8 +24,6 @@ const MAX_HINTED_SHARE = 0.5;
 const PROSE_RUN_CHARS = 80;
 /** Prose carries few links. */
 const PROSE_MAX_LINK_SHARE = 0.3;
-/** Wrappers whose inline text is counted at their block parent. */
-const BLOCK_INLINE_HOLDERS = new Set(['a']);
 /** A hinted element with this much prose (characters) may be the article itself ... */
 const MIN_PROTECTED_PROSE = 400;
 /** ... if it also holds this share of the page's prose. */
@@ -99,7 +97,8 @@ export function computeStats(root: DomElement): Map<DomElement, Stats> {
         }
       }
     }
-    if (s.inline >= PROSE_RUN_CHARS && s.inlineLink < s.inline * PROSE_MAX_LINK_SHARE && !BLOCK_INLINE_HOLDERS.has(el.name)) s.good += s.inline;
+    const isBlock = BLOCK_TAGS.has(el.name) || el.name === 'td' || el.name === 'th';
+    if (isBlock && s.inline >= PROSE_RUN_CHARS && s.inlineLink < s.inline * PROSE_MAX_LINK_SHARE) s.good += s.inline;
     stats.set(el, s);
     return s;
   };
@@ -252,7 +251,7 @@ export function findMainContent(body: DomElement, tuning: ContentTuning = DEFAUL
   };
   visit(body);
 
-  let top: DomElement | null = null;
+  let top: DomElement | null = null as DomElement | null;
   let topScore = -Infinity;
   const finalScores = new Map<DomElement, number>();
   for (const [el, raw] of scores) {
@@ -267,9 +266,43 @@ export function findMainContent(body: DomElement, tuning: ContentTuning = DEFAUL
     }
   }
   if (!top) return { nodes: [], top: null, stats };
+  top = widenToSplitBody(top, body, stats);
+  topScore = Math.max(topScore, finalScores.get(top) ?? 0);
 
   const nodes = collectSiblings(top, topScore, finalScores, stats);
   return { nodes, top, stats };
+}
+
+/** Prose an ancestor must add (characters) to be worth widening to. */
+const MIN_ADDED_PROSE = 100;
+/** Share of the added text that must be prose: the rest of a split article, not a teaser rail. */
+const MIN_ADDED_PROSE_SHARE = 0.5;
+/** Link share the added text may carry. */
+const MAX_ADDED_LINK_SHARE = 0.15;
+
+/**
+ * CMSs that build pages from "content elements" split one article over sibling boxes (text, image,
+ * text); the best-scoring box is then only part of it. Widen to the ancestor while what it adds
+ * is mostly prose with few links.
+ */
+function widenToSplitBody(top: DomElement, body: DomElement, stats: Map<DomElement, Stats>): DomElement {
+  let current = top;
+  while (current !== body && current.parent && isElement(current.parent)) {
+    const parent = current.parent as DomElement;
+    const ps = stats.get(parent);
+    const cs = stats.get(current);
+    if (!ps || !cs) break;
+    const addedText = ps.text - cs.text;
+    const addedGood = ps.good - cs.good;
+    const addedLink = ps.link - cs.link;
+    if (addedText <= 0) {
+      current = parent;
+      continue;
+    }
+    if (addedGood < MIN_ADDED_PROSE || addedGood < addedText * MIN_ADDED_PROSE_SHARE || addedLink > addedText * MAX_ADDED_LINK_SHARE) break;
+    current = parent;
+  }
+  return current;
 }
 
 /** Share of the best score a sibling container needs to join the article (readability: 0.2). */
