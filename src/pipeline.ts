@@ -1,10 +1,15 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { App } from './app.ts';
-import { CopyhoundError, ValidationError } from './errors.ts';
+import { touchPage, upsertMatches, upsertPage, findPageByUrl } from '../db/matches.ts';
+import type { Db } from '../db/open-db.ts';
+import { tryNormaliseUrl } from '../crawlers/url-normalise.ts';
+import { saveArticles } from './articles/article-registry.ts';
+import { CopyhoundError, FetchError, ValidationError } from './errors.ts';
 import { extractArticle, type ExtractedArticle } from './extract/extract-article.ts';
-import { assertOk, decodeHtmlBytes, fetchPage } from './fetch/index.ts';
+import { assertOk, decodeHtmlBytes, fetchPage, type FetchedPage } from './fetch/index.ts';
 import { matchText, type MatchResult } from './match/index.ts';
 
 /**
@@ -113,28 +118,178 @@ function presentMatch(m: MatchResult): CheckMatch {
   };
 }
 
-/** Matches extracted page text against the owned articles. */
-export function matchArticleText(app: App, article: ExtractedArticle): CheckMatch[] {
+/** The match engine's results for extracted page text (with the internal article keys). */
+function findMatches(app: App, article: ExtractedArticle): MatchResult[] {
   if (article.text.trim() === '') return [];
   const owned = app.getOwnedIndex();
-  const matches = matchText(
+  return matchText(
     article.text,
     { index: owned.index, loadArticles: owned.loadArticles, config: app.config.match },
     { title: article.title, links: article.links.map((l) => l.href) },
   );
-  return matches.map(presentMatch);
 }
 
-/** The whole path for one page: load (fetch + capture), extract, match. */
+/** Matches extracted page text against the owned articles. */
+export function matchArticleText(app: App, article: ExtractedArticle): CheckMatch[] {
+  return findMatches(app, article).map(presentMatch);
+}
+
+/**
+ * The whole path for one page: load (fetch + capture), extract, match. A fetched page's matches
+ * are also stored (it has a URL and a capture to prove them); local files and HTML are not.
+ */
 export async function checkPage(app: App, source: PageSource, signal?: AbortSignal): Promise<CheckResult> {
   const page = await loadPage(app, source, signal);
   const article = extractLoadedPage(app, page);
+  const found = findMatches(app, article);
+  if (source.kind === 'url' && page.capture) {
+    storePage(app, { url: pageKeyOf(source.url), title: article.title, textHash: hashText(article.text), captureId: page.capture.id, matches: found });
+  }
   return {
     url: page.url,
     title: article.title,
-    matches: matchArticleText(app, article),
+    matches: found.map(presentMatch),
     ...(page.capture ? { captureId: page.capture.id } : {}),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storing path (crawlers, and fetched pages of `check`)
+
+/** SHA-256 of the extracted text, whitespace-normalised: equal hashes mean nothing to match again. */
+export function hashText(text: string): string {
+  return createHash('sha256').update(text.replace(/\s+/g, ' ').trim()).digest('hex');
+}
+
+/** The key a page is stored under: its normalised URL (the URL as given when it cannot be normalised). */
+export function pageKeyOf(url: string): string {
+  return tryNormaliseUrl(url) ?? url;
+}
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** Upserts the page and its matches in one transaction; returns the page id and the new pairs. */
+export function storePage(
+  app: App,
+  page: { url: string; title: string; textHash: string; captureId: number | null; matches: readonly MatchResult[] },
+  now: string = nowIso(),
+): { pageId: number; newMatches: number } {
+  return app.database.db.transaction((tx) => {
+    const db = tx as unknown as Db;
+    const pageId = upsertPage(db, { url: page.url, title: page.title, textHash: page.textHash, captureId: page.captureId }, now);
+    const newMatches = upsertMatches(db, pageId, page.matches, page.captureId, now);
+    return { pageId, newMatches };
+  });
+}
+
+/** Fetches one page for the pipeline; crawlers pass one that goes through robots and politeness. */
+export type PageFetcher = (url: string, conditional: { etag?: string; lastModified?: string } | undefined, signal?: AbortSignal) => Promise<FetchedPage>;
+
+export interface ProcessPageOptions {
+  fetch?: PageFetcher;
+  conditional?: { etag?: string; lastModified?: string };
+  /** Text hash from the last visit; the stored page's hash is used when absent. */
+  previousTextHash?: string | null;
+  /** The publisher's own page: saved as an owned article instead of being matched. */
+  ownerFeed?: boolean;
+  signal?: AbortSignal;
+}
+
+interface OutcomeBase {
+  url: string;
+  httpStatus?: number;
+  captureId: number | null;
+}
+
+export type PageOutcome =
+  | (OutcomeBase & { status: 'failed'; reason: string; message: string; retryAfterMs?: number })
+  | (OutcomeBase & { status: 'not_modified' })
+  | (OutcomeBase & {
+      status: 'unchanged' | 'matched' | 'no_match' | 'owned';
+      title: string;
+      textHash: string;
+      etag: string | null;
+      lastModified: string | null;
+      html: string | null;
+      matches: CheckMatch[];
+      newMatches: number;
+    });
+
+function defaultFetcher(app: App): PageFetcher {
+  return (url, conditional, signal) =>
+    fetchPage(url, { config: app.config.fetch, captureStore: app.captureStore, logger: app.logger, signal, ...(conditional ? { conditional } : {}) });
+}
+
+/** An owned article from the owner's own page; optional fields the registry refuses are dropped. */
+function saveOwnedPage(app: App, url: string, article: ExtractedArticle): boolean {
+  const base = { id: url, url, title: article.title || url, body: article.text };
+  const full = { ...base, publishedAt: article.publishedAt ?? undefined, author: article.author ?? undefined, language: article.language ?? undefined };
+  for (const value of [full, base]) {
+    const result = saveArticles(app.registry, [{ ref: 0, value }]);
+    if (result.rejected === 0) return true;
+  }
+  return false;
+}
+
+/**
+ * One page through the whole storing path: fetch (conditional) → capture → extract → if the text
+ * changed, match → page and matches upserted in one transaction. Fetch failures and non-2xx
+ * answers are outcomes (with their reason), not exceptions, so a crawl can count them.
+ */
+export async function processPage(app: App, url: string, options: ProcessPageOptions = {}): Promise<PageOutcome> {
+  const key = pageKeyOf(url);
+  let fetched: FetchedPage;
+  try {
+    fetched = await (options.fetch ?? defaultFetcher(app))(url, options.conditional, options.signal);
+  } catch (error) {
+    if (!(error instanceof FetchError)) throw error;
+    return {
+      status: 'failed',
+      url: key,
+      reason: error.reason,
+      message: error.message,
+      captureId: null,
+      ...(error.status !== undefined ? { httpStatus: error.status } : {}),
+      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    };
+  }
+  const captureId = fetched.capture?.id ?? null;
+  if (fetched.notModified) return { status: 'not_modified', url: key, httpStatus: 304, captureId };
+  if (fetched.status < 200 || fetched.status > 299) {
+    return { status: 'failed', url: key, reason: 'bad_status', message: `HTTP ${fetched.status}`, httpStatus: fetched.status, captureId };
+  }
+  const isPlain = fetched.contentType === 'text/plain';
+  const loaded: LoadedPage = { url: fetched.finalUrl, ...(isPlain ? { text: fetched.text } : { html: fetched.text }) };
+  const article = extractLoadedPage(app, loaded);
+  const textHash = hashText(article.text);
+  const common = {
+    url: key,
+    httpStatus: fetched.status,
+    captureId,
+    title: article.title,
+    textHash,
+    etag: fetched.headers.etag ?? null,
+    lastModified: fetched.headers['last-modified'] ?? null,
+    html: loaded.html ?? null,
+  };
+  if (options.ownerFeed) {
+    if (article.text.trim() === '') return { ...common, status: 'no_match', matches: [], newMatches: 0 };
+    if (!saveOwnedPage(app, key, article)) {
+      return { status: 'failed', url: key, reason: 'extract_failed', message: 'the page could not be saved as an owned article', httpStatus: fetched.status, captureId };
+    }
+    return { ...common, status: 'owned', matches: [], newMatches: 0 };
+  }
+  const previous = options.previousTextHash !== undefined && options.previousTextHash !== null ? options.previousTextHash : findPageByUrl(app.database.db, key)?.textHash;
+  const known = findPageByUrl(app.database.db, key);
+  if (previous === textHash && known && known.textHash === textHash) {
+    touchPage(app.database.db, known.id, nowIso());
+    return { ...common, status: 'unchanged', matches: [], newMatches: 0 };
+  }
+  const found = findMatches(app, article);
+  const { newMatches } = storePage(app, { url: key, title: article.title, textHash, captureId, matches: found });
+  return { ...common, status: found.length > 0 ? 'matched' : 'no_match', matches: found.map(presentMatch), newMatches };
 }
 
 /** An error as one JSON-friendly object (the CLI's NDJSON lines, the API's envelope). */

@@ -5,6 +5,7 @@ import { writeLine, type CliIo, type GlobalOptions } from './cli-context.ts';
 import { createArticlesCommand } from './commands/articles-command.ts';
 import { createCheckCommand, createExtractCommand } from './commands/check-command.ts';
 import { createConfigCommand } from './commands/config-command.ts';
+import { createMatchesCommand } from './commands/matches-command.ts';
 import { createServeCommand } from './commands/serve-command.ts';
 
 const EXIT_USAGE = 2;
@@ -35,6 +36,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   program.addCommand(createArticlesCommand(io, globals, setExit));
   program.addCommand(createCheckCommand(io, globals, setExit));
   program.addCommand(createExtractCommand(io, globals, setExit));
+  program.addCommand(createMatchesCommand(io, globals));
   program.addCommand(createServeCommand(io, globals));
   program.addCommand(createConfigCommand(io, globals));
   configureCommand(program, io);

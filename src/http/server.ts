@@ -5,6 +5,7 @@ import type { App } from '../app.ts';
 import { createArticlesRouter } from './api-articles.ts';
 import { createCheckRouter } from './api-check.ts';
 import { createErrorHandler, handleNotFound } from './http-errors.ts';
+import { createMatchesRouter } from './api-matches.ts';
 
 export function createHttpApp(app: App): Express {
   const http = express();
@@ -21,6 +22,7 @@ export function createHttpApp(app: App): Express {
   });
   http.use('/api/articles', createArticlesRouter(app.registry));
   http.use('/api/check', createCheckRouter(app));
+  http.use('/api/matches', createMatchesRouter(app));
 
   http.use(handleNotFound);
   http.use(createErrorHandler(app.logger));

@@ -1,0 +1,107 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from './open-db.ts';
+import { crawlRuns, crawlUrls, type CrawlRunRow, type CrawlUrlRow, type RunFrontier, type UrlStatus } from './schema/crawl.ts';
+
+/** Queries for crawl runs and per-URL crawl state. Plain drizzle, no SQLite-only SQL. */
+
+export type { CrawlRunRow, CrawlUrlRow, RunFrontier, UrlStatus };
+
+export interface RunCounters {
+  pagesFetched: number;
+  pagesUnchanged: number;
+  pagesFailed: number;
+  matchesFound: number;
+  errors: Record<string, number>;
+}
+
+export function startRun(db: Db, sourceId: number, now: string): CrawlRunRow {
+  return db
+    .insert(crawlRuns)
+    .values({ sourceId, status: 'running', startedAt: now, pagesFetched: 0, pagesUnchanged: 0, pagesFailed: 0, matchesFound: 0, errors: {} })
+    .returning()
+    .get();
+}
+
+/** A run left `running` (its process was killed): the next run of the source resumes it. */
+export function findUnfinishedRun(db: Db, sourceId: number): CrawlRunRow | undefined {
+  return db
+    .select()
+    .from(crawlRuns)
+    .where(and(eq(crawlRuns.sourceId, sourceId), eq(crawlRuns.status, 'running')))
+    .orderBy(desc(crawlRuns.id))
+    .get();
+}
+
+export function findRun(db: Db, id: number): CrawlRunRow | undefined {
+  return db.select().from(crawlRuns).where(eq(crawlRuns.id, id)).get();
+}
+
+export function listRuns(db: Db, sourceId: number, limit: number): CrawlRunRow[] {
+  return db.select().from(crawlRuns).where(eq(crawlRuns.sourceId, sourceId)).orderBy(desc(crawlRuns.id)).limit(limit).all();
+}
+
+export function saveRunProgress(db: Db, runId: number, progress: Partial<RunCounters> & { frontier?: RunFrontier }): void {
+  db.update(crawlRuns).set(progress).where(eq(crawlRuns.id, runId)).run();
+}
+
+export function finishRun(db: Db, runId: number, status: 'completed' | 'failed', counters: RunCounters, now: string, message?: string): void {
+  db.update(crawlRuns)
+    .set({ ...counters, status, finishedAt: now, message: message ?? null })
+    .where(eq(crawlRuns.id, runId))
+    .run();
+}
+
+export function findUrlState(db: Db, sourceId: number, url: string): CrawlUrlRow | undefined {
+  return db
+    .select()
+    .from(crawlUrls)
+    .where(and(eq(crawlUrls.sourceId, sourceId), eq(crawlUrls.url, url)))
+    .get();
+}
+
+/** URLs a run has already visited (stored before the process stopped). */
+export function listUrlsDoneInRun(db: Db, runId: number): Set<string> {
+  return new Set(
+    db
+      .select({ url: crawlUrls.url })
+      .from(crawlUrls)
+      .where(eq(crawlUrls.lastRunId, runId))
+      .all()
+      .map((r) => r.url),
+  );
+}
+
+export interface UrlVisit {
+  sourceId: number;
+  url: string;
+  runId: number;
+  at: string;
+  status: UrlStatus;
+  /** True when the server gave a usable answer (2xx or 304). */
+  ok: boolean;
+  etag?: string | null;
+  lastModified?: string | null;
+  textHash?: string | null;
+  failureReason?: string | null;
+  captureId?: number | null;
+}
+
+/** Records one visit; validators and the text hash are kept from before when the visit had none. */
+export function recordUrlVisit(db: Db, v: UrlVisit): void {
+  const before = findUrlState(db, v.sourceId, v.url);
+  const row = {
+    lastRunId: v.runId,
+    lastFetchedAt: v.at,
+    lastOkAt: v.ok ? v.at : (before?.lastOkAt ?? null),
+    etag: v.ok ? (v.etag ?? before?.etag ?? null) : (before?.etag ?? null),
+    lastModified: v.ok ? (v.lastModified ?? before?.lastModified ?? null) : (before?.lastModified ?? null),
+    textHash: v.textHash ?? before?.textHash ?? null,
+    status: v.status,
+    failureReason: v.failureReason ?? null,
+    // Consecutive failed visits; a usable answer resets it.
+    attempts: v.ok ? 0 : (before?.attempts ?? 0) + 1,
+    captureId: v.captureId ?? before?.captureId ?? null,
+  };
+  if (before) db.update(crawlUrls).set(row).where(eq(crawlUrls.id, before.id)).run();
+  else db.insert(crawlUrls).values({ sourceId: v.sourceId, url: v.url, ...row }).run();
+}

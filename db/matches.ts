@@ -1,0 +1,210 @@
+import { and, count, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './open-db.ts';
+import { articles } from './schema/articles.ts';
+import { matches, pages, rechecks, type MatchRow, type PageRow, type RecheckOutcome, type RecheckRow } from './schema/matches.ts';
+
+/** Queries for pages, stored matches and re-checks. Plain drizzle, no SQLite-only SQL. */
+
+export type { MatchRow, PageRow, RecheckRow };
+
+export interface MatchFigures {
+  articleKey: number;
+  kind: MatchRow['kind'];
+  coverage: number;
+  pageShare: number;
+  copiedWords: number;
+  longestRun: number;
+  passages: MatchRow['passages'];
+}
+
+export function findPageByUrl(db: Db, url: string): PageRow | undefined {
+  return db.select().from(pages).where(eq(pages.url, url)).get();
+}
+
+/** Inserts or refreshes a page row; returns its id. */
+export function upsertPage(db: Db, page: { url: string; title: string; textHash: string; captureId: number | null }, now: string): number {
+  const row = db
+    .insert(pages)
+    .values({ ...page, firstSeenAt: now, lastSeenAt: now })
+    .onConflictDoUpdate({ target: pages.url, set: { title: page.title, textHash: page.textHash, captureId: page.captureId, lastSeenAt: now } })
+    .returning({ id: pages.id })
+    .get();
+  return row.id;
+}
+
+/**
+ * Stores the matches found on a page: new (page, article) pairs are inserted, known ones get the
+ * new figures and lastSeenAt. Returns how many pairs were new.
+ */
+export function upsertMatches(db: Db, pageId: number, found: readonly MatchFigures[], captureId: number | null, now: string): number {
+  if (found.length === 0) return 0;
+  const before = new Set(
+    db
+      .select({ articleKey: matches.articleKey })
+      .from(matches)
+      .where(and(eq(matches.pageId, pageId), inArray(matches.articleKey, found.map((m) => m.articleKey))))
+      .all()
+      .map((r) => r.articleKey),
+  );
+  for (const m of found) {
+    const figures = {
+      kind: m.kind,
+      coverage: m.coverage,
+      pageShare: m.pageShare,
+      copiedWords: m.copiedWords,
+      longestRun: m.longestRun,
+      passages: m.passages,
+      captureId,
+    };
+    db.insert(matches)
+      .values({ pageId, articleKey: m.articleKey, ...figures, flagged: false, firstSeenAt: now, lastSeenAt: now })
+      .onConflictDoUpdate({ target: [matches.pageId, matches.articleKey], set: { ...figures, lastSeenAt: now } })
+      .run();
+  }
+  return found.filter((m) => !before.has(m.articleKey)).length;
+}
+
+/** The page was seen again with the same text: its matches are still there. */
+export function touchPage(db: Db, pageId: number, now: string): void {
+  db.update(pages).set({ lastSeenAt: now }).where(eq(pages.id, pageId)).run();
+  db.update(matches).set({ lastSeenAt: now }).where(eq(matches.pageId, pageId)).run();
+}
+
+export interface ListMatchesQuery {
+  articleId?: string;
+  kind?: MatchRow['kind'];
+  pageUrl?: string;
+  /** Only matches seen at or after this ISO time. */
+  since?: string;
+  flagged?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export interface MatchListItem {
+  id: number;
+  pageUrl: string;
+  pageTitle: string;
+  articleId: string;
+  kind: MatchRow['kind'];
+  coverage: number;
+  pageShare: number;
+  copiedWords: number;
+  longestRun: number;
+  passages: MatchRow['passages'];
+  captureId: number | null;
+  flagged: boolean;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+const listColumns = {
+  id: matches.id,
+  pageUrl: pages.url,
+  pageTitle: pages.title,
+  articleId: articles.id,
+  kind: matches.kind,
+  coverage: matches.coverage,
+  pageShare: matches.pageShare,
+  copiedWords: matches.copiedWords,
+  longestRun: matches.longestRun,
+  passages: matches.passages,
+  captureId: matches.captureId,
+  flagged: matches.flagged,
+  firstSeen: matches.firstSeenAt,
+  lastSeen: matches.lastSeenAt,
+};
+
+function matchFilters(q: Omit<ListMatchesQuery, 'limit' | 'offset'>): SQL | undefined {
+  const where: SQL[] = [];
+  if (q.articleId !== undefined) where.push(eq(articles.id, q.articleId));
+  if (q.kind !== undefined) where.push(eq(matches.kind, q.kind));
+  if (q.pageUrl !== undefined) where.push(eq(pages.url, q.pageUrl));
+  if (q.since !== undefined) where.push(gte(matches.lastSeenAt, q.since));
+  if (q.flagged !== undefined) where.push(eq(matches.flagged, q.flagged));
+  return where.length > 0 ? and(...where) : undefined;
+}
+
+/** Stored matches, most recently seen first, with the page URL and the article's own id. */
+export function listMatches(db: Db, q: ListMatchesQuery): { items: MatchListItem[]; total: number } {
+  const where = matchFilters(q);
+  const items = db
+    .select(listColumns)
+    .from(matches)
+    .innerJoin(pages, eq(pages.id, matches.pageId))
+    .innerJoin(articles, eq(articles.key, matches.articleKey))
+    .where(where)
+    .orderBy(desc(matches.lastSeenAt), desc(matches.id))
+    .limit(q.limit)
+    .offset(q.offset)
+    .all();
+  const total =
+    db
+      .select({ n: count() })
+      .from(matches)
+      .innerJoin(pages, eq(pages.id, matches.pageId))
+      .innerJoin(articles, eq(articles.key, matches.articleKey))
+      .where(where)
+      .get()?.n ?? 0;
+  return { items, total };
+}
+
+export function findMatchById(db: Db, id: number): MatchListItem | undefined {
+  return db
+    .select(listColumns)
+    .from(matches)
+    .innerJoin(pages, eq(pages.id, matches.pageId))
+    .innerJoin(articles, eq(articles.key, matches.articleKey))
+    .where(eq(matches.id, id))
+    .get();
+}
+
+export function setMatchFlagged(db: Db, id: number, flagged: boolean): boolean {
+  return db.update(matches).set({ flagged }).where(eq(matches.id, id)).run().changes > 0;
+}
+
+/** Flagged matches of a page, by page URL (a watch source re-checks them). */
+export function findFlaggedMatchesForUrl(db: Db, url: string): { id: number; articleKey: number }[] {
+  return db
+    .select({ id: matches.id, articleKey: matches.articleKey })
+    .from(matches)
+    .innerJoin(pages, eq(pages.id, matches.pageId))
+    .where(and(eq(pages.url, url), eq(matches.flagged, true)))
+    .all();
+}
+
+/** URLs of all pages with a flagged match. */
+export function listFlaggedPageUrls(db: Db): string[] {
+  return db
+    .selectDistinct({ url: pages.url })
+    .from(matches)
+    .innerJoin(pages, eq(pages.id, matches.pageId))
+    .where(eq(matches.flagged, true))
+    .all()
+    .map((r) => r.url);
+}
+
+export function insertRecheck(
+  db: Db,
+  row: { matchId: number | null; url: string; checkedAt: string; outcome: RecheckOutcome; httpStatus: number | null; captureId: number | null },
+): number {
+  return db.insert(rechecks).values(row).returning({ id: rechecks.id }).get().id;
+}
+
+export function listRechecks(db: Db, q: { matchId?: number; url?: string; limit: number }): RecheckRow[] {
+  const where: SQL[] = [];
+  if (q.matchId !== undefined) where.push(eq(rechecks.matchId, q.matchId));
+  if (q.url !== undefined) where.push(eq(rechecks.url, q.url));
+  return db
+    .select()
+    .from(rechecks)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(rechecks.checkedAt), desc(rechecks.id))
+    .limit(q.limit)
+    .all();
+}
+
+/** Matches found on the given page URLs (a source's health: matches found through it). */
+export function countMatchesForPageUrls(db: Db, sourcePagesQuery: SQL): number {
+  return db.select({ n: count() }).from(matches).innerJoin(pages, eq(pages.id, matches.pageId)).where(sql`${pages.url} in (${sourcePagesQuery})`).get()?.n ?? 0;
+}

@@ -1,0 +1,87 @@
+import { asc, count, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from './open-db.ts';
+import { crawlRuns, crawlUrls, type CrawlRunRow } from './schema/crawl.ts';
+import { matches, pages } from './schema/matches.ts';
+import { sources, type NewSourceRow, type SourceRow } from './schema/sources.ts';
+
+/** Queries for crawl sources and their health. Plain drizzle, no SQLite-only SQL. */
+
+export type { SourceRow, NewSourceRow };
+
+export function insertSource(db: Db, row: NewSourceRow): SourceRow {
+  return db.insert(sources).values(row).returning().get();
+}
+
+export function findSourceById(db: Db, id: number): SourceRow | undefined {
+  return db.select().from(sources).where(eq(sources.id, id)).get();
+}
+
+export function findSourceByName(db: Db, name: string): SourceRow | undefined {
+  return db.select().from(sources).where(eq(sources.name, name)).get();
+}
+
+export function listSources(db: Db, options: { enabledOnly?: boolean } = {}): SourceRow[] {
+  return db
+    .select()
+    .from(sources)
+    .where(options.enabledOnly ? eq(sources.enabled, true) : undefined)
+    .orderBy(asc(sources.id))
+    .all();
+}
+
+export function updateSource(db: Db, id: number, set: Partial<Omit<NewSourceRow, 'id' | 'createdAt'>>): SourceRow | undefined {
+  return db.update(sources).set(set).where(eq(sources.id, id)).returning().get();
+}
+
+export function deleteSource(db: Db, id: number): boolean {
+  return db.delete(sources).where(eq(sources.id, id)).run().changes > 0;
+}
+
+export interface SourceHealth {
+  lastRun: Pick<CrawlRunRow, 'id' | 'status' | 'startedAt' | 'finishedAt' | 'pagesFetched' | 'pagesUnchanged' | 'pagesFailed' | 'matchesFound' | 'errors' | 'message'> | null;
+  /** URLs this source has visited at least once. */
+  pages: number;
+  /** Current failures of its URLs (their last visit), by reason. */
+  errorsByReason: Record<string, number>;
+  /** Stored matches on pages this source visited. */
+  matchesFound: number;
+}
+
+export function readSourceHealth(db: Db, sourceId: number): SourceHealth {
+  const lastRun =
+    db
+      .select({
+        id: crawlRuns.id,
+        status: crawlRuns.status,
+        startedAt: crawlRuns.startedAt,
+        finishedAt: crawlRuns.finishedAt,
+        pagesFetched: crawlRuns.pagesFetched,
+        pagesUnchanged: crawlRuns.pagesUnchanged,
+        pagesFailed: crawlRuns.pagesFailed,
+        matchesFound: crawlRuns.matchesFound,
+        errors: crawlRuns.errors,
+        message: crawlRuns.message,
+      })
+      .from(crawlRuns)
+      .where(eq(crawlRuns.sourceId, sourceId))
+      .orderBy(desc(crawlRuns.id))
+      .get() ?? null;
+  const pageCount = db.select({ n: count() }).from(crawlUrls).where(eq(crawlUrls.sourceId, sourceId)).get()?.n ?? 0;
+  const errorsByReason: Record<string, number> = {};
+  const failures = db
+    .select({ reason: crawlUrls.failureReason, n: count() })
+    .from(crawlUrls)
+    .where(sql`${crawlUrls.sourceId} = ${sourceId} and ${crawlUrls.status} = 'failed'`)
+    .groupBy(crawlUrls.failureReason)
+    .all();
+  for (const f of failures) errorsByReason[f.reason ?? 'unknown'] = f.n;
+  const matchesFound =
+    db
+      .select({ n: count() })
+      .from(matches)
+      .innerJoin(pages, eq(pages.id, matches.pageId))
+      .innerJoin(crawlUrls, eq(crawlUrls.url, pages.url))
+      .where(eq(crawlUrls.sourceId, sourceId))
+      .get()?.n ?? 0;
+  return { lastRun, pages: pageCount, errorsByReason, matchesFound };
+}

@@ -1,0 +1,86 @@
+import { Command } from 'commander';
+import { listMatches, setMatchFlagged, listRechecks, findMatchById } from '../../../db/matches.ts';
+import { MATCH_KINDS } from '../../../db/schema/matches.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
+import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+
+// The default page of a listing: a screenful; --limit raises it.
+const DEFAULT_LIMIT = 100;
+
+function parseCount(name: string, min: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new ValidationError(`${name} must be a whole number ≥ ${min}, got "${value}"`);
+    return n;
+  };
+}
+
+function parseKind(value: string): (typeof MATCH_KINDS)[number] {
+  if (!(MATCH_KINDS as readonly string[]).includes(value)) throw new ValidationError(`--kind must be one of ${MATCH_KINDS.join(', ')}, got "${value}"`);
+  return value as (typeof MATCH_KINDS)[number];
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): Command {
+  const command = new Command('matches').description('Stored matches found by crawls and checks');
+
+  command
+    .command('list')
+    .description('List stored matches, most recently seen first')
+    .option('--json', 'one JSON object per line: pageUrl, articleId, kind, coverage, firstSeen, lastSeen (and more)')
+    .option('--article <id>', 'only matches of this owned article')
+    .option('--kind <kind>', `only this kind (${MATCH_KINDS.join(', ')})`, parseKind)
+    .option('--flagged', 'only flagged matches (re-checked by watch sources)')
+    .option('--limit <n>', `at most this many (default ${DEFAULT_LIMIT})`, parseCount('--limit', 1))
+    .option('--offset <n>', 'skip this many', parseCount('--offset', 0))
+    .action(async (options: { json?: boolean; article?: string; kind?: (typeof MATCH_KINDS)[number]; flagged?: boolean; limit?: number; offset?: number }) => {
+      await withApp(io, globals(), (app) => {
+        const { items, total } = listMatches(app.database.db, {
+          ...(options.article ? { articleId: options.article } : {}),
+          ...(options.kind ? { kind: options.kind } : {}),
+          ...(options.flagged ? { flagged: true } : {}),
+          limit: options.limit ?? DEFAULT_LIMIT,
+          offset: options.offset ?? 0,
+        });
+        for (const m of items) {
+          if (options.json) {
+            const { passages: _p, ...rest } = m;
+            writeLine(io.stdout, JSON.stringify(rest));
+          } else {
+            writeLine(io.stdout, `#${m.id} ${m.kind.padEnd(12)} ${m.articleId}  ${m.pageUrl}  coverage ${pct(m.coverage)}, ${m.copiedWords} words, seen ${m.firstSeen} … ${m.lastSeen}${m.flagged ? ' [flagged]' : ''}`);
+          }
+        }
+        if (!options.json) writeLine(io.stdout, `${items.length} of ${total} match(es)`);
+      });
+    });
+
+  for (const [name, flagged] of [['flag', true], ['unflag', false]] as const) {
+    command
+      .command(name)
+      .description(flagged ? 'Flag a match: watch sources re-check its page (still present, changed, removed)' : 'Stop re-checking a match')
+      .argument('<id>', 'match id (from matches list)', parseCount('id', 1))
+      .action(async (id: number) => {
+        await withApp(io, globals(), (app) => {
+          if (!setMatchFlagged(app.database.db, id, flagged)) throw new NotFoundError(`No match with id ${id}`);
+          writeLine(io.stdout, `match ${id} ${flagged ? 'flagged' : 'unflagged'}`);
+        });
+      });
+  }
+
+  command
+    .command('rechecks')
+    .description('Re-check history of a match: still_present, changed or removed, each with its capture')
+    .argument('<id>', 'match id', parseCount('id', 1))
+    .option('--json', 'one JSON object per line')
+    .action(async (id: number, options: { json?: boolean }) => {
+      await withApp(io, globals(), (app) => {
+        if (!findMatchById(app.database.db, id)) throw new NotFoundError(`No match with id ${id}`);
+        for (const r of listRechecks(app.database.db, { matchId: id, limit: 1000 })) {
+          if (options.json) writeLine(io.stdout, JSON.stringify(r));
+          else writeLine(io.stdout, `${r.checkedAt}  ${r.outcome.padEnd(13)} HTTP ${r.httpStatus ?? '-'}  capture ${r.captureId ?? '-'}  ${r.url}`);
+        }
+      });
+    });
+  return command;
+}

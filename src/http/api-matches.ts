@@ -1,0 +1,61 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { findMatchById, listMatches, listRechecks, setMatchFlagged } from '../../db/matches.ts';
+import { MATCH_KINDS } from '../../db/schema/matches.ts';
+import type { App } from '../app.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+
+// Paging as for /api/articles: 50 fits a screen; 500 bounds the cost of one query.
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 500;
+// A match's re-check history is short (one per schedule tick); this bounds a pathological one.
+const MAX_RECHECKS = 1000;
+
+const listQuerySchema = z.strictObject({
+  articleId: z.string().min(1).max(500).optional(),
+  kind: z.enum(MATCH_KINDS).optional(),
+  pageUrl: z.string().min(1).max(4000).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const idSchema = z.coerce.number().int().min(1);
+
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => ({ field: i.path.join('.') || (i as { keys?: string[] }).keys?.join(', ') || '(body)', message: i.message }));
+    throw new ValidationError(`Bad ${what}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems });
+  }
+  return parsed.data;
+}
+
+/** GET /api/matches (filters + paging), GET /:id (with re-checks), POST /:id/flag, DELETE /:id/flag. */
+export function createMatchesRouter(app: App): Router {
+  const router = Router();
+  const db = app.database.db;
+
+  router.get('/', (req, res) => {
+    const q = parseOrThrow(listQuerySchema, req.query, 'query parameters');
+    const { items, total } = listMatches(db, q);
+    res.json({ items, total, limit: q.limit, offset: q.offset });
+  });
+
+  router.get('/:id', (req, res) => {
+    const id = parseOrThrow(idSchema, req.params.id, 'match id');
+    const match = findMatchById(db, id);
+    if (!match) throw new NotFoundError(`No match with id ${id}`);
+    res.json({ ...match, rechecks: listRechecks(db, { matchId: id, limit: MAX_RECHECKS }) });
+  });
+
+  for (const [method, flagged] of [['post', true], ['delete', false]] as const) {
+    router[method]('/:id/flag', (req, res) => {
+      const id = parseOrThrow(idSchema, req.params.id, 'match id');
+      if (!setMatchFlagged(db, id, flagged)) throw new NotFoundError(`No match with id ${id}`);
+      res.json(findMatchById(db, id));
+    });
+  }
+  return router;
+}

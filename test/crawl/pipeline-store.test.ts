@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listMatches } from '../../db/matches.ts';
+import type { App } from '../../src/app.ts';
+import { processPage } from '../../src/pipeline.ts';
+import { buildNewsPage, escapeHtml, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
+import { startNewsSite, type NewsSite } from '../fixtures/crawl/news-site.ts';
+import { runCliInProcess } from '../helpers/run-cli.ts';
+import { requestJson, startAppServer } from '../helpers/start-app-server.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+import { crawlTestEnv, openTestApp } from './crawl-helpers.ts';
+
+describe('pipeline storing path (processPage)', () => {
+  const tempDir = useTempDir();
+  let site: NewsSite;
+  let app: App;
+  let dir: string;
+
+  beforeEach(async () => {
+    site = await startNewsSite({ stories: 50 });
+    dir = tempDir();
+    app = openTestApp(dir);
+  });
+  afterEach(async () => {
+    app.close();
+    await site.close();
+  });
+
+  it('stores a match with its capture, skips an unchanged page, and never duplicates a (page, article) pair', async () => {
+    const copy = site.planted.find((p) => p.kind === 'reproduction')!;
+    const url = site.url + copy.path;
+
+    const first = await processPage(app, url);
+    expect(first.status).toBe('matched');
+    if (first.status !== 'matched') return;
+    expect(first.matches.map((m) => [m.articleId, m.kind])).toEqual([[copy.articleId, 'reproduction']]);
+    expect(first.newMatches).toBe(1);
+    expect(first.captureId).toBeGreaterThan(0);
+    expect(first.etag).toMatch(/^"/);
+
+    // Conditional request with the stored ETag: 304, nothing matched or stored again.
+    const second = await processPage(app, url, { conditional: { etag: first.etag! } });
+    expect(second.status).toBe('not_modified');
+    expect(site.log.at(-1)?.ifNoneMatch).toBe(first.etag);
+
+    // Same text fetched again without validators: recognised as unchanged by its hash.
+    const third = await processPage(app, url);
+    expect(third.status).toBe('unchanged');
+
+    // Changed page (a different owned article added): matched again, the old pair updated, not duplicated.
+    const [, strike] = readOwnedFixtures();
+    const nato = readOwnedFixtures().find((a) => a.id === copy.articleId)!;
+    site.setPage(copy.path, buildNewsPage({ site: 'Loopback Gazette', headline: 'Two stories', paragraphsHtml: [...paragraphsOf(nato), ...paragraphsOf(strike)].map(escapeHtml) }));
+    const fourth = await processPage(app, url);
+    expect(fourth.status).toBe('matched');
+    if (fourth.status !== 'matched') return;
+    expect(fourth.newMatches).toBe(1);
+
+    const { items, total } = listMatches(app.database.db, { limit: 50, offset: 0 });
+    expect(total).toBe(2);
+    expect(new Set(items.map((m) => m.articleId))).toEqual(new Set([copy.articleId, strike.id]));
+    const natoRow = items.find((m) => m.articleId === copy.articleId)!;
+    expect(natoRow.captureId).toBe(fourth.captureId);
+    expect(natoRow.firstSeen <= natoRow.lastSeen).toBe(true);
+  });
+
+  it('reports a 404 and a refused type as failures with their reason, storing nothing', async () => {
+    const missing = await processPage(app, `${site.url}/nope.html`);
+    expect(missing).toMatchObject({ status: 'failed', reason: 'bad_status', httpStatus: 404 });
+    const xml = await processPage(app, `${site.url}/sitemap.xml`);
+    expect(xml).toMatchObject({ status: 'failed', reason: 'unsupported_type' });
+    expect(listMatches(app.database.db, { limit: 10, offset: 0 }).total).toBe(0);
+  });
+});
+
+describe('copyhound matches list and GET /api/matches', () => {
+  const tempDir = useTempDir();
+
+  it('lists what `check URL` stored, as NDJSON and through the API with filters and paging', async () => {
+    const site = await startNewsSite({ stories: 50 });
+    const dir = tempDir();
+    const env = crawlTestEnv(dir);
+    try {
+      openTestApp(dir).close();
+      const copies = site.planted.filter((p) => p.kind === 'reproduction');
+      const checked = await runCliInProcess(['check', '--json', ...copies.map((c) => site.url + c.path)], { env });
+      expect(checked.code).toBe(0);
+      // Checking again must not add rows.
+      await runCliInProcess(['check', '--json', site.url + copies[0].path], { env });
+
+      const listed = await runCliInProcess(['matches', 'list', '--json'], { env });
+      expect(listed.code).toBe(0);
+      const lines = listed.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines).toHaveLength(copies.length);
+      for (const line of lines) {
+        expect(Object.keys(line)).toEqual(expect.arrayContaining(['pageUrl', 'articleId', 'kind', 'coverage', 'firstSeen', 'lastSeen']));
+      }
+      expect(new Set(lines.map((l) => `${new URL(l.pageUrl).pathname} ${l.articleId}`))).toEqual(new Set(copies.map((c) => `${c.path} ${c.articleId}`)));
+
+      const server = await startAppServer(dir, { fetch: { allow: ['127.0.0.1'] } });
+      try {
+        const all = await requestJson(`${server.server.url}/api/matches?limit=1`);
+        expect(all.status).toBe(200);
+        expect(all.body).toMatchObject({ total: copies.length, limit: 1, offset: 0 });
+        expect(all.body.items).toHaveLength(1);
+        const one = await requestJson(`${server.server.url}/api/matches?articleId=${copies[0].articleId}`);
+        expect(one.body.items.every((m: { articleId: string }) => m.articleId === copies[0].articleId)).toBe(true);
+        const bad = await requestJson(`${server.server.url}/api/matches?kind=nonsense`);
+        expect(bad.status).toBe(400);
+        const flagged = await requestJson(`${server.server.url}/api/matches/${all.body.items[0].id}/flag`, { method: 'POST', body: {} });
+        expect(flagged.body.flagged).toBe(true);
+        expect((await requestJson(`${server.server.url}/api/matches/999999`)).status).toBe(404);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await site.close();
+    }
+  });
+});
