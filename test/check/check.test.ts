@@ -58,7 +58,9 @@ function writePages(dir: string) {
     teaser: join(dir, 'teaser.html.gz'),
     roundup: join(dir, 'roundup.html'),
     text: join(dir, 'copy.txt'),
+    unrelated: join(dir, 'unrelated.html'),
   };
+  writeFileSync(files.unrelated, buildNewsPage({ site: 'Town Post', headline: 'Cycling plan presented', paragraphsHtml: OWN_REPORT.map(escapeHtml) }));
   writeFileSync(files.republished, republished);
   writeFileSync(files.quoting, quoting);
   writeFileSync(files.teaser, gzipSync(teaser));
@@ -126,9 +128,9 @@ describe('copyhound check', () => {
 
   it('prints a readable summary without --json', async () => {
     const { db, files } = await setup();
-    const result = await runCliInProcess(['--db', db, 'check', files.republished, files.quoting]);
+    const result = await runCliInProcess(['--db', db, 'check', files.republished, files.unrelated]);
     expect(result.stdout).toMatch(/reproduction\s+aa-nato-syria\s+coverage \d+\.\d%/);
-    expect(result.stdout).toContain('no owned article found');
+    expect(result.stdout).toMatch(/unrelated\.html\n  title: Cycling plan presented\n  no owned article found/);
   });
 });
 
