@@ -11,8 +11,9 @@ import type { FetchedPage, FetchPageOptions, RedirectHop } from './types.ts';
 /** Recorded in every capture; bump when fetch behaviour changes what a capture would contain. */
 export const FETCHER_VERSION = 'copyhound-fetch/0.1.0';
 
-/** Types we extract articles from; anything else is not an article page. */
-const PAGE_TYPES = new Set(['text/html', 'application/xhtml+xml', 'text/plain']);
+/** Types we extract articles from; anything else is not an article page (unless acceptTypes says). */
+export const PAGE_TYPES: readonly string[] = ['text/html', 'application/xhtml+xml', 'text/plain'];
+const ANY_TYPE = '*/*';
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** The MIME Sniffing standard looks at this many leading bytes to tell text from binary. */
 const SNIFF_BYTES = 1445;
@@ -24,16 +25,26 @@ export function buildUserAgent(config: FetchConfig): string {
   return `${config.userAgent} (+${config.contactUrl})`;
 }
 
-function buildRequestHeaders(url: URL, config: FetchConfig, conditional: FetchPageOptions['conditional']): [string, string][] {
+function buildRequestHeaders(url: URL, options: FetchPageOptions, acceptTypes: readonly string[]): [string, string][] {
+  const accept = acceptTypes.includes(ANY_TYPE) ? ANY_TYPE : `${acceptTypes.join(',')};q=0.9,*/*;q=0.1`;
   const headers: [string, string][] = [
     ['host', url.host],
-    ['user-agent', buildUserAgent(config)],
-    ['accept', 'text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1'],
+    ['user-agent', options.userAgent ?? buildUserAgent(options.config)],
+    ['accept', accept],
     ['accept-encoding', 'gzip, deflate, br'],
   ];
-  if (conditional?.etag) headers.push(['if-none-match', conditional.etag]);
-  if (conditional?.lastModified) headers.push(['if-modified-since', conditional.lastModified]);
+  if (options.conditional?.etag) headers.push(['if-none-match', options.conditional.etag]);
+  if (options.conditional?.lastModified) headers.push(['if-modified-since', options.conditional.lastModified]);
   return headers;
+}
+
+/** Types whose bytes are text and get decoded into `text` (XML and JSON flavours included). */
+function isTextType(essence: string): boolean {
+  return (
+    PAGE_TYPES.includes(essence) ||
+    essence.startsWith('text/') ||
+    /^application\/([\w.+-]+\+)?(xml|json)$/.test(essence)
+  );
 }
 
 function flattenHeaders(raw: ResponseData['headers']): { headers: Record<string, string>; headerLines: [string, string][] } {
@@ -134,6 +145,7 @@ interface FetchContext {
   allow: AllowList;
   pinned: PinnedAgent;
   signal: AbortSignal;
+  acceptTypes: readonly string[];
   /** Updated at every hop so errors name the URL that failed. */
   current: { url: string };
 }
@@ -151,7 +163,7 @@ async function runFetch(ctx: FetchContext): Promise<FetchedPage> {
   for (;;) {
     ctx.current.url = url.href;
     assertUrlAllowed(url, ctx.allow);
-    const requestHeaders = buildRequestHeaders(url, config, ctx.options.conditional);
+    const requestHeaders = buildRequestHeaders(url, ctx.options, ctx.acceptTypes);
     const response = await request(url, {
       method: 'GET',
       dispatcher: ctx.pinned.agent,
@@ -175,7 +187,8 @@ async function runFetch(ctx: FetchContext): Promise<FetchedPage> {
     }
     const media = parseContentType(headers['content-type']);
     const ok = status >= 200 && status < 300;
-    if (ok && media !== undefined && !PAGE_TYPES.has(media.essence)) {
+    const acceptsAny = ctx.acceptTypes.includes(ANY_TYPE);
+    if (ok && media !== undefined && !acceptsAny && !ctx.acceptTypes.includes(media.essence)) {
       discardBody(response);
       throw new FetchError('unsupported_type', url.href, `${url.href} is ${media.essence}, not a page`, { status });
     }
@@ -194,8 +207,10 @@ async function runFetch(ctx: FetchContext): Promise<FetchedPage> {
     const { rawBody, body } = await readBody(response, encodings, config.maxBodyBytes);
     // A declared text type is decoded as declared (UTF-16 without BOM has NUL bytes); an
     // undeclared body is text only if it looks like text.
-    const textual = media === undefined ? !looksBinary(body) : PAGE_TYPES.has(media.essence) || media.essence.startsWith('text/');
-    if (ok && !textual) throw new ContentEncodingError(`${url.href} has no usable Content-Type and its body is binary`);
+    const textual = media === undefined ? !looksBinary(body) : isTextType(media.essence);
+    if (ok && media === undefined && !textual && !acceptsAny) {
+      throw new ContentEncodingError(`${url.href} has no usable Content-Type and its body is binary`);
+    }
     const decoded = textual ? decodeHtmlBytes(body, headers['content-type']) : { text: '', charset: '' };
     return {
       requestedUrl: ctx.url,
@@ -231,8 +246,8 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /** The settings recorded with a capture (what limits and identity the fetch ran with). */
-function describeSettings(config: FetchConfig): Record<string, unknown> {
-  return { ...config, userAgentHeader: buildUserAgent(config) };
+function describeSettings(options: FetchPageOptions, acceptTypes: readonly string[]): Record<string, unknown> {
+  return { ...options.config, userAgentHeader: options.userAgent ?? buildUserAgent(options.config), acceptTypes };
 }
 
 /**
@@ -263,7 +278,8 @@ export async function fetchPage(url: string, options: FetchPageOptions): Promise
     bodyIdleTimeoutMs: config.bodyIdleTimeoutMs,
     maxHeaderBytes: config.maxHeaderBytes,
   });
-  const ctx: FetchContext = { url, config, options, allow, pinned, signal, current: { url } };
+  const acceptTypes = (options.acceptTypes ?? PAGE_TYPES).map((type) => type.trim().toLowerCase());
+  const ctx: FetchContext = { url, config, options, allow, pinned, signal, acceptTypes, current: { url } };
   let page: FetchedPage;
   try {
     page = await raceAbort(runFetch(ctx), signal);
@@ -293,7 +309,7 @@ export async function fetchPage(url: string, options: FetchPageOptions): Promise
       rawBody: page.rawBody,
       contentType: page.headers['content-type'] ?? '',
       fetcherVersion: FETCHER_VERSION,
-      settings: describeSettings(config),
+      settings: describeSettings(options, acceptTypes),
     });
   }
   return page;

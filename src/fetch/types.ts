@@ -70,6 +70,13 @@ export interface FetchPageOptions {
   conditional?: { etag?: string; lastModified?: string };
   captureStore?: CaptureStore;
   logger?: Logger;
+  /**
+   * Media types (essences) accepted for a 2xx answer; '*' + '/*' accepts anything. Default
+   * PAGE_TYPES (HTML, XHTML, plain text). Crawlers pass feed/sitemap/robots types here.
+   */
+  acceptTypes?: readonly string[];
+  /** Full User-Agent header, replacing "<config.userAgent> (+<config.contactUrl>)". */
+  userAgent?: string;
   /** DNS resolution; tests inject one so no real name is ever resolved. Default: system resolver. */
   resolve?: HostResolver;
 }

@@ -58,6 +58,12 @@ describe('fetchPage', () => {
         case '/bad-location':
           res.writeHead(302, { location: 'http://[::1' }).end();
           return;
+        case '/feed':
+          res.writeHead(200, { 'content-type': 'application/rss+xml' }).end('<?xml version="1.0"?><rss><channel><title>Nachrichten für alle</title></channel></rss>');
+          return;
+        case '/sitemap.xml.gz':
+          res.writeHead(200, { 'content-type': 'application/gzip' }).end(zlib.gzipSync('<urlset/>'));
+          return;
         case '/slow-headers':
           setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE), 3000);
           return;
@@ -113,6 +119,19 @@ describe('fetchPage', () => {
     expect(page.text).toBe(PAGE);
     expect((await fetchPage(server.url('/deflate-zlib'), { config })).text).toBe(PAGE);
     expect((await fetchPage(server.url('/br'), { config })).text).toBe(PAGE);
+  });
+
+  it('accepts other types when asked (crawler feeds and gzip sitemaps) and takes a User-Agent override', async () => {
+    expect((await failureOf(fetchPage(server.url('/feed'), { config }))).reason).toBe('unsupported_type');
+    const feed = await fetchPage(server.url('/feed'), { config, acceptTypes: ['application/rss+xml', 'application/xml'], userAgent: 'CopyhoundBot/0.1 (+https://example.org/bot)' });
+    expect(lastHeaders['user-agent']).toBe('CopyhoundBot/0.1 (+https://example.org/bot)');
+    expect(lastHeaders.accept).toBe('application/rss+xml,application/xml;q=0.9,*/*;q=0.1');
+    expect(feed).toMatchObject({ contentType: 'application/rss+xml', charset: 'utf-8' });
+    expect(feed.text).toContain('Nachrichten für alle');
+    const sitemap = await fetchPage(server.url('/sitemap.xml.gz'), { config, acceptTypes: ['*/*'] });
+    expect(lastHeaders.accept).toBe('*/*');
+    expect(sitemap).toMatchObject({ contentType: 'application/gzip', text: '' });
+    expect(zlib.gunzipSync(sitemap.body).toString()).toBe('<urlset/>');
   });
 
   it('maps corrupt or unknown encodings to unsupported_type', async () => {
