@@ -127,11 +127,52 @@ export function alignTokens(page: Tokens, article: Tokens, config: AlignConfig):
     articleCovered.fill(1, run.articleWord, run.articleWord + run.words);
     pageCovered.fill(1, run.pageWord, run.pageWord + run.words);
   }
+  fillGaps(page, article, runs, config.maxGapWords, pageCovered, articleCovered);
   let copiedWords = 0;
   for (let j = 0; j < articleCovered.length; j++) copiedWords += articleCovered[j];
   let pageWords = 0;
   for (let i = 0; i < pageCovered.length; i++) pageWords += pageCovered[i];
   return { runs, passages: mergeRuns(runs, config.maxGapWords), copiedWords, pageWords, longestRun, articleCovered, pageCovered };
+}
+
+/**
+ * Between two consecutive runs close in both texts (a word swapped, misspelt, added or dropped),
+ * the gap's words that still agree are copied too: they were only too short to form a shingle run
+ * of their own. Same-length gaps are compared position by position, others by their longest common
+ * subsequence.
+ */
+function fillGaps(page: Tokens, article: Tokens, runs: CopiedRun[], maxGap: number, pageCovered: Uint8Array, articleCovered: Uint8Array): void {
+  const same = (i: number, j: number) => page.hashLo[i] === article.hashLo[j] && page.hashHi[i] === article.hashHi[j];
+  const mark = (i: number, j: number) => {
+    pageCovered[i] = 1;
+    articleCovered[j] = 1;
+  };
+  for (let r = 1; r < runs.length; r++) {
+    const prev = runs[r - 1];
+    const next = runs[r];
+    const p0 = prev.pageWord + prev.words;
+    const a0 = prev.articleWord + prev.words;
+    const pageGap = next.pageWord - p0;
+    const articleGap = next.articleWord - a0;
+    if (pageGap <= 0 || articleGap <= 0 || pageGap > maxGap || articleGap > maxGap) continue;
+    if (pageGap === articleGap) {
+      for (let k = 0; k < pageGap; k++) if (same(p0 + k, a0 + k)) mark(p0 + k, a0 + k);
+      continue;
+    }
+    // Longest common subsequence of the two short gaps (at most maxGap^2 cells).
+    const w = articleGap + 1;
+    const lcs = new Uint8Array((pageGap + 1) * w);
+    for (let i = pageGap - 1; i >= 0; i--) {
+      for (let j = articleGap - 1; j >= 0; j--) {
+        lcs[i * w + j] = same(p0 + i, a0 + j) ? lcs[(i + 1) * w + j + 1] + 1 : Math.max(lcs[(i + 1) * w + j], lcs[i * w + j + 1]);
+      }
+    }
+    for (let i = 0, j = 0; i < pageGap && j < articleGap; ) {
+      if (same(p0 + i, a0 + j)) mark(p0 + i++, a0 + j++);
+      else if (lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) i++;
+      else j++;
+    }
+  }
 }
 
 /** Runs in page order become passages; a run continuing the previous one in both texts joins it. */

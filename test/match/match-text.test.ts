@@ -134,4 +134,26 @@ describe('alignTokens / mergeRuns', () => {
     expect(al.passages).toEqual([{ pageFrom: 0, pageTo: 16, articleFrom: 0, articleTo: 16 }]);
     expect(mergeRuns(al.runs, 0)).toHaveLength(2);
   });
+
+  it('counts unchanged words between two nearby substitutions as copied', () => {
+    const article = 'a1 b1 c1 d1 e1 f1 g1 x1 h1 i1 y1 k1 l1 m1 n1 o1 p1 q1';
+    const page = 'a1 b1 c1 d1 e1 f1 g1 XX h1 i1 YY k1 l1 m1 n1 o1 p1 q1';
+    const al = alignTokens(tokenize(page), tokenize(article), { ...config, shingleWords: 3, minRunWords: 5 });
+    expect(al.runs.map((r) => r.words)).toEqual([7, 7]);
+    expect(al.copiedWords).toBe(16);
+    expect(Array.from(al.articleCovered)).toEqual([1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1]);
+  });
+});
+
+describe('alignTokens gap filling', () => {
+  it('keeps the words between a changed and a dropped word', () => {
+    const article = 'a1 b1 c1 d1 e1 f1 g1 h1 x1 i1 j1 k1 l1 m1 n1 o1 p1 q1 r1';
+    const page = 'a1 b1 c1 d1 e1 f1 g1 h1 XX i1 j1 l1 m1 n1 o1 p1 q1 r1'; // k1 dropped: gaps of 3 and 4
+    const al = alignTokens(tokenize(page), tokenize(article), { ...config, shingleWords: 5, minRunWords: 6 });
+    expect(al.runs.map((r) => r.words)).toEqual([8, 7]);
+    // x1 and k1 are not copied; i1 and j1 are, though they form no run of their own.
+    expect(al.copiedWords).toBe(17);
+    expect(al.articleCovered[8]).toBe(0);
+    expect(al.articleCovered[11]).toBe(0);
+  });
 });
