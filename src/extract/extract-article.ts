@@ -130,7 +130,7 @@ function extractUnsafe(html: string, options: ExtractOptions): ExtractedArticle 
   const meta = attempt(() => readMetadata(page, baseUrl), EMPTY_METADATA);
   const body = page.body ?? root;
   const rights = attempt(() => rightsFromHead(page, meta, findNotices(body), baseUrl), emptyArticle().rights);
-  const content = attempt(() => extractContent(body, meta, tuning, baseUrl), { paragraphs: [], links: [] });
+  const content = attempt(() => extractContent(body, meta, tuning, baseUrl), { paragraphs: [] as string[], links: [], credits: [] as string[] });
   const text = content.paragraphs.join('\n\n');
   const minChars = options.config?.minArticleChars ?? 0;
   const kept = text.length >= minChars && text.length > 0;
@@ -144,7 +144,7 @@ function extractUnsafe(html: string, options: ExtractOptions): ExtractedArticle 
     language: meta.language,
     siteName: meta.siteName,
     publisher: meta.publisher,
-    credits: kept ? attempt(() => findCredits(content.paragraphs), []) : [],
+    credits: kept ? content.credits : [],
     links: kept ? content.links : [],
     rights,
     description: meta.description,
@@ -164,8 +164,11 @@ function extractContent(body: DomElement, meta: PageMetadata, tuning: ContentTun
     paragraphs = serializeBlocks(main.nodes, skip);
   }
   const decision = decideArticle(trimLabels(paragraphs), main, meta, tuning);
-  const links = decision.fromDom && decision.paragraphs.length > 0 ? attempt(() => collectLinks(main.nodes, skip, baseUrl), []) : [];
-  return { paragraphs: decision.paragraphs, links };
+  const found = decision.paragraphs.length > 0;
+  const links = decision.fromDom && found ? attempt(() => collectLinks(main.nodes, skip, baseUrl), []) : [];
+  // Credits are read before captions and credit lines are trimmed from the text.
+  const credits = found ? attempt(() => findCredits(decision.fromDom ? paragraphs : decision.paragraphs), []) : [];
+  return { paragraphs: decision.paragraphs, links, credits };
 }
 
 /** When the link-list rules drop more than this share of the chosen container, the container is the list. */
@@ -173,14 +176,23 @@ const MIN_KEPT_SHARE = 0.3;
 
 /** A paragraph that is only a date (and time): a dateline stamp, not article text. */
 const DATE_ONLY =
-  /^(?:[\p{L}]{2,10},?\s+)?(?:\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}|\d{4}-\d{2}-\d{2})(?:[,\s|–-]+\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm))?)?$/iu;
+  /^(?:[\p{L} ]{2,25}:\s*)?(?:[\p{L}]{2,10},?\s+)?(?:\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}|\d{4}-\d{2}-\d{2})(?:[,\s|–-]+\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm))?)?$/iu;
 /** Trailing paragraphs shorter than this without closing punctuation are labels ("Kontakt:", "Share"). */
 const TRAILING_LABEL_CHARS = 40;
 const SENTENCE_END = /[.!?…"“”»«)\]]$/;
 
-/** Drops date stamps anywhere and label-like leftovers after the last sentence. */
+/** "Advertisement:", "Release Date:" alone on a line: a label whose value was elsewhere. */
+const LABEL_ONLY = /^[\p{L}][\p{L}\p{N} .'’-]{0,28}:$/u;
+/** Image credits and captions left outside <figcaption>: short and carrying a © or a photo credit. */
+const CAPTION_CREDIT = /©|^(?:photo|foto|bild|image|credit|picture|fotos|photos|abbildung)s?\s*:/i;
+/** Paragraphs up to this length can be a caption; longer ones are prose that mentions a photo. */
+const MAX_CAPTION_CHARS = 200;
+
+/** Drops date stamps, lone labels and captions anywhere, and label-like leftovers after the last sentence. */
 function trimLabels(paragraphs: string[]): string[] {
-  const out = paragraphs.filter((p) => !DATE_ONLY.test(p));
+  const out = paragraphs.filter(
+    (p) => !DATE_ONLY.test(p) && !LABEL_ONLY.test(p) && !(p.length <= MAX_CAPTION_CHARS && CAPTION_CREDIT.test(p)),
+  );
   while (out.length > 1) {
     const last = out[out.length - 1];
     if (last.length >= TRAILING_LABEL_CHARS || SENTENCE_END.test(last)) break;

@@ -371,6 +371,50 @@ function nextElementSibling(el: DomElement): DomElement | null {
   return null;
 }
 
+const TEASER_TAGS = new Set(['div', 'li', 'section', 'article', 'aside']);
+/** A teaser card is short: a linked headline and a sentence or two. */
+const MAX_TEASER_CHARS = 300;
+/** Its linked headline is a real headline, not a word ... */
+const MIN_TEASER_LINK_CHARS = 25;
+/** ... and a good part of the card. */
+const MIN_TEASER_LINK_SHARE = 0.25;
+
+function firstTextLink(el: DomElement): DomElement | null {
+  for (const child of el.children) {
+    if (isText(child)) {
+      if (child.data.trim()) return null;
+      continue;
+    }
+    if (!isElement(child) || child.type !== 'tag') continue;
+    if (child.name === 'a') return child;
+    if (child.name === 'img' || child.name === 'picture' || child.name === 'figure') continue;
+    const inner = firstTextLink(child);
+    if (inner) return inner;
+    if (textOfLength(child) > 0) return null;
+  }
+  return null;
+}
+
+function textOfLength(el: DomElement): number {
+  let n = 0;
+  for (const c of el.children) {
+    if (isText(c)) n += c.data.trim().length;
+    else if (isElement(c) && c.type === 'tag') n += textOfLength(c);
+    if (n > 0) return n;
+  }
+  return n;
+}
+
+/** "Related story" cards inside the article: they open with a linked headline and stay short. */
+function isTeaser(el: DomElement, stats: Map<DomElement, Stats>): boolean {
+  const s = stats.get(el);
+  if (!s || s.text === 0 || s.text > MAX_TEASER_CHARS) return false;
+  const link = firstTextLink(el);
+  if (!link) return false;
+  const ls = stats.get(link);
+  return !!ls && ls.text >= MIN_TEASER_LINK_CHARS && ls.text >= s.text * MIN_TEASER_LINK_SHARE;
+}
+
 /** Boilerplate inside the chosen container: link lists, "read also" lines, captions. */
 export function makeInnerSkip(stats: Map<DomElement, Stats>, tuning: ContentTuning = DEFAULT_CONTENT_TUNING) {
   const isLinkList = (el: DomElement): boolean => {
@@ -385,6 +429,7 @@ export function makeInnerSkip(stats: Map<DomElement, Stats>, tuning: ContentTuni
     if (el.name === 'figcaption') return true;
     if (el.name === 'a') return false;
     if (isLinkList(el)) return true;
+    if (TEASER_TAGS.has(el.name) && isTeaser(el, stats)) return true;
     if (HEADING_TAGS.has(el.name) || el.name === 'p') {
       const s = stats.get(el);
       if (s && s.text <= LIST_TITLE_CHARS) {

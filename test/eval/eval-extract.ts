@@ -2,12 +2,14 @@
  * Scores main-content extraction on a snippet-annotated set laid out like extraction-dev
  * (evaldata.json + pages/*.html[.gz]) and runs @mozilla/readability on linkedom beside it.
  *
- *   npm run eval:extract -- --set DIR [--json OUT] [--misses] [--only ours]
+ *   npm run eval:extract -- --set DIR [--json OUT] [--misses] [--only NAME] [--dump DIR]
+ *
+ * --misses lists missed/leaked snippets of the first extractor; --dump writes its outputs, one file per page.
  *
  * For a one-core figure run it under `taskset -c 0`; the script itself is single-threaded.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { Readability } from '@mozilla/readability';
@@ -132,10 +134,11 @@ function main(): void {
       json: { type: 'string' },
       misses: { type: 'boolean', default: false },
       only: { type: 'string' },
+      dump: { type: 'string' },
     },
   });
   if (!values.set) {
-    console.error('usage: npm run eval:extract -- --set DIR [--json OUT] [--misses] [--only NAME]');
+    console.error('usage: npm run eval:extract -- --set DIR [--json OUT] [--misses] [--only NAME] [--dump DIR]');
     process.exit(2);
   }
   const pages = loadPages(values.set);
@@ -143,6 +146,10 @@ function main(): void {
   const results = chosen.map((e) => evaluate(e, pages));
 
   if (values.misses) printMisses(results[0], pages);
+  if (values.dump) {
+    mkdirSync(values.dump, { recursive: true });
+    pages.forEach((p, i) => writeFileSync(join(values.dump!, `${basename(p.file).replace(/\.html(\.gz)?$/, '')}.txt`), results[0].outputs[i]));
+  }
   console.log(`\n${pages.length} pages from ${values.set}; Node ${process.version}; single thread`);
   console.log('timed: parse + extract + text per page, pages decoded in memory; cold = 1st pass, warm = 2nd pass\n');
   console.log(formatTable(results));
