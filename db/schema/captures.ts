@@ -42,6 +42,8 @@ export const captures = sqliteTable(
     warcPath: text('warc_path').notNull(),
     warcRecordId: text('warc_record_id').notNull(),
     recordType: text('record_type', { enum: ['response', 'revisit'] }).notNull(),
+    // WARC-Truncated reason when the response was cut short (limit, deadline, lost connection).
+    truncated: text('truncated', { enum: ['length', 'time', 'disconnect', 'unspecified'] }),
     fetcherVersion: text('fetcher_version').notNull(),
     settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     // ISO 8601 UTC, set by the application (portable across SQLite and PostgreSQL).
