@@ -35,6 +35,8 @@ export interface Capture {
   warcRecordId: string;
   /** 'revisit' when the body was already stored by an earlier capture. */
   recordType: 'response' | 'revisit';
+  /** WARC-Truncated reason: the body is only what arrived before the fetch failed. */
+  truncated: 'length' | 'time' | 'disconnect' | 'unspecified' | null;
   fetcherVersion: string;
   settings: Record<string, unknown>;
   createdAt: string;
@@ -161,6 +163,7 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
           warcPath,
           warcRecordId,
           recordType: existing ? 'revisit' : 'response',
+          truncated: input.truncated ?? null,
           fetcherVersion: input.fetcherVersion,
           settings: input.settings,
           createdAt,

@@ -19,5 +19,7 @@ export interface CaptureInput {
   /** The Content-Type header as received ("" when absent). */
   contentType: string;
   fetcherVersion: string;
+  /** Set when the response was cut short (WARC-Truncated): the body holds what arrived. */
+  truncated?: 'length' | 'time' | 'disconnect' | 'unspecified';
   settings: Record<string, unknown>;
 }

@@ -53,6 +53,7 @@ export async function buildCaptureRecords(input: CaptureInput, plan: CaptureReco
   const responseHeaders = [
     ['WARC-Record-ID', plan.responseRecordId],
     ['WARC-IP-Address', input.remoteAddress],
+    ['WARC-Truncated', input.truncated ?? ''],
   ].filter(([, value]) => value !== '') as [string, string][];
   if (plan.revisitOf) {
     responseHeaders.push(['WARC-Payload-Digest', `sha256:${plan.revisitOf.sha256}`]);
@@ -93,6 +94,7 @@ export async function buildCaptureRecords(input: CaptureInput, plan: CaptureReco
     remoteAddress: input.remoteAddress,
     startedAt: input.startedAt,
     endedAt: input.endedAt,
+    truncated: input.truncated ?? null,
     fetcherVersion: input.fetcherVersion,
     settings: input.settings,
   };

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { request } from 'undici';
-import { FetchError } from '../errors.ts';
+import { FetchError, type FetchFailureReason } from '../errors.ts';
 import { assertUrlAllowed, BlockedAddressError, parseAllowList, type AllowList } from './address-guard.ts';
 import { decodeHtmlBytes, parseContentType } from './charset.ts';
 import { BodyLimitError, ContentEncodingError, decodeBuffer, decodeContent, parseContentEncodings } from './content-decoding.ts';
 import { DeadlineError, toFetchError } from './error-mapping.ts';
 import { createPinnedAgent, resolveWithSystem, type PinnedAgent } from './pinned-agent.ts';
-import type { FetchedPage, FetchPageOptions, RedirectHop } from './types.ts';
+import type { CaptureInput, FetchedPage, FetchPageOptions, RedirectHop } from './types.ts';
 
 /** Recorded in every capture; bump when fetch behaviour changes what a capture would contain. */
 export const FETCHER_VERSION = 'copyhound-fetch/0.1.0';
@@ -111,8 +111,8 @@ async function readBody(
   response: ResponseData,
   encodings: string[],
   maxBytes: number,
+  rawChunks: Buffer[],
 ): Promise<{ rawBody: Buffer; body: Buffer }> {
-  const rawChunks: Buffer[] = [];
   let rawSize = 0;
   async function* countRaw(): AsyncGenerator<Buffer> {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
@@ -134,7 +134,6 @@ async function readBody(
     if (decodedSize > maxBytes) throw new BodyLimitError(`decoded body passed ${maxBytes} bytes`);
   }
   const rawBody = Buffer.concat(rawChunks, rawSize);
-  rawChunks.length = 0;
   return { rawBody, body: await decodeBuffer(rawBody, encodings, maxBytes) };
 }
 
@@ -148,6 +147,16 @@ interface FetchContext {
   acceptTypes: readonly string[];
   /** Updated at every hop so errors name the URL that failed. */
   current: { url: string };
+  /** The final response once its headers arrived: what a truncated capture is made of. */
+  final?: {
+    url: URL;
+    status: number;
+    statusText: string;
+    headerLines: [string, string][];
+    requestHeaders: [string, string][];
+    redirects: RedirectHop[];
+    rawChunks: Buffer[];
+  };
 }
 
 async function runFetch(ctx: FetchContext): Promise<FetchedPage> {
@@ -204,7 +213,9 @@ async function runFetch(ctx: FetchContext): Promise<FetchedPage> {
       discardBody(response);
       throw error;
     }
-    const { rawBody, body } = await readBody(response, encodings, config.maxBodyBytes);
+    const rawChunks: Buffer[] = [];
+    ctx.final = { url, status, statusText: response.statusText ?? '', headerLines, requestHeaders, redirects, rawChunks };
+    const { rawBody, body } = await readBody(response, encodings, config.maxBodyBytes, rawChunks);
     // A declared text type is decoded as declared (UTF-16 without BOM has NUL bytes); an
     // undeclared body is text only if it looks like text.
     const textual = media === undefined ? !looksBinary(body) : isTextType(media.essence);
@@ -250,6 +261,51 @@ function describeSettings(options: FetchPageOptions, acceptTypes: readonly strin
   return { ...options.config, userAgentHeader: options.userAgent ?? buildUserAgent(options.config), acceptTypes };
 }
 
+/** WARC-Truncated value for failures that cut a response short; other failures have no body. */
+const TRUNCATION: Partial<Record<FetchFailureReason, CaptureInput['truncated']>> = {
+  too_large: 'length',
+  timeout: 'time',
+  connection: 'disconnect',
+};
+
+const failureCaptures = new WeakMap<FetchError, { id: number; sha256: string }>();
+
+/** The capture stored for a fetch that failed part-way through a response body, if any. */
+export function captureOfFailure(error: unknown): { id: number; sha256: string } | undefined {
+  return error instanceof FetchError ? failureCaptures.get(error) : undefined;
+}
+
+/**
+ * A response that was cut short (too large, too slow, connection lost) is still evidence of what
+ * the server sent: keep the bytes received so far, marked truncated. Best effort: a store
+ * failure here is logged, never allowed to mask the fetch failure.
+ */
+async function saveTruncatedCapture(ctx: FetchContext, failure: FetchError, startedAt: string, acceptTypes: readonly string[]): Promise<void> {
+  const final = ctx.final!;
+  try {
+    const capture = await ctx.options.captureStore!.save({
+      requestedUrl: ctx.url,
+      finalUrl: final.url.href,
+      status: final.status,
+      statusText: final.statusText,
+      headerLines: final.headerLines,
+      requestHeaders: final.requestHeaders,
+      redirects: final.redirects,
+      remoteAddress: ctx.pinned.remoteAddressOf(final.url),
+      startedAt,
+      endedAt: new Date().toISOString(),
+      rawBody: Buffer.concat(final.rawChunks),
+      contentType: final.headerLines.find(([name]) => name === 'content-type')?.[1] ?? '',
+      fetcherVersion: FETCHER_VERSION,
+      settings: describeSettings(ctx.options, acceptTypes),
+      truncated: TRUNCATION[failure.reason],
+    });
+    failureCaptures.set(failure, capture);
+  } catch (error) {
+    ctx.options.logger?.warn({ url: ctx.url, err: (error as Error).message }, 'could not store truncated capture');
+  }
+}
+
 /**
  * Fetches one page under every limit in `config.fetch`. Resolves with the final response whatever
  * its status (404/410 prove removal; 304 sets notModified); every fetch failure rejects with a
@@ -280,11 +336,15 @@ export async function fetchPage(url: string, options: FetchPageOptions): Promise
   });
   const acceptTypes = (options.acceptTypes ?? PAGE_TYPES).map((type) => type.trim().toLowerCase());
   const ctx: FetchContext = { url, config, options, allow, pinned, signal, acceptTypes, current: { url } };
+  const startedAt = new Date().toISOString();
   let page: FetchedPage;
   try {
     page = await raceAbort(runFetch(ctx), signal);
   } catch (error) {
     const failure = toFetchError(error, ctx.current.url, signal);
+    if (options.captureStore && ctx.final && TRUNCATION[failure.reason]) {
+      await saveTruncatedCapture(ctx, failure, startedAt, acceptTypes);
+    }
     options.logger?.debug({ url, at: ctx.current.url, reason: failure.reason, err: failure.message }, 'fetch failed');
     throw failure;
   } finally {

@@ -26,6 +26,8 @@ export interface CaptureInput {
   rawBody: Buffer;
   contentType: string;
   fetcherVersion: string;
+  /** Set when the response was cut short (WARC-Truncated): the body holds what arrived. */
+  truncated?: 'length' | 'time' | 'disconnect' | 'unspecified';
   /** The fetch settings in force, so a capture documents how it was made. */
   settings: Record<string, unknown>;
 }
