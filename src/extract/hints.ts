@@ -33,6 +33,8 @@ export const BOILERPLATE_HINT = new RegExp(
       'pagination', 'pager', 'popup', 'modal', 'overlay', 'lightbox',
       'tags?', 'tag-?cloud', 'tag-?list', 'keywords', 'schlagworte', 'skip-?link', 'skiplinks?',
       'print', 'toolbar', 'author-?box', 'author-?bio', 'about-?author', 'sr-only', 'visually-?hidden', 'screen-reader-text',
+      'ratings?', 'post-?ratings', 'star-?rating', 'votes?', 'voting', 'feedback', 'disclaimer', 'disclosure', 'affiliate-?\\w*',
+      'donat\\w*', 'support-?us', 'membership', 'login', 'register',
       'captions?', 'wp-caption-text', 'image-?credits?', 'photo-?credits?', 'img-?copyright', 'image-?copyright', 'bildunterschrift', 'bildnachweis',
       'most-?(?:read|popular|viewed)', 'trending', 'popular', 'meistgelesen',
     ].join('|') +

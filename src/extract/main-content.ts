@@ -275,6 +275,8 @@ export function findMainContent(body: DomElement, tuning: ContentTuning = DEFAUL
 
 /** Prose an ancestor must add (characters) to be worth widening to. */
 const MIN_ADDED_PROSE = 100;
+/** A wrapper adding less text than this (a caption, a date) neither qualifies nor stops widening. */
+const NEUTRAL_ADDED_CHARS = 30;
 /** Share of the added text that must be prose: the rest of a split article, not a teaser rail. */
 const MIN_ADDED_PROSE_SHARE = 0.5;
 /** Link share the added text may carry. */
@@ -295,7 +297,8 @@ function widenToSplitBody(top: DomElement, body: DomElement, stats: Map<DomEleme
     const addedText = ps.text - cs.text;
     const addedGood = ps.good - cs.good;
     const addedLink = ps.link - cs.link;
-    if (addedText <= 0) {
+    if (addedText < NEUTRAL_ADDED_CHARS) {
+      // A wrapper adding a caption or a date at most: neutral, keep looking further up.
       current = parent;
       continue;
     }
@@ -415,6 +418,22 @@ function isTeaser(el: DomElement, stats: Map<DomElement, Stats>): boolean {
   return !!ls && ls.text >= MIN_TEASER_LINK_CHARS && ls.text >= s.text * MIN_TEASER_LINK_SHARE;
 }
 
+const LIST_HOLDERS = new Set(['ul', 'ol', 'div', 'section', 'aside', 'nav']);
+
+/** A box whose children are all teaser cards. */
+function isTeaserGroup(el: DomElement, stats: Map<DomElement, Stats>): boolean {
+  let cards = 0;
+  for (const child of el.children) {
+    if (!isElement(child) || child.type !== 'tag') {
+      if (isText(child) && child.data.trim()) return false;
+      continue;
+    }
+    if (!TEASER_TAGS.has(child.name) || !isTeaser(child, stats)) return false;
+    cards++;
+  }
+  return cards > 0;
+}
+
 /** Boilerplate inside the chosen container: link lists, "read also" lines, captions. */
 export function makeInnerSkip(stats: Map<DomElement, Stats>, tuning: ContentTuning = DEFAULT_CONTENT_TUNING) {
   const isLinkList = (el: DomElement): boolean => {
@@ -434,7 +453,7 @@ export function makeInnerSkip(stats: Map<DomElement, Stats>, tuning: ContentTuni
       const s = stats.get(el);
       if (s && s.text <= LIST_TITLE_CHARS) {
         const next = nextElementSibling(el);
-        if (next && (next.name === 'ul' || next.name === 'ol' || next.name === 'div' || next.name === 'section') && isLinkList(next)) return true;
+        if (next && LIST_HOLDERS.has(next.name) && (isLinkList(next) || isTeaserGroup(next, stats))) return true;
       }
     }
     return false;
