@@ -178,7 +178,7 @@ const MIN_KEPT_SHARE = 0.3;
 const DATE_ONLY =
   /^(?:[\p{L} ]{2,25}:\s*)?(?:[\p{L}]{2,10},?\s+)?(?:\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}|\d{4}-\d{2}-\d{2})(?:[,\s|–-]+\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm))?)?$/iu;
 /** Trailing paragraphs shorter than this without closing punctuation are labels ("Kontakt:", "Share"). */
-const TRAILING_LABEL_CHARS = 40;
+const TRAILING_LABEL_CHARS = 60;
 const SENTENCE_END = /[.!?…"“”»«)\]]$/;
 
 /** "Advertisement:", "Release Date:" alone on a line: a label whose value was elsewhere. */
