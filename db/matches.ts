@@ -164,11 +164,12 @@ export function setMatchFlagged(db: Db, id: number, flagged: boolean): boolean {
 }
 
 /** Flagged matches of a page, by page URL (a watch source re-checks them). */
-export function findFlaggedMatchesForUrl(db: Db, url: string): { id: number; articleKey: number }[] {
+export function findFlaggedMatchesForUrl(db: Db, url: string): { id: number; articleKey: number; articleId: string }[] {
   return db
-    .select({ id: matches.id, articleKey: matches.articleKey })
+    .select({ id: matches.id, articleKey: matches.articleKey, articleId: articles.id })
     .from(matches)
     .innerJoin(pages, eq(pages.id, matches.pageId))
+    .innerJoin(articles, eq(articles.key, matches.articleKey))
     .where(and(eq(pages.url, url), eq(matches.flagged, true)))
     .all();
 }

@@ -175,11 +175,13 @@ export function storePage(
   app: App,
   page: { url: string; title: string; textHash: string; captureId: number | null; matches: readonly MatchResult[] },
   now: string = nowIso(),
+  alsoInTransaction?: (db: Db, stored: { pageId: number; newMatches: number }) => void,
 ): { pageId: number; newMatches: number } {
   return app.database.db.transaction((tx) => {
     const db = tx as unknown as Db;
     const pageId = upsertPage(db, { url: page.url, title: page.title, textHash: page.textHash, captureId: page.captureId }, now);
     const newMatches = upsertMatches(db, pageId, page.matches, page.captureId, now);
+    alsoInTransaction?.(db, { pageId, newMatches });
     return { pageId, newMatches };
   });
 }
@@ -195,6 +197,11 @@ export interface ProcessPageOptions {
   /** The publisher's own page: saved as an owned article instead of being matched. */
   ownerFeed?: boolean;
   signal?: AbortSignal;
+  /**
+   * Called with the outcome inside the transaction that stores the page (or in one of its own when
+   * nothing is stored), so a crawler's own bookkeeping is never out of step with stored matches.
+   */
+  commit?: (db: Db, outcome: PageOutcome) => void;
 }
 
 interface OutcomeBase {
@@ -239,6 +246,15 @@ function saveOwnedPage(app: App, url: string, article: ExtractedArticle): boolea
  * answers are outcomes (with their reason), not exceptions, so a crawl can count them.
  */
 export async function processPage(app: App, url: string, options: ProcessPageOptions = {}): Promise<PageOutcome> {
+  const outcome = await runPagePath(app, url, options);
+  // Stored outcomes were committed with the page; the others get a transaction of their own.
+  const committedWithPage = !options.ownerFeed && (outcome.status === 'matched' || outcome.status === 'no_match');
+  const commit = options.commit;
+  if (commit && !committedWithPage) app.database.db.transaction((tx) => commit(tx as unknown as Db, outcome));
+  return outcome;
+}
+
+async function runPagePath(app: App, url: string, options: ProcessPageOptions): Promise<PageOutcome> {
   const key = pageKeyOf(url);
   let fetched: FetchedPage;
   try {
@@ -288,8 +304,13 @@ export async function processPage(app: App, url: string, options: ProcessPageOpt
     return { ...common, status: 'unchanged', matches: [], newMatches: 0 };
   }
   const found = findMatches(app, article);
-  const { newMatches } = storePage(app, { url: key, title: article.title, textHash, captureId, matches: found });
-  return { ...common, status: found.length > 0 ? 'matched' : 'no_match', matches: found.map(presentMatch), newMatches };
+  const status = found.length > 0 ? 'matched' : 'no_match';
+  const outcome = { ...common, status, matches: found.map(presentMatch), newMatches: 0 } as PageOutcome & { newMatches: number };
+  storePage(app, { url: key, title: article.title, textHash, captureId, matches: found }, nowIso(), (db, stored) => {
+    outcome.newMatches = stored.newMatches;
+    options.commit?.(db, outcome);
+  });
+  return outcome;
 }
 
 /** An error as one JSON-friendly object (the CLI's NDJSON lines, the API's envelope). */

@@ -6,6 +6,8 @@ import { createArticlesCommand } from './commands/articles-command.ts';
 import { createCheckCommand, createExtractCommand } from './commands/check-command.ts';
 import { createConfigCommand } from './commands/config-command.ts';
 import { createMatchesCommand } from './commands/matches-command.ts';
+import { createCrawlCommand } from './commands/crawl-command.ts';
+import { createSourcesCommand } from './commands/sources-command.ts';
 import { createServeCommand } from './commands/serve-command.ts';
 
 const EXIT_USAGE = 2;
@@ -36,6 +38,8 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   program.addCommand(createArticlesCommand(io, globals, setExit));
   program.addCommand(createCheckCommand(io, globals, setExit));
   program.addCommand(createExtractCommand(io, globals, setExit));
+  program.addCommand(createSourcesCommand(io, globals));
+  program.addCommand(createCrawlCommand(io, globals, setExit));
   program.addCommand(createMatchesCommand(io, globals));
   program.addCommand(createServeCommand(io, globals));
   program.addCommand(createConfigCommand(io, globals));

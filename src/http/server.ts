@@ -6,6 +6,7 @@ import { createArticlesRouter } from './api-articles.ts';
 import { createCheckRouter } from './api-check.ts';
 import { createErrorHandler, handleNotFound } from './http-errors.ts';
 import { createMatchesRouter } from './api-matches.ts';
+import { createSourcesRouter } from './api-sources.ts';
 
 export function createHttpApp(app: App): Express {
   const http = express();
@@ -23,6 +24,7 @@ export function createHttpApp(app: App): Express {
   http.use('/api/articles', createArticlesRouter(app.registry));
   http.use('/api/check', createCheckRouter(app));
   http.use('/api/matches', createMatchesRouter(app));
+  http.use('/api/sources', createSourcesRouter(app));
 
   http.use(handleNotFound);
   http.use(createErrorHandler(app.logger));

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { createCrawlScheduler } from '../../../crawlers/scheduler.ts';
 import { openApp } from '../../app.ts';
 import { startServer } from '../../http/server.ts';
 import { createLogger } from '../../log.ts';
@@ -6,7 +7,7 @@ import { buildConfig, writeLine, type CliIo, type GlobalOptions } from '../cli-c
 
 export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Command {
   return new Command('serve')
-    .description('Start the HTTP API (and, later, the crawl scheduler)')
+    .description('Start the HTTP API and the crawl scheduler')
     .option('--port <port>', 'port to listen on (0 = any free port)')
     .option('--host <address>', 'address to bind')
     .action(async (options: { port?: string; host?: string }) => {
@@ -26,12 +27,14 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
       writeLine(io.stdout, `Copyhound listening on ${running.url}`);
       // Built after listening so /healthz answers at once; a large registry takes a while.
       setImmediate(() => app.getOwnedIndex());
+      const scheduler = createCrawlScheduler(app);
+      scheduler.start();
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
           logger.info({ signal }, 'shutting down: finishing in-flight requests');
           process.off('SIGTERM', stop);
           process.off('SIGINT', stop);
-          void running.close().then(() => {
+          void Promise.all([running.close(), scheduler.stop()]).then(() => {
             app.close();
             logger.info('shut down cleanly');
             resolve();

@@ -1,0 +1,268 @@
+/**
+ * The orchestrator for one run of one source: enumerate (or resume) → fetch each page politely
+ * through the pipeline → record the visit → finish with counters. Boring on purpose: every
+ * decision is stored on rows (crawl_runs, crawl_urls), so a killed process resumes where it was:
+ * URLs a run already visited are skipped, the site frontier is saved with each page, and matches
+ * are unique per (page, article), so nothing is fetched twice after it was stored and no match is
+ * duplicated.
+ */
+import { findUnfinishedRun, finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, saveRunProgress, startRun, type CrawlRunRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
+import { findFlaggedMatchesForUrl, insertRecheck } from '../db/matches.ts';
+import type { Db } from '../db/open-db.ts';
+import type { SourceRow } from '../db/schema/sources.ts';
+import type { RecheckOutcome } from '../db/schema/matches.ts';
+import type { App } from '../src/app.ts';
+import { ConflictError, FetchError } from '../src/errors.ts';
+import { pageKeyOf, processPage, type PageOutcome } from '../src/pipeline.ts';
+import { createCrawlFetchers, type CrawlFetchers } from './fetch-adapter.ts';
+import { discoverLinks, SiteFrontier, type FrontierEntry, type FrontierState } from './site.ts';
+import { enumerateSource, siteFrontierOptions } from './source-types.ts';
+
+// Feeds and sitemaps are re-read every run, but a page fetched fine this recently is not fetched
+// again: articles rarely change within hours, and a sitemap of 50,000 URLs on an hourly schedule
+// would otherwise refetch everything every hour. Per-source limits.revisitAfterMs overrides it.
+export const DEFAULT_REVISIT_AFTER_MS = 12 * 60 * 60 * 1000;
+// 404 and 410 prove a page is gone (a 5xx or timeout proves nothing).
+const REMOVED_STATUSES = new Set([404, 410]);
+
+export interface RunProgress {
+  done: number;
+  /** Known for list sources; grows as a site crawl discovers pages. */
+  total: number;
+  url: string;
+  status: UrlStatus | 'skipped';
+}
+
+export interface RunSourceOptions {
+  fetchers?: CrawlFetchers;
+  signal?: AbortSignal;
+  onProgress?: (progress: RunProgress) => void;
+  now?: () => Date;
+}
+
+export interface RunSummary extends RunCounters {
+  runId: number;
+  sourceId: number;
+  name: string;
+  status: 'completed' | 'failed' | 'aborted';
+  resumed: boolean;
+  /** Skipped because fetched recently (revisit interval) or already done before a resume. */
+  pagesSkipped: number;
+  message?: string;
+}
+
+/** Sources with a run in progress in this process: never two runs of one source at once. */
+const activeSources = new Set<number>();
+
+export function isSourceRunning(sourceId: number): boolean {
+  return activeSources.has(sourceId);
+}
+
+class InterruptedVisit extends Error {}
+
+function bump(errors: Record<string, number>, reason: string): void {
+  errors[reason] = (errors[reason] ?? 0) + 1;
+}
+
+function recheckOutcome(outcome: PageOutcome, articleId: string, previousTextHash: string | null): RecheckOutcome | undefined {
+  if (outcome.status === 'failed') return outcome.httpStatus !== undefined && REMOVED_STATUSES.has(outcome.httpStatus) ? 'removed' : undefined;
+  if (outcome.status === 'not_modified' || outcome.status === 'unchanged') return 'still_present';
+  if (outcome.status === 'owned') return undefined;
+  if (!outcome.matches.some((m) => m.articleId === articleId)) return 'removed';
+  return outcome.textHash === previousTextHash ? 'still_present' : 'changed';
+}
+
+export async function runSource(app: App, source: SourceRow, options: RunSourceOptions = {}): Promise<RunSummary> {
+  if (activeSources.has(source.id)) throw new ConflictError(`Source "${source.name}" is already being crawled`, { sourceId: source.id });
+  activeSources.add(source.id);
+  try {
+    return await runLocked(app, source, options);
+  } finally {
+    activeSources.delete(source.id);
+  }
+}
+
+async function runLocked(app: App, source: SourceRow, options: RunSourceOptions): Promise<RunSummary> {
+  const db = app.database.db;
+  const now = () => (options.now?.() ?? new Date()).toISOString();
+  const fetchers = options.fetchers ?? createCrawlFetchers(app);
+  const log = app.logger.child({ source: source.name, sourceId: source.id });
+
+  const unfinished = findUnfinishedRun(db, source.id);
+  const run: CrawlRunRow = unfinished ?? startRun(db, source.id, now());
+  const counters: RunCounters = {
+    pagesFetched: run.pagesFetched,
+    pagesUnchanged: run.pagesUnchanged,
+    pagesFailed: run.pagesFailed,
+    matchesFound: run.matchesFound,
+    errors: { ...run.errors },
+  };
+  let pagesSkipped = 0;
+  const summary = (status: RunSummary['status'], message?: string): RunSummary => ({
+    runId: run.id,
+    sourceId: source.id,
+    name: source.name,
+    status,
+    resumed: unfinished !== undefined,
+    pagesSkipped,
+    ...counters,
+    ...(message ? { message } : {}),
+  });
+  log.info({ runId: run.id, resumed: unfinished !== undefined }, unfinished ? 'crawl run resumed' : 'crawl run started');
+
+  let frontier: RunFrontier | null = run.frontier;
+  if (!frontier) {
+    try {
+      frontier = await enumerateSource(source, {
+        fetch: fetchers.resource,
+        config: app.config.crawl,
+        db,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onProblem: (p) => log.warn(p, 'source problem'),
+      });
+    } catch (error) {
+      if (options.signal?.aborted) return summary('aborted');
+      const reason = error instanceof FetchError ? error.reason : 'source_failed';
+      bump(counters.errors, reason);
+      const message = `${source.url ?? source.name}: ${(error as Error).message}`;
+      finishRun(db, run.id, 'failed', counters, now(), message);
+      log.warn({ reason, err: (error as Error).message }, 'crawl run failed: source could not be read');
+      return summary('failed', message);
+    }
+    saveRunProgress(db, run.id, { frontier });
+  }
+
+  const done = listUrlsDoneInRun(db, run.id);
+  const revisitAfterMs = source.limits.revisitAfterMs ?? DEFAULT_REVISIT_AFTER_MS;
+  const isWatch = source.type === 'watch';
+  let doneCount = 0;
+
+  /** Visits one URL; `extra` runs inside the same transaction (the site frontier save). */
+  async function visit(url: string, extra?: (db: Db, outcome: PageOutcome) => void): Promise<void> {
+    const state = findUrlState(db, source.id, url);
+    const flagged = isWatch ? findFlaggedMatchesForUrl(db, pageKeyOf(url)) : [];
+    // Site crawls need every body for its links, so they never ask for a 304.
+    const usesValidators = frontier!.kind === 'list';
+    const at = now();
+    try {
+      await processPage(app, url, {
+        fetch: fetchers.page,
+        ...(usesValidators && (state?.etag || state?.lastModified)
+          ? { conditional: { ...(state.etag ? { etag: state.etag } : {}), ...(state.lastModified ? { lastModified: state.lastModified } : {}) } }
+          : {}),
+        ...(isWatch ? {} : { previousTextHash: state?.textHash ?? null }),
+        ownerFeed: source.isOwnerFeed,
+        ...(options.signal ? { signal: options.signal } : {}),
+        commit: (tx, outcome) => {
+          // A fetch cut short by our own shutdown is not a visit: the resumed run must do it.
+          if (outcome.status === 'failed' && options.signal?.aborted) throw new InterruptedVisit();
+          const ok = outcome.status !== 'failed';
+          if (outcome.status === 'failed') {
+            counters.pagesFailed++;
+            bump(counters.errors, outcome.reason);
+          } else if (outcome.status === 'not_modified' || outcome.status === 'unchanged') counters.pagesUnchanged++;
+          else counters.pagesFetched++;
+          if (outcome.status === 'matched' || outcome.status === 'no_match') counters.matchesFound += outcome.newMatches;
+          recordUrlVisit(tx, {
+            sourceId: source.id,
+            url,
+            runId: run.id,
+            at,
+            status: outcome.status,
+            ok,
+            ...(outcome.status !== 'failed' && outcome.status !== 'not_modified' ? { etag: outcome.etag, lastModified: outcome.lastModified, textHash: outcome.textHash } : {}),
+            ...(outcome.status === 'failed' ? { failureReason: outcome.reason } : {}),
+            captureId: outcome.captureId,
+          });
+          for (const m of flagged) {
+            const verdict = recheckOutcome(outcome, m.articleId, state?.textHash ?? null);
+            if (verdict) insertRecheck(tx, { matchId: m.id, url: pageKeyOf(url), checkedAt: at, outcome: verdict, httpStatus: outcome.httpStatus ?? null, captureId: outcome.captureId });
+          }
+          extra?.(tx, outcome);
+          saveRunProgress(tx, run.id, counters);
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof InterruptedVisit)) throw error;
+    }
+  }
+
+  const aborted = () => options.signal?.aborted === true;
+  const concurrency = Math.max(1, app.config.crawl.globalConcurrency);
+
+  if (frontier.kind === 'list') {
+    const urls = frontier.urls;
+    let next = 0;
+    const worker = async () => {
+      while (!aborted()) {
+        const i = next++;
+        if (i >= urls.length) return;
+        const url = urls[i];
+        let status: RunProgress['status'] = 'skipped';
+        const state = done.has(url) ? undefined : findUrlState(db, source.id, url);
+        const fresh = state?.lastOkAt !== null && state?.lastOkAt !== undefined && Date.parse(now()) - Date.parse(state.lastOkAt) < revisitAfterMs;
+        if (done.has(url) || (fresh && !isWatch)) pagesSkipped++;
+        else {
+          await visit(url);
+          status = findUrlState(db, source.id, url)?.status ?? 'failed';
+        }
+        options.onProgress?.({ done: ++doneCount, total: urls.length, url, status });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, urls.length) }, worker));
+  } else {
+    const siteOptions = siteFrontierOptions(app.config.crawl, source);
+    const site = SiteFrontier.fromJSON(frontier.state as FrontierState, siteOptions);
+    const inFlight = new Set<FrontierEntry>();
+    // What a killed process must find: the saved queue holds the pages still in flight, so they are taken again.
+    const stateWithInFlight = (): RunFrontier => {
+      const s = site.toJSON();
+      const pending = [...inFlight];
+      return { kind: 'site', state: { ...s, queue: [...pending.map((e) => ({ url: e.url, depth: e.depth })), ...s.queue], taken: s.taken - pending.length } };
+    };
+    let sleepers: (() => void)[] = [];
+    const worker = async () => {
+      while (!aborted()) {
+        const entry = site.next();
+        if (!entry) {
+          if (inFlight.size === 0) return;
+          // Another worker's page may add links: wait for it.
+          await new Promise<void>((r) => sleepers.push(r));
+          continue;
+        }
+        inFlight.add(entry);
+        let status: RunProgress['status'] = 'skipped';
+        try {
+          if (done.has(entry.url)) {
+            pagesSkipped++;
+          } else {
+            await visit(entry.url, (tx, outcome) => {
+              inFlight.delete(entry);
+              if (outcome.status !== 'failed' && outcome.status !== 'not_modified' && outcome.html && entry.depth < siteOptions.maxDepth) {
+                site.addLinks(discoverLinks(outcome.html, entry.url, { includeWww: siteOptions.includeWww, dropQuery: siteOptions.dropQuery, extraStripParams: siteOptions.extraStripParams }), entry.depth);
+              }
+              saveRunProgress(tx, run.id, { frontier: stateWithInFlight() });
+            });
+            status = findUrlState(db, source.id, entry.url)?.status ?? 'failed';
+          }
+        } finally {
+          inFlight.delete(entry);
+          const woken = sleepers;
+          sleepers = [];
+          for (const w of woken) w();
+        }
+        options.onProgress?.({ done: ++doneCount, total: doneCount + site.pending + inFlight.size, url: entry.url, status });
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    if (!aborted()) saveRunProgress(db, run.id, { frontier: stateWithInFlight() });
+  }
+
+  if (aborted()) {
+    log.info({ runId: run.id, ...counters }, 'crawl run interrupted; the next run resumes it');
+    return summary('aborted');
+  }
+  finishRun(db, run.id, 'completed', counters, now());
+  log.info({ runId: run.id, ...counters, pagesSkipped }, 'crawl run completed');
+  return summary('completed');
+}

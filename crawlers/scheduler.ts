@@ -1,0 +1,98 @@
+/**
+ * Runs sources on their cron schedules (node-cron 4) inside `copyhound serve`. Never two runs of
+ * one source at once: node-cron's noOverlap skips a tick while the previous run of that task is
+ * busy, and runSource refuses a source already running in this process (a `crawl` started by hand
+ * through the same scheduler, say). The schedule table is re-read periodically, so sources added,
+ * changed or disabled through the CLI or API are picked up without a restart.
+ */
+import { setMaxListeners } from 'node:events';
+import cron, { type ScheduledTask } from 'node-cron';
+import { findSourceById, listSources } from '../db/sources.ts';
+import type { App } from '../src/app.ts';
+import { createCrawlFetchers, type CrawlFetchers } from './fetch-adapter.ts';
+import { isSourceRunning, runSource, type RunSummary } from './run-source.ts';
+
+// Sources changed by another process (CLI) are noticed within this long; one indexed query each time.
+export const SOURCE_RELOAD_INTERVAL_MS = 30_000;
+
+export interface CrawlScheduler {
+  start(): void;
+  /** Re-reads the sources table and (re)schedules what changed. */
+  reload(): void;
+  /** Stops scheduling, interrupts running runs (they resume on the next start) and waits for them. */
+  stop(): Promise<void>;
+  /** Source ids with a task scheduled. */
+  scheduled(): number[];
+}
+
+export interface CrawlSchedulerOptions {
+  reloadIntervalMs?: number;
+  onRunFinished?: (summary: RunSummary) => void;
+}
+
+export function createCrawlScheduler(app: App, options: CrawlSchedulerOptions = {}): CrawlScheduler {
+  const tasks = new Map<number, { schedule: string; task: ScheduledTask }>();
+  const running = new Set<Promise<unknown>>();
+  const controller = new AbortController();
+  // Every fetch of every run listens on this one signal.
+  setMaxListeners(0, controller.signal);
+  let fetchers: CrawlFetchers | undefined;
+  let reloadTimer: NodeJS.Timeout | undefined;
+  const log = app.logger.child({ component: 'scheduler' });
+
+  async function tick(sourceId: number): Promise<void> {
+    if (controller.signal.aborted) return;
+    const source = findSourceById(app.database.db, sourceId);
+    if (!source || !source.enabled) return;
+    if (isSourceRunning(sourceId)) {
+      log.info({ source: source.name }, 'previous run still busy; tick skipped');
+      return;
+    }
+    fetchers ??= createCrawlFetchers(app);
+    const work = runSource(app, source, { fetchers, signal: controller.signal });
+    running.add(work);
+    try {
+      const summary = await work;
+      options.onRunFinished?.(summary);
+    } catch (error) {
+      log.error({ err: error, source: source.name }, 'scheduled run failed');
+    } finally {
+      running.delete(work);
+    }
+  }
+
+  function reload(): void {
+    if (controller.signal.aborted) return;
+    const wanted = new Map<number, string>();
+    for (const s of listSources(app.database.db, { enabledOnly: true })) if (s.schedule) wanted.set(s.id, s.schedule);
+    for (const [id, t] of tasks) {
+      if (wanted.get(id) !== t.schedule) {
+        void t.task.destroy();
+        tasks.delete(id);
+      }
+    }
+    for (const [id, schedule] of wanted) {
+      if (tasks.has(id)) continue;
+      const task = cron.schedule(schedule, () => tick(id), { name: `source-${id}`, noOverlap: true });
+      tasks.set(id, { schedule, task });
+      log.info({ sourceId: id, schedule }, 'source scheduled');
+    }
+  }
+
+  return {
+    start() {
+      reload();
+      reloadTimer = setInterval(reload, options.reloadIntervalMs ?? SOURCE_RELOAD_INTERVAL_MS);
+      reloadTimer.unref();
+    },
+    reload,
+    async stop() {
+      clearInterval(reloadTimer);
+      controller.abort(new Error('scheduler stopped'));
+      for (const t of tasks.values()) await t.task.destroy();
+      tasks.clear();
+      await Promise.allSettled([...running]);
+    },
+    scheduled: () => [...tasks.keys()],
+  };
+}
