@@ -39,6 +39,13 @@ export function createCrawlScheduler(app: App, options: CrawlSchedulerOptions = 
   let fetchers: CrawlFetchers | undefined;
   let reloadTimer: NodeJS.Timeout | undefined;
   const log = app.logger.child({ component: 'scheduler' });
+  // node-cron's own messages (mostly "tick skipped, still running") go to our log, not the console.
+  const cronLogger = {
+    info: (m: string) => log.debug(m),
+    warn: (m: string) => log.debug(m),
+    error: (m: string | Error, e?: Error) => log.error({ err: e ?? m }, String(m)),
+    debug: (m: string | Error) => log.debug(String(m)),
+  };
 
   async function tick(sourceId: number): Promise<void> {
     if (controller.signal.aborted) return;
@@ -73,7 +80,7 @@ export function createCrawlScheduler(app: App, options: CrawlSchedulerOptions = 
     }
     for (const [id, schedule] of wanted) {
       if (tasks.has(id)) continue;
-      const task = cron.schedule(schedule, () => tick(id), { name: `source-${id}`, noOverlap: true });
+      const task = cron.schedule(schedule, () => tick(id), { name: `source-${id}`, noOverlap: true, logger: cronLogger });
       tasks.set(id, { schedule, task });
       log.info({ sourceId: id, schedule }, 'source scheduled');
     }
