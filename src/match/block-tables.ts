@@ -57,9 +57,9 @@ export interface BlockTables {
 const DIGIT_BITS = 11;
 
 interface Scratch {
-  keys: Uint32Array;
-  keys2: Uint32Array;
-  ids2: Uint32Array;
+  keys: Uint32Array<ArrayBuffer>;
+  keys2: Uint32Array<ArrayBuffer>;
+  ids2: Uint32Array<ArrayBuffer>;
 }
 
 /**

@@ -104,7 +104,8 @@ export class FingerprintIndex {
     this.addHashes(articleKey, hi, lo, raw.count + 1);
   }
 
-  private addHashes(articleKey: number, hi: Uint32Array, lo: Uint32Array, n: number): void {
+  /** Bulk form: hi/lo[0] is the document fingerprint, then the passages (n in all). */
+  addHashes(articleKey: number, hi: Uint32Array, lo: Uint32Array, n: number): void {
     if (!Number.isInteger(articleKey) || articleKey <= 0 || articleKey > MAX_ARTICLE_KEY) {
       throw new ValidationError('articleKey must be a positive 31-bit integer', { articleKey });
     }
