@@ -24,7 +24,7 @@ export const BOILERPLATE_HINT = new RegExp(
       'comments?', 'comment-?(?:list|form|section|area)', 'kommentare?', 'commentaires?', 'comentarios?', 'komentarze?',
       'disqus', 'respond', 'replies',
       'share', 'sharing', 'shariff', 'social', 'socials', 'sociallinks', 'share-?buttons?', 'addthis', 'sharethis',
-      'related', 'verwandte?', 'recommend\\w*', 'empfehlung\\w*', 'more-?(?:articles|stories|news)', 'read-?more',
+      'related', 'verwandte?', 'recommend\\w*', 'empfehlung\\w*', 'more-?(?:articles|stories|news)',
       'weitere-?artikel', 'also-?read', 'see-?also',
       'cookies?', 'cookie-?\\w+', 'consent', 'gdpr', 'cmp', 'newsletter', 'subscribe', 'subscription', 'signup', 'paywall-?promo',
       'breadcrumbs?', 'sidebar', 'side-?bar', 'sidenav', 'footer', 'navbar', 'nav', 'navigation', 'menu', 'topbar', 'masthead',
