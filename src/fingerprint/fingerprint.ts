@@ -22,6 +22,15 @@ export interface TextFingerprints {
   passages: PassageFingerprint[];
 }
 
+/**
+ * Everything stored fingerprints depend on: the method version and the passage settings. Store it
+ * next to the blobs; when it changes (new version, or COPYHOUND_MATCH_ANCHOR_RADIUS /
+ * _MIN_PASSAGE_WORDS / _MAX_PASSAGE_WORDS edited), re-fingerprint the owned articles.
+ */
+export function describeFingerprintMethod(config: FingerprintConfig): string {
+  return `v${FINGERPRINT_VERSION}:r${config.anchorRadius}:p${config.minPassageWords}-${config.maxPassageWords}`;
+}
+
 export function toTextFingerprints(raw: RawFingerprints): TextFingerprints {
   const passages: PassageFingerprint[] = [];
   for (let i = 0; i < raw.count; i++) passages.push({ hash: toBigInt(raw.hi[i], raw.lo[i]), start: raw.start[i], end: raw.end[i] });

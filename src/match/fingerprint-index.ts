@@ -1,7 +1,7 @@
 import type { Config } from '../../config/index.ts';
 import { ValidationError } from '../errors.ts';
 import type { RawFingerprints } from '../fingerprint/passages.ts';
-import type { TextFingerprints } from '../fingerprint/fingerprint.ts';
+import { FINGERPRINT_VERSION, type TextFingerprints } from '../fingerprint/fingerprint.ts';
 import * as hash64 from '../text/hash64.ts';
 import * as blocks from './block-tables.ts';
 import type { BlockTables } from './block-tables.ts';
@@ -78,7 +78,11 @@ export class FingerprintIndex {
     this.slotAlive = grow(this.slotAlive, articles);
   }
 
+  /** Indexes an article's fingerprints (replacing any it had). Throws on another method version. */
   add(articleKey: number, fp: TextFingerprints): void {
+    if (fp.version !== FINGERPRINT_VERSION) {
+      throw new ValidationError(`fingerprints of version ${fp.version}; this index needs version ${FINGERPRINT_VERSION} (re-fingerprint the article)`, { articleKey, version: fp.version });
+    }
     const n = fp.passages.length + 1;
     const hi = new Uint32Array(n);
     const lo = new Uint32Array(n);

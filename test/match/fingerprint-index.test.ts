@@ -85,6 +85,7 @@ describe('FingerprintIndex', () => {
     expect(index.lookup(hashes.get(5)!)).toEqual([1717]);
     expect(index.size).toBe(501);
     expect(() => index.add(0, { version: 1, doc: 1n, passages: [] })).toThrow(/positive/);
+    expect(() => index.add(5, { version: 99, doc: 1n, passages: [] })).toThrow(/version 99/);
   });
 
   it('ranks candidates by shared passages and ignores passages common to many articles', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
-import { decodeFingerprints, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION, countBits, majorityBits, simhashReference } from '../../src/fingerprint/index.ts';
+import { describeFingerprintMethod, decodeFingerprints, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION, countBits, majorityBits, simhashReference } from '../../src/fingerprint/index.ts';
 import { createSplitMix64, toBigInt } from '../../src/text/index.ts';
 import { makeText } from './match-helpers.ts';
 
@@ -80,6 +80,11 @@ describe('fingerprintText', () => {
     const d2 = hamming(fingerprintText(text, config).doc, fingerprintText(makeText(9, 600), config).doc);
     expect(d1).toBeLessThan(d2);
     expect(d2).toBeGreaterThan(16);
+  });
+
+  it('names the method and settings the stored fingerprints depend on', () => {
+    expect(describeFingerprintMethod(config)).toBe(`v${FINGERPRINT_VERSION}:r6:p6-40`);
+    expect(describeFingerprintMethod({ ...config, anchorRadius: 8 })).not.toBe(describeFingerprintMethod(config));
   });
 
   it('encodes and decodes losslessly and rejects truncated blobs', () => {
