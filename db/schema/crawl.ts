@@ -34,6 +34,10 @@ export const crawlRuns = sqliteTable(
     // Failures counted by FetchError reason (plus `extract_failed`, `source_failed`).
     errors: text('errors', { mode: 'json' }).$type<Record<string, number>>().notNull(),
     message: text('message'),
+    // Which process works on the run ("host:pid") and until when (renewed while it works): a
+    // second process must not run the same source, but a dead one's run may be resumed at once.
+    leaseOwner: text('lease_owner'),
+    leaseUntil: text('lease_until'),
   },
   (t) => [index('crawl_runs_source_idx').on(t.sourceId, t.id)],
 );
