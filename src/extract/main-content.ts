@@ -154,7 +154,7 @@ export function pruneBoilerplate(body: DomElement): void {
         removeNode(child);
         continue;
       }
-      if (shouldDrop(child, before, pageText, pageGood, protectedAncestors)) {
+      if (shouldDrop(child, before, pageText, pageGood, protectedAncestors) || (!protectedAncestors.has(child) && isTeaserList(child))) {
         removeNode(child);
         continue;
       }
@@ -162,6 +162,40 @@ export function pruneBoilerplate(body: DomElement): void {
     }
   };
   visit(body);
+}
+
+/** A list of this many items or more can be a teaser rail. */
+const MIN_TEASER_ITEMS = 3;
+/** Share of items that must look like cards (a link plus a picture or a headline). */
+const MIN_CARD_SHARE = 0.6;
+const CARD_MARKS = new Set(['img', 'picture', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
+function cardMarks(el: DomElement, found: { link: boolean; mark: boolean }): void {
+  for (const c of el.children) {
+    if (!isElement(c) || c.type !== 'tag') continue;
+    if (c.name === 'a' && c.attribs.href) found.link = true;
+    if (CARD_MARKS.has(c.name)) found.mark = true;
+    if (found.link && found.mark) return;
+    cardMarks(c, found);
+  }
+}
+
+/**
+ * "More stories" rails: lists whose items each carry a link and a picture or headline. Article
+ * lists hold sentences; even when their anchors are empty overlays, the cards give rails away.
+ */
+function isTeaserList(el: DomElement): boolean {
+  if (el.name !== 'ul' && el.name !== 'ol') return false;
+  let items = 0;
+  let cards = 0;
+  for (const c of el.children) {
+    if (!isElement(c) || c.type !== 'tag' || c.name !== 'li') continue;
+    items++;
+    const found = { link: false, mark: false };
+    cardMarks(c, found);
+    if (found.link && found.mark) cards++;
+  }
+  return items >= MIN_TEASER_ITEMS && cards >= items * MIN_CARD_SHARE;
 }
 
 function shouldDrop(el: DomElement, stats: Map<DomElement, Stats>, pageText: number, pageGood: number, protectedEls: Set<DomElement>): boolean {

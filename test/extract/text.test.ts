@@ -37,3 +37,25 @@ describe('robustness', () => {
     expect(a.title).toBe('Login');
   });
 });
+
+describe('teaser rails', () => {
+  it('leaves out lists of story cards even when their anchors hold no text', () => {
+    const card = (n: number) =>
+      `<li><a href="/story/${n}"></a><img src="/i/${n}.jpg"><div class="t">Story number ${n} about something else entirely</div><p>A teaser sentence for story ${n} that is long enough to look like prose in a list.</p></li>`;
+    const html = `<html><body><main>
+      <div class="body"><p>The real article starts here, with a first paragraph of news text that is long enough.</p>
+      <p>A second paragraph continues the story, adding quotes, numbers, and more details for readers.</p></div>
+      <ul class="timeline">${[1, 2, 3, 4].map(card).join('')}</ul></main></body></html>`;
+    const a = extractArticle(html);
+    expect(a.text).toContain('The real article starts here');
+    expect(a.text).not.toContain('teaser sentence');
+  });
+
+  it('keeps an article list whose items are sentences', () => {
+    const html = `<html><body><article><p>The council listed its reasons, which were discussed at length on Monday evening:</p>
+      <ul><li>Costs rose by a third since the plan was first drawn up in 2019.</li><li>Two contractors withdrew from the tender, citing staff shortages.</li><li>The site needs a new access road before work can begin.</li></ul>
+      <p>A final decision is expected next month, after a public consultation.</p></article></body></html>`;
+    const a = extractArticle(html);
+    expect(a.text).toContain('Two contractors withdrew from the tender, citing staff shortages.');
+  });
+});
