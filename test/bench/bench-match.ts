@@ -41,8 +41,12 @@ const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/a
 const config = loadConfig(process.env).match;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-const rss = () => {
-  gc();
+/** RSS after garbage collection; ArrayBuffer memory is released asynchronously, hence the waits. */
+const rss = async () => {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 150));
+  }
   return process.memoryUsage().rss;
 };
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
@@ -55,9 +59,9 @@ checkEquivalence(vocab);
 measureFingerprintThroughput(vocab);
 
 for (const size of sizes) {
-  const baseRss = rss();
+  const baseRss = await rss();
   const index = await buildIndex(size);
-  const indexRss = rss();
+  const indexRss = await rss();
   console.log(`  memory: RSS ${mb(indexRss)} total (${mb(indexRss - baseRss)} for the index); index arrays ${mb(index.memoryBytes())} = ${(index.memoryBytes() / index.entryCount).toFixed(1)} bytes per fingerprint (${index.entryCount} fingerprints, ${(index.entryCount / size).toFixed(1)} per article)`);
   measureLookups(vocab, index, size);
   if (size <= 100_000) measureMatchText(vocab, index, size);
