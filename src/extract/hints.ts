@@ -35,6 +35,7 @@ export const BOILERPLATE_HINT = new RegExp(
       'print', 'toolbar', 'author-?box', 'author-?bio', 'about-?author', 'sr-only', 'visually-?hidden', 'screen-reader-text',
       'ratings?', 'post-?ratings', 'star-?rating', 'votes?', 'voting', 'feedback', 'disclaimer', 'disclosure', 'affiliate-?\\w*',
       'donat\\w*', 'support-?us', 'membership', 'login', 'register',
+      'toc', 'toc_container', 'toc-?container', 'table-?of-?contents', 'inhaltsverzeichnis', 'ez-toc-?\\w*',
       'captions?', 'wp-caption-text', 'image-?credits?', 'photo-?credits?', 'img-?copyright', 'image-?copyright', 'bildunterschrift', 'bildnachweis',
       'most-?(?:read|popular|viewed)', 'trending', 'popular', 'meistgelesen',
     ].join('|') +
