@@ -6,7 +6,8 @@
  * are unique per (page, article), so nothing is fetched twice after it was stored and no match is
  * duplicated.
  */
-import { findUnfinishedRun, finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, saveRunProgress, startRun, type CrawlRunRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
+import { hostname } from 'node:os';
+import { claimRun, finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, releaseLease, renewLease, saveRunProgress, type CrawlRunRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
 import { findFlaggedMatchesForUrl, insertRecheck } from '../db/matches.ts';
 import type { Db } from '../db/open-db.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
@@ -22,6 +23,9 @@ import { enumerateSource, siteFrontierOptions } from './source-types.ts';
 // again: articles rarely change within hours, and a sitemap of 50,000 URLs on an hourly schedule
 // would otherwise refetch everything every hour. Per-source limits.revisitAfterMs overrides it.
 export const DEFAULT_REVISIT_AFTER_MS = 12 * 60 * 60 * 1000;
+// A run's lease is renewed every third of this while it works; a process that died without
+// releasing it (on another host, where we cannot see its pid) blocks the source this long at most.
+export const RUN_LEASE_MS = 60_000;
 // 404 and 410 prove a page is gone (a 5xx or timeout proves nothing).
 const REMOVED_STATUSES = new Set([404, 410]);
 
@@ -53,6 +57,22 @@ export interface RunSummary extends RunCounters {
 
 /** Sources with a run in progress in this process: never two runs of one source at once. */
 const activeSources = new Set<number>();
+/** This process, as named in run leases. */
+const LEASE_OWNER = `${hostname()}:${process.pid}`;
+
+/** A lease holder on this host whose process no longer exists (SIGKILLed) holds nothing. */
+function isOwnerGone(owner: string): boolean {
+  const at = owner.lastIndexOf(':');
+  if (at < 0 || owner.slice(0, at) !== hostname()) return false;
+  const pid = Number(owner.slice(at + 1));
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 export function isSourceRunning(sourceId: number): boolean {
   return activeSources.has(sourceId);
@@ -86,10 +106,28 @@ async function runLocked(app: App, source: SourceRow, options: RunSourceOptions)
   const db = app.database.db;
   const now = () => (options.now?.() ?? new Date()).toISOString();
   const fetchers = options.fetchers ?? createCrawlFetchers(app);
-  const log = app.logger.child({ source: source.name, sourceId: source.id });
 
-  const unfinished = findUnfinishedRun(db, source.id);
-  const run: CrawlRunRow = unfinished ?? startRun(db, source.id, now());
+  const leaseEnd = () => new Date(Date.parse(now()) + RUN_LEASE_MS).toISOString();
+  const claim = claimRun(db, source.id, LEASE_OWNER, now(), leaseEnd(), isOwnerGone);
+  if (!claim) throw new ConflictError(`Source "${source.name}" is being crawled by another process`, { sourceId: source.id });
+  const run: CrawlRunRow = claim.run;
+  const unfinished = claim.resumed ? run : undefined;
+  const heartbeat = setInterval(() => renewLease(db, run.id, LEASE_OWNER, leaseEnd()), RUN_LEASE_MS / 3);
+  heartbeat.unref();
+  try {
+    return await crawlClaimed(app, source, options, run, unfinished !== undefined, fetchers);
+  } finally {
+    clearInterval(heartbeat);
+    // Finished runs keep no lease; interrupted ones are free for the next process to resume.
+    releaseLease(db, run.id, LEASE_OWNER);
+  }
+}
+
+async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptions, run: CrawlRunRow, resumed: boolean, fetchers: CrawlFetchers): Promise<RunSummary> {
+  const db = app.database.db;
+  const now = () => (options.now?.() ?? new Date()).toISOString();
+  const log = app.logger.child({ source: source.name, sourceId: source.id });
+  const unfinished = resumed ? run : undefined;
   const counters: RunCounters = {
     pagesFetched: run.pagesFetched,
     pagesUnchanged: run.pagesUnchanged,

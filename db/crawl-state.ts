@@ -105,3 +105,44 @@ export function recordUrlVisit(db: Db, v: UrlVisit): void {
   if (before) db.update(crawlUrls).set(row).where(eq(crawlUrls.id, before.id)).run();
   else db.insert(crawlUrls).values({ sourceId: v.sourceId, url: v.url, ...row }).run();
 }
+
+export interface RunClaim {
+  run: CrawlRunRow;
+  resumed: boolean;
+}
+
+/**
+ * Claims the source's unfinished run (or starts one) for `owner`, in one immediate transaction so
+ * two processes cannot both claim it. Returns undefined when another live owner holds the lease;
+ * `isOwnerGone` lets the caller declare a holder dead (a killed process on this host) at once.
+ */
+export function claimRun(db: Db, sourceId: number, owner: string, now: string, leaseUntil: string, isOwnerGone: (owner: string) => boolean): RunClaim | undefined {
+  return db.transaction(
+    (tx) => {
+      const t = tx as unknown as Db;
+      const unfinished = findUnfinishedRun(t, sourceId);
+      if (unfinished) {
+        const held = unfinished.leaseOwner !== null && unfinished.leaseOwner !== owner && unfinished.leaseUntil !== null && unfinished.leaseUntil > now;
+        if (held && !isOwnerGone(unfinished.leaseOwner!)) return undefined;
+        t.update(crawlRuns).set({ leaseOwner: owner, leaseUntil }).where(eq(crawlRuns.id, unfinished.id)).run();
+        return { run: { ...unfinished, leaseOwner: owner, leaseUntil }, resumed: true };
+      }
+      const run = t
+        .insert(crawlRuns)
+        .values({ sourceId, status: 'running', startedAt: now, pagesFetched: 0, pagesUnchanged: 0, pagesFailed: 0, matchesFound: 0, errors: {}, leaseOwner: owner, leaseUntil })
+        .returning()
+        .get();
+      return { run, resumed: false };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export function renewLease(db: Db, runId: number, owner: string, leaseUntil: string): void {
+  db.update(crawlRuns).set({ leaseUntil }).where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner))).run();
+}
+
+/** Gives the run up (interrupted): the next process may resume it at once. */
+export function releaseLease(db: Db, runId: number, owner: string): void {
+  db.update(crawlRuns).set({ leaseOwner: null, leaseUntil: null }).where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner))).run();
+}

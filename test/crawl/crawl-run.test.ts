@@ -133,6 +133,11 @@ describe('crawl runs on a loopback news site', () => {
 
       const child = spawn(process.execPath, [CLI_PATH, 'crawl', 'site'], { env: { ...process.env, ...env }, stdio: 'ignore' });
       const exited = new Promise((resolve) => child.on('exit', resolve));
+      while (pagesOf(site.log).length < 20) await new Promise((r) => setTimeout(r, 20));
+      // While it runs, a second process must not run the same source.
+      const second = await runCli(['crawl', 'site'], { env });
+      expect(second.code).toBe(1);
+      expect(second.stdout).toMatch(/site: skipped — .*another process/);
       while (pagesOf(site.log).length < 40) await new Promise((r) => setTimeout(r, 20));
       child.kill('SIGKILL');
       await exited;

@@ -5,7 +5,7 @@ import { createCrawlFetchers } from '../../../crawlers/fetch-adapter.ts';
 import { runSource, type RunSummary } from '../../../crawlers/run-source.ts';
 import { getSource } from '../../../crawlers/sources-service.ts';
 import { listSources } from '../../../db/sources.ts';
-import { ValidationError } from '../../errors.ts';
+import { ConflictError, ValidationError } from '../../errors.ts';
 import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 
 function formatSummary(s: RunSummary): string {
@@ -41,7 +41,7 @@ export function createCrawlCommand(io: CliIo, globals: () => GlobalOptions, setE
         const fetchers = createCrawlFetchers(app);
         try {
           const summaries = await Promise.all(
-            sources.map((source) =>
+            sources.map(async (source) =>
               runSource(app, source, {
                 fetchers,
                 signal: controller.signal,
@@ -51,12 +51,17 @@ export function createCrawlCommand(io: CliIo, globals: () => GlobalOptions, setE
                   bar?.setTotal([...totals.values()].reduce((a, b) => a + b, 0));
                   bar?.update(done, { url: p.url.slice(0, 80) });
                 },
+              }).catch((error: unknown) => {
+                // Another run of this source is in progress (here or in another process): skip it, not the others.
+                if (error instanceof ConflictError) return { name: source.name, status: 'skipped' as const, message: error.message };
+                throw error;
               }),
             ),
           );
           bar?.stop();
           for (const s of summaries) {
-            writeLine(io.stdout, options.json ? JSON.stringify(s) : formatSummary(s));
+            if (s.status === 'skipped') writeLine(io.stdout, options.json ? JSON.stringify(s) : `${s.name}: skipped — ${s.message}`);
+            else writeLine(io.stdout, options.json ? JSON.stringify(s) : formatSummary(s));
             if (s.status !== 'completed') setExit(1);
           }
         } finally {
