@@ -44,7 +44,6 @@ export interface MatchDeps {
 
 /** Verifies one candidate article against the page; null when too little is shared. */
 export function verifyArticle(
-  pageText: string,
   pageTokens: Tokens,
   quoted: () => Uint8Array,
   article: OwnedText,
@@ -115,7 +114,7 @@ export function matchText(
   const getQuoted = () => (quoted ??= markQuotedWords(pageText, tokens));
   const results: MatchResult[] = [];
   for (const article of deps.loadArticles(keys)) {
-    const r = verifyArticle(pageText, tokens, getQuoted, article, config);
+    const r = verifyArticle(tokens, getQuoted, article, config);
     if (r) results.push(r);
   }
   return results.sort((a, b) => b.coverage - a.coverage || a.articleKey - b.articleKey);

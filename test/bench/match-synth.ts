@@ -77,7 +77,7 @@ export interface SynthArticle {
   breaks: Uint8Array;
 }
 
-export function generateArticle(vocab: Vocabulary, key: number, minWords = 500, maxWords = 700): SynthArticle {
+export function generateArticle(_vocab: Vocabulary, key: number, minWords = 500, maxWords = 700): SynthArticle {
   const next = rng(key);
   const n = minWords + (next() % (maxWords - minWords + 1));
   const ids = new Uint32Array(n);

@@ -87,18 +87,18 @@ describe('matchText', () => {
     // The index may or may not surface a 25-word quote; verification must call it a quotation.
     expect(matchText(page, deps).every((m) => m.kind === 'quotation')).toBe(true);
     const pageTokens = tokenize(page);
-    const q = verifyArticle(page, pageTokens, () => markQuotedWords(page, pageTokens), a, config);
+    const q = verifyArticle(pageTokens, () => markQuotedWords(page, pageTokens), a, config);
     expect(q).toMatchObject({ kind: 'quotation', copiedWords: 25 });
     // The same words without quotation marks, and longer than a quote, are an excerpt.
     const long = words.slice(100, 160).join(' ');
     const plain = `${filler(5, 300)}\n\n${long}\n\n${filler(6, 100)}`;
     const plainTokens = tokenize(plain);
-    expect(verifyArticle(plain, plainTokens, () => markQuotedWords(plain, plainTokens), a, config)?.kind).toBe('excerpt');
+    expect(verifyArticle(plainTokens, () => markQuotedWords(plain, plainTokens), a, config)?.kind).toBe('excerpt');
     const lead = a.body.slice(0, a.body.indexOf('.') + 1);
     const teaser = `${filler(7, 300)}\n\nRead more\n\n${a.title}\n\n${lead}`;
     expect(matchText(teaser, deps).every((m) => m.kind === 'quotation')).toBe(true);
     const teaserTokens = tokenize(teaser);
-    expect(verifyArticle(teaser, teaserTokens, () => markQuotedWords(teaser, teaserTokens), a, config)?.kind).toBe('quotation');
+    expect(verifyArticle(teaserTokens, () => markQuotedWords(teaser, teaserTokens), a, config)?.kind).toBe('quotation');
   });
 
   it('finds nothing in unrelated text or an empty page', () => {
