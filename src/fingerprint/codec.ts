@@ -38,3 +38,30 @@ export function decodeFingerprints(bytes: Uint8Array): TextFingerprints {
   }
   return { version, doc: buf.readBigUInt64LE(8), passages };
 }
+
+/** Hashes of a blob as 32-bit halves, document first (bulk index loads: no bigint per passage). */
+export interface PackedHashes {
+  version: number;
+  count: number;
+  hi: Uint32Array;
+  lo: Uint32Array;
+}
+
+export function decodeFingerprintHashes(bytes: Uint8Array): PackedHashes {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length < HEADER_BYTES) throw new ValidationError('fingerprint blob too short', { bytes: buf.length });
+  const passages = buf.readUInt32LE(4);
+  if (buf.length !== HEADER_BYTES + passages * PASSAGE_BYTES) {
+    throw new ValidationError('fingerprint blob has the wrong length', { bytes: buf.length, passages });
+  }
+  const count = passages + 1;
+  const hi = new Uint32Array(count);
+  const lo = new Uint32Array(count);
+  lo[0] = buf.readUInt32LE(8);
+  hi[0] = buf.readUInt32LE(12);
+  for (let i = 0, o = HEADER_BYTES; i < passages; i++, o += PASSAGE_BYTES) {
+    lo[i + 1] = buf.readUInt32LE(o);
+    hi[i + 1] = buf.readUInt32LE(o + 4);
+  }
+  return { version: buf.readUInt8(0), count, hi, lo };
+}

@@ -1,4 +1,4 @@
 export { FINGERPRINT_VERSION, describeFingerprintMethod, fingerprintText, fingerprintTokens, toTextFingerprints, type PassageFingerprint, type TextFingerprints } from './fingerprint.ts';
 export { fingerprintTokensRaw, type RawFingerprints, type FingerprintConfig } from './passages.ts';
-export { encodeFingerprints, decodeFingerprints } from './codec.ts';
+export { encodeFingerprints, decodeFingerprints, decodeFingerprintHashes, type PackedHashes } from './codec.ts';
 export { countBits, majorityBits, simhashReference } from './simhash.ts';

@@ -1,6 +1,7 @@
 import type { Config } from '../../config/index.ts';
 import { ValidationError } from '../errors.ts';
 import type { RawFingerprints } from '../fingerprint/passages.ts';
+import { decodeFingerprintHashes } from '../fingerprint/codec.ts';
 import { FINGERPRINT_VERSION, type TextFingerprints } from '../fingerprint/fingerprint.ts';
 import * as hash64 from '../text/hash64.ts';
 import * as blocks from './block-tables.ts';
@@ -95,6 +96,18 @@ export class FingerprintIndex {
       lo[i + 1] = v.lo;
     });
     this.addHashes(articleKey, hi, lo, n);
+  }
+
+  /**
+   * add() straight from a stored blob (encodeFingerprints): the fast path for loading a large
+   * corpus, with no bigint per passage.
+   */
+  addEncoded(articleKey: number, blob: Uint8Array): void {
+    const packed = decodeFingerprintHashes(blob);
+    if (packed.version !== FINGERPRINT_VERSION) {
+      throw new ValidationError(`fingerprints of version ${packed.version}; this index needs version ${FINGERPRINT_VERSION} (re-fingerprint the article)`, { articleKey, version: packed.version });
+    }
+    this.addHashes(articleKey, packed.hi, packed.lo, packed.count);
   }
 
   /** Same as add() from typed arrays (bulk loads, benchmarks): no bigint per passage. */

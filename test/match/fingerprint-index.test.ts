@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/index.ts';
 import { FingerprintIndex } from '../../src/match/index.ts';
 import { extractBits } from '../../src/match/block-tables.ts';
 import { createSplitMix64, fromBigInt, popcount32, toBigInt, type U64 } from '../../src/text/index.ts';
-import type { TextFingerprints } from '../../src/fingerprint/index.ts';
+import { encodeFingerprints, type TextFingerprints } from '../../src/fingerprint/index.ts';
 
 const base = loadConfig().match;
 
@@ -86,6 +86,28 @@ describe('FingerprintIndex', () => {
     expect(index.size).toBe(501);
     expect(() => index.add(0, { version: 1, doc: 1n, passages: [] })).toThrow(/positive/);
     expect(() => index.add(5, { version: 99, doc: 1n, passages: [] })).toThrow(/version 99/);
+  });
+
+  it('addEncoded (from a stored blob) indexes the same as add', () => {
+    const next = createSplitMix64(5, 5);
+    const a = new FingerprintIndex(base);
+    const b = new FingerprintIndex(base);
+    const queries: bigint[] = [];
+    for (let key = 1; key <= 50; key++) {
+      const hashes = Array.from({ length: 6 }, () => {
+        const h = next();
+        return toBigInt(h.hi, h.lo);
+      });
+      queries.push(...hashes);
+      const fp: TextFingerprints = { version: 1, doc: hashes[0], passages: hashes.slice(1).map((hash, i) => ({ hash, start: i, end: i + 1 })) };
+      a.add(key, fp);
+      b.addEncoded(key, encodeFingerprints(fp));
+    }
+    for (const q of queries) expect(b.lookup(q)).toEqual(a.lookup(q));
+    expect(b.size).toBe(50);
+    const old = encodeFingerprints({ version: 1, doc: 1n, passages: [] });
+    old[0] = 9;
+    expect(() => b.addEncoded(51, old)).toThrow(/version 9/);
   });
 
   it('ranks candidates by shared passages and ignores passages common to many articles', () => {

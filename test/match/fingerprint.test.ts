@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
-import { describeFingerprintMethod, decodeFingerprints, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION, countBits, majorityBits, simhashReference } from '../../src/fingerprint/index.ts';
+import { describeFingerprintMethod, decodeFingerprintHashes, decodeFingerprints, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION, countBits, majorityBits, simhashReference } from '../../src/fingerprint/index.ts';
 import { createSplitMix64, toBigInt } from '../../src/text/index.ts';
 import { makeText } from './match-helpers.ts';
 
@@ -91,6 +91,10 @@ describe('fingerprintText', () => {
     const fp = fingerprintText(text, config);
     const buf = encodeFingerprints(fp);
     expect(decodeFingerprints(new Uint8Array(buf))).toEqual(fp);
+    const packed = decodeFingerprintHashes(buf);
+    expect(packed.count).toBe(fp.passages.length + 1);
+    expect(toBigInt(packed.hi[0], packed.lo[0])).toBe(fp.doc);
+    expect(toBigInt(packed.hi[3], packed.lo[3])).toBe(fp.passages[2].hash);
     expect(() => decodeFingerprints(buf.subarray(0, buf.length - 3))).toThrow(/wrong length/);
   });
 });
