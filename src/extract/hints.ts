@@ -36,6 +36,7 @@ export const BOILERPLATE_HINT = new RegExp(
       'ratings?', 'post-?ratings', 'star-?rating', 'votes?', 'voting', 'feedback', 'disclaimer', 'disclosure', 'affiliate-?\\w*',
       'donat\\w*', 'support-?us', 'membership', 'login', 'register',
       'toc', 'toc_container', 'toc-?container', 'table-?of-?contents', 'inhaltsverzeichnis', 'ez-toc-?\\w*',
+      'byline', 'bylines',
       'captions?', 'wp-caption-text', 'image-?credits?', 'photo-?credits?', 'img-?copyright', 'image-?copyright', 'bildunterschrift', 'bildnachweis',
       'most-?(?:read|popular|viewed)', 'trending', 'popular', 'meistgelesen',
     ].join('|') +

@@ -21,7 +21,7 @@ export const DEFAULT_CONTENT_TUNING: ContentTuning = {
 /** A boilerplate hint on an element holding more than this share of the page text is not trusted. */
 const MAX_HINTED_SHARE = 0.5;
 /** An inline run this long reads as a sentence or more. */
-const PROSE_RUN_CHARS = 80;
+const PROSE_RUN_CHARS = 50;
 /** Prose carries few links. */
 const PROSE_MAX_LINK_SHARE = 0.3;
 /** A hinted element with this much prose (characters) may be the article itself ... */
@@ -205,6 +205,8 @@ function shouldDrop(el: DomElement, stats: Map<DomElement, Stats>, pageText: num
   const share = pageText > 0 ? (stats.get(el)?.text ?? 0) / pageText : 0;
   if (share > MAX_HINTED_SHARE) return false;
   if (FURNITURE_TAGS.has(name)) return true;
+  // Subheadings carry anchor classes like "nav_section_2"; a heading alone is never furniture.
+  if (HEADING_TAGS.has(name) || name === 'h1') return false;
   const role = el.attribs.role;
   if (role && FURNITURE_ROLES.has(role)) return true;
   if (!hasBoilerplateHint(el.attribs.class, el.attribs.id)) return false;
@@ -304,7 +306,52 @@ export function findMainContent(body: DomElement, tuning: ContentTuning = DEFAUL
   topScore = Math.max(topScore, finalScores.get(top) ?? 0);
 
   const nodes = collectSiblings(top, topScore, finalScores, stats);
+  const lead = findLeadBlock(nodes[0], body, stats);
+  if (lead) nodes.unshift(lead);
   return { nodes, top, stats };
+}
+
+/** Class/id words of a lead paragraph (standfirst) that CMSs place in the article header. */
+const LEAD_HINT = /(?:^|[^a-z])(?:lead|intro|introtext|intro-?text|standfirst|teaser-?text|summary|excerpt|subtitle|sub-?headline|deck|dek|abstract|vorspann|chapeau|entradilla|bajada|zajawka|lid)(?:$|[^a-z])/i;
+/** Ancestor levels searched for a lead before the article body. */
+const LEAD_SEARCH_LEVELS = 4;
+/** A lead is prose: at least a sentence. */
+const MIN_LEAD_PROSE = 50;
+
+/**
+ * The lead often sits in the article header, outside the body container chosen by the scores;
+ * a block named as a lead just before the body, a few levels up, is the article's opening.
+ */
+function findLeadBlock(first: DomElement | undefined, body: DomElement, stats: Map<DomElement, Stats>): DomElement | null {
+  if (!first) return null;
+  let branch: DomElement = first;
+  for (let level = 0; level < LEAD_SEARCH_LEVELS && branch !== body; level++) {
+    const parent = branch.parent;
+    if (!parent || !isElement(parent)) return null;
+    const siblings = (parent as DomElement).children;
+    for (let i = siblings.indexOf(branch) - 1; i >= 0; i--) {
+      const sib = siblings[i];
+      if (!isElement(sib) || sib.type !== 'tag') continue;
+      const found = findLeadIn(sib, stats);
+      if (found) return found;
+    }
+    branch = parent as DomElement;
+  }
+  return null;
+}
+
+function findLeadIn(el: DomElement, stats: Map<DomElement, Stats>): DomElement | null {
+  const s = stats.get(el);
+  if (!s || s.good < MIN_LEAD_PROSE) return null;
+  const hint = classAndId(el);
+  if (hint && LEAD_HINT.test(hint) && s.link < s.text * PROSE_MAX_LINK_SHARE) return el;
+  for (let i = el.children.length - 1; i >= 0; i--) {
+    const c = el.children[i];
+    if (!isElement(c) || c.type !== 'tag') continue;
+    const found = findLeadIn(c, stats);
+    if (found) return found;
+  }
+  return null;
 }
 
 /** Prose an ancestor must add (characters) to be worth widening to. */
