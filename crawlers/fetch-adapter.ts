@@ -91,7 +91,12 @@ export interface CrawlFetchers {
   robots: RobotsCache;
 }
 
-export function createCrawlFetchers(app: App): CrawlFetchers {
+export interface CrawlFetchersOptions {
+  /** Keep every fetched page as a capture (default). Off only for diagnostics: matches then have no evidence. */
+  capture?: boolean;
+}
+
+export function createCrawlFetchers(app: App, options: CrawlFetchersOptions = {}): CrawlFetchers {
   const scheduler = createHostScheduler(hostSchedulerOptionsFromConfig(app.config.crawl), { logger: app.logger });
   const rawResource = createResourceFetch(app.config.fetch);
   // robots.txt itself runs under the scheduler too (polite-fetch skips the robots check for it).
@@ -104,7 +109,7 @@ export function createCrawlFetchers(app: App): CrawlFetchers {
     const conditional = { etag: init?.headers?.['if-none-match'], lastModified: init?.headers?.['if-modified-since'] };
     const page = await fetchPage(url, {
       config: app.config.fetch,
-      captureStore: app.captureStore,
+      ...(options.capture === false ? {} : { captureStore: app.captureStore }),
       logger: app.logger,
       ...(init?.signal ? { signal: init.signal } : {}),
       ...(conditional.etag || conditional.lastModified ? { conditional } : {}),

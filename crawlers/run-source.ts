@@ -7,7 +7,7 @@
  * duplicated.
  */
 import { hostname } from 'node:os';
-import { claimRun, finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, releaseLease, renewLease, saveRunProgress, type CrawlRunRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
+import { claimRun, finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, releaseLease, renewLease, saveRunProgress, type CrawlRunRow, type CrawlUrlRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
 import { findFlaggedMatchesForUrl, insertRecheck } from '../db/matches.ts';
 import type { Db } from '../db/open-db.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
@@ -175,15 +175,14 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
   const isWatch = source.type === 'watch';
   let doneCount = 0;
 
-  /** Visits one URL; `extra` runs inside the same transaction (the site frontier save). */
-  async function visit(url: string, extra?: (db: Db, outcome: PageOutcome) => void): Promise<void> {
-    const state = findUrlState(db, source.id, url);
+  /** Visits one URL; `extra` runs inside the same transaction (the site frontier save). Returns the recorded status. */
+  async function visit(url: string, state: CrawlUrlRow | undefined, extra?: (db: Db, outcome: PageOutcome) => void): Promise<UrlStatus | 'skipped'> {
     const flagged = isWatch ? findFlaggedMatchesForUrl(db, pageKeyOf(url)) : [];
     // Site crawls need every body for its links, so they never ask for a 304.
     const usesValidators = frontier!.kind === 'list';
     const at = now();
     try {
-      await processPage(app, url, {
+      const outcome = await processPage(app, url, {
         fetch: fetchers.page,
         ...(usesValidators && (state?.etag || state?.lastModified)
           ? { conditional: { ...(state.etag ? { etag: state.etag } : {}), ...(state.lastModified ? { lastModified: state.lastModified } : {}) } }
@@ -211,7 +210,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
             ...(outcome.status !== 'failed' && outcome.status !== 'not_modified' ? { etag: outcome.etag, lastModified: outcome.lastModified, textHash: outcome.textHash } : {}),
             ...(outcome.status === 'failed' ? { failureReason: outcome.reason } : {}),
             captureId: outcome.captureId,
-          });
+          }, state);
           for (const m of flagged) {
             const verdict = recheckOutcome(outcome, m.articleId, state?.textHash ?? null);
             if (verdict) insertRecheck(tx, { matchId: m.id, url: pageKeyOf(url), checkedAt: at, outcome: verdict, httpStatus: outcome.httpStatus ?? null, captureId: outcome.captureId });
@@ -220,8 +219,10 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
           saveRunProgress(tx, run.id, counters);
         },
       });
+      return outcome.status;
     } catch (error) {
       if (!(error instanceof InterruptedVisit)) throw error;
+      return 'skipped';
     }
   }
 
@@ -240,10 +241,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
         const state = done.has(url) ? undefined : findUrlState(db, source.id, url);
         const fresh = state?.lastOkAt !== null && state?.lastOkAt !== undefined && Date.parse(now()) - Date.parse(state.lastOkAt) < revisitAfterMs;
         if (done.has(url) || (fresh && !isWatch)) pagesSkipped++;
-        else {
-          await visit(url);
-          status = findUrlState(db, source.id, url)?.status ?? 'failed';
-        }
+        else status = await visit(url, state);
         options.onProgress?.({ done: ++doneCount, total: urls.length, url, status });
       }
     };
@@ -274,14 +272,13 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
           if (done.has(entry.url)) {
             pagesSkipped++;
           } else {
-            await visit(entry.url, (tx, outcome) => {
+            status = await visit(entry.url, findUrlState(db, source.id, entry.url), (tx, outcome) => {
               inFlight.delete(entry);
               if (outcome.status !== 'failed' && outcome.status !== 'not_modified' && outcome.html && entry.depth < siteOptions.maxDepth) {
                 site.addLinks(discoverLinks(outcome.html, entry.url, { includeWww: siteOptions.includeWww, dropQuery: siteOptions.dropQuery, extraStripParams: siteOptions.extraStripParams }), entry.depth);
               }
               saveRunProgress(tx, run.id, { frontier: stateWithInFlight() });
             });
-            status = findUrlState(db, source.id, entry.url)?.status ?? 'failed';
           }
         } finally {
           inFlight.delete(entry);

@@ -86,9 +86,11 @@ export interface UrlVisit {
   captureId?: number | null;
 }
 
-/** Records one visit; validators and the text hash are kept from before when the visit had none. */
-export function recordUrlVisit(db: Db, v: UrlVisit): void {
-  const before = findUrlState(db, v.sourceId, v.url);
+/**
+ * Records one visit; validators and the text hash are kept from before when the visit had none.
+ * `before` is the state the caller read before the visit (one source runs in one process at once).
+ */
+export function recordUrlVisit(db: Db, v: UrlVisit, before: CrawlUrlRow | undefined = findUrlState(db, v.sourceId, v.url)): void {
   const row = {
     lastRunId: v.runId,
     lastFetchedAt: v.at,

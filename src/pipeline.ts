@@ -297,8 +297,8 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
     }
     return { ...common, status: 'owned', matches: [], newMatches: 0 };
   }
-  const previous = options.previousTextHash !== undefined && options.previousTextHash !== null ? options.previousTextHash : findPageByUrl(app.database.db, key)?.textHash;
   const known = findPageByUrl(app.database.db, key);
+  const previous = options.previousTextHash ?? known?.textHash;
   if (previous === textHash && known && known.textHash === textHash) {
     touchPage(app.database.db, known.id, nowIso());
     return { ...common, status: 'unchanged', matches: [], newMatches: 0 };

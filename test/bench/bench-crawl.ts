@@ -1,6 +1,7 @@
 /**
  * Crawl benchmark.
- *   npm run bench:crawl [-- --pages 5000 --concurrency 16 --source sitemap|site]
+ *   npm run bench:crawl [-- --pages 5000 --concurrency 16 --source sitemap|site] [--no-capture]
+ * (--no-capture: diagnostic, pages are not kept as captures, to show what the rest of the path costs)
  * A child process serves a fake news site of N pages (sitemap index with a gzipped child, a few
  * planted copies of owned articles); this process crawls it through the real pipeline (polite
  * fetch with politeness off, capture as WARC, extraction, matching, storing) into a fresh SQLite
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     source: { type: 'string', default: 'sitemap' },
     serve: { type: 'boolean', default: false },
+    'no-capture': { type: 'boolean', default: false },
   },
 });
 const pages = Number(values.pages);
@@ -73,12 +75,12 @@ async function bench(): Promise<void> {
     const source = addSource(app, values.source === 'site' ? { type: 'site', url: `${url}/`, name: 'bench' } : { type: 'sitemap', url: `${url}/sitemap.xml`, name: 'bench' });
     app.getOwnedIndex();
     const started = performance.now();
-    const summary = await runSource(app, source, { fetchers: createCrawlFetchers(app) });
+    const summary = await runSource(app, source, { fetchers: createCrawlFetchers(app, { capture: !values['no-capture'] }) });
     const seconds = (performance.now() - started) / 1000;
     const handled = summary.pagesFetched + summary.pagesUnchanged + summary.pagesFailed;
     const matches = listMatches(app.database.db, { limit: 1, offset: 0 }).total;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    console.log(`source: ${values.source}, pages served: ${pages}, concurrency: ${concurrency}`);
+    console.log(`source: ${values.source}, pages served: ${pages}, concurrency: ${concurrency}${values['no-capture'] ? ', captures OFF (diagnostic)' : ''}`);
     console.log(`run: ${summary.status}, fetched ${summary.pagesFetched}, unchanged ${summary.pagesUnchanged}, failed ${summary.pagesFailed} ${JSON.stringify(summary.errors)}, matches stored ${matches}`);
     console.log(`time: ${seconds.toFixed(1)} s, ${(handled / seconds).toFixed(0)} pages/s (target ≥ 150)`);
     console.log(`capture store busy: ${((captureBusyMs / 1000 / seconds) * 100).toFixed(0)}% of the run (${(captureBusyMs / handled).toFixed(1)} ms per capture, serialised)`);
