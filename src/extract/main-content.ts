@@ -58,8 +58,7 @@ export interface Stats {
   good: number;
 }
 
-const COMMA = /[,،、，;]/g;
-
+/** Commas (Latin, Arabic, CJK) mark sentences with clauses: prose rather than labels. */
 function countCommas(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
@@ -68,7 +67,6 @@ function countCommas(text: string): number {
   }
   return n;
 }
-void COMMA;
 
 export function computeStats(root: DomElement): Map<DomElement, Stats> {
   const stats = new Map<DomElement, Stats>();
