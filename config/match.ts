@@ -40,6 +40,9 @@ export const matchSettings = {
   // When most copied words sit inside quotation marks on the page, the page quotes a speaker
   // (some excerpts are quote-heavy paragraphs too, hence the word limit below).
   quotedShare: defineSetting('COPYHOUND_MATCH_QUOTED_SHARE', envNumber(0, 1), 0.8, 'Share of copied words inside quotation marks that makes a match a quotation.'),
+  // Teasers show the headline and the first sentence or two; 2 also covers bodies that begin with
+  // their headline line. Only copies under maxQuotationWords are affected.
+  leadSentences: defineSetting('COPYHOUND_MATCH_LEAD_SENTENCES', envInt(1, 20), 2, 'A copy of only this many opening sentences of an article counts as a teaser (quotation).'),
   // Quotes of 1-2 sentences and a lead sentence stay under ~41 words; 55 leaves a margin, and above
   // it (dev set: quote-heavy excerpts of 62+ words) the copy is an excerpt even in quotation marks.
   maxQuotationWords: defineSetting('COPYHOUND_MATCH_MAX_QUOTATION_WORDS', envInt(1, 10_000), 55, 'Most copied words a quotation (quoted or lead-only teaser) may have.'),

@@ -57,7 +57,7 @@ export function verifyArticle(
   let quotedWords = 0;
   const q = quoted();
   for (let i = 0; i < pageTokens.count; i++) if (al.pageCovered[i] && q[i]) quotedWords++;
-  const leadWords = countLeadWords(article.body, articleTokens);
+  const leadWords = countLeadWords(article.body, articleTokens, config.leadSentences);
   let lastCovered = -1;
   for (let j = articleTokens.count - 1; j >= 0 && lastCovered < 0; j--) if (al.articleCovered[j]) lastCovered = j;
   const kind = classifyMatch(

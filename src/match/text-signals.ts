@@ -42,16 +42,21 @@ export function markQuotedWords(text: string, tokens: Tokens): Uint8Array {
 // A full stop after one of these is not a sentence end ("Mr. Smith", "U.S. officials").
 const ABBREVIATION = /(?:\b(?:mr|mrs|ms|dr|st|jr|sr|prof|gen|gov|sen|rep|no|vs|inc|corp|co|ltd)|\b\p{L})$/iu;
 
-/** Words of the first sentence of a text (a teaser's usual extract). */
-export function countLeadWords(text: string, tokens: Tokens): number {
+/**
+ * Words of the first `sentences` sentences of a text (a teaser's usual extract). A line break
+ * ends a sentence too, so a headline line at the top of a body counts as one.
+ */
+export function countLeadWords(text: string, tokens: Tokens, sentences = 1): number {
   const re = /[.!?\u3002\uff01\uff1f\u2026](?=["'\u201d\u2019)\]]*(?:\s|$))|\n/gu;
   let m: RegExpExecArray | null;
+  let words = 0;
+  let found = 0;
   while ((m = re.exec(text))) {
     if (m[0] === '.' && ABBREVIATION.test(text.slice(Math.max(0, m.index - 5), m.index))) continue;
     const end = m.index;
-    let words = 0;
+    const before = words;
     while (words < tokens.count && tokens.start[words] < end) words++;
-    if (words > 0) return words;
+    if (words > before && ++found === sentences) return words;
   }
   return tokens.count;
 }

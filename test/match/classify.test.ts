@@ -34,7 +34,10 @@ describe('text signals', () => {
   it('counts the words of the first sentence, skipping abbreviations', () => {
     const text = 'Mr. Smith met U.S. officials on Monday. Then he left.';
     expect(countLeadWords(text, tokenize(text))).toBe(7);
+    expect(countLeadWords(text, tokenize(text), 2)).toBe(10);
+    const headed = 'Headline of the story\n\nFirst sentence here. Second one.';
+    expect(countLeadWords(headed, tokenize(headed), 2)).toBe(7);
     const one = 'No full stop at all';
-    expect(countLeadWords(one, tokenize(one))).toBe(5);
+    expect(countLeadWords(one, tokenize(one), 3)).toBe(5);
   });
 });
