@@ -7,7 +7,7 @@
  * duplicated.
  */
 import { hostname } from 'node:os';
-import { claimRun, finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, releaseLease, renewLease, saveRunProgress, type CrawlRunRow, type CrawlUrlRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
+import { claimRun, finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, releaseLease, renewLease, saveRunCounters, saveRunProgress, type CrawlRunRow, type CrawlUrlRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
 import { findFlaggedMatchesForUrl, insertRecheck } from '../db/matches.ts';
 import type { Db } from '../db/open-db.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
@@ -216,7 +216,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
             if (verdict) insertRecheck(tx, { matchId: m.id, url: pageKeyOf(url), checkedAt: at, outcome: verdict, httpStatus: outcome.httpStatus ?? null, captureId: outcome.captureId });
           }
           extra?.(tx, outcome);
-          saveRunProgress(tx, run.id, counters);
+          saveRunCounters(tx, run.id, counters);
         },
       });
       return outcome.status;

@@ -1,5 +1,6 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
+import { prepared } from './prepared.ts';
 import { crawlRuns, crawlUrls, type CrawlRunRow, type CrawlUrlRow, type RunFrontier, type UrlStatus } from './schema/crawl.ts';
 
 /** Queries for crawl runs and per-URL crawl state. Plain drizzle, no SQLite-only SQL. */
@@ -44,6 +45,23 @@ export function saveRunProgress(db: Db, runId: number, progress: Partial<RunCoun
   db.update(crawlRuns).set(progress).where(eq(crawlRuns.id, runId)).run();
 }
 
+/** The per-page counter update (the hot path of a crawl). */
+export function saveRunCounters(db: Db, runId: number, c: RunCounters): void {
+  prepared(db, 'saveRunCounters', (d) =>
+    d
+      .update(crawlRuns)
+      .set({
+        pagesFetched: sql`${sql.placeholder('pagesFetched')}`,
+        pagesUnchanged: sql`${sql.placeholder('pagesUnchanged')}`,
+        pagesFailed: sql`${sql.placeholder('pagesFailed')}`,
+        matchesFound: sql`${sql.placeholder('matchesFound')}`,
+        errors: sql`${sql.placeholder('errors')}`,
+      })
+      .where(eq(crawlRuns.id, sql.placeholder('runId')))
+      .prepare(),
+  ).run({ runId, pagesFetched: c.pagesFetched, pagesUnchanged: c.pagesUnchanged, pagesFailed: c.pagesFailed, matchesFound: c.matchesFound, errors: JSON.stringify(c.errors) });
+}
+
 export function finishRun(db: Db, runId: number, status: 'completed' | 'failed', counters: RunCounters, now: string, message?: string): void {
   db.update(crawlRuns)
     .set({ ...counters, status, finishedAt: now, message: message ?? null })
@@ -52,11 +70,13 @@ export function finishRun(db: Db, runId: number, status: 'completed' | 'failed',
 }
 
 export function findUrlState(db: Db, sourceId: number, url: string): CrawlUrlRow | undefined {
-  return db
-    .select()
-    .from(crawlUrls)
-    .where(and(eq(crawlUrls.sourceId, sourceId), eq(crawlUrls.url, url)))
-    .get();
+  return prepared(db, 'findUrlState', (d) =>
+    d
+      .select()
+      .from(crawlUrls)
+      .where(and(eq(crawlUrls.sourceId, sql.placeholder('sourceId')), eq(crawlUrls.url, sql.placeholder('url'))))
+      .prepare(),
+  ).get({ sourceId, url });
 }
 
 /** URLs a run has already visited (stored before the process stopped). */

@@ -1,5 +1,6 @@
 import { and, count, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
+import { prepared } from './prepared.ts';
 import { articles } from './schema/articles.ts';
 import { matches, pages, rechecks, type MatchRow, type PageRow, type RecheckOutcome, type RecheckRow } from './schema/matches.ts';
 
@@ -18,7 +19,7 @@ export interface MatchFigures {
 }
 
 export function findPageByUrl(db: Db, url: string): PageRow | undefined {
-  return db.select().from(pages).where(eq(pages.url, url)).get();
+  return prepared(db, 'findPageByUrl', (d) => d.select().from(pages).where(eq(pages.url, sql.placeholder('url'))).prepare()).get({ url });
 }
 
 /** Inserts or refreshes a page row; returns its id. */

@@ -66,7 +66,7 @@ describe('crawl runs on a loopback news site', () => {
       const shown = await runCliInProcess(['sources', 'show', 'gazette-site', '--json'], { env });
       const health = JSON.parse(shown.stdout).health;
       expect(health.errorsByReason.robots_disallowed).toBe(2);
-      expect(health.lastRun.status).toBe('completed');
+      expect(health.lastRun).toMatchObject({ status: 'completed', errors: { robots_disallowed: 2 } });
 
       // Politeness from the server's own log: one request at a time, and the gap kept after each answer.
       expect(site.maxInFlight()).toBe(1);
