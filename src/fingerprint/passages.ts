@@ -1,6 +1,10 @@
 import type { Config } from '../../config/index.ts';
 import type { Tokens } from '../text/tokenize.ts';
-import { countBits, majorityBits } from './simhash.ts';
+import * as simhash from './simhash.ts';
+
+// Module-level copies: imported bindings may compile to getters, too slow in per-passage loops.
+const countBits = simhash.countBits;
+const majorityBits = simhash.majorityBits;
 
 /** MurmurHash3's 32-bit finaliser: full avalanche within 32 bits. */
 function fmix32(h: number): number {
@@ -38,7 +42,7 @@ const bits = new Uint32Array(2);
  * values (FNV-1a 64 + SplitMix64 finaliser), so two chained 32-bit finalisers, each fed by both
  * words and both halves, give uniform 64-bit bigram hashes at a fraction of a 64-bit multiply.
  */
-function computeFeatures(tokens: Tokens): { hi: Uint32Array; lo: Uint32Array; count: number } {
+export function computeFeatures(tokens: Tokens): { hi: Uint32Array; lo: Uint32Array; count: number } {
   const n = tokens.count;
   if (n === 1) return { hi: tokens.hashHi.slice(0, 1), lo: tokens.hashLo.slice(0, 1), count: 1 };
   const m = Math.max(0, n - 1);
@@ -82,18 +86,12 @@ function findCutPoints(features: Uint32Array, count: number, radius: number): nu
 export function fingerprintTokensRaw(tokens: Tokens, config: FingerprintConfig): RawFingerprints {
   const n = tokens.count;
   const f = computeFeatures(tokens);
-  docCounts.fill(0);
-  countBits(f.hi, f.lo, 0, f.count, docCounts);
-  majorityBits(docCounts, f.count, bits, f.hi[0], f.lo[0]);
-  const docHi = n === 0 ? 0 : bits[0];
-  const docLo = n === 0 ? 0 : bits[1];
-
   const cuts = findCutPoints(f.lo, f.count, config.anchorRadius);
   cuts.push(n);
   const capacity = cuts.length + Math.ceil(n / config.maxPassageWords) + 1;
   const out: RawFingerprints = {
-    docHi,
-    docLo,
+    docHi: 0,
+    docLo: 0,
     count: 0,
     hi: new Uint32Array(capacity),
     lo: new Uint32Array(capacity),
@@ -102,24 +100,36 @@ export function fingerprintTokensRaw(tokens: Tokens, config: FingerprintConfig):
     firstWord: new Uint32Array(capacity),
     endWord: new Uint32Array(capacity),
   };
+  // The document's bit votes are the passages' votes plus those of the features outside any
+  // passage, so each feature is counted once: features [0, counted) are in docCounts.
+  docCounts.fill(0);
+  let counted = 0;
   for (let c = 0; c + 1 < cuts.length; c++) {
     // Over-long chunks are split in fixed steps from their (content-defined) start.
     for (let s = cuts[c]; s < cuts[c + 1]; s += config.maxPassageWords) {
       const e = Math.min(cuts[c + 1], s + config.maxPassageWords);
       if (e - s < config.minPassageWords) continue;
+      if (s > counted) countBits(f.hi, f.lo, counted, s, docCounts);
       // Bigrams wholly inside the passage: its fingerprint depends on its own words only.
       passageCounts.fill(0);
       countBits(f.hi, f.lo, s, e - 1, passageCounts);
+      for (let b = 0; b < 64; b++) docCounts[b] += passageCounts[b];
+      counted = e - 1;
       majorityBits(passageCounts, e - 1 - s, bits, f.hi[s], f.lo[s]);
-      const h = bits;
       const k = out.count++;
-      out.hi[k] = h[0];
-      out.lo[k] = h[1];
+      out.hi[k] = bits[0];
+      out.lo[k] = bits[1];
       out.start[k] = tokens.start[s];
       out.end[k] = tokens.end[e - 1];
       out.firstWord[k] = s;
       out.endWord[k] = e;
     }
+  }
+  if (counted < f.count) countBits(f.hi, f.lo, counted, f.count, docCounts);
+  if (n > 0) {
+    majorityBits(docCounts, f.count, bits, f.hi[0], f.lo[0]);
+    out.docHi = bits[0];
+    out.docLo = bits[1];
   }
   return out;
 }

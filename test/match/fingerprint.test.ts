@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { describeFingerprintMethod, decodeFingerprintHashes, decodeFingerprints, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION, countBits, majorityBits, simhashReference } from '../../src/fingerprint/index.ts';
-import { createSplitMix64, toBigInt } from '../../src/text/index.ts';
+import { createSplitMix64, toBigInt, tokenize } from '../../src/text/index.ts';
+import { computeFeatures, fingerprintTokensRaw } from '../../src/fingerprint/passages.ts';
 import { makeText } from './match-helpers.ts';
 
 const config = loadConfig().match;
@@ -60,6 +61,19 @@ describe('fingerprintText', () => {
       expect(text[p.end - 1]).toMatch(/[\p{L}\p{N}]/u);
     }
     expect(fingerprintText('', config)).toEqual({ version: FINGERPRINT_VERSION, doc: 0n, passages: [] });
+  });
+
+  it('the document hash is the simhash of all bigram features (passage votes reused exactly)', () => {
+    for (const t of [text, makeText(4, 37), 'one', 'one two', '']) {
+      const tokens = tokenize(t);
+      const f = computeFeatures(tokens);
+      const counts = new Int32Array(64);
+      countBits(f.hi, f.lo, 0, f.count, counts);
+      const out = new Uint32Array(2);
+      majorityBits(counts, f.count, out, f.hi[0], f.lo[0]);
+      const raw = fingerprintTokensRaw(tokens, config);
+      expect([raw.docHi, raw.docLo]).toEqual(tokens.count ? [out[0], out[1]] : [0, 0]);
+    }
   });
 
   it('cuts a copied stretch at the same places wherever the copy starts', () => {
