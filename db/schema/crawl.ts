@@ -12,7 +12,7 @@ export type UrlStatus = (typeof URL_STATUSES)[number];
 /** Resumable work list of a run: the enumerated URLs, or a site frontier (crawlers/site.ts). */
 export type RunFrontier =
   | { kind: 'list'; urls: string[] }
-  | { kind: 'site'; state: unknown };
+  | { kind: 'site'; state?: unknown };
 
 /** One run of one source. A row left `running` by a killed process is resumed by the next run. */
 export const crawlRuns = sqliteTable(
@@ -65,6 +65,24 @@ export const crawlUrls = sqliteTable(
     captureId: integer('capture_id').references(() => captures.id),
   },
   (t) => [uniqueIndex('crawl_urls_source_url_idx').on(t.sourceId, t.url), index('crawl_urls_run_idx').on(t.lastRunId)],
+);
+
+/**
+ * A site crawl's frontier, one row per accepted URL (append-only, marked done with the page's
+ * commit): saving it costs one row per link, not the whole frontier per page.
+ */
+export const crawlFrontier = sqliteTable(
+  'crawl_frontier',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => crawlRuns.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    depth: integer('depth').notNull(),
+    done: integer('done', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [uniqueIndex('crawl_frontier_run_url_idx').on(t.runId, t.url), index('crawl_frontier_run_done_idx').on(t.runId, t.done, t.id)],
 );
 
 export type CrawlRunRow = typeof crawlRuns.$inferSelect;
