@@ -2,12 +2,13 @@
  * The orchestrator for one run of one source: enumerate (or resume) → fetch each page politely
  * through the pipeline → record the visit → finish with counters. Boring on purpose: every
  * decision is stored on rows (crawl_runs, crawl_urls), so a killed process resumes where it was:
- * URLs a run already visited are skipped, the site frontier is saved with each page, and matches
+ * URLs a run already visited are skipped, a site crawl's new links and the page's "done" mark are
+ * written in the page's own transaction (crawl_frontier rows), and matches
  * are unique per (page, article), so nothing is fetched twice after it was stored and no match is
  * duplicated.
  */
 import { hostname } from 'node:os';
-import { claimRun, finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, releaseLease, renewLease, saveRunCounters, saveRunProgress, type CrawlRunRow, type CrawlUrlRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
+import { claimRun, finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, releaseLease, renewLease, addFrontierEntries, markFrontierDone, listFrontier, saveRunCounters, saveRunProgress, type CrawlRunRow, type CrawlUrlRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
 import { findFlaggedMatchesForUrl, insertRecheck } from '../db/matches.ts';
 import type { Db } from '../db/open-db.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
@@ -16,8 +17,9 @@ import type { App } from '../src/app.ts';
 import { ConflictError, FetchError } from '../src/errors.ts';
 import { pageKeyOf, processPage, type PageOutcome } from '../src/pipeline.ts';
 import { createCrawlFetchers, type CrawlFetchers } from './fetch-adapter.ts';
-import { discoverLinks, SiteFrontier, type FrontierEntry, type FrontierState } from './site.ts';
+import { discoverLinks, SiteFrontier, type FrontierOptions, type FrontierState } from './site.ts';
 import { enumerateSource, siteFrontierOptions } from './source-types.ts';
+import { tryNormaliseUrl } from './url-normalise.ts';
 
 // Feeds and sitemaps are re-read every run, but a page fetched fine this recently is not fetched
 // again: articles rarely change within hours, and a sitemap of 50,000 URLs on an hourly schedule
@@ -79,6 +81,35 @@ export function isSourceRunning(sourceId: number): boolean {
 }
 
 class InterruptedVisit extends Error {}
+
+/**
+ * The site frontier of a run: rebuilt from its rows (pending ones queued again, in the order they
+ * were accepted), or seeded from the enumerated start state on the run's first page.
+ */
+function loadSiteFrontier(db: Db, runId: number, seed: FrontierState | undefined, options: FrontierOptions): SiteFrontier {
+  const rows = listFrontier(db, runId);
+  if (rows.length === 0) {
+    const site = seed ? SiteFrontier.fromJSON(seed, options) : new SiteFrontier(options);
+    addFrontierEntries(db, runId, site.toJSON().queue);
+    return site;
+  }
+  const queryVariants: Record<string, number> = {};
+  for (const r of rows) {
+    const q = r.url.indexOf('?');
+    if (q !== -1) queryVariants[r.url.slice(0, q)] = (queryVariants[r.url.slice(0, q)] ?? 0) + 1;
+  }
+  return SiteFrontier.fromJSON(
+    {
+      version: 1,
+      queue: rows.filter((r) => !r.done).map((r) => ({ url: r.url, depth: r.depth })),
+      seen: rows.map((r) => r.url),
+      taken: rows.filter((r) => r.done).length,
+      queryVariants,
+      rejected: {},
+    },
+    options,
+  );
+}
 
 function bump(errors: Record<string, number>, reason: string): void {
   errors[reason] = (errors[reason] ?? 0) + 1;
@@ -248,49 +279,48 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
     await Promise.all(Array.from({ length: Math.min(concurrency, urls.length) }, worker));
   } else {
     const siteOptions = siteFrontierOptions(app.config.crawl, source);
-    const site = SiteFrontier.fromJSON(frontier.state as FrontierState, siteOptions);
-    const inFlight = new Set<FrontierEntry>();
-    // What a killed process must find: the saved queue holds the pages still in flight, so they are taken again.
-    const stateWithInFlight = (): RunFrontier => {
-      const s = site.toJSON();
-      const pending = [...inFlight];
-      return { kind: 'site', state: { ...s, queue: [...pending.map((e) => ({ url: e.url, depth: e.depth })), ...s.queue], taken: s.taken - pending.length } };
-    };
+    const site = loadSiteFrontier(db, run.id, frontier.state as FrontierState | undefined, siteOptions);
     let sleepers: (() => void)[] = [];
+    let inFlight = 0;
     const worker = async () => {
       while (!aborted()) {
         const entry = site.next();
         if (!entry) {
-          if (inFlight.size === 0) return;
+          if (inFlight === 0) return;
           // Another worker's page may add links: wait for it.
           await new Promise<void>((r) => sleepers.push(r));
           continue;
         }
-        inFlight.add(entry);
+        inFlight++;
         let status: RunProgress['status'] = 'skipped';
         try {
           if (done.has(entry.url)) {
             pagesSkipped++;
           } else {
             status = await visit(entry.url, findUrlState(db, source.id, entry.url), (tx, outcome) => {
-              inFlight.delete(entry);
               if (outcome.status !== 'failed' && outcome.status !== 'not_modified' && outcome.html && entry.depth < siteOptions.maxDepth) {
-                site.addLinks(discoverLinks(outcome.html, entry.url, { includeWww: siteOptions.includeWww, dropQuery: siteOptions.dropQuery, extraStripParams: siteOptions.extraStripParams }), entry.depth);
+                const links = discoverLinks(outcome.html, entry.url, { includeWww: siteOptions.includeWww, dropQuery: siteOptions.dropQuery, extraStripParams: siteOptions.extraStripParams });
+                const norm = { dropQuery: siteOptions.dropQuery, extraStripParams: siteOptions.extraStripParams };
+                const queued: { url: string; depth: number }[] = [];
+                for (const link of links) {
+                  // The frontier stores URLs in normalised form; so does its table.
+                  if (site.add(link, entry.depth + 1) === 'queued') queued.push({ url: tryNormaliseUrl(link, norm) ?? link, depth: entry.depth + 1 });
+                }
+                addFrontierEntries(tx, run.id, queued);
               }
-              saveRunProgress(tx, run.id, { frontier: stateWithInFlight() });
+              markFrontierDone(tx, run.id, entry.url);
             });
           }
         } finally {
-          inFlight.delete(entry);
+          inFlight--;
           const woken = sleepers;
           sleepers = [];
           for (const w of woken) w();
         }
-        options.onProgress?.({ done: ++doneCount, total: doneCount + site.pending + inFlight.size, url: entry.url, status });
+        options.onProgress?.({ done: ++doneCount, total: doneCount + site.pending + inFlight, url: entry.url, status });
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    if (!aborted()) saveRunProgress(db, run.id, { frontier: stateWithInFlight() });
   }
 
   if (aborted()) {

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { prepared } from './prepared.ts';
-import { crawlRuns, crawlUrls, type CrawlRunRow, type CrawlUrlRow, type RunFrontier, type UrlStatus } from './schema/crawl.ts';
+import { crawlFrontier, crawlRuns, crawlUrls, type CrawlRunRow, type CrawlUrlRow, type RunFrontier, type UrlStatus } from './schema/crawl.ts';
 
 /** Queries for crawl runs and per-URL crawl state. Plain drizzle, no SQLite-only SQL. */
 
@@ -167,4 +167,36 @@ export function renewLease(db: Db, runId: number, owner: string, leaseUntil: str
 /** Gives the run up (interrupted): the next process may resume it at once. */
 export function releaseLease(db: Db, runId: number, owner: string): void {
   db.update(crawlRuns).set({ leaseOwner: null, leaseUntil: null }).where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner))).run();
+}
+
+/** Adds accepted URLs to a site run's frontier (already-known ones are ignored). */
+export function addFrontierEntries(db: Db, runId: number, entries: readonly { url: string; depth: number }[]): void {
+  const insert = prepared(db, 'addFrontierEntry', (d) =>
+    d
+      .insert(crawlFrontier)
+      .values({ runId: sql`${sql.placeholder('runId')}`, url: sql`${sql.placeholder('url')}`, depth: sql`${sql.placeholder('depth')}`, done: false })
+      .onConflictDoNothing()
+      .prepare(),
+  );
+  for (const e of entries) insert.run({ runId, url: e.url, depth: e.depth });
+}
+
+export function markFrontierDone(db: Db, runId: number, url: string): void {
+  prepared(db, 'markFrontierDone', (d) =>
+    d
+      .update(crawlFrontier)
+      .set({ done: true })
+      .where(and(eq(crawlFrontier.runId, sql.placeholder('runId')), eq(crawlFrontier.url, sql.placeholder('url'))))
+      .prepare(),
+  ).run({ runId, url });
+}
+
+/** Every URL of a site run's frontier in the order it was accepted. */
+export function listFrontier(db: Db, runId: number): { url: string; depth: number; done: boolean }[] {
+  return db
+    .select({ url: crawlFrontier.url, depth: crawlFrontier.depth, done: crawlFrontier.done })
+    .from(crawlFrontier)
+    .where(eq(crawlFrontier.runId, runId))
+    .orderBy(crawlFrontier.id)
+    .all();
 }

@@ -54,7 +54,7 @@ async function bench(): Promise<void> {
   const concurrency = Number(values.concurrency);
   const app = openTestApp(dir, {
     // Politeness off: the server is ours. Retries stay on (they cost nothing when nothing fails).
-    crawl: { minHostDelayMs: 0, perHostConcurrency: concurrency, globalConcurrency: concurrency, siteMaxPages: pages + 100, siteMaxDepth: 3 },
+    crawl: { minHostDelayMs: 0, perHostConcurrency: concurrency, globalConcurrency: concurrency, siteMaxPages: pages * 2, siteMaxDepth: 3 },
   });
   // The capture store writes one capture at a time (fsync'd WARC file, then rows): measure how
   // much of the run it is busy, since that bounds the crawl's throughput.
