@@ -12,6 +12,8 @@ export const pages = sqliteTable('pages', {
   captureId: integer('capture_id').references(() => captures.id),
   firstSeenAt: text('first_seen_at').notNull(),
   lastSeenAt: text('last_seen_at').notNull(),
+  // When the text was last run through the match engine: articles imported later mean it must be again.
+  matchedAt: text('matched_at'),
 });
 
 export const MATCH_KINDS = ['reproduction', 'excerpt', 'quotation'] as const;
