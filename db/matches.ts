@@ -22,12 +22,17 @@ export function findPageByUrl(db: Db, url: string): PageRow | undefined {
   return prepared(db, 'findPageByUrl', (d) => d.select().from(pages).where(eq(pages.url, sql.placeholder('url'))).prepare()).get({ url });
 }
 
-/** Inserts or refreshes a page row; returns its id. */
+/** Newest change to the owned-article registry (ISO time), or null when it is empty. */
+export function readRegistryChangedAt(db: Db): string | null {
+  return prepared(db, 'readRegistryChangedAt', (d) => d.select({ last: sql<string | null>`max(${articles.updatedAt})` }).from(articles).prepare()).get()?.last ?? null;
+}
+
+/** Inserts or refreshes a page row just matched; returns its id. */
 export function upsertPage(db: Db, page: { url: string; title: string; textHash: string; captureId: number | null }, now: string): number {
   const row = db
     .insert(pages)
-    .values({ ...page, firstSeenAt: now, lastSeenAt: now })
-    .onConflictDoUpdate({ target: pages.url, set: { title: page.title, textHash: page.textHash, captureId: page.captureId, lastSeenAt: now } })
+    .values({ ...page, firstSeenAt: now, lastSeenAt: now, matchedAt: now })
+    .onConflictDoUpdate({ target: pages.url, set: { title: page.title, textHash: page.textHash, captureId: page.captureId, lastSeenAt: now, matchedAt: now } })
     .returning({ id: pages.id })
     .get();
   return row.id;

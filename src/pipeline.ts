@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { App } from './app.ts';
-import { touchPage, upsertMatches, upsertPage, findPageByUrl } from '../db/matches.ts';
+import { touchPage, upsertMatches, upsertPage, findPageByUrl, readRegistryChangedAt } from '../db/matches.ts';
 import type { Db } from '../db/open-db.ts';
 import { tryNormaliseUrl } from '../crawlers/url-normalise.ts';
 import { saveArticles } from './articles/article-registry.ts';
@@ -299,7 +299,10 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
   }
   const known = findPageByUrl(app.database.db, key);
   const previous = options.previousTextHash ?? known?.textHash;
-  if (previous === textHash && known && known.textHash === textHash) {
+  // Same text, and no owned article added or changed since it was matched: nothing new to find.
+  const registryChangedAt = readRegistryChangedAt(app.database.db);
+  const matchedSinceRegistry = known?.matchedAt != null && (registryChangedAt === null || registryChangedAt <= known.matchedAt);
+  if (previous === textHash && known && known.textHash === textHash && matchedSinceRegistry) {
     touchPage(app.database.db, known.id, nowIso());
     return { ...common, status: 'unchanged', matches: [], newMatches: 0 };
   }

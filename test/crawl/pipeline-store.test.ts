@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listMatches } from '../../db/matches.ts';
 import type { App } from '../../src/app.ts';
+import { saveArticles } from '../../src/articles/article-registry.ts';
 import { processPage } from '../../src/pipeline.ts';
 import { buildNewsPage, escapeHtml, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
 import { startNewsSite, type NewsSite } from '../fixtures/crawl/news-site.ts';
@@ -61,6 +62,22 @@ describe('pipeline storing path (processPage)', () => {
     const natoRow = items.find((m) => m.articleId === copy.articleId)!;
     expect(natoRow.captureId).toBe(fourth.captureId);
     expect(natoRow.firstSeen <= natoRow.lastSeen).toBe(true);
+  });
+
+  it('matches an unchanged page again once owned articles were added after it was matched', async () => {
+    const empty = openTestApp(tempDir(), {}, { owned: false });
+    try {
+      const url = site.url + site.planted[0].path;
+      expect((await processPage(empty, url)).status).toBe('no_match');
+      expect((await processPage(empty, url)).status).toBe('unchanged');
+      await new Promise((r) => setTimeout(r, 5));
+      saveArticles(empty.registry, readOwnedFixtures().map((value, ref) => ({ ref, value })));
+      const again = await processPage(empty, url);
+      expect(again.status).toBe('matched');
+      expect((await processPage(empty, url)).status).toBe('unchanged');
+    } finally {
+      empty.close();
+    }
   });
 
   it('reports a 404 and a refused type as failures with their reason, storing nothing', async () => {
