@@ -9,6 +9,7 @@ import { setMaxListeners } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
 import { findSourceById, listSources } from '../db/sources.ts';
 import type { App } from '../src/app.ts';
+import { ConflictError } from '../src/errors.ts';
 import { createCrawlFetchers, type CrawlFetchers } from './fetch-adapter.ts';
 import { isSourceRunning, runSource, type RunSummary } from './run-source.ts';
 
@@ -62,7 +63,8 @@ export function createCrawlScheduler(app: App, options: CrawlSchedulerOptions = 
       const summary = await work;
       options.onRunFinished?.(summary);
     } catch (error) {
-      log.error({ err: error, source: source.name }, 'scheduled run failed');
+      if (error instanceof ConflictError) log.info({ source: source.name }, 'source busy in another process; tick skipped');
+      else log.error({ err: error, source: source.name }, 'scheduled run failed');
     } finally {
       running.delete(work);
     }
