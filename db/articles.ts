@@ -94,10 +94,17 @@ export function findArticleTexts(db: Db, keys: number[]): { key: number; id: str
     .all();
 }
 
-export function upsertArticleFingerprints(db: Db, articleKey: number, version: number, passages: Buffer): void {
+export interface StoredFingerprints {
+  version: number;
+  method: string;
+  blob: Buffer;
+}
+
+export function upsertArticleFingerprints(db: Db, articleKey: number, fp: StoredFingerprints): void {
+  const values = { version: fp.version, method: fp.method, passages: fp.blob };
   db.insert(articleFingerprints)
-    .values({ articleKey, version, passages })
-    .onConflictDoUpdate({ target: articleFingerprints.articleKey, set: { version, passages } })
+    .values({ articleKey, ...values })
+    .onConflictDoUpdate({ target: articleFingerprints.articleKey, set: values })
     .run();
 }
 
@@ -121,13 +128,13 @@ export function* iterateArticleFingerprints(
   }
 }
 
-/** Articles whose stored fingerprints are missing or were made by another method version. */
-export function findArticlesNeedingFingerprints(db: Db, version: number, limit: number): { key: number; body: string }[] {
+/** Articles whose stored fingerprints are missing or were made by another method or settings. */
+export function findArticlesNeedingFingerprints(db: Db, method: string, limit: number): { key: number; body: string }[] {
   return db
     .select({ key: articles.key, body: articles.body })
     .from(articles)
     .leftJoin(articleFingerprints, eq(articleFingerprints.articleKey, articles.key))
-    .where(sql`${articleFingerprints.articleKey} is null or ${articleFingerprints.version} <> ${version}`)
+    .where(sql`${articleFingerprints.articleKey} is null or ${articleFingerprints.method} <> ${method}`)
     .limit(limit)
     .all();
 }

@@ -9,7 +9,7 @@ import {
 } from '../db/articles.ts';
 import type { Db } from '../db/open-db.ts';
 import type { ArticleChangeListener, FingerprintArticle } from './articles/article-registry.ts';
-import { decodeFingerprints, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION } from './fingerprint/index.ts';
+import { describeFingerprintMethod, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION } from './fingerprint/index.ts';
 import type { Logger } from './log.ts';
 import { FingerprintIndex, type OwnedText } from './match/index.ts';
 
@@ -35,7 +35,8 @@ export interface OwnedIndex {
 
 /** The stored form of an article's fingerprints: what the registry writes on import. */
 export function createArticleFingerprinter(config: Config['match']): FingerprintArticle {
-  return (body) => ({ version: FINGERPRINT_VERSION, blob: encodeFingerprints(fingerprintText(body, config)) });
+  const method = describeFingerprintMethod(config);
+  return (body) => ({ version: FINGERPRINT_VERSION, method, blob: encodeFingerprints(fingerprintText(body, config)) });
 }
 
 export function createOwnedIndex(db: Db, config: Config['match'], logger: Logger, now: () => number = Date.now): OwnedIndex {
@@ -48,11 +49,11 @@ export function createOwnedIndex(db: Db, config: Config['match'], logger: Logger
   function backfill(): number {
     let done = 0;
     for (;;) {
-      const stale = findArticlesNeedingFingerprints(db, FINGERPRINT_VERSION, BACKFILL_BATCH);
+      const stale = findArticlesNeedingFingerprints(db, describeFingerprintMethod(config), BACKFILL_BATCH);
       if (stale.length === 0) return done;
-      const computed = stale.map((a) => ({ key: a.key, ...fingerprint(a.body) }));
+      const computed = stale.map((a) => ({ key: a.key, stored: fingerprint(a.body) }));
       db.transaction((tx) => {
-        for (const c of computed) upsertArticleFingerprints(tx as unknown as Db, c.key, c.version, c.blob);
+        for (const c of computed) upsertArticleFingerprints(tx as unknown as Db, c.key, c.stored);
       });
       done += stale.length;
     }
@@ -62,7 +63,8 @@ export function createOwnedIndex(db: Db, config: Config['match'], logger: Logger
     const started = now();
     const refreshed = backfill();
     const fresh = new FingerprintIndex(config);
-    for (const row of iterateArticleFingerprints(db)) fresh.add(row.articleKey, decodeFingerprints(row.passages));
+    // addEncoded reads the packed hashes directly: no bigint per passage for a million articles.
+    for (const row of iterateArticleFingerprints(db)) fresh.addEncoded(row.articleKey, row.passages);
     index = fresh;
     revision = readArticlesRevision(db);
     logger.info({ articles: fresh.size, refreshed, ms: now() - started, bytes: fresh.memoryBytes() }, 'owned-article index built');
@@ -79,7 +81,7 @@ export function createOwnedIndex(db: Db, config: Config['match'], logger: Logger
       onArticlesSaved(saved) {
         for (const { key, blob } of saved) {
           if (index.has(key)) index.remove(key);
-          index.add(key, decodeFingerprints(blob));
+          index.addEncoded(key, blob);
         }
         revision = readArticlesRevision(db);
       },
@@ -101,7 +103,7 @@ export function createOwnedIndex(db: Db, config: Config['match'], logger: Logger
       backfill();
       for (const row of findFingerprintsUpdatedAfter(db, revision.lastUpdatedAt ?? '')) {
         if (index.has(row.articleKey)) index.remove(row.articleKey);
-        index.add(row.articleKey, decodeFingerprints(row.passages));
+        index.addEncoded(row.articleKey, row.passages);
       }
       if (index.size !== current.count) build();
       revision = readArticlesRevision(db);

@@ -43,6 +43,9 @@ export const articleFingerprints = sqliteTable('article_fingerprints', {
     .references(() => articles.key, { onDelete: 'cascade' }),
   // Bumped when the fingerprinting method changes, so stale rows are recomputed.
   version: integer('version').notNull(),
+  // The method and the settings that shape passages (e.g. "v1:r6:p6-40"): rows made under other
+  // settings are recomputed at start, so changing a setting never mixes incompatible hashes.
+  method: text('method').notNull().default(''),
   passages: blob('passages', { mode: 'buffer' }).notNull(),
 });
 

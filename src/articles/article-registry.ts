@@ -7,12 +7,13 @@ import {
   updateArticle,
   upsertArticleFingerprints,
   type ArticleRow,
+  type StoredFingerprints,
 } from '../../db/articles.ts';
 import { NotFoundError } from '../errors.ts';
 import { parseArticleRecord, type ArticleRecord, type FieldProblem } from './article-record.ts';
 
-/** Turns an article body into its stored fingerprint blob (the match engine's job; injected). */
-export type FingerprintArticle = (body: string) => { version: number; blob: Buffer };
+/** Turns an article body into its stored fingerprints (the match engine's job; injected). */
+export type FingerprintArticle = (body: string) => StoredFingerprints;
 
 /** Told after a commit, so in-memory indexes follow the database. */
 export interface ArticleChangeListener {
@@ -88,7 +89,7 @@ export function saveArticles(deps: ArticleRegistryDeps, batch: IncomingArticle[]
   // Fingerprints are computed before the transaction opens (the write lock is held only for
   // writes), and only for new or changed records: a re-import of unchanged articles is cheap.
   const known = findArticleHashes(deps.db, [...new Set(valid.map((v) => v.record.id))]);
-  const fingerprints = new Map<ArticleRecord, { version: number; blob: Buffer }>();
+  const fingerprints = new Map<ArticleRecord, StoredFingerprints>();
   if (deps.fingerprint) {
     for (const { record } of valid) {
       if (known.get(record.id)?.contentHash !== record.contentHash) fingerprints.set(record, deps.fingerprint(record.body));
@@ -117,7 +118,7 @@ export function saveArticles(deps: ArticleRegistryDeps, batch: IncomingArticle[]
       existing.set(record.id, { key, contentHash: record.contentHash });
       const fingerprint = fingerprints.get(record) ?? deps.fingerprint?.(record.body);
       if (fingerprint) {
-        upsertArticleFingerprints(db, key, fingerprint.version, fingerprint.blob);
+        upsertArticleFingerprints(db, key, fingerprint);
         saved.push({ key, blob: fingerprint.blob });
       }
     }

@@ -1,0 +1,1 @@
+ALTER TABLE `article_fingerprints` ADD `method` text DEFAULT '' NOT NULL;

@@ -1,0 +1,63 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, type ConfigOverrides } from '../../config/index.ts';
+import { openApp } from '../../src/app.ts';
+import { importArticleFile } from '../../src/articles/import-articles.ts';
+import { createLogger } from '../../src/log.ts';
+import { matchArticleText } from '../../src/pipeline.ts';
+import { OWNED_NDJSON, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+
+function open(dir: string, overrides: ConfigOverrides = {}) {
+  const config = loadConfig({}, { ...overrides, db: { path: join(dir, 'c.db') }, data: { dir }, log: { level: 'silent' } });
+  return openApp(config, createLogger(config));
+}
+
+const asArticle = (text: string) => ({ title: '', text, links: [] }) as unknown as Parameters<typeof matchArticleText>[1];
+
+describe('owned-article index', () => {
+  const tempDir = useTempDir();
+  const [nato] = readOwnedFixtures();
+
+  it('re-fingerprints stored articles when the passage settings change', async () => {
+    const dir = tempDir();
+    const first = open(dir);
+    await importArticleFile(first.registry, OWNED_NDJSON.pathname);
+    first.close();
+    const methods = () => {
+      const db = new Database(join(dir, 'c.db'), { readonly: true });
+      const rows = db.prepare('select distinct method from article_fingerprints').all() as { method: string }[];
+      db.close();
+      return rows.map((r) => r.method);
+    };
+    const before = methods();
+    expect(before).toHaveLength(1);
+
+    const second = open(dir, { match: { anchorRadius: 4 } });
+    try {
+      const matches = matchArticleText(second, asArticle(nato.body));
+      expect(matches[0]).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });
+      const after = methods();
+      expect(after).toHaveLength(1);
+      expect(after[0]).not.toBe(before[0]);
+    } finally {
+      second.close();
+    }
+  });
+
+  it('follows imports and removals made through the same app', async () => {
+    const dir = tempDir();
+    const app = open(dir);
+    try {
+      expect(matchArticleText(app, asArticle(paragraphsOf(nato).join('\n\n')))).toEqual([]);
+      await importArticleFile(app.registry, OWNED_NDJSON.pathname);
+      expect(matchArticleText(app, asArticle(nato.body))[0]?.articleId).toBe('aa-nato-syria');
+      const { removeArticle } = await import('../../src/articles/article-registry.ts');
+      removeArticle(app.registry, 'aa-nato-syria');
+      expect(matchArticleText(app, asArticle(nato.body))).toEqual([]);
+    } finally {
+      app.close();
+    }
+  });
+});
