@@ -122,11 +122,11 @@ function captureFilePath(startedAt: string): string {
  */
 export function createCaptureStore(options: { db: Db; dataDir: string; logger?: Logger }): CaptureStore {
   const { db, dataDir, logger } = options;
-  // Saves run one at a time so two identical bodies in flight are still stored once.
-  let queue: Promise<unknown> = Promise.resolve();
+  // Saves of the same body run one after another, so two identical bodies in flight are still
+  // stored once; different bodies are written in parallel (their fsyncs overlap on the thread pool).
+  const inFlight = new Map<string, Promise<unknown>>();
 
-  async function saveNow(input: CaptureInput): Promise<{ id: number; sha256: string }> {
-    const sha256 = sha256Hex(input.rawBody);
+  async function saveNow(input: CaptureInput, sha256: string): Promise<{ id: number; sha256: string }> {
     const existing = findCaptureBody(db, sha256);
     const warcPath = captureFilePath(input.startedAt);
     const warcRecordId = newRecordId();
@@ -189,8 +189,14 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
 
   return {
     save(input) {
-      const result = queue.then(() => saveNow(input));
-      queue = result.catch(() => {});
+      const sha256 = sha256Hex(input.rawBody);
+      const before = inFlight.get(sha256) ?? Promise.resolve();
+      const result = before.then(() => saveNow(input, sha256));
+      const settled = result.catch(() => {});
+      inFlight.set(sha256, settled);
+      void settled.then(() => {
+        if (inFlight.get(sha256) === settled) inFlight.delete(sha256);
+      });
       return result;
     },
 

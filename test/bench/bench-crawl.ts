@@ -83,7 +83,7 @@ async function bench(): Promise<void> {
     console.log(`source: ${values.source}, pages served: ${pages}, concurrency: ${concurrency}${values['no-capture'] ? ', captures OFF (diagnostic)' : ''}`);
     console.log(`run: ${summary.status}, fetched ${summary.pagesFetched}, unchanged ${summary.pagesUnchanged}, failed ${summary.pagesFailed} ${JSON.stringify(summary.errors)}, matches stored ${matches}`);
     console.log(`time: ${seconds.toFixed(1)} s, ${(handled / seconds).toFixed(0)} pages/s (target ≥ 150)`);
-    console.log(`capture store busy: ${((captureBusyMs / 1000 / seconds) * 100).toFixed(0)}% of the run (${(captureBusyMs / handled).toFixed(1)} ms per capture, serialised)`);
+    console.log(`capture store busy: ${((captureBusyMs / 1000 / seconds) * 100).toFixed(0)}% of the run (${(captureBusyMs / handled).toFixed(1)} ms per capture; saves of different bodies overlap)`);
     console.log(`peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MB (target ≤ 400)`);
   } finally {
     clearInterval(sampler);
