@@ -4,7 +4,7 @@ import { defineSetting, envInt, envList } from './define.ts';
 /** Settings of the fetch stage; see config/index.ts for how sections are loaded. */
 export const fetchSettings = {
   // Product token only; the contact URL is appended so site operators can reach us.
-  userAgent: defineSetting('COPYHOUND_FETCH_USER_AGENT', z.string().min(1).regex(/^[\x21-\x7e][\x20-\x7e]*$/, 'printable ASCII only'), 'Copyhound/0.1', 'User-Agent product token; sent as "<token> (+<contactUrl>)".'),
+  userAgent: defineSetting('COPYHOUND_FETCH_USER_AGENT', z.string().min(1).regex(/^[\x21-\x7e][\x20-\x7e]*$/, 'printable ASCII only'), 'CopyhoundBot/0.1', 'User-Agent product token; sent as "<token> (+<contactUrl>)". Its name should be COPYHOUND_CRAWL_USER_AGENT_TOKEN, so site owners\' robots.txt rules for that token match what they see in their logs.'),
   contactUrl: defineSetting('COPYHOUND_FETCH_CONTACT_URL', z.url({ protocol: /^https?$/ }), 'https://example.org/copyhound-bot', 'Page that explains the crawler and how to contact its operator (in the User-Agent).'),
   // 10 s: a healthy server on another continent connects in well under a second.
   connectTimeoutMs: defineSetting('COPYHOUND_FETCH_CONNECT_TIMEOUT_MS', envInt(100, 120_000), 10_000, 'Longest wait for a TCP/TLS connection (ms).'),

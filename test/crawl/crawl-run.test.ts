@@ -75,8 +75,8 @@ describe('crawl runs on a loopback news site', () => {
         // 1 ms of slack for timer rounding between the two clocks' readings.
         expect(byStart[i].startedAt - byStart[i - 1].endedAt).toBeGreaterThanOrEqual(MIN_HOST_DELAY_MS - 1);
       }
-      // The User-Agent names us.
-      expect(site.log.every((e) => e.userAgent.startsWith('Copyhound/'))).toBe(true);
+      // The User-Agent names us with the same token our robots.txt rules are looked up by.
+      expect(site.log.every((e) => e.userAgent.startsWith('CopyhoundBot/'))).toBe(true);
     },
     CRAWL_TEST_TIMEOUT_MS,
   );
