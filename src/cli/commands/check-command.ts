@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { checkPage, describeError, extractLoadedPage, loadPage, parseInput, type CheckResult } from '../../pipeline.ts';
+import type { App } from '../../app.ts';
 import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 
 function formatShare(value: number): string {
@@ -18,23 +19,40 @@ function printCheck(io: CliIo, input: string, result: CheckResult): void {
   }
 }
 
-export function createCheckCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
-  return new Command('check')
-    .description('Check pages (URLs or local .html/.html.gz/.txt files) for reproductions of owned articles')
+interface PerInputOptions {
+  json?: boolean;
+  url?: string;
+}
+
+/**
+ * The shared shape of `check` and `extract`: inputs in order, one answer (or one error line) per
+ * input, a failing input never stopping the rest, exit status 1 when any failed.
+ */
+function definePerInputCommand<T extends object>(
+  name: string,
+  description: string,
+  io: CliIo,
+  globals: () => GlobalOptions,
+  setExit: (code: number) => void,
+  handle: (app: App, input: string, options: PerInputOptions) => Promise<T>,
+  print: (input: string, result: T) => void,
+): Command {
+  return new Command(name)
+    .description(description)
     .argument('<input...>', 'http(s) URLs or local files')
     .option('--json', 'one JSON object per line per input, in input order')
     .option('--url <pageUrl>', 'the URL of the page a local file came from')
-    .action(async (inputs: string[], options: { json?: boolean; url?: string }) => {
+    .action(async (inputs: string[], options: PerInputOptions) => {
       await withApp(io, globals(), async (app) => {
         for (const input of inputs) {
           try {
-            const result = await checkPage(app, parseInput(input, options.url));
+            const result = await handle(app, input, options);
             if (options.json) writeLine(io.stdout, JSON.stringify({ input, ...result }));
-            else printCheck(io, input, result);
+            else print(input, result);
           } catch (error) {
             setExit(1);
             const described = describeError(error);
-            if (described.code === 'internal_error') app.logger.error({ err: error, input }, 'check failed');
+            if (described.code === 'internal_error') app.logger.error({ err: error, input }, `${name} failed`);
             if (options.json) writeLine(io.stdout, JSON.stringify({ input, error: described }));
             else writeLine(io.stderr, `${input}: error: ${described.message}`);
           }
@@ -43,50 +61,51 @@ export function createCheckCommand(io: CliIo, globals: () => GlobalOptions, setE
     });
 }
 
+export function createCheckCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
+  return definePerInputCommand(
+    'check',
+    'Check pages (URLs or local .html/.html.gz/.txt files) for reproductions of owned articles',
+    io,
+    globals,
+    setExit,
+    (app, input, options) => checkPage(app, parseInput(input, options.url)),
+    (input, result) => printCheck(io, input, result),
+  );
+}
+
 export function createExtractCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
-  return new Command('extract')
-    .description("Extract a page's article text and metadata (URLs or local .html/.html.gz files)")
-    .argument('<input...>', 'http(s) URLs or local files')
-    .option('--json', 'one JSON object per line per input, in input order')
-    .option('--url <pageUrl>', 'the URL of the page a local file came from')
-    .action(async (inputs: string[], options: { json?: boolean; url?: string }) => {
-      await withApp(io, globals(), async (app) => {
-        for (const input of inputs) {
-          try {
-            const page = await loadPage(app, parseInput(input, options.url));
-            const a = extractLoadedPage(app, page);
-            const object = {
-              input,
-              title: a.title,
-              text: a.text,
-              canonicalUrl: a.canonicalUrl,
-              author: a.author,
-              publishedAt: a.publishedAt,
-              modifiedAt: a.modifiedAt,
-              language: a.language,
-              siteName: a.siteName,
-              credits: a.credits,
-              links: a.links,
-              rights: a.rights,
-              ...(page.capture ? { captureId: page.capture.id } : {}),
-            };
-            if (options.json) writeLine(io.stdout, JSON.stringify(object));
-            else {
-              writeLine(io.stdout, `== ${input}`);
-              for (const key of ['title', 'canonicalUrl', 'author', 'publishedAt', 'language', 'siteName'] as const) {
-                if (object[key]) writeLine(io.stdout, `${key}: ${object[key]}`);
-              }
-              if (a.credits.length) writeLine(io.stdout, `credits: ${a.credits.join(' | ')}`);
-              if (a.rights.notices.length) writeLine(io.stdout, `rights: ${a.rights.notices.join(' | ')}`);
-              writeLine(io.stdout, `\n${a.text || '(no article text found)'}\n`);
-            }
-          } catch (error) {
-            setExit(1);
-            const described = describeError(error);
-            if (options.json) writeLine(io.stdout, JSON.stringify({ input, error: described }));
-            else writeLine(io.stderr, `${input}: error: ${described.message}`);
-          }
-        }
-      });
-    });
+  return definePerInputCommand(
+    'extract',
+    "Extract a page's article text and metadata (URLs or local .html/.html.gz files)",
+    io,
+    globals,
+    setExit,
+    async (app, input, options) => {
+      const page = await loadPage(app, parseInput(input, options.url));
+      const a = extractLoadedPage(app, page);
+      return {
+        title: a.title,
+        text: a.text,
+        canonicalUrl: a.canonicalUrl,
+        author: a.author,
+        publishedAt: a.publishedAt,
+        modifiedAt: a.modifiedAt,
+        language: a.language,
+        siteName: a.siteName,
+        credits: a.credits,
+        links: a.links,
+        rights: a.rights,
+        ...(page.capture ? { captureId: page.capture.id } : {}),
+      };
+    },
+    (input, a) => {
+      writeLine(io.stdout, `== ${input}`);
+      for (const key of ['title', 'canonicalUrl', 'author', 'publishedAt', 'language', 'siteName'] as const) {
+        if (a[key]) writeLine(io.stdout, `${key}: ${a[key]}`);
+      }
+      if (a.credits.length) writeLine(io.stdout, `credits: ${a.credits.join(' | ')}`);
+      if (a.rights.notices.length) writeLine(io.stdout, `rights: ${a.rights.notices.join(' | ')}`);
+      writeLine(io.stdout, `\n${a.text || '(no article text found)'}\n`);
+    },
+  );
 }
