@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { WARCParser, WARCRecord, WARCSerializer, type WARCRecordOpts } from 'warcio';
 import type { CaptureInput } from './types.ts';
 
@@ -25,10 +27,19 @@ function storedResponseHeaders(input: CaptureInput): [string, string][] {
   return input.headerLines.filter(([name]) => !FRAMING_HEADERS.has(name.toLowerCase()));
 }
 
+const gzipAsync = promisify(gzip);
+
+/**
+ * Each record is its own gzip member, so files concatenate into valid .warc.gz files. warcio
+ * writes the record; Node's zlib compresses it on the thread pool (warcio's own gzip runs
+ * through web streams on the main thread, which bounded crawl throughput).
+ */
+async function gzipRecord(record: WARCRecord): Promise<Uint8Array> {
+  return gzipAsync(await WARCSerializer.serialize(record, { gzip: false }));
+}
+
 async function serialize(options: WARCRecordOpts, payload?: Uint8Array): Promise<Uint8Array> {
-  const record = WARCRecord.create({ warcVersion: WARC_VERSION, ...options }, payload ? [payload] : undefined);
-  // Each record is its own gzip member, so files concatenate into valid .warc.gz files.
-  return WARCSerializer.serialize(record, { gzip: true });
+  return gzipRecord(WARCRecord.create({ warcVersion: WARC_VERSION, ...options }, payload ? [payload] : undefined));
 }
 
 export interface CaptureRecordsPlan {
@@ -49,7 +60,7 @@ export async function buildCaptureRecords(input: CaptureInput, plan: CaptureReco
     { filename, warcVersion: WARC_VERSION },
     { software: input.fetcherVersion, format: 'WARC File Format 1.1', conformsTo: 'https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/' },
   );
-  const records: Uint8Array[] = [await WARCSerializer.serialize(warcinfo, { gzip: true })];
+  const records: Uint8Array[] = [await gzipRecord(warcinfo)];
   const responseHeaders = [
     ['WARC-Record-ID', plan.responseRecordId],
     ['WARC-IP-Address', input.remoteAddress],
@@ -118,7 +129,7 @@ export async function buildExportInfoRecord(filename: string, software: string, 
     { filename, warcVersion: WARC_VERSION },
     { software, format: 'WARC File Format 1.1', description: `Copyhound captures ${captureIds.join(', ')}` },
   );
-  return WARCSerializer.serialize(record, { gzip: true });
+  return gzipRecord(record);
 }
 
 /** The raw HTTP payload (bytes as received) of one response record in a WARC file. */
