@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
@@ -38,8 +38,29 @@ async function gzipRecord(record: WARCRecord): Promise<Uint8Array> {
   return gzipAsync(await WARCSerializer.serialize(record, { gzip: false }));
 }
 
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Sets WARC-Block-Digest and WARC-Payload-Digest exactly as warcio would (block = HTTP header
+ * block + payload), but with Node's native SHA-256: warcio then skips its own hashing, which
+ * instantiates a WebAssembly hasher per digest and dominated the cost of small records.
+ */
+export function setRecordDigests(record: WARCRecord, payload: Uint8Array = EMPTY): WARCRecord {
+  if (record.warcType === 'warcinfo') return record;
+  const block = createHash('sha256');
+  if (record.httpHeaders) block.update(`${record.httpHeaders.toString()}\r\n`);
+  block.update(payload);
+  const headers = record.warcHeaders.headers;
+  if (record.warcType !== 'revisit' && !headers.get('WARC-Payload-Digest')) {
+    headers.set('WARC-Payload-Digest', `sha256:${createHash('sha256').update(payload).digest('hex')}`);
+  }
+  headers.set('WARC-Block-Digest', `sha256:${block.digest('hex')}`);
+  return record;
+}
+
 async function serialize(options: WARCRecordOpts, payload?: Uint8Array): Promise<Uint8Array> {
-  return gzipRecord(WARCRecord.create({ warcVersion: WARC_VERSION, ...options }, payload ? [payload] : undefined));
+  const record = WARCRecord.create({ warcVersion: WARC_VERSION, ...options }, payload ? [payload] : undefined);
+  return gzipRecord(setRecordDigests(record, payload));
 }
 
 export interface CaptureRecordsPlan {

@@ -56,8 +56,8 @@ async function bench(): Promise<void> {
     // Politeness off: the server is ours. Retries stay on (they cost nothing when nothing fails).
     crawl: { minHostDelayMs: 0, perHostConcurrency: concurrency, globalConcurrency: concurrency, siteMaxPages: pages * 2, siteMaxDepth: 3 },
   });
-  // The capture store writes one capture at a time (fsync'd WARC file, then rows): measure how
-  // much of the run it is busy, since that bounds the crawl's throughput.
+  // Every page becomes a capture (fsync'd WARC file, then rows): measure how much of the run the
+  // capture store is busy, since it is the largest share of a page's cost.
   let captureBusyMs = 0;
   let captureLastEnd = 0;
   const save = app.captureStore.save.bind(app.captureStore);
