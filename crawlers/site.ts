@@ -71,6 +71,17 @@ function relTokens(rel: string | undefined): string[] {
   return (rel ?? '').toLowerCase().split(/\s+/).filter(Boolean);
 }
 
+/** <base href> changes how every relative link resolves; it may itself be relative, or broken (ignored). */
+function resolveBaseUrl($: cheerio.CheerioAPI, page: URL): string {
+  const baseHref = $('base[href]').first().attr('href');
+  if (!baseHref) return page.href;
+  try {
+    return new URL(baseHref.trim(), page).href;
+  } catch {
+    return page.href;
+  }
+}
+
 /**
  * Crawlable links of one page, normalised (see url-normalise.ts), deduplicated, in document order,
  * without the page itself. Never throws on bad HTML; throws ValidationError for a bad pageUrl.
@@ -96,16 +107,7 @@ export function discoverLinks(html: string, pageUrl: string, options: DiscoverLi
     if (/\b(nofollow|none)\b/.test(robots)) return [];
   }
 
-  // <base href> changes how every relative link resolves; it may itself be relative.
-  let base = page.href;
-  const baseHref = $('base[href]').first().attr('href');
-  if (baseHref) {
-    try {
-      base = new URL(baseHref.trim(), page).href;
-    } catch {
-      // ignore a broken <base>
-    }
-  }
+  const base = resolveBaseUrl($, page);
 
   const candidates: string[] = [];
   $('a[href], area[href]').each((_i, el) => {
@@ -150,15 +152,7 @@ export function discoverFeedLinks(html: string, pageUrl: string): string[] {
     throw new ValidationError(`Page URL is not a valid URL: ${pageUrl}`, { url: pageUrl });
   }
   const $ = cheerio.load(typeof html === 'string' ? html : '');
-  let base = page.href;
-  const baseHref = $('base[href]').first().attr('href');
-  if (baseHref) {
-    try {
-      base = new URL(baseHref.trim(), page).href;
-    } catch {
-      // ignore a broken <base>
-    }
-  }
+  const base = resolveBaseUrl($, page);
   const out: string[] = [];
   $('link[href][rel]').each((_i, el) => {
     if (!relTokens($(el).attr('rel')).includes('alternate')) return;
