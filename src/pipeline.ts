@@ -8,7 +8,7 @@ import type { Db } from '../db/open-db.ts';
 import { tryNormaliseUrl } from '../crawlers/url-normalise.ts';
 import { saveArticles } from './articles/article-registry.ts';
 import { CopyhoundError, FetchError, ValidationError } from './errors.ts';
-import { extractArticle, type ExtractedArticle } from './extract/extract-article.ts';
+import { createEmptyArticle, extractArticle, type ExtractedArticle } from './extract/extract-article.ts';
 import { assertOk, decodeHtmlBytes, fetchPage, type FetchedPage } from './fetch/index.ts';
 import { matchText, type MatchResult } from './match/index.ts';
 
@@ -100,7 +100,7 @@ export function extractLoadedPage(app: App, page: LoadedPage): ExtractedArticle 
   if (page.html !== undefined) return extractArticle(page.html, { url: page.url ?? undefined, config: app.config.extract });
   const text = page.text ?? '';
   return {
-    ...extractArticle('', {}),
+    ...createEmptyArticle(),
     title: text.split('\n', 1)[0].trim().slice(0, 300),
     text,
   };

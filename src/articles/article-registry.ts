@@ -88,7 +88,8 @@ export function saveArticles(deps: ArticleRegistryDeps, batch: IncomingArticle[]
   result.rejected = result.rejectedRecords.length;
   // Fingerprints are computed before the transaction opens (the write lock is held only for
   // writes), and only for new or changed records: a re-import of unchanged articles is cheap.
-  const known = findArticleHashes(deps.db, [...new Set(valid.map((v) => v.record.id))]);
+  const ids = [...new Set(valid.map((v) => v.record.id))];
+  const known = findArticleHashes(deps.db, ids);
   const fingerprints = new Map<ArticleRecord, StoredFingerprints>();
   if (deps.fingerprint) {
     for (const { record } of valid) {
@@ -100,7 +101,7 @@ export function saveArticles(deps: ArticleRegistryDeps, batch: IncomingArticle[]
   deps.db.transaction((tx) => {
     const db = tx as unknown as Db;
     // Read again inside the transaction: another writer may have changed these ids meanwhile.
-    const existing = findArticleHashes(db, [...known.keys(), ...valid.map((v) => v.record.id).filter((id) => !known.has(id))]);
+    const existing = findArticleHashes(db, ids);
     for (const { record } of valid) {
       const before = existing.get(record.id);
       let key: number;

@@ -46,7 +46,8 @@ export interface ExtractOptions {
   config?: Partial<Config['extract']>;
 }
 
-function emptyArticle(): ExtractedArticle {
+/** An article with nothing found: the result for a page without one, and the base for plain text. */
+export function createEmptyArticle(): ExtractedArticle {
   return {
     title: '',
     text: '',
@@ -92,7 +93,7 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
   try {
     return extractUnsafe(typeof html === 'string' ? html : String(html ?? ''), options);
   } catch {
-    return emptyArticle();
+    return createEmptyArticle();
   }
 }
 
@@ -129,7 +130,7 @@ function extractUnsafe(html: string, options: ExtractOptions): ExtractedArticle 
   const page = indexPage(root);
   const meta = attempt(() => readMetadata(page, baseUrl), EMPTY_METADATA);
   const body = page.body ?? root;
-  const rights = attempt(() => rightsFromHead(page, meta, findNotices(body), baseUrl), emptyArticle().rights);
+  const rights = attempt(() => rightsFromHead(page, meta, findNotices(body), baseUrl), createEmptyArticle().rights);
   const content = attempt(() => extractContent(body, meta, tuning, baseUrl), { paragraphs: [] as string[], links: [], credits: [] as string[] });
   const text = content.paragraphs.join('\n\n');
   const minChars = options.config?.minArticleChars ?? 0;
