@@ -32,6 +32,16 @@ export class ConflictError extends CopyhoundError {
   }
 }
 
+/**
+ * The database could not take a write in time (another writer held the lock past the busy
+ * timeout, or a snapshot went stale). Worth retrying shortly: the API answers 503 with Retry-After.
+ */
+export class StorageBusyError extends CopyhoundError {
+  constructor(message: string, details?: unknown) {
+    super('storage_busy', message, details);
+  }
+}
+
 /** The fixed set of reasons a page fetch can fail; stored on the row, counted in source health. */
 export const FETCH_FAILURE_REASONS = [
   'timeout',
