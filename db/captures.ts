@@ -1,5 +1,6 @@
 import { desc, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
+import { writeTransaction } from './write-transaction.ts';
 import { captureBodies, captures, type CaptureBodyRow, type CaptureRow, type NewCaptureBodyRow, type NewCaptureRow } from './schema/captures.ts';
 
 /** Queries for the capture tables (evidence store). Plain drizzle, no SQLite-only SQL. */
@@ -32,7 +33,7 @@ export function findLatestCaptureForUrl(db: Db, url: string): CaptureRow | undef
  * written meanwhile by another process wins (the bytes are identical by definition).
  */
 export function insertCapture(db: Db, capture: NewCaptureRow, body: NewCaptureBodyRow | undefined): number {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     if (body) tx.insert(captureBodies).values(body).onConflictDoNothing().run();
     const row = tx.insert(captures).values(capture).returning({ id: captures.id }).get();
     return row.id;

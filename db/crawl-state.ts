@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { prepared } from './prepared.ts';
+import { writeTransaction } from './write-transaction.ts';
 import { crawlFrontier, crawlRuns, crawlUrls, type CrawlRunRow, type CrawlUrlRow, type RunFrontier, type UrlStatus } from './schema/crawl.ts';
 
 /** Queries for crawl runs and per-URL crawl state. Plain drizzle, no SQLite-only SQL. */
@@ -139,9 +140,9 @@ export interface RunClaim {
  * `isOwnerGone` lets the caller declare a holder dead (a killed process on this host) at once.
  */
 export function claimRun(db: Db, sourceId: number, owner: string, now: string, leaseUntil: string, isOwnerGone: (owner: string) => boolean): RunClaim | undefined {
-  return db.transaction(
-    (tx) => {
-      const t = tx as unknown as Db;
+  return writeTransaction(
+    db,
+    (t) => {
       const unfinished = findUnfinishedRun(t, sourceId);
       if (unfinished) {
         const held = unfinished.leaseOwner !== null && unfinished.leaseOwner !== owner && unfinished.leaseUntil !== null && unfinished.leaseUntil > now;
@@ -156,7 +157,6 @@ export function claimRun(db: Db, sourceId: number, owner: string, now: string, l
         .get();
       return { run, resumed: false };
     },
-    { behavior: 'immediate' },
   );
 }
 

@@ -8,6 +8,7 @@ import {
   upsertArticleFingerprints,
 } from '../db/articles.ts';
 import type { Db } from '../db/open-db.ts';
+import { writeTransaction } from '../db/write-transaction.ts';
 import type { ArticleChangeListener, FingerprintArticle } from './articles/article-registry.ts';
 import { describeFingerprintMethod, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION } from './fingerprint/index.ts';
 import type { Logger } from './log.ts';
@@ -52,8 +53,8 @@ export function createOwnedIndex(db: Db, config: Config['match'], logger: Logger
       const stale = findArticlesNeedingFingerprints(db, describeFingerprintMethod(config), BACKFILL_BATCH);
       if (stale.length === 0) return done;
       const computed = stale.map((a) => ({ key: a.key, stored: fingerprint(a.body) }));
-      db.transaction((tx) => {
-        for (const c of computed) upsertArticleFingerprints(tx as unknown as Db, c.key, c.stored);
+      writeTransaction(db, (tx) => {
+        for (const c of computed) upsertArticleFingerprints(tx, c.key, c.stored);
       });
       done += stale.length;
     }

@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import type { App } from './app.ts';
 import { touchPage, upsertMatches, upsertPage, findPageByUrl, readRegistryChangedAt } from '../db/matches.ts';
 import type { Db } from '../db/open-db.ts';
+import { writeTransaction } from '../db/write-transaction.ts';
 import { tryNormaliseUrl } from '../crawlers/url-normalise.ts';
 import { saveArticles } from './articles/article-registry.ts';
 import { CopyhoundError, FetchError, ValidationError } from './errors.ts';
@@ -177,8 +178,7 @@ export function storePage(
   now: string = nowIso(),
   alsoInTransaction?: (db: Db, stored: { pageId: number; newMatches: number }) => void,
 ): { pageId: number; newMatches: number } {
-  return app.database.db.transaction((tx) => {
-    const db = tx as unknown as Db;
+  return writeTransaction(app.database.db, (db) => {
     const pageId = upsertPage(db, { url: page.url, title: page.title, textHash: page.textHash, captureId: page.captureId }, now);
     const newMatches = upsertMatches(db, pageId, page.matches, page.captureId, now);
     alsoInTransaction?.(db, { pageId, newMatches });
@@ -250,7 +250,7 @@ export async function processPage(app: App, url: string, options: ProcessPageOpt
   // Stored outcomes were committed with the page; the others get a transaction of their own.
   const committedWithPage = !options.ownerFeed && (outcome.status === 'matched' || outcome.status === 'no_match');
   const commit = options.commit;
-  if (commit && !committedWithPage) app.database.db.transaction((tx) => commit(tx as unknown as Db, outcome));
+  if (commit && !committedWithPage) writeTransaction(app.database.db, (db) => commit(db, outcome));
   return outcome;
 }
 

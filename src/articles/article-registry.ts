@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open-db.ts';
+import { writeTransaction } from '../../db/write-transaction.ts';
 import {
   deleteArticleByKey,
   findArticleById,
@@ -98,8 +99,7 @@ export function saveArticles(deps: ArticleRegistryDeps, batch: IncomingArticle[]
   }
   const saved: { key: number; blob: Buffer }[] = [];
   const now = (deps.now?.() ?? new Date()).toISOString();
-  deps.db.transaction((tx) => {
-    const db = tx as unknown as Db;
+  writeTransaction(deps.db, (db) => {
     // Read again inside the transaction: another writer may have changed these ids meanwhile.
     const existing = findArticleHashes(db, ids);
     for (const { record } of valid) {
