@@ -1,4 +1,5 @@
 /** Normalises the date spellings pages use in metadata to ISO 8601 strings. */
+import { formatAsWritten, parseFreeTextDate, parseIsoDate, parseRfc2822Date } from '../time/parse-date.ts';
 
 const ISO_LIKE =
   /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?$/;
@@ -11,8 +12,8 @@ const MAX_YEAR = 2100;
 
 const pad = (n: number | string, width = 2) => String(n).padStart(width, '0');
 
-function validDate(y: number, m: number, d: number): boolean {
-  return y >= MIN_YEAR && y <= MAX_YEAR && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+function plausibleYear(y: number): boolean {
+  return y >= MIN_YEAR && y <= MAX_YEAR;
 }
 
 function formatZone(zone: string | undefined): string {
@@ -24,18 +25,20 @@ function formatZone(zone: string | undefined): string {
   return `${digits[0]}${hh}:${mm}`;
 }
 
+/** The canonical ISO spelling of the parts, or null when that day or time does not exist (30 February, 25:00). */
 function build(y: string, mo: string, d: string, h?: string, mi?: string, s?: string, frac?: string, zone?: string): string | null {
-  if (!validDate(Number(y), Number(mo), Number(d))) return null;
+  if (!plausibleYear(Number(y))) return null;
   const date = `${y}-${pad(mo)}-${pad(d)}`;
-  if (h === undefined || mi === undefined) return date;
-  if (Number(h) > 23 || Number(mi) > 59) return date;
   const fraction = frac ? `.${frac.slice(0, 3).padEnd(3, '0')}` : '';
-  return `${date}T${pad(h)}:${mi}:${pad(s ?? '00')}${fraction}${formatZone(zone)}`;
+  const iso = h === undefined || mi === undefined ? date : `${date}T${pad(h)}:${mi}:${pad(s ?? '00')}${fraction}${formatZone(zone)}`;
+  return parseIsoDate(iso).ok ? iso : null;
 }
 
 /**
  * ISO 8601 for a metadata date: keeps the page's own time zone (or none, when the page gives
- * none) rather than converting to UTC, so legal reports show what the page said. Null if unreadable.
+ * none) rather than converting to UTC, so legal reports show what the page said. A date-only
+ * value stays a date. Null if unreadable or impossible (30 February, 25:00). Never depends on
+ * the server's time zone.
  */
 export function normalizeDate(raw: string | null | undefined): string | null {
   if (!raw) return null;
@@ -49,15 +52,10 @@ export function normalizeDate(raw: string | null | undefined): string | null {
   if (m) return build(m[3], m[2], m[1], m[4], m[5], m[6]);
   m = SLASHED_YMD.exec(value);
   if (m) return build(m[1], m[2], m[3], m[4], m[5], m[6]);
-  // RFC 2822 and English month names ("Fri, 12 Feb 2016 10:30:00 GMT", "February 12, 2016").
-  if (/[a-z]{3}/i.test(value) && /\d{4}/.test(value)) {
-    const t = Date.parse(value);
-    if (!Number.isNaN(t)) {
-      const d = new Date(t);
-      if (!validDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate())) return null;
-      const hasTime = /\d{1,2}:\d{2}/.test(value);
-      return hasTime ? d.toISOString().replace(/\.000Z$/, 'Z') : d.toISOString().slice(0, 10);
-    }
-  }
-  return null;
+  // RFC 2822 and English month names ("Fri, 12 Feb 2016 10:30:00 GMT", "February 12, 2016"):
+  // read as written, never through the server's zone; a zone-less time stays zone-less.
+  let reading = parseRfc2822Date(value);
+  if (!reading.ok && reading.reason === 'unreadable') reading = parseFreeTextDate(value);
+  if (!reading.ok || !plausibleYear(reading.date.dateTime.year)) return null;
+  return formatAsWritten(reading.date);
 }

@@ -19,6 +19,24 @@ describe('normalizeDate', () => {
     expect(normalizeDate('February 12, 2016')).toBe('2016-02-12');
   });
 
+  it('reads English and RFC 2822 dates as the page wrote them, whatever the server zone', () => {
+    expect(normalizeDate('12 February 2016')).toBe('2016-02-12');
+    expect(normalizeDate('Friday, February 12, 2016')).toBe('2016-02-12');
+    expect(normalizeDate('February 12, 2016 10:30')).toBe('2016-02-12T10:30:00');
+    expect(normalizeDate('Feb 12, 2016 10:30 AM EST')).toBe('2016-02-12T10:30:00-05:00');
+    expect(normalizeDate('Fri, 12 Feb 2016 14:30:00 +0100')).toBe('2016-02-12T14:30:00+01:00');
+  });
+
+  it('rejects days and times that do not exist', () => {
+    expect(normalizeDate('2024-02-30')).toBeNull();
+    expect(normalizeDate('2023-02-29T10:00:00Z')).toBeNull();
+    expect(normalizeDate('2024-02-29')).toBe('2024-02-29');
+    expect(normalizeDate('30.02.2016')).toBeNull();
+    expect(normalizeDate('2016-02-12T25:00')).toBeNull();
+    expect(normalizeDate('February 30, 2016')).toBeNull();
+    expect(normalizeDate('Tue, 31 Apr 2016 10:00:00 GMT')).toBeNull();
+  });
+
   it('rejects placeholders and text', () => {
     expect(normalizeDate('0000-00-00 00:00:00')).toBeNull();
     expect(normalizeDate('2016-13-40')).toBeNull();
