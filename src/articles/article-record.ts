@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { extractArticle } from '../extract/extract-article.ts';
+import { formatUtcIso, parseIsoDate } from '../time/parse-date.ts';
 
 // Publisher ids come from CMS exports; 200 characters is far above any real id and keeps keys indexable.
 const MAX_ID_LENGTH = 200;
@@ -23,11 +24,20 @@ const httpUrl = nonEmpty('url').refine((value) => {
   }
 }, 'url must be an absolute http(s) URL');
 
+const ISO_DATE_SHAPE = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE_HINT = 'publishedAt must be an ISO 8601 date or date-time, e.g. 2016-02-12T10:30:00Z';
+
+// A zone-less date-time is taken as UTC: the server's own zone must not change stored facts.
 const isoDate = z
   .string()
   .trim()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), {
-    message: 'publishedAt must be an ISO 8601 date or date-time, e.g. 2016-02-12T10:30:00Z',
+  .transform((value, ctx) => {
+    const reading = ISO_DATE_SHAPE.test(value) ? parseIsoDate(value) : undefined;
+    if (reading?.ok) return formatUtcIso(reading.date);
+    // 2024-02-30 is refused by name, not rolled over to 1 March.
+    const message = reading?.reason === 'impossible' ? `publishedAt ${reading.message}` : ISO_DATE_HINT;
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
   });
 
 /** An owned article as users send it (import file line, API body). Unknown fields are refused: they are usually typos. */
@@ -93,12 +103,6 @@ export function normaliseBody(text: string): string {
     .join('\n\n');
 }
 
-/** A date-time without a zone is taken as UTC: the server's own zone must not change stored facts. */
-function toUtcIso(value: string): string {
-  const zoned = /^\d{4}-\d{2}-\d{2}[T ][\d:.]+$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
-  return new Date(zoned).toISOString();
-}
-
 function hashRecord(record: Omit<ArticleRecord, 'contentHash'>): string {
   return createHash('sha256').update(JSON.stringify(record)).digest('hex');
 }
@@ -131,7 +135,7 @@ export function parseArticleRecord(value: unknown): { ok: true; record: ArticleR
     title: input.title.replace(/\s+/g, ' '),
     body,
     bodySource: fromText !== '' ? ('text' as const) : ('html' as const),
-    publishedAt: input.publishedAt ? toUtcIso(input.publishedAt) : null,
+    publishedAt: input.publishedAt ?? null,
     author: input.author ?? null,
     language: input.language ?? null,
     section: input.section ?? null,
