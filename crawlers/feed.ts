@@ -5,6 +5,7 @@
  */
 import { parseFeed as parseAnyFeed } from 'feedsmith';
 import { ValidationError } from '../src/errors.ts';
+import { formatUtcIso, parseAnyDate } from '../src/time/parse-date.ts';
 import { decodeXmlBytes } from './xml-bytes.ts';
 
 export interface FeedEntry {
@@ -64,11 +65,15 @@ function truncate(s: string | undefined, max: number): string | undefined {
   return `${s.slice(0, max - 1)}…`;
 }
 
-/** RFC 822 and ISO 8601 both parse with Date; anything else is dropped rather than guessed. */
+/**
+ * RSS's RFC 822 dates, Atom's and dc:date's ISO 8601 (feedsmith hands both over as the feed's own
+ * text) → ISO 8601 UTC. A date without a zone is UTC, not the server's zone; an unreadable or
+ * impossible date (30 February) is dropped rather than guessed.
+ */
 function toIso(raw: unknown): string | undefined {
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
-  const ms = Date.parse(raw.trim());
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  const reading = parseAnyDate(raw);
+  return reading.ok ? formatUtcIso(reading.date) : undefined;
 }
 
 function absoluteHttpUrl(raw: unknown, base: string): string | undefined {

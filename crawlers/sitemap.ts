@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { XMLParser } from 'fast-xml-parser';
 import type { Config } from '../config/index.ts';
 import { FetchError, ValidationError } from '../src/errors.ts';
+import { formatUtcIso, parseAnyDate } from '../src/time/parse-date.ts';
 import type { FetchText } from './types.ts';
 import { parseFeed } from './feed.ts';
 import { tryNormaliseUrl } from './url-normalise.ts';
@@ -80,10 +81,14 @@ function toText(input: Uint8Array | string, maxBytes: number, baseUrl: string): 
   return decodeXmlBytes(bytes);
 }
 
+/**
+ * <lastmod> and <news:publication_date> (W3C datetime; RFC 822 and English spellings from sloppy
+ * generators too) → ISO 8601 UTC. Zone-less values are UTC; impossible dates are dropped.
+ */
 function isoDate(raw: unknown): string | undefined {
-  if (typeof raw !== 'string' || raw === '') return undefined;
-  const ms = Date.parse(raw);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  const reading = parseAnyDate(raw);
+  return reading.ok ? formatUtcIso(reading.date) : undefined;
 }
 
 function str(v: unknown): string | undefined {
