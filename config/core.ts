@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineSetting, envInt } from './define.ts';
+import { defineSetting, envInt, envList } from './define.ts';
 
 export const dbSettings = {
   path: defineSetting('COPYHOUND_DB', z.string().min(1), './data/copyhound.db', 'SQLite database file (created with its folder if missing).'),
@@ -13,6 +13,15 @@ export const serverSettings = {
   host: defineSetting('HOST', z.string().min(1), '127.0.0.1', 'Address the HTTP server binds to.'),
   // Batches of a few thousand articles fit comfortably; larger imports belong to the CLI, which streams.
   bodyLimitBytes: defineSetting('COPYHOUND_BODY_LIMIT_BYTES', envInt(1024, 1024 ** 3), 10 * 1024 * 1024, 'Largest accepted request body (bytes); larger ones get 413.'),
+  // DNS rebinding: a hostile page whose name resolves to this machine reaches the API with its own
+  // name in Host. Only names listed here are served. Empty means the loopback names (localhost,
+  // 127.0.0.1, [::1]) plus HOST when it is a specific address; "*" turns the check off.
+  allowedHosts: defineSetting(
+    'COPYHOUND_ALLOWED_HOSTS',
+    envList,
+    [] as string[],
+    'Host names the API answers to, comma-separated (port ignored); others get 421. Empty: localhost, 127.0.0.1, [::1] and HOST; "*": any.',
+  ),
   // Long enough for a `check` that fetches a slow page, short enough that shutdown is not held hostage.
   shutdownGraceMs: defineSetting('COPYHOUND_SHUTDOWN_GRACE_MS', envInt(0, 600_000), 30_000, 'On SIGTERM/SIGINT, how long in-flight requests may take to finish (ms).'),
 };

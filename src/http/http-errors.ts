@@ -1,9 +1,26 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ConflictError, CopyhoundError, NotFoundError, ValidationError } from '../errors.ts';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { isBusyError } from '../../db/write-transaction.ts';
+import { ConflictError, CopyhoundError, NotFoundError, StorageBusyError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+
+// A busy database is another writer's burst (a crawl batch, an import transaction): over within
+// seconds. Clients retrying sooner would only meet the same lock after their own busy timeout.
+export const STORAGE_BUSY_RETRY_AFTER_SECONDS = 5;
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
+}
+
+/** A request refused before it reaches a route (or by the body parser): its status and named code. */
+export class HttpRefusal extends CopyhoundError {
+  readonly status: number;
+  /** Refusals that may be an attack (foreign Host, foreign Origin) are logged at warn, others at info. */
+  readonly logLevel: 'info' | 'warn';
+  constructor(status: number, code: string, message: string, options: { details?: unknown; logLevel?: 'info' | 'warn' } = {}) {
+    super(code, message, options.details);
+    this.status = status;
+    this.logLevel = options.logLevel ?? 'info';
+  }
 }
 
 export function sendError(res: Parameters<RequestHandler>[1], status: number, code: string, message: string, details?: unknown): void {
@@ -11,39 +28,91 @@ export function sendError(res: Parameters<RequestHandler>[1], status: number, co
   res.status(status).json(body);
 }
 
+/** How a failed request is answered: a client's fault (4xx), a busy database (503), or ours (500). */
+interface Answer {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+  headers?: Record<string, string>;
+  logLevel: 'info' | 'warn';
+}
+
 function statusOf(error: CopyhoundError): number {
+  if (error instanceof HttpRefusal) return error.status;
   if (error instanceof ValidationError) return 400;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   return 500;
 }
 
+/** The error or any error in its cause chain (drizzle wraps driver errors in DrizzleQueryError). */
+function someCause(error: unknown, test: (e: unknown) => boolean): boolean {
+  for (let e = error, depth = 0; e !== undefined && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (test(e)) return true;
+  }
+  return false;
+}
+
+// body-parser / raw-body error types, each a client's fault, each with a named code.
+const BODY_ERRORS: Record<string, { status: number; code: string; message: (e: Error & { limit?: number }) => string }> = {
+  'entity.too.large': { status: 413, code: 'payload_too_large', message: (e) => `Request body is larger than the limit of ${e.limit} bytes` },
+  'entity.parse.failed': { status: 400, code: 'invalid_json', message: (e) => `Request body is not valid JSON: ${e.message}` },
+  'encoding.unsupported': { status: 415, code: 'unsupported_encoding', message: (e) => `${e.message}; send it uncompressed or as gzip, deflate or br` },
+  'charset.unsupported': { status: 415, code: 'unsupported_charset', message: (e) => `${e.message}; send JSON as UTF-8` },
+  'request.aborted': { status: 400, code: 'request_aborted', message: () => 'The client closed the connection before the body arrived' },
+  'request.size.invalid': { status: 400, code: 'body_length_mismatch', message: () => 'Request body length does not match Content-Length' },
+};
+
+function answerFor(error: unknown, req: Request): Answer | undefined {
+  if (error instanceof StorageBusyError || someCause(error, isBusyError)) {
+    return {
+      status: 503,
+      code: 'storage_busy',
+      message: `The database is busy with another writer; retry in ${STORAGE_BUSY_RETRY_AFTER_SECONDS} s`,
+      details: { retryAfterSeconds: STORAGE_BUSY_RETRY_AFTER_SECONDS },
+      headers: { 'Retry-After': String(STORAGE_BUSY_RETRY_AFTER_SECONDS) },
+      logLevel: 'warn',
+    };
+  }
+  if (error instanceof CopyhoundError) {
+    const status = statusOf(error);
+    if (status >= 500) return undefined;
+    return { status, code: error.code, message: error.message, details: error.details, logLevel: error instanceof HttpRefusal ? error.logLevel : 'info' };
+  }
+  const httpError = error as Error & { type?: string; status?: number; expose?: boolean; limit?: number };
+  const known = httpError?.type ? BODY_ERRORS[httpError.type] : undefined;
+  if (known) return { status: known.status, code: known.code, message: known.message(httpError), logLevel: 'info' };
+  // The router could not percent-decode a path parameter (it tags the URIError with status 400).
+  if (error instanceof URIError) return { status: 400, code: 'malformed_url', message: `Malformed percent escape in the URL: ${error.message}`, logLevel: 'info' };
+  const clientStatus = typeof httpError?.status === 'number' && httpError.status >= 400 && httpError.status < 500 && httpError.expose === true;
+  if (!clientStatus) return undefined;
+  const contentEncoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (contentEncoding !== 'identity' && httpError.type === undefined) {
+    // zlib/brotli refused the bytes: the body is not what its Content-Encoding says.
+    return { status: 400, code: 'invalid_content_encoding', message: `Request body is not valid ${contentEncoding}: ${httpError.message}`, logLevel: 'info' };
+  }
+  return { status: httpError.status!, code: 'bad_request', message: httpError.message, logLevel: 'info' };
+}
+
 export const handleNotFound: RequestHandler = (req, res) => {
   sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}`);
 };
 
-/** Maps every error to the JSON envelope; internals (stack, SQL) go to the log, never to the client. */
+/**
+ * Maps every error to the JSON envelope. A client's fault is logged at info (warn for possible
+ * attacks and a busy database) with no stack; internals (stack, SQL) go to the log only for 500s,
+ * never to the client.
+ */
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const bodyParserType = (error as { type?: string }).type;
-    if (bodyParserType === 'entity.too.large') {
-      sendError(res, 413, 'payload_too_large', `Request body is larger than the limit of ${(error as { limit?: number }).limit} bytes`);
+    const answer = answerFor(error, req);
+    if (answer) {
+      logger[answer.logLevel]({ method: req.method, path: req.path, status: answer.status, code: answer.code, reason: answer.message }, 'request refused');
+      if (res.headersSent) return;
+      if (answer.headers) res.set(answer.headers);
+      sendError(res, answer.status, answer.code, answer.message, answer.details);
       return;
-    }
-    if (bodyParserType === 'entity.parse.failed') {
-      sendError(res, 400, 'invalid_json', `Request body is not valid JSON: ${(error as Error).message}`);
-      return;
-    }
-    if (bodyParserType === 'encoding.unsupported' || bodyParserType === 'charset.unsupported') {
-      sendError(res, 415, 'unsupported_encoding', (error as Error).message);
-      return;
-    }
-    if (error instanceof CopyhoundError) {
-      const status = statusOf(error);
-      if (status < 500) {
-        sendError(res, status, error.code, error.message, error.details);
-        return;
-      }
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) return;

@@ -5,14 +5,21 @@ import type { App } from '../app.ts';
 import { createArticlesRouter } from './api-articles.ts';
 import { createCheckRouter } from './api-check.ts';
 import { createErrorHandler, handleNotFound } from './http-errors.ts';
+import { resolveAllowedHosts } from './host-names.ts';
 import { createMatchesRouter } from './api-matches.ts';
 import { createSourcesRouter } from './api-sources.ts';
+import { createHostGuard, refuseCrossSiteWrites, refuseMalformedUrl, verifyUtf8Body } from './request-guards.ts';
 
 export function createHttpApp(app: App): Express {
   const http = express();
   http.disable('x-powered-by');
   http.set('query parser', 'simple');
-  http.use(express.json({ limit: app.config.server.bodyLimitBytes, strict: false }));
+  // Refusals first, in this order: a foreign Host is not answered at all; a URL that cannot be
+  // decoded is not routed; a cross-site write is refused before its body is read.
+  http.use(createHostGuard(resolveAllowedHosts(app.config.server)));
+  http.use(refuseMalformedUrl);
+  http.use(refuseCrossSiteWrites);
+  http.use(express.json({ limit: app.config.server.bodyLimitBytes, strict: false, verify: verifyUtf8Body }));
 
   http.get('/healthz', (_req, res) => {
     const reachable = app.database.ping();
