@@ -14,6 +14,7 @@
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../src/log.ts';
 import { FetchError, ValidationError } from '../src/errors.ts';
+import { parseHttpDate } from '../src/time/parse-date.ts';
 
 export interface HostSchedulerOptions {
   perHostConcurrency: number;
@@ -70,11 +71,10 @@ export function parseRetryAfter(value: string | undefined | null, nowMs: number 
   const v = value.trim();
   if (v === '') return undefined;
   if (/^\d+$/.test(v)) return Number(v) * 1000;
-  // An HTTP-date always names a day or month; this keeps Date.parse from reading "-5" as a year.
-  if (!/[a-z]/i.test(v)) return undefined;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
+  // An HTTP-date names its zone (GMT); one without is refused rather than read in the server's zone.
+  const at = parseHttpDate(v);
+  if (!at.ok) return undefined;
+  return Math.max(0, at.date.dateTime.toMillis() - nowMs);
 }
 
 /** Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^(attempt-1))]. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { request } from 'undici';
 import { FetchError, type FetchFailureReason } from '../errors.ts';
+import { parseHttpDate } from '../time/parse-date.ts';
 import { assertUrlAllowed, BlockedAddressError, parseAllowList, type AllowList } from './address-guard.ts';
 import { decodeHtmlBytes, parseContentType } from './charset.ts';
 import { BodyLimitError, ContentEncodingError, decodeBuffer, decodeContent, parseContentEncodings } from './content-decoding.ts';
@@ -64,8 +65,8 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const date = parseHttpDate(trimmed);
+  return date.ok ? Math.max(0, date.date.dateTime.toMillis() - now) : undefined;
 }
 
 /** Throws FetchError('bad_status') unless the page answered 2xx (or 304 to a conditional fetch). */
