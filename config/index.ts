@@ -5,6 +5,7 @@ import { matchSettings } from './match.ts';
 import { fetchSettings } from './fetch.ts';
 import { extractSettings } from './extract.ts';
 import { crawlSettings } from './crawl.ts';
+import { importSettings } from './import.ts';
 
 export const settings = {
   db: dbSettings,
@@ -15,6 +16,7 @@ export const settings = {
   fetch: fetchSettings,
   extract: extractSettings,
   crawl: crawlSettings,
+  import: importSettings,
 } satisfies Record<string, Section>;
 
 type Settings = typeof settings;
