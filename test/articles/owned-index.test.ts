@@ -23,7 +23,7 @@ describe('owned-article index', () => {
   it('re-fingerprints stored articles when the passage settings change', async () => {
     const dir = tempDir();
     const first = open(dir);
-    await importArticleFile(first.registry, OWNED_NDJSON.pathname);
+    await importArticleFile(first.registry, OWNED_NDJSON.pathname, { maxRecordBytes: first.config.import.maxRecordBytes });
     first.close();
     const methods = () => {
       const db = new Database(join(dir, 'c.db'), { readonly: true });
@@ -51,7 +51,7 @@ describe('owned-article index', () => {
     const app = open(dir);
     try {
       expect(matchArticleText(app, asArticle(paragraphsOf(nato).join('\n\n')))).toEqual([]);
-      await importArticleFile(app.registry, OWNED_NDJSON.pathname);
+      await importArticleFile(app.registry, OWNED_NDJSON.pathname, { maxRecordBytes: app.config.import.maxRecordBytes });
       expect(matchArticleText(app, asArticle(nato.body))[0]?.articleId).toBe('aa-nato-syria');
       const { removeArticle } = await import('../../src/articles/article-registry.ts');
       removeArticle(app.registry, 'aa-nato-syria');

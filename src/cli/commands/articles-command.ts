@@ -2,11 +2,30 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { statSync } from 'node:fs';
 import { listArticles } from '../../../db/articles.ts';
-import { describeRejection, getArticle, removeArticle } from '../../articles/article-registry.ts';
+import { describeRejection, getArticle, removeArticle, type RejectedArticle } from '../../articles/article-registry.ts';
 import { importArticleFile } from '../../articles/import-articles.ts';
 import { ValidationError } from '../../errors.ts';
 import { presentArticle } from '../../http/api-articles.ts';
 import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { escapeTerminalText, showInline } from '../terminal-text.ts';
+
+// 100 rejection lines show what is wrong with a file; more only bury the summary (a hostile file
+// of one-byte records once produced 40 GB of stderr). The rest are counted on one line.
+export const MAX_PRINTED_REJECTIONS = 100;
+// A rejected record's id and messages are cut at this many characters: an id can be megabytes.
+const MAX_REJECTION_TEXT_CHARS = 200;
+
+/** A rejection line with everything from the file escaped and cut: the file is not trusted. */
+function describeRejectionForTerminal(rejected: RejectedArticle): string {
+  return describeRejection(
+    {
+      ref: rejected.ref,
+      id: rejected.id === null ? null : showInline(rejected.id, MAX_REJECTION_TEXT_CHARS),
+      problems: rejected.problems.map((p) => ({ field: showInline(p.field, MAX_REJECTION_TEXT_CHARS), message: showInline(p.message, MAX_REJECTION_TEXT_CHARS * 2) })),
+    },
+    'line',
+  );
+}
 
 function parsePositiveInt(name: string) {
   return (value: string) => {
@@ -39,19 +58,32 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
             )
           : undefined;
         bar?.start(size, 0, { records: 0 });
-        const counts = await importArticleFile(app.registry, file, {
+        let printed = 0;
+        const { stopped, ...counts } = await importArticleFile(app.registry, file, {
+          maxRecordBytes: app.config.import.maxRecordBytes,
           batchSize: options.batchSize,
           onBytes: (bytes) => bar?.update(bytes),
           onBatch: (t) => bar?.update({ records: t.inserted + t.updated + t.unchanged + t.rejected }),
           onRejected: (rejected) => {
+            if (printed >= MAX_PRINTED_REJECTIONS) return;
+            printed++;
             if (bar) bar.stop();
-            writeLine(io.stderr, describeRejection(rejected, 'line'));
+            writeLine(io.stderr, describeRejectionForTerminal(rejected));
           },
         });
         bar?.stop();
-        writeLine(io.stdout, `inserted ${counts.inserted}, updated ${counts.updated}, unchanged ${counts.unchanged}, rejected ${counts.rejected}`);
-        app.logger.info({ file, ...counts }, 'import finished');
-        if (counts.rejected > 0) setExit(1);
+        if (counts.rejected > printed) {
+          writeLine(io.stderr, `… and ${counts.rejected - printed} more rejected record(s) not shown (only the first ${MAX_PRINTED_REJECTIONS} are printed)`);
+        }
+        if (stopped) {
+          writeLine(
+            io.stderr,
+            `import stopped at line ${stopped.line}${stopped.column ? `, column ${stopped.column}` : ''} (${stopped.reason}): ${stopped.recordsRead} record(s) were read before it; nothing after it was imported. Fix the file there and import it again (records already imported are recognised as unchanged).`,
+          );
+        }
+        writeLine(io.stdout, `inserted ${counts.inserted}, updated ${counts.updated}, unchanged ${counts.unchanged}, rejected ${counts.rejected}${stopped ? `; stopped early at line ${stopped.line}` : ''}`);
+        app.logger.info({ file, ...counts, ...(stopped ? { stopped } : {}) }, 'import finished');
+        if (counts.rejected > 0 || stopped) setExit(1);
       });
     });
 
@@ -67,7 +99,7 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
         const { items, total } = listArticles(app.database.db, { q: options.query, limit: options.limit, offset: options.offset });
         for (const item of items) {
           if (options.json) writeLine(io.stdout, JSON.stringify(presentArticle(item)));
-          else writeLine(io.stdout, `${item.id}\t${item.publishedAt ?? '-'}\t${item.title}`);
+          else writeLine(io.stdout, `${showInline(item.id)}\t${showInline(item.publishedAt ?? '-')}\t${showInline(item.title)}`);
         }
         if (!options.json) writeLine(io.stderr, `${items.length} of ${total} articles`);
       });
@@ -87,9 +119,9 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
         }
         const { body, ...meta } = article;
         for (const [key, value] of Object.entries(meta)) {
-          if (value !== null && value !== undefined) writeLine(io.stdout, `${key}: ${Array.isArray(value) ? value.join(', ') : value}`);
+          if (value !== null && value !== undefined) writeLine(io.stdout, `${key}: ${showInline(Array.isArray(value) ? value.join(', ') : String(value))}`);
         }
-        writeLine(io.stdout, `\n${body}`);
+        writeLine(io.stdout, `\n${escapeTerminalText(body, { multiline: true })}`);
       });
     });
 
