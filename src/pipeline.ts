@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { App } from './app.ts';
 import { touchPage, upsertMatches, upsertPage, findPageByUrl, readRegistryChangedAt } from '../db/matches.ts';
 import type { Db } from '../db/open-db.ts';
@@ -10,7 +8,8 @@ import { tryNormaliseUrl } from '../crawlers/url-normalise.ts';
 import { saveArticles } from './articles/article-registry.ts';
 import { CopyhoundError, FetchError, ValidationError } from './errors.ts';
 import { createEmptyArticle, extractArticle, type ExtractedArticle } from './extract/extract-article.ts';
-import { assertOk, decodeHtmlBytes, fetchPage, type FetchedPage } from './fetch/index.ts';
+import { assertOk, fetchPage, type FetchedPage } from './fetch/index.ts';
+import { readPageFile } from './fetch/read-page-file.ts';
 import { matchText, type MatchResult } from './match/index.ts';
 
 /**
@@ -66,31 +65,10 @@ export function parseInput(input: string, url?: string): PageSource {
   return { kind: 'file', path: input, url };
 }
 
-async function readPageFile(path: string): Promise<{ html?: string; text?: string }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ValidationError(`Cannot read "${path}": ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
-  let name = path.toLowerCase();
-  if (name.endsWith('.gz')) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch {
-      throw new ValidationError(`"${path}" is not valid gzip`);
-    }
-    name = name.slice(0, -3);
-  }
-  if (name.endsWith('.txt')) return { text: decodeHtmlBytes(bytes, 'text/plain').text };
-  return { html: decodeHtmlBytes(bytes).text };
-}
-
 /** Gets the page's bytes: fetched (and captured as evidence) for a URL, read for a file. */
 export async function loadPage(app: App, source: PageSource, signal?: AbortSignal): Promise<LoadedPage> {
   if (source.kind === 'html') return { url: source.url ?? null, html: source.html };
-  if (source.kind === 'file') return { url: source.url ?? null, ...(await readPageFile(source.path)) };
+  if (source.kind === 'file') return { url: source.url ?? null, ...(await readPageFile(source.path, app.config.fetch.maxBodyBytes)) };
   const page = assertOk(await fetchPage(source.url, { config: app.config.fetch, captureStore: app.captureStore, logger: app.logger, signal }));
   const isPlain = page.contentType === 'text/plain';
   return { url: page.finalUrl, ...(isPlain ? { text: page.text } : { html: page.text }), capture: page.capture };

@@ -2,19 +2,21 @@ import { Command } from 'commander';
 import { checkPage, describeError, extractLoadedPage, loadPage, parseInput, type CheckResult } from '../../pipeline.ts';
 import type { App } from '../../app.ts';
 import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { escapeTerminalText, showInline } from '../terminal-text.ts';
 
 function formatShare(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }
 
 function printCheck(io: CliIo, input: string, result: CheckResult): void {
-  writeLine(io.stdout, `${input}${result.url && result.url !== input ? ` (${result.url})` : ''}`);
-  writeLine(io.stdout, `  title: ${result.title || '(none)'}`);
+  // Titles and URLs come from the page (and the input from whoever wrote the command): escaped.
+  writeLine(io.stdout, `${showInline(input)}${result.url && result.url !== input ? ` (${showInline(result.url)})` : ''}`);
+  writeLine(io.stdout, `  title: ${result.title ? showInline(result.title) : '(none)'}`);
   if (result.matches.length === 0) writeLine(io.stdout, '  no owned article found');
   for (const m of result.matches) {
     writeLine(
       io.stdout,
-      `  ${m.kind.padEnd(12)} ${m.articleId}  coverage ${formatShare(m.coverage)}, page share ${formatShare(m.pageShare)}, ${m.copiedWords} words copied, longest run ${m.longestRun}, ${m.passages.length} passage(s)`,
+      `  ${m.kind.padEnd(12)} ${showInline(m.articleId)}  coverage ${formatShare(m.coverage)}, page share ${formatShare(m.pageShare)}, ${m.copiedWords} words copied, longest run ${m.longestRun}, ${m.passages.length} passage(s)`,
     );
   }
 }
@@ -54,7 +56,7 @@ function definePerInputCommand<T extends object>(
             const described = describeError(error);
             if (described.code === 'internal_error') app.logger.error({ err: error, input }, `${name} failed`);
             if (options.json) writeLine(io.stdout, JSON.stringify({ input, error: described }));
-            else writeLine(io.stderr, `${input}: error: ${described.message}`);
+            else writeLine(io.stderr, `${showInline(input)}: error: ${showInline(described.message)}${described.reason ? ` [${described.reason}]` : ''}`);
           }
         }
       });
@@ -99,13 +101,13 @@ export function createExtractCommand(io: CliIo, globals: () => GlobalOptions, se
       };
     },
     (input, a) => {
-      writeLine(io.stdout, `== ${input}`);
+      writeLine(io.stdout, `== ${showInline(input)}`);
       for (const key of ['title', 'canonicalUrl', 'author', 'publishedAt', 'language', 'siteName'] as const) {
-        if (a[key]) writeLine(io.stdout, `${key}: ${a[key]}`);
+        if (a[key]) writeLine(io.stdout, `${key}: ${showInline(a[key])}`);
       }
-      if (a.credits.length) writeLine(io.stdout, `credits: ${a.credits.join(' | ')}`);
-      if (a.rights.notices.length) writeLine(io.stdout, `rights: ${a.rights.notices.join(' | ')}`);
-      writeLine(io.stdout, `\n${a.text || '(no article text found)'}\n`);
+      if (a.credits.length) writeLine(io.stdout, `credits: ${a.credits.map((c) => showInline(c)).join(' | ')}`);
+      if (a.rights.notices.length) writeLine(io.stdout, `rights: ${a.rights.notices.map((n) => showInline(n)).join(' | ')}`);
+      writeLine(io.stdout, `\n${a.text ? escapeTerminalText(a.text, { multiline: true }) : '(no article text found)'}\n`);
     },
   );
 }
