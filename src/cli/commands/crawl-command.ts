@@ -7,13 +7,14 @@ import { getSource } from '../../../crawlers/sources-service.ts';
 import { listSources } from '../../../db/sources.ts';
 import { ConflictError, ValidationError } from '../../errors.ts';
 import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { showInline } from '../terminal-text.ts';
 
 function formatSummary(s: RunSummary): string {
   const errors = Object.entries(s.errors);
   return (
-    `${s.name}: ${s.status}${s.resumed ? ' (resumed)' : ''} — fetched ${s.pagesFetched}, unchanged ${s.pagesUnchanged}, skipped ${s.pagesSkipped}, failed ${s.pagesFailed}, new matches ${s.matchesFound}` +
-    (errors.length ? `; errors: ${errors.map(([r, n]) => `${r} ${n}`).join(', ')}` : '') +
-    (s.message ? `; ${s.message}` : '')
+    `${showInline(s.name)}: ${s.status}${s.resumed ? ' (resumed)' : ''} — fetched ${s.pagesFetched}, unchanged ${s.pagesUnchanged}, skipped ${s.pagesSkipped}, failed ${s.pagesFailed}, new matches ${s.matchesFound}` +
+    (errors.length ? `; errors: ${errors.map(([r, n]) => `${showInline(r)} ${n}`).join(', ')}` : '') +
+    (s.message ? `; ${showInline(s.message)}` : '')
   );
 }
 
@@ -49,7 +50,7 @@ export function createCrawlCommand(io: CliIo, globals: () => GlobalOptions, setE
                   totals.set(source.id, p.total);
                   done++;
                   bar?.setTotal([...totals.values()].reduce((a, b) => a + b, 0));
-                  bar?.update(done, { url: p.url.slice(0, 80) });
+                  bar?.update(done, { url: showInline(p.url, 80) });
                 },
               }).catch((error: unknown) => {
                 // Another run of this source is in progress (here or in another process): skip it, not the others.
@@ -60,7 +61,7 @@ export function createCrawlCommand(io: CliIo, globals: () => GlobalOptions, setE
           );
           bar?.stop();
           for (const s of summaries) {
-            if (s.status === 'skipped') writeLine(io.stdout, options.json ? JSON.stringify(s) : `${s.name}: skipped — ${s.message}`);
+            if (s.status === 'skipped') writeLine(io.stdout, options.json ? JSON.stringify(s) : `${showInline(s.name)}: skipped — ${showInline(s.message)}`);
             else writeLine(io.stdout, options.json ? JSON.stringify(s) : formatSummary(s));
             if (s.status !== 'completed') setExit(1);
           }

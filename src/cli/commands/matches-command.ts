@@ -3,6 +3,7 @@ import { listMatches, setMatchFlagged, listRechecks, findMatchById } from '../..
 import { MATCH_KINDS } from '../../../db/schema/matches.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { showInline } from '../terminal-text.ts';
 
 // The default page of a listing: a screenful; --limit raises it.
 const DEFAULT_LIMIT = 100;
@@ -48,7 +49,7 @@ export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): C
             const { passages: _p, ...rest } = m;
             writeLine(io.stdout, JSON.stringify(rest));
           } else {
-            writeLine(io.stdout, `#${m.id} ${m.kind.padEnd(12)} ${m.articleId}  ${m.pageUrl}  coverage ${pct(m.coverage)}, ${m.copiedWords} words, seen ${m.firstSeen} … ${m.lastSeen}${m.flagged ? ' [flagged]' : ''}`);
+            writeLine(io.stdout, `#${m.id} ${m.kind.padEnd(12)} ${showInline(m.articleId)}  ${showInline(m.pageUrl)}  coverage ${pct(m.coverage)}, ${m.copiedWords} words, seen ${m.firstSeen} … ${m.lastSeen}${m.flagged ? ' [flagged]' : ''}`);
           }
         }
         if (!options.json) writeLine(io.stdout, `${items.length} of ${total} match(es)`);
@@ -78,7 +79,7 @@ export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): C
         if (!findMatchById(app.database.db, id)) throw new NotFoundError(`No match with id ${id}`);
         for (const r of listRechecks(app.database.db, { matchId: id, limit: 1000 })) {
           if (options.json) writeLine(io.stdout, JSON.stringify(r));
-          else writeLine(io.stdout, `${r.checkedAt}  ${r.outcome.padEnd(13)} HTTP ${r.httpStatus ?? '-'}  capture ${r.captureId ?? '-'}  ${r.url}`);
+          else writeLine(io.stdout, `${r.checkedAt}  ${r.outcome.padEnd(13)} HTTP ${r.httpStatus ?? '-'}  capture ${r.captureId ?? '-'}  ${showInline(r.url)}`);
         }
       });
     });

@@ -4,6 +4,7 @@ import { SOURCE_TYPES } from '../../../db/schema/sources.ts';
 import { addSource, getSource, removeSource, setSourceEnabled, presentSource } from '../../../crawlers/sources-service.ts';
 import { ValidationError } from '../../errors.ts';
 import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { showInline } from '../terminal-text.ts';
 import { listSources } from '../../../db/sources.ts';
 
 function parseLimit(name: string) {
@@ -15,8 +16,8 @@ function parseLimit(name: string) {
 }
 
 function describeSource(s: SourceRow): string {
-  const where = s.url ?? `${s.urls?.length ?? 0} URL(s)`;
-  return `${String(s.id).padStart(3)}  ${s.name}  ${s.type}${s.isOwnerFeed ? ' (owner)' : ''}  ${where}  ${s.schedule ?? 'manual'}  ${s.enabled ? 'enabled' : 'disabled'}`;
+  const where = s.url ? showInline(s.url) : `${s.urls?.length ?? 0} URL(s)`;
+  return `${String(s.id).padStart(3)}  ${showInline(s.name)}  ${s.type}${s.isOwnerFeed ? ' (owner)' : ''}  ${where}  ${showInline(s.schedule ?? 'manual')}  ${s.enabled ? 'enabled' : 'disabled'}`;
 }
 
 export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): Command {
@@ -53,7 +54,7 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
           enabled: !o.disabled,
           isOwnerFeed: o.owner === true,
         });
-        writeLine(io.stdout, o.json ? JSON.stringify(presentSource(app, source)) : `added source ${source.id} "${source.name}"`);
+        writeLine(io.stdout, o.json ? JSON.stringify(presentSource(app, source)) : `added source ${source.id} "${showInline(source.name)}"`);
       });
     });
 
@@ -78,12 +79,12 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
         if (o.json) return writeLine(io.stdout, JSON.stringify(presentSource(app, source)));
         const h = readSourceHealth(app.database.db, source.id);
         writeLine(io.stdout, describeSource(source));
-        if (source.urls) for (const u of source.urls.slice(0, 20)) writeLine(io.stdout, `  url: ${u}`);
+        if (source.urls) for (const u of source.urls.slice(0, 20)) writeLine(io.stdout, `  url: ${showInline(u)}`);
         writeLine(io.stdout, `  limits: ${JSON.stringify(source.limits)}`);
-        writeLine(io.stdout, h.lastRun ? `  last run #${h.lastRun.id}: ${h.lastRun.status}, started ${h.lastRun.startedAt}${h.lastRun.finishedAt ? `, finished ${h.lastRun.finishedAt}` : ''}, fetched ${h.lastRun.pagesFetched}, unchanged ${h.lastRun.pagesUnchanged}, failed ${h.lastRun.pagesFailed}, new matches ${h.lastRun.matchesFound}${h.lastRun.message ? ` (${h.lastRun.message})` : ''}` : '  never run');
+        writeLine(io.stdout, h.lastRun ? `  last run #${h.lastRun.id}: ${h.lastRun.status}, started ${h.lastRun.startedAt}${h.lastRun.finishedAt ? `, finished ${h.lastRun.finishedAt}` : ''}, fetched ${h.lastRun.pagesFetched}, unchanged ${h.lastRun.pagesUnchanged}, failed ${h.lastRun.pagesFailed}, new matches ${h.lastRun.matchesFound}${h.lastRun.message ? ` (${showInline(h.lastRun.message)})` : ''}` : '  never run');
         writeLine(io.stdout, `  pages: ${h.pages}, matches found: ${h.matchesFound}`);
         const errors = Object.entries(h.errorsByReason);
-        writeLine(io.stdout, `  errors: ${errors.length ? errors.map(([r, n]) => `${r} ${n}`).join(', ') : 'none'}`);
+        writeLine(io.stdout, `  errors: ${errors.length ? errors.map(([r, n]) => `${showInline(r)} ${n}`).join(', ') : 'none'}`);
       });
     });
 
@@ -94,7 +95,7 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
     .action(async (ref: string) => {
       await withApp(io, globals(), (app) => {
         const source = removeSource(app, ref);
-        writeLine(io.stdout, `removed source ${source.id} "${source.name}"`);
+        writeLine(io.stdout, `removed source ${source.id} "${showInline(source.name)}"`);
       });
     });
 
@@ -106,7 +107,7 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
       .action(async (ref: string) => {
         await withApp(io, globals(), (app) => {
           const source = setSourceEnabled(app, ref, enabled);
-          writeLine(io.stdout, `source ${source.id} "${source.name}" ${enabled ? 'enabled' : 'disabled'}`);
+          writeLine(io.stdout, `source ${source.id} "${showInline(source.name)}" ${enabled ? 'enabled' : 'disabled'}`);
         });
       });
   }
