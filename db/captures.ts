@@ -1,4 +1,4 @@
-import { desc, eq, inArray, or } from 'drizzle-orm';
+import { asc, desc, eq, gt, inArray, or } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { writeTransaction } from './write-transaction.ts';
 import { captureBodies, captures, type CaptureBodyRow, type CaptureRow, type NewCaptureBodyRow, type NewCaptureRow } from './schema/captures.ts';
@@ -38,4 +38,20 @@ export function insertCapture(db: Db, capture: NewCaptureRow, body: NewCaptureBo
     const row = tx.insert(captures).values(capture).returning({ id: captures.id }).get();
     return row.id;
   });
+}
+
+/** One page of capture files by id (keyset paging: each page is an index range, never a rescan). */
+export function listCaptureFilesAfter(db: Db, afterId: number, limit: number): { id: number; warcPath: string }[] {
+  return db.select({ id: captures.id, warcPath: captures.warcPath }).from(captures).where(gt(captures.id, afterId)).orderBy(asc(captures.id)).limit(limit).all();
+}
+
+/** One page of body files by SHA-256 (keyset paging on the primary key). */
+export function listBodyFilesAfter(db: Db, afterSha256: string, limit: number): { sha256: string; warcPath: string }[] {
+  return db
+    .select({ sha256: captureBodies.sha256, warcPath: captureBodies.warcPath })
+    .from(captureBodies)
+    .where(gt(captureBodies.sha256, afterSha256))
+    .orderBy(asc(captureBodies.sha256))
+    .limit(limit)
+    .all();
 }

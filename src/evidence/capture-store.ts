@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -7,11 +7,10 @@ import type { Db } from '../../db/open-db.ts';
 import type { CaptureRow } from '../../db/schema/captures.ts';
 import { CopyhoundError, NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { captureFilePath, tempPathFor } from './capture-files.ts';
 import type { CaptureInput } from './types.ts';
 import { buildCaptureRecords, buildExportInfoRecord, newRecordId, readResponsePayload } from './warc-records.ts';
 
-/** Folder under the data dir holding one .warc.gz per capture, sharded by day. */
-const WARC_FOLDER = 'warc';
 const EXPORT_SOFTWARE = 'copyhound-evidence/0.1.0';
 
 export interface Capture {
@@ -84,7 +83,8 @@ function sha256Hex(bytes: Uint8Array): string {
 /** Writes to a temp file, fsyncs, renames into place, fsyncs the folder: all or nothing. */
 async function writeFileAtomic(path: string, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<number> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.tmp-${randomUUID()}`;
+  // The temp name carries host and pid: the orphan sweep removes it at once when that process is gone.
+  const temp = tempPathFor(path);
   const handle = await open(temp, 'wx');
   let bytes = 0;
   try {
@@ -107,12 +107,6 @@ async function writeFileAtomic(path: string, chunks: Iterable<Uint8Array> | Asyn
     await folder.close();
   }
   return bytes;
-}
-
-function captureFilePath(startedAt: string): string {
-  const day = startedAt.slice(0, 10).split('-');
-  const stamp = startedAt.replace(/[-:.TZ]/g, '').slice(0, 17);
-  return join(WARC_FOLDER, ...day, `capture-${stamp}-${randomUUID()}.warc.gz`);
 }
 
 /**
