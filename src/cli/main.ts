@@ -3,6 +3,7 @@ import { ConfigError } from '../../config/index.ts';
 import { CopyhoundError } from '../errors.ts';
 import { writeLine, type CliIo, type GlobalOptions } from './cli-context.ts';
 import { createArticlesCommand } from './commands/articles-command.ts';
+import { createCapturesCommand } from './commands/captures-command.ts';
 import { createCheckCommand, createExtractCommand } from './commands/check-command.ts';
 import { createConfigCommand } from './commands/config-command.ts';
 import { createMatchesCommand } from './commands/matches-command.ts';
@@ -41,6 +42,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   program.addCommand(createSourcesCommand(io, globals));
   program.addCommand(createCrawlCommand(io, globals, setExit));
   program.addCommand(createMatchesCommand(io, globals));
+  program.addCommand(createCapturesCommand(io, globals, setExit));
   program.addCommand(createServeCommand(io, globals));
   program.addCommand(createConfigCommand(io, globals));
   configureCommand(program, io);

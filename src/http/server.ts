@@ -10,13 +10,13 @@ import { createMatchesRouter } from './api-matches.ts';
 import { createSourcesRouter } from './api-sources.ts';
 import { createHostGuard, refuseCrossSiteWrites, refuseMalformedUrl, verifyUtf8Body } from './request-guards.ts';
 
-export function createHttpApp(app: App): Express {
+export function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = resolveAllowedHosts(app.config.server)): Express {
   const http = express();
   http.disable('x-powered-by');
   http.set('query parser', 'simple');
   // Refusals first, in this order: a foreign Host is not answered at all; a URL that cannot be
   // decoded is not routed; a cross-site write is refused before its body is read.
-  http.use(createHostGuard(resolveAllowedHosts(app.config.server)));
+  http.use(createHostGuard(allowedHosts));
   http.use(refuseMalformedUrl);
   http.use(refuseCrossSiteWrites);
   http.use(express.json({ limit: app.config.server.bodyLimitBytes, strict: false, verify: verifyUtf8Body }));
@@ -41,23 +41,30 @@ export function createHttpApp(app: App): Express {
 export interface RunningServer {
   url: string;
   port: number;
+  /** The address actually bound (an IP, also when HOST was a name). */
+  address: string;
+  /** The Host names the server answers to (resolved COPYHOUND_ALLOWED_HOSTS). */
+  allowedHosts: ReadonlySet<string>;
   server: Server;
   /** Stops accepting connections, lets in-flight requests finish (up to the grace period), then resolves. */
   close(): Promise<void>;
 }
 
 export async function startServer(app: App): Promise<RunningServer> {
-  const http = createHttpApp(app);
+  const allowedHosts = resolveAllowedHosts(app.config.server);
+  const http = createHttpApp(app, allowedHosts);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = http.listen(app.config.server.port, app.config.server.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     s.once('error', reject);
   });
-  const { port } = server.address() as AddressInfo;
+  const { port, address } = server.address() as AddressInfo;
   const host = app.config.server.host.includes(':') ? `[${app.config.server.host}]` : app.config.server.host;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
     port,
+    address,
+    allowedHosts,
     server,
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -1,9 +1,11 @@
 import { Command } from 'commander';
 import { createCrawlScheduler } from '../../../crawlers/scheduler.ts';
 import { openApp } from '../../app.ts';
+import { describeExposure } from '../../http/host-names.ts';
 import { startServer } from '../../http/server.ts';
 import { createLogger } from '../../log.ts';
 import { buildConfig, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { sweepCaptures } from './captures-command.ts';
 
 export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Command {
   return new Command('serve')
@@ -25,8 +27,21 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
       }
       logger.info({ url: running.url, db: config.db.path, schemaVersion: app.database.schemaVersion }, 'server listening');
       writeLine(io.stdout, `Copyhound listening on ${running.url}`);
+      const exposure = describeExposure(running.address, running.port, running.allowedHosts);
+      if (exposure) {
+        // Loud on purpose: in the structured log, and on stderr even when the log level hides warnings.
+        logger.warn({ address: running.address, port: running.port, allowedHosts: [...running.allowedHosts] }, exposure);
+        writeLine(io.stderr, `WARNING: ${exposure}`);
+      }
       // Built after listening so /healthz answers at once; a large registry takes a while.
       setImmediate(() => app.getOwnedIndex());
+      // Files left by a crash (a WARC renamed into place whose row never committed): removed in
+      // the background, once per start; `copyhound captures sweep` does the same on demand.
+      const sweepAbort = new AbortController();
+      const sweep = sweepCaptures(app, false, sweepAbort.signal).catch((error: unknown) => {
+        if (sweepAbort.signal.aborted) logger.info('capture sweep stopped at shutdown');
+        else logger.error({ err: error }, 'capture sweep failed');
+      });
       const scheduler = createCrawlScheduler(app);
       scheduler.start();
       await new Promise<void>((resolve) => {
@@ -34,7 +49,8 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
           logger.info({ signal }, 'shutting down: finishing in-flight requests');
           process.off('SIGTERM', stop);
           process.off('SIGINT', stop);
-          void Promise.all([running.close(), scheduler.stop()]).then(() => {
+          sweepAbort.abort();
+          void Promise.all([running.close(), scheduler.stop(), sweep]).then(() => {
             app.close();
             logger.info('shut down cleanly');
             resolve();

@@ -1,0 +1,59 @@
+import { Command } from 'commander';
+import type { App } from '../../app.ts';
+import { orphanGraceMs, sweepOrphanCaptures, type SweepReport } from '../../evidence/index.ts';
+import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+
+const EXIT_FAILURE = 1;
+// Ids listed on one line of the human summary; --json has them all (up to the report's cap).
+const IDS_SHOWN = 20;
+
+/** The sweep with this app's data dir and a grace long enough for its busy timeout. */
+export function sweepCaptures(app: App, dryRun: boolean, signal?: AbortSignal): Promise<SweepReport> {
+  return sweepOrphanCaptures({
+    signal,
+    db: app.database.db,
+    dataDir: app.config.data.dir,
+    graceMs: orphanGraceMs(app.config.db.busyTimeoutMs),
+    dryRun,
+    logger: app.logger,
+  });
+}
+
+function describeSweep(report: SweepReport): string[] {
+  const minutes = `${Math.round(report.graceMs / 60_000)} min`;
+  const verb = report.dryRun ? 'would be removed' : 'removed';
+  const files = (f: SweepReport['orphans']) => `${f.found} found, ${report.dryRun ? f.found : f.removed} ${verb}, ${f.bytes} bytes`;
+  const lines = [
+    `Capture sweep${report.dryRun ? ' (dry run: nothing removed)' : ''}: ${report.filesScanned} capture file(s) scanned`,
+    `  orphan WARC files (no capture row, older than ${minutes}): ${files(report.orphans)}`,
+    `  leftover temp files (writer gone or older than ${minutes}): ${files(report.tempFiles)}`,
+    `  kept, younger than ${minutes} (may be a save in progress): ${report.keptRecent}`,
+    `  other files left alone: ${report.otherFiles}`,
+    `  capture rows whose WARC file is missing (kept; evidence is never deleted): ${report.missingFiles.count}` +
+      (report.missingFiles.count > 0 ? ` (ids ${report.missingFiles.captureIds.slice(0, IDS_SHOWN).join(', ')}${report.missingFiles.count > IDS_SHOWN ? ', …' : ''})` : ''),
+  ];
+  for (const path of [...report.orphans.paths, ...report.tempFiles.paths]) lines.push(`  ${report.dryRun ? 'would remove' : 'removed'} ${path}`);
+  for (const failure of report.failures) lines.push(`  could not remove ${failure.path}: ${failure.message}`);
+  return lines;
+}
+
+export function createCapturesCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
+  const command = new Command('captures').description('The evidence store: WARC captures and their rows');
+
+  command
+    .command('sweep')
+    .description('Remove capture files no row refers to (left by a crash) and report rows whose file is missing')
+    .option('--dry-run', 'report what would be removed, remove nothing')
+    .option('--json', 'the report as one JSON object')
+    .action(async (options: { dryRun?: boolean; json?: boolean }) => {
+      await withApp(io, globals(), async (app) => {
+        const report = await sweepCaptures(app, options.dryRun === true);
+        if (options.json) writeLine(io.stdout, JSON.stringify(report));
+        else for (const line of describeSweep(report)) writeLine(io.stdout, line);
+        // Missing files are reported, not a failure of the sweep; a file it could not remove is.
+        if (report.failures.length > 0) setExit(EXIT_FAILURE);
+      });
+    });
+
+  return command;
+}
