@@ -132,7 +132,7 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .action(async (id: string) => {
       await withApp(io, globals(), (app) => {
         removeArticle(app.registry, id);
-        writeLine(io.stdout, `removed ${id}`);
+        writeLine(io.stdout, `removed ${showInline(id)}`);
       });
     });
 
