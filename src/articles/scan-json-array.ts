@@ -31,6 +31,11 @@ function isTokenByte(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || b === 0x2e || b === 0x2b || b === 0x2d;
 }
 
+function findOrEnd(chunk: Uint8Array, byte: number, from: number): number {
+  const at = chunk.indexOf(byte, from);
+  return at === -1 ? chunk.length : at;
+}
+
 function showByte(b: number): string {
   return b >= 0x21 && b <= 0x7e ? `'${String.fromCharCode(b)}'` : `byte 0x${b.toString(16).padStart(2, '0')}`;
 }
@@ -120,8 +125,34 @@ export function createJsonArrayScanner(maxRecordBytes: number, firstLine: number
     return stack[stack.length - 1] === OPEN_ARRAY ? "']'" : "'}'";
   }
 
+  /** Counts lines and columns over bytes that need no other look (the inside of a string). */
+  function countSpan(chunk: Uint8Array, from: number, to: number): void {
+    for (let j = from; j < to; j++) {
+      const c = chunk[j];
+      if ((c & 0xc0) !== 0x80) column++;
+      if (c === NEWLINE) {
+        line++;
+        column = 0;
+      }
+    }
+  }
+
   function* scan(chunk: Uint8Array): Generator<FileRecord> {
+    // Next quote and backslash at or after the scan position (chunk.length when none): inside a
+    // string the scan jumps between them, and each is searched for once per chunk position.
+    let nextQuote = -1;
+    let nextBackslash = -1;
     for (let i = 0; i < chunk.length; i++) {
+      if (state === STRING && !escaped) {
+        if (nextQuote < i) nextQuote = findOrEnd(chunk, QUOTE, i);
+        if (nextBackslash < i) nextBackslash = findOrEnd(chunk, BACKSLASH, i);
+        const stop = nextQuote < nextBackslash ? nextQuote : nextBackslash;
+        if (stop > i) {
+          countSpan(chunk, i, stop);
+          i = stop;
+          if (i === chunk.length) break;
+        }
+      }
       const b = chunk[i];
       if ((b & 0xc0) !== 0x80) column++;
       if (state === STRING) {

@@ -102,6 +102,9 @@ describe('createScanner', () => {
     expect(damaged('[{"a":1},,{"b":2}]')).toContain('empty array element');
     expect(damaged('[{"a":1},]')).toContain('a comma before the closing "]"');
     expect(damaged('[{"a":[1}]')).toContain("expected ',' or ']' after a value, found '}'");
+    // Columns count characters, not bytes, and strings are skipped over whatever they hold.
+    expect(damaged('[{"t":"é東\\"\\\\x"}}]')).toContain("line 1, column 17: expected ',' or ']' after an array element, found '}'");
+    expect(damaged('[\n{"t":"a"},\n  {"t":"b"} {"t":"c"}]')).toContain("line 3, column 13: expected ',' or ']' after an array element, found '{'");
     expect(scanInChunks('[]', 1)).toEqual([]);
     expect(scanInChunks('  [ ]  \n', 1)).toEqual([]);
     // A bad literal or escape stays inside its element: that element alone is rejected.
