@@ -65,7 +65,8 @@ const BODY_ERRORS: Record<string, { status: number; code: string; message: (e: E
 };
 
 function answerFor(error: unknown, req: Request): Answer | undefined {
-  if (error instanceof StorageBusyError || someCause(error, isBusyError)) {
+  const storageBusy = (e: unknown) => e instanceof StorageBusyError || (e instanceof CopyhoundError && e.code === 'storage_busy') || isBusyError(e);
+  if (someCause(error, storageBusy)) {
     return {
       status: 503,
       code: 'storage_busy',
