@@ -26,4 +26,28 @@ export const extractSettings = {
     0,
     'Extracted text shorter than this (characters) is reported as "no article" (empty text)',
   ),
+  workers: defineSetting(
+    'COPYHOUND_EXTRACT_WORKERS',
+    envInt(1, 64),
+    2,
+    'Worker threads that extract pages off the event loop (2: one hostile page spending its time budget does not stall the others)',
+  ),
+  timeoutMs: defineSetting(
+    'COPYHOUND_EXTRACT_TIMEOUT_MS',
+    envInt(100, 600000),
+    20000,
+    'Time budget for extracting one page (ms); past it the worker is stopped and the page fails with extract_timeout (real pages take well under 1 s)',
+  ),
+  maxHtmlBytes: defineSetting(
+    'COPYHOUND_EXTRACT_MAX_HTML_BYTES',
+    envInt(1024, 1073741824),
+    10485760,
+    'Largest page (UTF-8 bytes of HTML) extracted; larger pages fail with extract_too_large (same as the largest body fetched)',
+  ),
+  workerMemoryMb: defineSetting(
+    'COPYHOUND_EXTRACT_WORKER_MEMORY_MB',
+    envInt(64, 65536),
+    1024,
+    'Heap limit of one extraction worker (MB); a page that needs more fails with extract_failed instead of exhausting the machine',
+  ),
 };

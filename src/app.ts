@@ -2,6 +2,7 @@ import type { Config } from '../config/index.ts';
 import { openDatabase, type OpenDatabase } from '../db/open-db.ts';
 import type { ArticleRegistryDeps } from './articles/article-registry.ts';
 import { createCaptureStore, type CaptureStore } from './evidence/index.ts';
+import { createExtractPool, type ExtractPool } from './extract/extract-pool.ts';
 import type { Logger } from './log.ts';
 import { createArticleFingerprinter, createOwnedIndex, type OwnedIndex } from './owned-index.ts';
 
@@ -12,6 +13,8 @@ export interface App {
   database: OpenDatabase;
   registry: ArticleRegistryDeps;
   captureStore: CaptureStore;
+  /** Worker threads that extract pages off the event loop (started on first use). */
+  extractPool: ExtractPool;
   /** The owned-article fingerprint index, built on first use (commands that never match skip it). */
   getOwnedIndex(): OwnedIndex;
   close(): void;
@@ -20,6 +23,7 @@ export interface App {
 export function openApp(config: Config, logger: Logger): App {
   const database = openDatabase({ path: config.db.path, busyTimeoutMs: config.db.busyTimeoutMs });
   let owned: OwnedIndex | undefined;
+  const extractPool = createExtractPool(config.extract);
   const registry: ArticleRegistryDeps = {
     db: database.db,
     fingerprint: createArticleFingerprinter(config.match),
@@ -35,12 +39,15 @@ export function openApp(config: Config, logger: Logger): App {
     database,
     registry,
     captureStore: createCaptureStore({ db: database.db, dataDir: config.data.dir, logger }),
+    extractPool,
     getOwnedIndex() {
       if (!owned) owned = createOwnedIndex(database.db, config.match, logger);
       else owned.sync();
       return owned;
     },
     close() {
+      // Ends the worker threads (a task still running is aborted); nothing to wait for here.
+      void extractPool.close();
       database.close();
     },
   };

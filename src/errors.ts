@@ -42,6 +42,22 @@ export class StorageBusyError extends CopyhoundError {
   }
 }
 
+/** Why extracting a page's article failed; stored on the page's row like fetch failures. */
+export const EXTRACT_FAILURE_REASONS = ['extract_failed', 'extract_timeout', 'extract_too_large'] as const;
+export type ExtractFailureReason = (typeof EXTRACT_FAILURE_REASONS)[number];
+
+/**
+ * Extraction could not run to its end: an internal failure, the time budget spent, or a page over
+ * the size cap. Never turned into "no article" (an empty text is a result; this is not).
+ */
+export class ExtractionError extends CopyhoundError {
+  readonly reason: ExtractFailureReason;
+  constructor(reason: ExtractFailureReason, message: string, details?: unknown) {
+    super(reason, message, details);
+    this.reason = reason;
+  }
+}
+
 /** The fixed set of reasons a page fetch can fail; stored on the row, counted in source health. */
 export const FETCH_FAILURE_REASONS = [
   'timeout',

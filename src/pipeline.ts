@@ -6,8 +6,8 @@ import type { Db } from '../db/open-db.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
 import { tryNormaliseUrl } from '../crawlers/url-normalise.ts';
 import { saveArticles } from './articles/article-registry.ts';
-import { CopyhoundError, FetchError, ValidationError } from './errors.ts';
-import { createEmptyArticle, extractArticle, type ExtractedArticle } from './extract/extract-article.ts';
+import { CopyhoundError, ExtractionError, FetchError, ValidationError } from './errors.ts';
+import { createEmptyArticle, type ExtractedArticle } from './extract/extract-article.ts';
 import { assertOk, fetchPage, type FetchedPage } from './fetch/index.ts';
 import { readPageFile } from './fetch/read-page-file.ts';
 import { matchText, type MatchResult } from './match/index.ts';
@@ -74,9 +74,12 @@ export async function loadPage(app: App, source: PageSource, signal?: AbortSigna
   return { url: page.finalUrl, ...(isPlain ? { text: page.text } : { html: page.text }), capture: page.capture };
 }
 
-/** The page's article: extracted from HTML, or the whole text of a plain-text page. */
-export function extractLoadedPage(app: App, page: LoadedPage): ExtractedArticle {
-  if (page.html !== undefined) return extractArticle(page.html, { url: page.url ?? undefined, config: app.config.extract });
+/**
+ * The page's article: extracted from HTML in a worker thread (with its time budget and size cap),
+ * or the whole text of a plain-text page. Throws ExtractionError when extraction fails.
+ */
+export async function extractPageArticle(app: App, page: LoadedPage, signal?: AbortSignal): Promise<ExtractedArticle> {
+  if (page.html !== undefined) return app.extractPool.extract(page.html, { url: page.url ?? undefined, signal });
   const text = page.text ?? '';
   return {
     ...createEmptyArticle(),
@@ -119,7 +122,7 @@ export function matchArticleText(app: App, article: ExtractedArticle): CheckMatc
  */
 export async function checkPage(app: App, source: PageSource, signal?: AbortSignal): Promise<CheckResult> {
   const page = await loadPage(app, source, signal);
-  const article = extractLoadedPage(app, page);
+  const article = await extractPageArticle(app, page, signal);
   const found = findMatches(app, article);
   if (source.kind === 'url' && page.capture) {
     storePage(app, { url: pageKeyOf(source.url), title: article.title, textHash: hashText(article.text), captureId: page.capture.id, matches: found });
@@ -234,9 +237,15 @@ export async function processPage(app: App, url: string, options: ProcessPageOpt
 
 async function runPagePath(app: App, url: string, options: ProcessPageOptions): Promise<PageOutcome> {
   const key = pageKeyOf(url);
+  const known = options.ownerFeed ? undefined : findPageByUrl(app.database.db, key);
+  const registryChangedAt = readRegistryChangedAt(app.database.db);
+  const matchedSinceRegistry = known?.matchedAt != null && (registryChangedAt === null || registryChangedAt <= known.matchedAt);
+  // A 304 carries no text to match: ask conditionally only when the stored page was matched against
+  // the owned articles as they are now. Otherwise fetch it whole, so new articles are found in it.
+  const conditional = options.ownerFeed || matchedSinceRegistry ? options.conditional : undefined;
   let fetched: FetchedPage;
   try {
-    fetched = await (options.fetch ?? defaultFetcher(app))(url, options.conditional, options.signal);
+    fetched = await (options.fetch ?? defaultFetcher(app))(url, conditional, options.signal);
   } catch (error) {
     if (!(error instanceof FetchError)) throw error;
     return {
@@ -256,7 +265,13 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
   }
   const isPlain = fetched.contentType === 'text/plain';
   const loaded: LoadedPage = { url: fetched.finalUrl, ...(isPlain ? { text: fetched.text } : { html: fetched.text }) };
-  const article = extractLoadedPage(app, loaded);
+  let article: ExtractedArticle;
+  try {
+    article = await extractPageArticle(app, loaded, options.signal);
+  } catch (error) {
+    if (!(error instanceof ExtractionError)) throw error;
+    return { status: 'failed', url: key, reason: error.reason, message: error.message, httpStatus: fetched.status, captureId };
+  }
   const textHash = hashText(article.text);
   const common = {
     url: key,
@@ -275,11 +290,8 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
     }
     return { ...common, status: 'owned', matches: [], newMatches: 0 };
   }
-  const known = findPageByUrl(app.database.db, key);
   const previous = options.previousTextHash ?? known?.textHash;
   // Same text, and no owned article added or changed since it was matched: nothing new to find.
-  const registryChangedAt = readRegistryChangedAt(app.database.db);
-  const matchedSinceRegistry = known?.matchedAt != null && (registryChangedAt === null || registryChangedAt <= known.matchedAt);
   if (previous === textHash && known && known.textHash === textHash && matchedSinceRegistry) {
     touchPage(app.database.db, known.id, nowIso());
     return { ...common, status: 'unchanged', matches: [], newMatches: 0 };

@@ -1,5 +1,5 @@
-import { load } from 'cheerio/slim';
 import type { Config } from '../../config/index.ts';
+import { ExtractionError } from '../errors.ts';
 import type { DomElement } from './dom.ts';
 import { findCredits } from './credits.ts';
 import { collectLinks, type ExtractedLink } from './links.ts';
@@ -9,6 +9,7 @@ import { buildRights, findNotices, type RightsStatement } from './rights.ts';
 import { serializeBlocks } from './serialize.ts';
 import { decideArticle } from './article-check.ts';
 import { indexPage, type PageIndex } from './page-index.ts';
+import { parseHtmlDocument } from './parse-html.ts';
 
 export type { ExtractedLink } from './links.ts';
 export type { RightsStatement } from './rights.ts';
@@ -86,52 +87,28 @@ function rightsFromHead(page: PageIndex, meta: PageMetadata, pageNotices: string
 
 /**
  * Turns a page into its article: main text (block-aware, boilerplate left out) and the metadata
- * legal teams use. Never throws: malformed HTML yields whatever could be read, and a page without
- * an article yields empty `text`.
+ * legal teams use. Malformed HTML yields whatever could be read, and a page without an article
+ * yields empty `text`; an internal failure throws ExtractionError (extract_failed) and is never
+ * passed off as "no article".
  */
 export function extractArticle(html: string, options: ExtractOptions = {}): ExtractedArticle {
   try {
     return extractUnsafe(typeof html === 'string' ? html : String(html ?? ''), options);
-  } catch {
-    return createEmptyArticle();
+  } catch (error) {
+    if (error instanceof ExtractionError) throw error;
+    throw new ExtractionError('extract_failed', `Extraction failed: ${(error as Error)?.message ?? String(error)}`, { url: options.url });
   }
 }
-
-/** Runs one stage; a bug or a pathological page in one stage must not cost the others. */
-function attempt<T>(stage: () => T, fallback: T): T {
-  try {
-    return stage();
-  } catch {
-    return fallback;
-  }
-}
-
-const EMPTY_METADATA: PageMetadata = {
-  title: '',
-  canonicalUrl: null,
-  author: null,
-  publishedAt: null,
-  modifiedAt: null,
-  language: null,
-  siteName: null,
-  publisher: null,
-  description: null,
-  ogType: null,
-  jsonLdBody: null,
-  jsonLdArticle: null,
-  jsonLdNodes: [],
-};
 
 function extractUnsafe(html: string, options: ExtractOptions): ExtractedArticle {
   const tuning: ContentTuning = { ...DEFAULT_CONTENT_TUNING, ...pickTuning(options.config) };
-  const $ = load(html);
   const baseUrl = validBase(options.url);
-  const root = $.root()[0] as unknown as DomElement;
+  const root = parseHtmlDocument(html) as unknown as DomElement;
   const page = indexPage(root);
-  const meta = attempt(() => readMetadata(page, baseUrl), EMPTY_METADATA);
+  const meta = readMetadata(page, baseUrl);
   const body = page.body ?? root;
-  const rights = attempt(() => rightsFromHead(page, meta, findNotices(body), baseUrl), createEmptyArticle().rights);
-  const content = attempt(() => extractContent(body, meta, tuning, baseUrl), { paragraphs: [] as string[], links: [], credits: [] as string[] });
+  const rights = rightsFromHead(page, meta, findNotices(body), baseUrl);
+  const content = extractContent(body, meta, tuning, baseUrl);
   const text = content.paragraphs.join('\n\n');
   const minChars = options.config?.minArticleChars ?? 0;
   const kept = text.length >= minChars && text.length > 0;
@@ -166,9 +143,9 @@ function extractContent(body: DomElement, meta: PageMetadata, tuning: ContentTun
   }
   const decision = decideArticle(trimLabels(paragraphs), main, meta, tuning);
   const found = decision.paragraphs.length > 0;
-  const links = decision.fromDom && found ? attempt(() => collectLinks(main.nodes, skip, baseUrl), []) : [];
+  const links = decision.fromDom && found ? collectLinks(main.nodes, skip, baseUrl) : [];
   // Credits are read before captions and credit lines are trimmed from the text.
-  const credits = found ? attempt(() => findCredits(decision.fromDom ? paragraphs : decision.paragraphs), []) : [];
+  const credits = found ? findCredits(decision.fromDom ? paragraphs : decision.paragraphs) : [];
   return { paragraphs: decision.paragraphs, links, credits };
 }
 

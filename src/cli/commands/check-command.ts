@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { checkPage, describeError, extractLoadedPage, loadPage, parseInput, type CheckResult } from '../../pipeline.ts';
+import { checkPage, describeError, extractPageArticle, loadPage, parseInput, type CheckResult } from '../../pipeline.ts';
 import type { App } from '../../app.ts';
 import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { escapeTerminalText, showInline } from '../terminal-text.ts';
@@ -84,7 +84,7 @@ export function createExtractCommand(io: CliIo, globals: () => GlobalOptions, se
     setExit,
     async (app, input, options) => {
       const page = await loadPage(app, parseInput(input, options.url));
-      const a = extractLoadedPage(app, page);
+      const a = await extractPageArticle(app, page);
       return {
         title: a.title,
         text: a.text,
