@@ -20,6 +20,12 @@ type ExtractSettings = Config['extract'];
 /** Idle workers are ended after this long, so a CLI run or an idle server holds no threads. */
 const IDLE_TIMEOUT_MS = 30_000;
 
+/** Atomics.waitAsync (Node 16+; not in this TypeScript lib): resolves once `flag[0]` leaves 0. */
+function waitForChange(flag: Int32Array): Promise<unknown> | string {
+  const atomics = Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { value: Promise<unknown> | string } };
+  return atomics.waitAsync(flag, 0, 0).value;
+}
+
 export function createExtractPool(settings: ExtractSettings): ExtractPool {
   let pool: Piscina<ExtractTask, ExtractTaskResult> | undefined;
   const getPool = () =>
@@ -37,19 +43,38 @@ export function createExtractPool(settings: ExtractSettings): ExtractPool {
       if (bytes > settings.maxHtmlBytes) {
         throw new ExtractionError('extract_too_large', `The page has ${bytes} bytes of HTML, more than the ${settings.maxHtmlBytes} extracted (COPYHOUND_EXTRACT_MAX_HTML_BYTES)`, { url, bytes });
       }
-      const budget = AbortSignal.timeout(settings.timeoutMs);
-      const abort = signal ? AbortSignal.any([budget, signal]) : budget;
       const { maxHtmlBytes: _max, workers: _w, timeoutMs: _t, workerMemoryMb: _m, ...config } = settings;
+      const started = new Int32Array(new SharedArrayBuffer(4));
+      const abort = new AbortController();
+      let timedOut = false;
+      let budget: NodeJS.Timeout | undefined;
+      const onCallerAbort = () => abort.abort(signal?.reason);
+      signal?.addEventListener('abort', onCallerAbort, { once: true });
+      // The budget starts when a worker picks the page up: time queued behind other pages, or a
+      // new worker's start-up, is not the page's fault.
+      void Promise.resolve(waitForChange(started)).then(() => {
+        if (Atomics.load(started, 0) !== 1) return;
+        budget = setTimeout(() => {
+          timedOut = true;
+          abort.abort();
+        }, settings.timeoutMs);
+      });
       let result: ExtractTaskResult;
       try {
-        result = await getPool().run({ html, options: { url, config } }, { signal: abort });
+        result = await getPool().run({ html, options: { url, config }, started }, { signal: abort.signal });
       } catch (error) {
-        if (budget.aborted) {
+        if (timedOut) {
           throw new ExtractionError('extract_timeout', `Extraction did not finish within ${settings.timeoutMs} ms (COPYHOUND_EXTRACT_TIMEOUT_MS)`, { url });
         }
         if (signal?.aborted) throw error;
         // A worker that died (out of memory, a crash) is a failure of this page, with its cause.
         throw new ExtractionError('extract_failed', `Extraction worker failed: ${(error as Error)?.message ?? String(error)}`, { url });
+      } finally {
+        clearTimeout(budget);
+        signal?.removeEventListener('abort', onCallerAbort);
+        // Releases the start waiter of a task that never started (aborted while queued).
+        Atomics.store(started, 0, 2);
+        Atomics.notify(started, 0);
       }
       if (!result.ok) throw new ExtractionError(result.reason, result.message, { url });
       return result.article;

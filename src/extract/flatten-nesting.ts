@@ -4,8 +4,9 @@ import { Tokenizer } from 'htmlparser2';
  * Rewrites HTML whose elements nest deeper than a limit so that, parsed by htmlparser2, no element
  * sits deeper than the limit and no text is lost. Two rules, applied only to pages that exceeded
  * the limit:
- * - past half the limit, wrappers and inline formatting (<div>, <span>, <b>, …) are left out with
- *   their end tags, so an article wrapped in thousands of <div>s keeps its headings and paragraphs;
+ * - past half the limit, wrappers, lists, tables and inline formatting (<div>, <li>, <td>, <b>, …)
+ *   are left out with their end tags, so an article wrapped in thousands of <div>s keeps its
+ *   headings and paragraphs;
  * - at the limit, a new element closes the deepest open one and takes its place, as Chromium does
  *   (it caps its tree at 512 levels and inserts deeper elements as siblings): paragraphs stay
  *   paragraphs with their text.
@@ -37,11 +38,12 @@ const FOREIGN = new Set(['math', 'svg']);
 const INTEGRATION = new Set(['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']);
 /** Elements whose content the tokenizer reads as raw text: dropped whole when too deep. */
 const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp']);
-/** Elements that only wrap or style text: the first to go when nesting runs deep. */
-const WRAPPERS = new Set([
-  'div', 'span', 'font', 'center', 'section', 'ins', 'del', 'b', 'i', 'u', 's', 'em', 'strong', 'small', 'big',
-  'mark', 'sub', 'sup', 'tt', 'strike', 'nobr', 'bdi', 'bdo', 'label', 'abbr', 'cite', 'q', 'time', 'code', 'kbd', 'var', 'samp',
-]);
+/**
+ * Past half the limit only these keep their tags: the blocks that carry an article's text and the
+ * landmarks that tell it from page furniture. Wrappers, lists, tables and inline formatting go;
+ * their text stays.
+ */
+const KEPT_WHEN_DEEP = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'article', 'main', 'header', 'footer', 'nav', 'aside', 'form', 'pre', 'figure', 'figcaption', 'html', 'head', 'body', ...RAW_TEXT]);
 
 /** Replace html[from, to) with `insert`. */
 interface Edit {
@@ -85,7 +87,7 @@ export function flattenDeepNesting(html: string, maxDepth: number): string {
       rawDropStart = tagStart;
       return;
     }
-    if (pushes && depth > wrapperDepth && WRAPPERS.has(name)) {
+    if (pushes && depth > wrapperDepth && !KEPT_WHEN_DEEP.has(name)) {
       cut(tagStart, end + 1);
       bump(pendingEnds, name, 1);
       return;
