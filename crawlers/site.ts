@@ -12,6 +12,7 @@
  * - Same site = same host and port, any of http/https; `www.` is ignored when includeWww is on.
  */
 import * as cheerio from 'cheerio';
+import { parseHtmlDocument } from '../src/extract/parse-html.ts';
 import type { Config } from '../config/index.ts';
 import { ValidationError } from '../src/errors.ts';
 import { detectUrlTrap, tryNormaliseUrl, type UrlTrap, type UrlTrapLimits, trapLimitsFromConfig } from './url-normalise.ts';
@@ -96,7 +97,7 @@ export function discoverLinks(html: string, pageUrl: string, options: DiscoverLi
   } catch {
     throw new ValidationError(`Page URL is not a valid URL: ${pageUrl}`, { url: pageUrl });
   }
-  const $ = cheerio.load(typeof html === 'string' ? html : '');
+  const $ = cheerio.load(parseHtmlDocument(typeof html === 'string' ? html : ''));
 
   if (respectNofollow) {
     const robots = $('meta[name]')
@@ -151,7 +152,7 @@ export function discoverFeedLinks(html: string, pageUrl: string): string[] {
   } catch {
     throw new ValidationError(`Page URL is not a valid URL: ${pageUrl}`, { url: pageUrl });
   }
-  const $ = cheerio.load(typeof html === 'string' ? html : '');
+  const $ = cheerio.load(parseHtmlDocument(typeof html === 'string' ? html : ''));
   const base = resolveBaseUrl($, page);
   const out: string[] = [];
   $('link[href][rel]').each((_i, el) => {
