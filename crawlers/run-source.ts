@@ -8,7 +8,8 @@
  * duplicated.
  */
 import { hostname } from 'node:os';
-import { claimRun, finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, releaseLease, renewLease, addFrontierEntries, markFrontierDone, listFrontier, saveRunCounters, saveRunProgress, type CrawlRunRow, type CrawlUrlRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
+import { startLeaseHeartbeat } from '../db/lease-heartbeat.ts';
+import { claimRun, finishRun, type LeaseHolderState, findUrlState, listUrlsDoneInRun, recordUrlVisit, releaseLease, renewLease, addFrontierEntries, markFrontierDone, listFrontier, saveRunCounters, saveRunProgress, type CrawlRunRow, type CrawlUrlRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
 import { findFlaggedMatchesForUrl, insertRecheck } from '../db/matches.ts';
 import type { Db } from '../db/open-db.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
@@ -62,17 +63,20 @@ const activeSources = new Set<number>();
 /** This process, as named in run leases. */
 const LEASE_OWNER = `${hostname()}:${process.pid}`;
 
-/** A lease holder on this host whose process no longer exists (SIGKILLed) holds nothing. */
-function isOwnerGone(owner: string): boolean {
+/**
+ * What a lease holder named "host:pid" is doing: on this host its pid tells whether it is alive
+ * (a SIGKILLed process holds nothing); on another host we cannot see, only its lease expiry tells.
+ */
+export function describeLeaseHolder(owner: string): LeaseHolderState {
   const at = owner.lastIndexOf(':');
-  if (at < 0 || owner.slice(0, at) !== hostname()) return false;
+  if (at < 0 || owner.slice(0, at) !== hostname()) return 'unknown';
   const pid = Number(owner.slice(at + 1));
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (!Number.isInteger(pid) || pid <= 0) return 'unknown';
   try {
     process.kill(pid, 0);
-    return false;
+    return 'alive';
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    return (error as NodeJS.ErrnoException).code === 'ESRCH' ? 'gone' : 'alive';
   }
 }
 
@@ -139,22 +143,51 @@ async function runLocked(app: App, source: SourceRow, options: RunSourceOptions)
   const fetchers = options.fetchers ?? createCrawlFetchers(app);
 
   const leaseEnd = () => new Date(Date.parse(now()) + RUN_LEASE_MS).toISOString();
-  const claim = claimRun(db, source.id, LEASE_OWNER, now(), leaseEnd(), isOwnerGone);
+  const claim = claimRun(db, source.id, LEASE_OWNER, now(), leaseEnd(), describeLeaseHolder);
   if (!claim) throw new ConflictError(`Source "${source.name}" is being crawled by another process`, { sourceId: source.id });
   const run: CrawlRunRow = claim.run;
   const unfinished = claim.resumed ? run : undefined;
-  const heartbeat = setInterval(() => renewLease(db, run.id, LEASE_OWNER, leaseEnd()), RUN_LEASE_MS / 3);
-  heartbeat.unref();
+  const log = app.logger.child({ source: source.name, sourceId: source.id, runId: run.id });
+  const lost = new AbortController();
+  const lease: RunLease = {
+    owner: LEASE_OWNER,
+    lose() {
+      if (lost.signal.aborted) return;
+      log.warn('crawl run taken over by another process; this process stops working on it');
+      lost.abort();
+    },
+  };
+  const heartbeat = startHeartbeat(app, run.id, () => lease.lose(), (message) => log.warn({ err: message }, 'lease renewal failed'));
+  const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
   try {
-    return await crawlClaimed(app, source, options, run, unfinished !== undefined, fetchers);
+    return await crawlClaimed(app, source, { ...options, signal }, run, unfinished !== undefined, fetchers, lease);
   } finally {
-    clearInterval(heartbeat);
+    await heartbeat.stop();
     // Finished runs keep no lease; interrupted ones are free for the next process to resume.
     releaseLease(db, run.id, LEASE_OWNER);
   }
 }
 
-async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptions, run: CrawlRunRow, resumed: boolean, fetchers: CrawlFetchers): Promise<RunSummary> {
+interface RunLease {
+  owner: string;
+  /** Called when the lease turns out to be someone else's: the run stops at once. */
+  lose(): void;
+}
+
+/** Lease renewal in its own thread and connection (a file database), else on this thread. */
+function startHeartbeat(app: App, runId: number, onLost: () => void, onError: (message: string) => void): { stop(): Promise<void> } {
+  const path = app.database.path;
+  if (path !== ':memory:' && path !== '') {
+    return startLeaseHeartbeat({ dbPath: path, busyTimeoutMs: app.config.db.busyTimeoutMs, runId, owner: LEASE_OWNER, leaseMs: RUN_LEASE_MS, onLost, onError });
+  }
+  const timer = setInterval(() => {
+    if (!renewLease(app.database.db, runId, LEASE_OWNER, new Date(Date.now() + RUN_LEASE_MS).toISOString())) onLost();
+  }, RUN_LEASE_MS / 3);
+  timer.unref();
+  return { stop: async () => clearInterval(timer) };
+}
+
+async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptions, run: CrawlRunRow, resumed: boolean, fetchers: CrawlFetchers, lease: RunLease): Promise<RunSummary> {
   const db = app.database.db;
   const now = () => (options.now?.() ?? new Date()).toISOString();
   const log = app.logger.child({ source: source.name, sourceId: source.id });
@@ -194,7 +227,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
       const reason = error instanceof FetchError ? error.reason : 'source_failed';
       bump(counters.errors, reason);
       const message = `${source.url ?? source.name}: ${(error as Error).message}`;
-      finishRun(db, run.id, 'failed', counters, now(), message);
+      finishRun(db, run.id, lease.owner, 'failed', counters, now(), message);
       log.warn({ reason, err: (error as Error).message }, 'crawl run failed: source could not be read');
       return summary('failed', message);
     }
@@ -247,7 +280,11 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
             if (verdict) insertRecheck(tx, { matchId: m.id, url: pageKeyOf(url), checkedAt: at, outcome: verdict, httpStatus: outcome.httpStatus ?? null, captureId: outcome.captureId });
           }
           extra?.(tx, outcome);
-          saveRunCounters(tx, run.id, counters);
+          if (!saveRunCounters(tx, run.id, lease.owner, counters)) {
+            // Taken over: roll this page's bookkeeping back; the run's new holder does the page.
+            lease.lose();
+            throw new InterruptedVisit();
+          }
         },
       });
       return outcome.status;
@@ -327,7 +364,10 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
     log.info({ runId: run.id, ...counters }, 'crawl run interrupted; the next run resumes it');
     return summary('aborted');
   }
-  finishRun(db, run.id, 'completed', counters, now());
+  if (!finishRun(db, run.id, lease.owner, 'completed', counters, now())) {
+    lease.lose();
+    return summary('aborted', 'the run was taken over by another process');
+  }
   log.info({ runId: run.id, ...counters, pagesSkipped }, 'crawl run completed');
   return summary('completed');
 }

@@ -46,9 +46,13 @@ export function saveRunProgress(db: Db, runId: number, progress: Partial<RunCoun
   db.update(crawlRuns).set(progress).where(eq(crawlRuns.id, runId)).run();
 }
 
-/** The per-page counter update (the hot path of a crawl). */
-export function saveRunCounters(db: Db, runId: number, c: RunCounters): void {
-  prepared(db, 'saveRunCounters', (d) =>
+/**
+ * The per-page counter update (the hot path of a crawl), only while `owner` holds the run's lease.
+ * Returns false when another process has taken the run over: the caller must stop, its counters
+ * are stale.
+ */
+export function saveRunCounters(db: Db, runId: number, owner: string, c: RunCounters): boolean {
+  return prepared(db, 'saveRunCounters', (d) =>
     d
       .update(crawlRuns)
       .set({
@@ -58,16 +62,19 @@ export function saveRunCounters(db: Db, runId: number, c: RunCounters): void {
         matchesFound: sql`${sql.placeholder('matchesFound')}`,
         errors: sql`${sql.placeholder('errors')}`,
       })
-      .where(eq(crawlRuns.id, sql.placeholder('runId')))
+      .where(and(eq(crawlRuns.id, sql.placeholder('runId')), eq(crawlRuns.leaseOwner, sql.placeholder('owner'))))
       .prepare(),
-  ).run({ runId, pagesFetched: c.pagesFetched, pagesUnchanged: c.pagesUnchanged, pagesFailed: c.pagesFailed, matchesFound: c.matchesFound, errors: JSON.stringify(c.errors) });
+  ).run({ runId, owner, pagesFetched: c.pagesFetched, pagesUnchanged: c.pagesUnchanged, pagesFailed: c.pagesFailed, matchesFound: c.matchesFound, errors: JSON.stringify(c.errors) }).changes === 1;
 }
 
-export function finishRun(db: Db, runId: number, status: 'completed' | 'failed', counters: RunCounters, now: string, message?: string): void {
-  db.update(crawlRuns)
-    .set({ ...counters, status, finishedAt: now, message: message ?? null })
-    .where(eq(crawlRuns.id, runId))
-    .run();
+/** Ends the run, only while `owner` holds its lease (a run taken over is the new holder's to end). */
+export function finishRun(db: Db, runId: number, owner: string, status: 'completed' | 'failed', counters: RunCounters, now: string, message?: string): boolean {
+  return (
+    db.update(crawlRuns)
+      .set({ ...counters, status, finishedAt: now, message: message ?? null })
+      .where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner)))
+      .run().changes === 1
+  );
 }
 
 export function findUrlState(db: Db, sourceId: number, url: string): CrawlUrlRow | undefined {
@@ -139,14 +146,22 @@ export interface RunClaim {
  * two processes cannot both claim it. Returns undefined when another live owner holds the lease;
  * `isOwnerGone` lets the caller declare a holder dead (a killed process on this host) at once.
  */
-export function claimRun(db: Db, sourceId: number, owner: string, now: string, leaseUntil: string, isOwnerGone: (owner: string) => boolean): RunClaim | undefined {
+export type LeaseHolderState = 'alive' | 'gone' | 'unknown';
+
+export function claimRun(db: Db, sourceId: number, owner: string, now: string, leaseUntil: string, holderState: (owner: string) => LeaseHolderState): RunClaim | undefined {
   return writeTransaction(
     db,
     (t) => {
       const unfinished = findUnfinishedRun(t, sourceId);
       if (unfinished) {
-        const held = unfinished.leaseOwner !== null && unfinished.leaseOwner !== owner && unfinished.leaseUntil !== null && unfinished.leaseUntil > now;
-        if (held && !isOwnerGone(unfinished.leaseOwner!)) return undefined;
+        const holder = unfinished.leaseOwner;
+        if (holder !== null && holder !== owner) {
+          // A holder alive on this host keeps its run even past its lease (it may be slow, never
+          // doubled); a dead one loses it at once; one elsewhere, once its lease has run out.
+          const state = holderState(holder);
+          const expired = unfinished.leaseUntil === null || unfinished.leaseUntil <= now;
+          if (state === 'alive' || (state === 'unknown' && !expired)) return undefined;
+        }
         t.update(crawlRuns).set({ leaseOwner: owner, leaseUntil }).where(eq(crawlRuns.id, unfinished.id)).run();
         return { run: { ...unfinished, leaseOwner: owner, leaseUntil }, resumed: true };
       }
@@ -160,8 +175,9 @@ export function claimRun(db: Db, sourceId: number, owner: string, now: string, l
   );
 }
 
-export function renewLease(db: Db, runId: number, owner: string, leaseUntil: string): void {
-  db.update(crawlRuns).set({ leaseUntil }).where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner))).run();
+/** Extends the lease; false when `owner` no longer holds it. */
+export function renewLease(db: Db, runId: number, owner: string, leaseUntil: string): boolean {
+  return db.update(crawlRuns).set({ leaseUntil }).where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner))).run().changes === 1;
 }
 
 /** Gives the run up (interrupted): the next process may resume it at once. */

@@ -26,7 +26,7 @@ describe('a server processing hostile pages stays responsive', () => {
     const server = await startServeProcess(['--db', db], { LOG_LEVEL: 'warn' });
     try {
       const post = (body: string) =>
-        fetch(`${server.url}/api/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+        fetch(`${server.url}/api/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as { matches: { articleId: string }[]; error: { code: string } } }));
       // Warm up: workers start on first use.
       expect((await post(JSON.stringify({ html: copy }))).status).toBe(200);
       // Bodies are built before the probe starts: this process's own work must not delay the probe.
