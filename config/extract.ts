@@ -29,8 +29,8 @@ export const extractSettings = {
   workers: defineSetting(
     'COPYHOUND_EXTRACT_WORKERS',
     envInt(1, 64),
-    2,
-    'Worker threads that extract pages off the event loop (2: one hostile page spending its time budget does not stall the others)',
+    1,
+    'Worker threads that extract pages off the event loop (1: on a 2-core machine the main thread keeps a core for fetching, captures and matching, and each worker costs ~50 MB; raise it on bigger machines)',
   ),
   timeoutMs: defineSetting(
     'COPYHOUND_EXTRACT_TIMEOUT_MS',

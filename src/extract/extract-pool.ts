@@ -48,8 +48,6 @@ export function createExtractPool(settings: ExtractSettings): ExtractPool {
       const abort = new AbortController();
       let timedOut = false;
       let budget: NodeJS.Timeout | undefined;
-      const onCallerAbort = () => abort.abort(signal?.reason);
-      signal?.addEventListener('abort', onCallerAbort, { once: true });
       // The budget starts when a worker picks the page up: time queued behind other pages, or a
       // new worker's start-up, is not the page's fault.
       void Promise.resolve(waitForChange(started)).then(() => {
@@ -61,7 +59,7 @@ export function createExtractPool(settings: ExtractSettings): ExtractPool {
       });
       let result: ExtractTaskResult;
       try {
-        result = await getPool().run({ html, options: { url, config }, started }, { signal: abort.signal });
+        result = await getPool().run({ html, options: { url, config }, started }, { signal: signal ? AbortSignal.any([abort.signal, signal]) : abort.signal });
       } catch (error) {
         if (timedOut) {
           throw new ExtractionError('extract_timeout', `Extraction did not finish within ${settings.timeoutMs} ms (COPYHOUND_EXTRACT_TIMEOUT_MS)`, { url });
@@ -71,7 +69,6 @@ export function createExtractPool(settings: ExtractSettings): ExtractPool {
         throw new ExtractionError('extract_failed', `Extraction worker failed: ${(error as Error)?.message ?? String(error)}`, { url });
       } finally {
         clearTimeout(budget);
-        signal?.removeEventListener('abort', onCallerAbort);
         // Releases the start waiter of a task that never started (aborted while queued).
         Atomics.store(started, 0, 2);
         Atomics.notify(started, 0);

@@ -24,6 +24,7 @@ const { values } = parseArgs({
   options: {
     pages: { type: 'string', default: '5000' },
     concurrency: { type: 'string', default: '16' },
+    'extract-workers': { type: 'string' },
     source: { type: 'string', default: 'sitemap' },
     serve: { type: 'boolean', default: false },
     'no-capture': { type: 'boolean', default: false },
@@ -55,6 +56,7 @@ async function bench(): Promise<void> {
   const app = openTestApp(dir, {
     // Politeness off: the server is ours. Retries stay on (they cost nothing when nothing fails).
     crawl: { minHostDelayMs: 0, perHostConcurrency: concurrency, globalConcurrency: concurrency, siteMaxPages: pages * 2, siteMaxDepth: 3 },
+    ...(values['extract-workers'] ? { extract: { workers: Number(values['extract-workers']) } } : {}),
   });
   // Every page becomes a capture (fsync'd WARC file, then rows): measure how much of the run the
   // capture store is busy, since it is the largest share of a page's cost.
