@@ -34,6 +34,8 @@ export function startLeaseHeartbeat(options: LeaseHeartbeatOptions): LeaseHeartb
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      // Unref'd so it never holds a process open; while we wait for it to end, it must.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

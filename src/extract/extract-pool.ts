@@ -19,6 +19,8 @@ type ExtractSettings = Config['extract'];
 
 /** Idle workers are ended after this long, so a CLI run or an idle server holds no threads. */
 const IDLE_TIMEOUT_MS = 30_000;
+/** Any long interval: the timer only holds the event loop open while pages are being extracted. */
+const KEEP_ALIVE_INTERVAL_MS = 60_000;
 
 /** Atomics.waitAsync (Node 16+; not in this TypeScript lib): resolves once `flag[0]` leaves 0. */
 function waitForChange(flag: Int32Array): Promise<unknown> | string {
@@ -36,6 +38,17 @@ export function createExtractPool(settings: ExtractSettings): ExtractPool {
       idleTimeout: IDLE_TIMEOUT_MS,
       resourceLimits: { maxOldGenerationSizeMb: settings.workerMemoryMb },
     }));
+
+  // piscina refs a worker only once a task is posted to it: while a new worker is still starting,
+  // nothing would keep a CLI process alive (it exited with Node's 13, "unsettled top-level await").
+  let inFlight = 0;
+  let keepAlive: NodeJS.Timeout | undefined;
+  const hold = () => {
+    if (inFlight++ === 0) keepAlive = setInterval(() => {}, KEEP_ALIVE_INTERVAL_MS);
+  };
+  const release = () => {
+    if (--inFlight === 0) clearInterval(keepAlive);
+  };
 
   return {
     async extract(html, { url, signal }) {
@@ -58,6 +71,7 @@ export function createExtractPool(settings: ExtractSettings): ExtractPool {
         }, settings.timeoutMs);
       });
       let result: ExtractTaskResult;
+      hold();
       try {
         result = await getPool().run({ html, options: { url, config }, started }, { signal: signal ? AbortSignal.any([abort.signal, signal]) : abort.signal });
       } catch (error) {
@@ -68,6 +82,7 @@ export function createExtractPool(settings: ExtractSettings): ExtractPool {
         // A worker that died (out of memory, a crash) is a failure of this page, with its cause.
         throw new ExtractionError('extract_failed', `Extraction worker failed: ${(error as Error)?.message ?? String(error)}`, { url });
       } finally {
+        release();
         clearTimeout(budget);
         // Releases the start waiter of a task that never started (aborted while queued).
         Atomics.store(started, 0, 2);

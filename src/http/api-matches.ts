@@ -15,7 +15,8 @@ const listQuerySchema = z.strictObject({
   articleId: z.string().min(1).max(500).optional(),
   kind: z.enum(MATCH_KINDS).optional(),
   pageUrl: z.string().min(1).max(4000).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
+  // Stored times are UTC ISO strings compared as text: an offset is turned into the same instant in UTC.
+  since: z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString()).optional(),
   flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   offset: z.coerce.number().int().min(0).default(0),

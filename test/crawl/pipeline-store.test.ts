@@ -121,6 +121,13 @@ describe('copyhound matches list and GET /api/matches', () => {
         expect(all.body.items).toHaveLength(1);
         const one = await requestJson(`${server.server.url}/api/matches?articleId=${copies[0].articleId}`);
         expect(one.body.items.every((m: { articleId: string }) => m.articleId === copies[0].articleId)).toBe(true);
+        // `since` with an offset means the same instant as in UTC (stored times are UTC).
+        const lastSeen = Date.parse(all.body.items[0].lastSeen);
+        const inTokyo = (ms: number) => new Date(ms + 9 * 3_600_000).toISOString().replace('Z', '+09:00');
+        const sinceBefore = await requestJson(`${server.server.url}/api/matches?since=${encodeURIComponent(inTokyo(lastSeen - 60_000))}`);
+        expect(sinceBefore.body.total).toBeGreaterThanOrEqual(1);
+        const sinceAfter = await requestJson(`${server.server.url}/api/matches?since=${encodeURIComponent(inTokyo(Date.now() + 60_000))}`);
+        expect(sinceAfter.body.total).toBe(0);
         const bad = await requestJson(`${server.server.url}/api/matches?kind=nonsense`);
         expect(bad.status).toBe(400);
         const flagged = await requestJson(`${server.server.url}/api/matches/${all.body.items[0].id}/flag`, { method: 'POST', body: {} });
