@@ -7,9 +7,7 @@
  * are unique per (page, article), so nothing is fetched twice after it was stored and no match is
  * duplicated.
  */
-import { hostname } from 'node:os';
-import { startLeaseHeartbeat } from '../db/lease-heartbeat.ts';
-import { claimRun, finishRun, type LeaseHolderState, findUrlState, listUrlsDoneInRun, recordUrlVisit, releaseLease, renewLease, addFrontierEntries, markFrontierDone, listFrontier, saveRunCounters, saveRunProgress, type CrawlRunRow, type CrawlUrlRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
+import { finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, addFrontierEntries, markFrontierDone, listFrontier, saveRunCounters, saveRunProgress, type CrawlRunRow, type CrawlUrlRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
 import { findFlaggedMatchesForUrl, insertRecheck } from '../db/matches.ts';
 import type { Db } from '../db/open-db.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
@@ -18,6 +16,7 @@ import type { App } from '../src/app.ts';
 import { ConflictError, FetchError } from '../src/errors.ts';
 import { pageKeyOf, processPage, type PageOutcome } from '../src/pipeline.ts';
 import { createCrawlFetchers, type CrawlFetchers } from './fetch-adapter.ts';
+import { claimRunLease, type RunLease } from './run-lease.ts';
 import { discoverLinks, SiteFrontier, type FrontierOptions, type FrontierState } from './site.ts';
 import { enumerateSource, siteFrontierOptions } from './source-types.ts';
 import { tryNormaliseUrl } from './url-normalise.ts';
@@ -26,9 +25,6 @@ import { tryNormaliseUrl } from './url-normalise.ts';
 // again: articles rarely change within hours, and a sitemap of 50,000 URLs on an hourly schedule
 // would otherwise refetch everything every hour. Per-source limits.revisitAfterMs overrides it.
 export const DEFAULT_REVISIT_AFTER_MS = 12 * 60 * 60 * 1000;
-// A run's lease is renewed every third of this while it works; a process that died without
-// releasing it (on another host, where we cannot see its pid) blocks the source this long at most.
-export const RUN_LEASE_MS = 60_000;
 // 404 and 410 prove a page is gone (a 5xx or timeout proves nothing).
 const REMOVED_STATUSES = new Set([404, 410]);
 
@@ -60,26 +56,6 @@ export interface RunSummary extends RunCounters {
 
 /** Sources with a run in progress in this process: never two runs of one source at once. */
 const activeSources = new Set<number>();
-/** This process, as named in run leases. */
-const LEASE_OWNER = `${hostname()}:${process.pid}`;
-
-/**
- * What a lease holder named "host:pid" is doing: on this host its pid tells whether it is alive
- * (a SIGKILLed process holds nothing); on another host we cannot see, only its lease expiry tells.
- */
-export function describeLeaseHolder(owner: string): LeaseHolderState {
-  const at = owner.lastIndexOf(':');
-  if (at < 0 || owner.slice(0, at) !== hostname()) return 'unknown';
-  const pid = Number(owner.slice(at + 1));
-  if (!Number.isInteger(pid) || pid <= 0) return 'unknown';
-  try {
-    process.kill(pid, 0);
-    return 'alive';
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH' ? 'gone' : 'alive';
-  }
-}
-
 export function isSourceRunning(sourceId: number): boolean {
   return activeSources.has(sourceId);
 }
@@ -142,49 +118,15 @@ async function runLocked(app: App, source: SourceRow, options: RunSourceOptions)
   const now = () => (options.now?.() ?? new Date()).toISOString();
   const fetchers = options.fetchers ?? createCrawlFetchers(app);
 
-  const leaseEnd = () => new Date(Date.parse(now()) + RUN_LEASE_MS).toISOString();
-  const claim = claimRun(db, source.id, LEASE_OWNER, now(), leaseEnd(), describeLeaseHolder);
-  if (!claim) throw new ConflictError(`Source "${source.name}" is being crawled by another process`, { sourceId: source.id });
-  const run: CrawlRunRow = claim.run;
-  const unfinished = claim.resumed ? run : undefined;
-  const log = app.logger.child({ source: source.name, sourceId: source.id, runId: run.id });
-  const lost = new AbortController();
-  const lease: RunLease = {
-    owner: LEASE_OWNER,
-    lose() {
-      if (lost.signal.aborted) return;
-      log.warn('crawl run taken over by another process; this process stops working on it');
-      lost.abort();
-    },
-  };
-  const heartbeat = startHeartbeat(app, run.id, () => lease.lose(), (message) => log.warn({ err: message }, 'lease renewal failed'));
-  const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
+  const held = claimRunLease(app, source, now);
+  if (!held) throw new ConflictError(`Source "${source.name}" is being crawled by another process`, { sourceId: source.id });
+  const signal = options.signal ? AbortSignal.any([options.signal, held.lost]) : held.lost;
   try {
-    return await crawlClaimed(app, source, { ...options, signal }, run, unfinished !== undefined, fetchers, lease);
+    return await crawlClaimed(app, source, { ...options, signal }, held.run, held.resumed, fetchers, held.lease);
   } finally {
-    await heartbeat.stop();
     // Finished runs keep no lease; interrupted ones are free for the next process to resume.
-    releaseLease(db, run.id, LEASE_OWNER);
+    await held.release();
   }
-}
-
-interface RunLease {
-  owner: string;
-  /** Called when the lease turns out to be someone else's: the run stops at once. */
-  lose(): void;
-}
-
-/** Lease renewal in its own thread and connection (a file database), else on this thread. */
-function startHeartbeat(app: App, runId: number, onLost: () => void, onError: (message: string) => void): { stop(): Promise<void> } {
-  const path = app.database.path;
-  if (path !== ':memory:' && path !== '') {
-    return startLeaseHeartbeat({ dbPath: path, busyTimeoutMs: app.config.db.busyTimeoutMs, runId, owner: LEASE_OWNER, leaseMs: RUN_LEASE_MS, onLost, onError });
-  }
-  const timer = setInterval(() => {
-    if (!renewLease(app.database.db, runId, LEASE_OWNER, new Date(Date.now() + RUN_LEASE_MS).toISOString())) onLost();
-  }, RUN_LEASE_MS / 3);
-  timer.unref();
-  return { stop: async () => clearInterval(timer) };
 }
 
 async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptions, run: CrawlRunRow, resumed: boolean, fetchers: CrawlFetchers, lease: RunLease): Promise<RunSummary> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { claimRun } from '../../db/crawl-state.ts';
-import { describeLeaseHolder } from '../../crawlers/run-source.ts';
+import { describeLeaseHolder } from '../../crawlers/run-lease.ts';
 import { startLeaseHeartbeat } from '../../db/lease-heartbeat.ts';
 import { openDatabase } from '../../db/open-db.ts';
 import { insertSource } from '../../db/sources.ts';
