@@ -30,13 +30,13 @@ export const extractSettings = {
     'COPYHOUND_EXTRACT_WORKERS',
     envInt(1, 64),
     1,
-    'Worker threads that extract pages off the event loop (1: on a 2-core machine the main thread keeps a core for fetching, captures and matching, and each worker costs ~50 MB; raise it on bigger machines)',
+    'Worker threads for a page\'s CPU work off the event loop: extraction, and matching of large pages (1: on a 2-core machine the main thread keeps a core for fetching, captures and matching, and each worker costs ~50 MB; raise it on bigger machines)',
   ),
   timeoutMs: defineSetting(
     'COPYHOUND_EXTRACT_TIMEOUT_MS',
     envInt(100, 600000),
     20000,
-    'Time budget for extracting one page (ms); past it the worker is stopped and the page fails with extract_timeout (real pages take well under 1 s)',
+    'Time budget for one step of a page in a worker (extraction, or a large page\'s fingerprinting or verification; ms); past it the worker is stopped and the page fails with extract_timeout (real pages take well under 1 s)',
   ),
   maxHtmlBytes: defineSetting(
     'COPYHOUND_EXTRACT_MAX_HTML_BYTES',

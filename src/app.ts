@@ -2,7 +2,7 @@ import type { Config } from '../config/index.ts';
 import { openDatabase, type OpenDatabase } from '../db/open-db.ts';
 import type { ArticleRegistryDeps } from './articles/article-registry.ts';
 import { createCaptureStore, type CaptureStore } from './evidence/index.ts';
-import { createExtractPool, type ExtractPool } from './extract/extract-pool.ts';
+import { createPagePool, type PagePool } from './workers/page-pool.ts';
 import type { Logger } from './log.ts';
 import { createArticleFingerprinter, createOwnedIndex, type OwnedIndex } from './owned-index.ts';
 
@@ -13,8 +13,8 @@ export interface App {
   database: OpenDatabase;
   registry: ArticleRegistryDeps;
   captureStore: CaptureStore;
-  /** Worker threads that extract pages off the event loop (started on first use). */
-  extractPool: ExtractPool;
+  /** Worker threads for a page's CPU work: extraction, and matching of large pages (started on first use). */
+  pagePool: PagePool;
   /** The owned-article fingerprint index, built on first use (commands that never match skip it). */
   getOwnedIndex(): OwnedIndex;
   close(): void;
@@ -23,7 +23,7 @@ export interface App {
 export function openApp(config: Config, logger: Logger): App {
   const database = openDatabase({ path: config.db.path, busyTimeoutMs: config.db.busyTimeoutMs });
   let owned: OwnedIndex | undefined;
-  const extractPool = createExtractPool(config.extract);
+  const pagePool = createPagePool(config.extract);
   const registry: ArticleRegistryDeps = {
     db: database.db,
     fingerprint: createArticleFingerprinter(config.match),
@@ -39,7 +39,7 @@ export function openApp(config: Config, logger: Logger): App {
     database,
     registry,
     captureStore: createCaptureStore({ db: database.db, dataDir: config.data.dir, logger }),
-    extractPool,
+    pagePool,
     getOwnedIndex() {
       if (!owned) owned = createOwnedIndex(database.db, config.match, logger);
       else owned.sync();
@@ -47,7 +47,7 @@ export function openApp(config: Config, logger: Logger): App {
     },
     close() {
       // Ends the worker threads (a task still running is aborted); nothing to wait for here.
-      void extractPool.close();
+      void pagePool.close();
       database.close();
     },
   };

@@ -79,7 +79,7 @@ export async function loadPage(app: App, source: PageSource, signal?: AbortSigna
  * or the whole text of a plain-text page. Throws ExtractionError when extraction fails.
  */
 export async function extractPageArticle(app: App, page: LoadedPage, signal?: AbortSignal): Promise<ExtractedArticle> {
-  if (page.html !== undefined) return app.extractPool.extract(page.html, { url: page.url ?? undefined, signal });
+  if (page.html !== undefined) return app.pagePool.extract(page.html, { url: page.url ?? undefined, signal });
   const text = page.text ?? '';
   return {
     ...createEmptyArticle(),
@@ -100,20 +100,32 @@ function presentMatch(m: MatchResult): CheckMatch {
   };
 }
 
+/**
+ * Page text from this many characters on is matched with its CPU work in a worker thread: 10 MB of
+ * text took 400 ms on the event loop; below this (a long article is ~50,000 characters) matching
+ * takes a few milliseconds and a round trip to a worker would cost more than it saves.
+ */
+const LARGE_PAGE_MATCH_CHARS = 200_000;
+
 /** The match engine's results for extracted page text (with the internal article keys). */
-function findMatches(app: App, article: ExtractedArticle): MatchResult[] {
+async function findMatches(app: App, article: ExtractedArticle, signal?: AbortSignal): Promise<MatchResult[]> {
   if (article.text.trim() === '') return [];
   const owned = app.getOwnedIndex();
-  return matchText(
-    article.text,
-    { index: owned.index, loadArticles: owned.loadArticles, config: app.config.match },
-    { title: article.title, links: article.links.map((l) => l.href) },
-  );
+  if (article.text.length < LARGE_PAGE_MATCH_CHARS) {
+    return matchText(article.text, { index: owned.index, loadArticles: owned.loadArticles, config: app.config.match });
+  }
+  // Fingerprinting and verification are pure and run in a worker; only the index lookup, a few
+  // milliseconds, needs the index on this thread.
+  const fingerprints = await app.pagePool.fingerprint(article.text, app.config.match, signal);
+  if (!fingerprints) return [];
+  const keys = owned.index.findCandidatesRaw(fingerprints.hi, fingerprints.lo, fingerprints.count);
+  if (keys.length === 0) return [];
+  return app.pagePool.verify(article.text, owned.loadArticles(keys), app.config.match, signal);
 }
 
 /** Matches extracted page text against the owned articles. */
-export function matchArticleText(app: App, article: ExtractedArticle): CheckMatch[] {
-  return findMatches(app, article).map(presentMatch);
+export async function matchArticleText(app: App, article: ExtractedArticle): Promise<CheckMatch[]> {
+  return (await findMatches(app, article)).map(presentMatch);
 }
 
 /**
@@ -123,7 +135,7 @@ export function matchArticleText(app: App, article: ExtractedArticle): CheckMatc
 export async function checkPage(app: App, source: PageSource, signal?: AbortSignal): Promise<CheckResult> {
   const page = await loadPage(app, source, signal);
   const article = await extractPageArticle(app, page, signal);
-  const found = findMatches(app, article);
+  const found = await findMatches(app, article, signal);
   if (source.kind === 'url' && page.capture) {
     storePage(app, { url: pageKeyOf(source.url), title: article.title, textHash: hashText(article.text), captureId: page.capture.id, matches: found });
   }
@@ -296,7 +308,13 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
     touchPage(app.database.db, known.id, nowIso());
     return { ...common, status: 'unchanged', matches: [], newMatches: 0 };
   }
-  const found = findMatches(app, article);
+  let found: MatchResult[];
+  try {
+    found = await findMatches(app, article, options.signal);
+  } catch (error) {
+    if (!(error instanceof ExtractionError)) throw error;
+    return { status: 'failed', url: key, reason: error.reason, message: error.message, httpStatus: fetched.status, captureId };
+  }
   const status = found.length > 0 ? 'matched' : 'no_match';
   const outcome = { ...common, status, matches: found.map(presentMatch), newMatches: 0 } as PageOutcome & { newMatches: number };
   storePage(app, { url: key, title: article.title, textHash, captureId, matches: found }, nowIso(), (db, stored) => {

@@ -88,6 +88,46 @@ export function verifyArticle(
   };
 }
 
+/** A page's passage fingerprints, document hash first, ready for FingerprintIndex.findCandidatesRaw. */
+export interface PageFingerprints {
+  hi: Uint32Array;
+  lo: Uint32Array;
+  count: number;
+}
+
+/** Fingerprints a page's text (pure: may run in a worker thread); null for a text without words. */
+export function fingerprintPageText(pageText: string, config: Config['match']): PageFingerprints | null {
+  return fingerprintPageTokens(tokenize(pageText), config);
+}
+
+function fingerprintPageTokens(tokens: Tokens, config: Config['match']): PageFingerprints | null {
+  if (tokens.count === 0) return null;
+  const fp = fingerprintTokensRaw(tokens, config);
+  const hi = new Uint32Array(fp.count + 1);
+  const lo = new Uint32Array(fp.count + 1);
+  hi[0] = fp.docHi;
+  lo[0] = fp.docLo;
+  hi.set(fp.hi.subarray(0, fp.count), 1);
+  lo.set(fp.lo.subarray(0, fp.count), 1);
+  return { hi, lo, count: fp.count + 1 };
+}
+
+/** Verifies candidate articles word by word against the page (pure: may run in a worker thread). */
+export function verifyCandidates(pageText: string, articles: readonly OwnedText[], config: Config['match']): MatchResult[] {
+  return verifyPageTokens(pageText, tokenize(pageText), articles, config);
+}
+
+function verifyPageTokens(pageText: string, tokens: Tokens, articles: readonly OwnedText[], config: Config['match']): MatchResult[] {
+  let quoted: Uint8Array | null = null;
+  const getQuoted = () => (quoted ??= markQuotedWords(pageText, tokens));
+  const results: MatchResult[] = [];
+  for (const article of articles) {
+    const r = verifyArticle(tokens, getQuoted, article, config);
+    if (r) results.push(r);
+  }
+  return results.sort((a, b) => b.coverage - a.coverage || a.articleKey - b.articleKey);
+}
+
 /**
  * Which owned articles the page text reproduces, how much of each and where. Candidates come
  * from the fingerprint index; each is then verified word by word. Sorted by coverage, highest
@@ -98,24 +138,10 @@ export function matchText(
   deps: MatchDeps,
   _page?: { title?: string; links?: string[] },
 ): MatchResult[] {
-  const { index, config } = deps;
   const tokens = tokenize(pageText);
-  if (tokens.count === 0) return [];
-  const fp = fingerprintTokensRaw(tokens, config);
-  const hi = new Uint32Array(fp.count + 1);
-  const lo = new Uint32Array(fp.count + 1);
-  hi[0] = fp.docHi;
-  lo[0] = fp.docLo;
-  hi.set(fp.hi.subarray(0, fp.count), 1);
-  lo.set(fp.lo.subarray(0, fp.count), 1);
-  const keys = index.findCandidatesRaw(hi, lo, fp.count + 1);
+  const fp = fingerprintPageTokens(tokens, deps.config);
+  if (!fp) return [];
+  const keys = deps.index.findCandidatesRaw(fp.hi, fp.lo, fp.count);
   if (keys.length === 0) return [];
-  let quoted: Uint8Array | null = null;
-  const getQuoted = () => (quoted ??= markQuotedWords(pageText, tokens));
-  const results: MatchResult[] = [];
-  for (const article of deps.loadArticles(keys)) {
-    const r = verifyArticle(tokens, getQuoted, article, config);
-    if (r) results.push(r);
-  }
-  return results.sort((a, b) => b.coverage - a.coverage || a.articleKey - b.articleKey);
+  return verifyPageTokens(pageText, tokens, deps.loadArticles(keys), deps.config);
 }

@@ -36,7 +36,7 @@ describe('owned-article index', () => {
 
     const second = open(dir, { match: { anchorRadius: 4 } });
     try {
-      const matches = matchArticleText(second, asArticle(nato.body));
+      const matches = await matchArticleText(second, asArticle(nato.body));
       expect(matches[0]).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });
       const after = methods();
       expect(after).toHaveLength(1);
@@ -50,12 +50,12 @@ describe('owned-article index', () => {
     const dir = tempDir();
     const app = open(dir);
     try {
-      expect(matchArticleText(app, asArticle(paragraphsOf(nato).join('\n\n')))).toEqual([]);
+      expect(await matchArticleText(app, asArticle(paragraphsOf(nato).join('\n\n')))).toEqual([]);
       await importArticleFile(app.registry, OWNED_NDJSON.pathname, { maxRecordBytes: app.config.import.maxRecordBytes });
-      expect(matchArticleText(app, asArticle(nato.body))[0]?.articleId).toBe('aa-nato-syria');
+      expect((await matchArticleText(app, asArticle(nato.body)))[0]?.articleId).toBe('aa-nato-syria');
       const { removeArticle } = await import('../../src/articles/article-registry.ts');
       removeArticle(app.registry, 'aa-nato-syria');
-      expect(matchArticleText(app, asArticle(nato.body))).toEqual([]);
+      expect(await matchArticleText(app, asArticle(nato.body))).toEqual([]);
     } finally {
       app.close();
     }
