@@ -52,15 +52,19 @@ const brotliDecompress = promisify(zlib.brotliDecompress);
  * Decodes a whole body off the main thread (zlib's thread pool). Every layer, including
  * intermediate ones, is capped at maxBytes so a layer of padding cannot balloon in memory.
  */
-export async function decodeBuffer(raw: Buffer, encodings: readonly string[], maxBytes: number): Promise<Buffer> {
+export async function decodeBuffer(raw: Buffer, encodings: readonly string[], maxBytes: number, options: { strict?: boolean } = {}): Promise<Buffer> {
   let data = raw;
+  // Responses cut short are read as far as they go, as browsers do; `strict` (a local file, whose
+  // end is its end) refuses a cut-off stream instead.
+  const zlibOptions = options.strict ? {} : ZLIB_OPTIONS;
+  const brotliOptions = options.strict ? {} : BROTLI_OPTIONS;
   for (const encoding of [...encodings].reverse()) {
     if (data.length === 0) return data;
     const limit = { maxOutputLength: maxBytes + 1 };
     try {
-      if (encoding === 'br') data = await brotliDecompress(data, { ...BROTLI_OPTIONS, ...limit });
-      else if (encoding === 'deflate') data = await (isZlibWrapped(data) ? inflate : inflateRaw)(data, { ...ZLIB_OPTIONS, ...limit });
-      else data = await gunzip(data, { ...ZLIB_OPTIONS, ...limit });
+      if (encoding === 'br') data = await brotliDecompress(data, { ...brotliOptions, ...limit });
+      else if (encoding === 'deflate') data = await (isZlibWrapped(data) ? inflate : inflateRaw)(data, { ...zlibOptions, ...limit });
+      else data = await gunzip(data, { ...zlibOptions, ...limit });
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new BodyLimitError(`a ${encoding} layer decodes to more than ${maxBytes} bytes`);
       throw Object.assign(new ContentEncodingError(`corrupt ${encoding} body: ${(error as Error).message}`), { cause: error });
