@@ -48,10 +48,11 @@ export interface HeldRun {
  * Claims the source's run for this process and keeps its lease fresh until released; undefined
  * when another live process holds it.
  */
-export function claimRunLease(app: App, source: SourceRow, now: () => string): HeldRun | undefined {
+export function claimRunLease(app: App, source: SourceRow, clock: () => Date): HeldRun | undefined {
   const db = app.database.db;
-  const leaseEnd = new Date(Date.parse(now()) + RUN_LEASE_MS).toISOString();
-  const claim = claimRun(db, source.id, LEASE_OWNER, now(), leaseEnd, describeLeaseHolder);
+  const now = clock();
+  const leaseEnd = new Date(now.getTime() + RUN_LEASE_MS).toISOString();
+  const claim = claimRun(db, source.id, LEASE_OWNER, now.toISOString(), leaseEnd, describeLeaseHolder);
   if (!claim) return undefined;
   const log = app.logger.child({ source: source.name, sourceId: source.id, runId: claim.run.id });
   const lost = new AbortController();

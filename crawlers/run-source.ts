@@ -114,11 +114,9 @@ export async function runSource(app: App, source: SourceRow, options: RunSourceO
 }
 
 async function runLocked(app: App, source: SourceRow, options: RunSourceOptions): Promise<RunSummary> {
-  const db = app.database.db;
-  const now = () => (options.now?.() ?? new Date()).toISOString();
   const fetchers = options.fetchers ?? createCrawlFetchers(app);
 
-  const held = claimRunLease(app, source, now);
+  const held = claimRunLease(app, source, () => options.now?.() ?? new Date());
   if (!held) throw new ConflictError(`Source "${source.name}" is being crawled by another process`, { sourceId: source.id });
   const signal = options.signal ? AbortSignal.any([options.signal, held.lost]) : held.lost;
   try {

@@ -4,6 +4,7 @@ import { findMatchById, listMatches, listRechecks, setMatchFlagged } from '../..
 import { MATCH_KINDS } from '../../db/schema/matches.ts';
 import type { App } from '../app.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import { formatUtcIso, parseIsoDate } from '../time/parse-date.ts';
 
 // Paging as for /api/articles: 50 fits a screen; 500 bounds the cost of one query.
 const DEFAULT_PAGE_SIZE = 50;
@@ -16,7 +17,12 @@ const listQuerySchema = z.strictObject({
   kind: z.enum(MATCH_KINDS).optional(),
   pageUrl: z.string().min(1).max(4000).optional(),
   // Stored times are UTC ISO strings compared as text: an offset is turned into the same instant in UTC.
-  since: z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString()).optional(),
+  since: z.iso.datetime({ offset: true }).transform((v, ctx) => {
+    const reading = parseIsoDate(v);
+    if (reading.ok) return formatUtcIso(reading.date);
+    ctx.addIssue({ code: 'custom', message: reading.message });
+    return z.NEVER;
+  }).optional(),
   flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   offset: z.coerce.number().int().min(0).default(0),
