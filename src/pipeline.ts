@@ -101,9 +101,10 @@ function presentMatch(m: MatchResult): CheckMatch {
 }
 
 /**
- * Page text from this many characters on is matched with its CPU work in a worker thread: 10 MB of
- * text took 400 ms on the event loop; below this (a long article is ~50,000 characters) matching
- * takes a few milliseconds and a round trip to a worker would cost more than it saves.
+ * Page text from this many characters on is matched with its CPU work in a worker thread, since
+ * matching time grows with the text (a 10 MB page holds the event loop for hundreds of ms). Below
+ * it (a long article is ~50,000 characters) matching takes a few milliseconds and a round trip to
+ * a worker would cost more than it saves.
  */
 const LARGE_PAGE_MATCH_CHARS = 200_000;
 
@@ -247,11 +248,17 @@ export async function processPage(app: App, url: string, options: ProcessPageOpt
   return outcome;
 }
 
+/** True when the page was matched after the owned articles last changed (nothing new to find in it). */
+function isMatchedSinceRegistryChange(app: App, matchedAt: string | null | undefined): boolean {
+  if (matchedAt == null) return false;
+  const registryChangedAt = readRegistryChangedAt(app.database.db);
+  return registryChangedAt === null || registryChangedAt <= matchedAt;
+}
+
 async function runPagePath(app: App, url: string, options: ProcessPageOptions): Promise<PageOutcome> {
   const key = pageKeyOf(url);
   const known = options.ownerFeed ? undefined : findPageByUrl(app.database.db, key);
-  const registryChangedAt = readRegistryChangedAt(app.database.db);
-  const matchedSinceRegistry = known?.matchedAt != null && (registryChangedAt === null || registryChangedAt <= known.matchedAt);
+  const matchedSinceRegistry = isMatchedSinceRegistryChange(app, known?.matchedAt);
   // A 304 carries no text to match: ask conditionally only when the stored page was matched against
   // the owned articles as they are now. Otherwise fetch it whole, so new articles are found in it.
   const conditional = options.ownerFeed || matchedSinceRegistry ? options.conditional : undefined;

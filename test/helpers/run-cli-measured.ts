@@ -32,7 +32,10 @@ export function runCliMeasured(args: string[], dir: string, env: Record<string, 
     child.on('error', reject);
     child.on('close', (code) => {
       try {
-        resolve({ code, stdout, stderr, stderrChars, peakRssBytes: Number(readFileSync(rssFile, 'utf8')) });
+        const peakRssBytes = Number(readFileSync(rssFile, 'utf8'));
+        // Printed so the figure is visible in a test run, not only asserted.
+        console.log(`peak RSS ${(peakRssBytes / 2 ** 20).toFixed(0)} MB: copyhound ${args.join(' ').slice(0, 120)}`);
+        resolve({ code, stdout, stderr, stderrChars, peakRssBytes });
       } catch (error) {
         reject(new Error(`the child did not report its peak RSS (exit ${code}): ${(error as Error).message}\n${stderr}`));
       }
