@@ -84,13 +84,13 @@ export function resolveAllowedHosts(server: { host: string; allowedHosts: readon
   return names;
 }
 
-// The API has no authentication until the roles issue adds sessions: a non-loopback bind means
-// anyone who can reach the port can read and change everything.
-const API_HAS_AUTHENTICATION = false;
-
-/** The loud start-up warning for a bind other machines can reach, or undefined on loopback. */
+/**
+ * The loud start-up warning for a bind other machines can reach, or undefined on loopback. The API
+ * has no authentication until the roles issue adds sessions: anyone who can reach the port can
+ * read and change everything.
+ */
 export function describeExposure(boundAddress: string, port: number, allowedHosts: ReadonlySet<string>): string | undefined {
-  if (API_HAS_AUTHENTICATION || isLoopbackAddress(boundAddress)) return undefined;
+  if (isLoopbackAddress(boundAddress)) return undefined;
   const where = boundAddress.includes(':') ? `[${boundAddress}]:${port}` : `${boundAddress}:${port}`;
   const names = allowedHosts.has(ANY_HOST) ? 'any Host name (COPYHOUND_ALLOWED_HOSTS=*)' : `only the Host names ${[...allowedHosts].join(', ')}`;
   return (
