@@ -52,8 +52,8 @@ export type ExtractFailureReason = (typeof EXTRACT_FAILURE_REASONS)[number];
  */
 export class ExtractionError extends CopyhoundError {
   readonly reason: ExtractFailureReason;
-  constructor(reason: ExtractFailureReason, message: string, details?: unknown) {
-    super(reason, message, details);
+  constructor(reason: ExtractFailureReason, message: string, details: Record<string, unknown> = {}) {
+    super(reason, message, { ...details, reason });
     this.reason = reason;
   }
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { App } from '../app.ts';
-import { ExtractionError, FetchError, ValidationError } from '../errors.ts';
+import { FetchError, ValidationError } from '../errors.ts';
 import { checkPage } from '../pipeline.ts';
 
 const checkBodySchema = z.union([
@@ -28,13 +28,6 @@ export function createCheckRouter(app: App): Router {
         // The page could not be fetched: the upstream's fault or a refused target, not ours.
         res.status(error.reason === 'blocked_address' ? 400 : 502).json({
           error: { code: error.code, message: error.message, details: { reason: error.reason, url: error.url, status: error.status } },
-        });
-        return;
-      }
-      if (error instanceof ExtractionError) {
-        // The page was read but its article could not be extracted: a property of this page, named.
-        res.status(error.reason === 'extract_too_large' ? 413 : 422).json({
-          error: { code: error.code, message: error.message, details: { reason: error.reason } },
         });
         return;
       }

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { isBusyError } from '../../db/write-transaction.ts';
-import { ConflictError, CopyhoundError, NotFoundError, StorageBusyError, ValidationError } from '../errors.ts';
+import { ConflictError, CopyhoundError, ExtractionError, NotFoundError, StorageBusyError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
 // A busy database is another writer's burst (a crawl batch, an import transaction): over within
@@ -43,6 +43,8 @@ function statusOf(error: CopyhoundError): number {
   if (error instanceof ValidationError) return 400;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
+  // The page was read but its article could not be extracted: a property of that page, named.
+  if (error instanceof ExtractionError) return error.reason === 'extract_too_large' ? 413 : 422;
   return 500;
 }
 
