@@ -34,6 +34,8 @@ function waitForChange(flag: Int32Array): Promise<unknown> | string {
 }
 
 export function createPagePool(settings: ExtractSettings): PagePool {
+  // What the extractor itself reads; the pool's own settings stay here.
+  const { maxHtmlBytes: _max, workers: _w, timeoutMs: _t, workerMemoryMb: _m, ...extractTuning } = settings;
   let pool: Piscina<PageTaskEnvelope, PageTaskResult> | undefined;
   const getPool = () =>
     (pool ??= new Piscina<PageTaskEnvelope, PageTaskResult>({
@@ -97,8 +99,7 @@ export function createPagePool(settings: ExtractSettings): PagePool {
       if (bytes > settings.maxHtmlBytes) {
         throw new ExtractionError('extract_too_large', `The page has ${bytes} bytes of HTML, more than the ${settings.maxHtmlBytes} extracted (COPYHOUND_EXTRACT_MAX_HTML_BYTES)`, { url, bytes });
       }
-      const { maxHtmlBytes: _max, workers: _w, timeoutMs: _t, workerMemoryMb: _m, ...config } = settings;
-      const result = await run({ kind: 'extract', html, options: { url, config } }, url, signal);
+      const result = await run({ kind: 'extract', html, options: { url, config: extractTuning } }, url, signal);
       return (result as { article: ExtractedArticle }).article;
     },
     async fingerprint(text, config, signal) {
