@@ -6,6 +6,7 @@ import { fetchSettings } from './fetch.ts';
 import { extractSettings } from './extract.ts';
 import { crawlSettings } from './crawl.ts';
 import { importSettings } from './import.ts';
+import { rightsSettings } from './rights.ts';
 
 export const settings = {
   db: dbSettings,
@@ -17,6 +18,7 @@ export const settings = {
   extract: extractSettings,
   crawl: crawlSettings,
   import: importSettings,
+  rights: rightsSettings,
 } satisfies Record<string, Section>;
 
 type Settings = typeof settings;

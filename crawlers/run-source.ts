@@ -9,6 +9,7 @@
  */
 import { finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, addFrontierEntries, markFrontierDone, listFrontier, saveRunCounters, saveRunProgress, type CrawlRunRow, type CrawlUrlRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
 import { findFlaggedMatchesForUrl, insertRecheck } from '../db/matches.ts';
+import { recordRecheck } from '../src/decide-store.ts';
 import type { Db } from '../db/open-db.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { RecheckOutcome } from '../db/schema/matches.ts';
@@ -217,7 +218,9 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
           }, state);
           for (const m of flagged) {
             const verdict = recheckOutcome(outcome, m.articleId, state?.textHash ?? null);
-            if (verdict) insertRecheck(tx, { matchId: m.id, url: pageKeyOf(url), checkedAt: at, outcome: verdict, httpStatus: outcome.httpStatus ?? null, captureId: outcome.captureId });
+            if (!verdict) continue;
+            insertRecheck(tx, { matchId: m.id, url: pageKeyOf(url), checkedAt: at, outcome: verdict, httpStatus: outcome.httpStatus ?? null, captureId: outcome.captureId });
+            recordRecheck(tx, { matchId: m.id, verdict, captureId: outcome.captureId, httpStatus: outcome.httpStatus ?? null, at });
           }
           extra?.(tx, outcome);
           if (!saveRunCounters(tx, run.id, lease.owner, counters)) {

@@ -1,4 +1,4 @@
-import { count, desc, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, like, sql } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { articleFingerprints, articles, type ArticleRow, type NewArticleRow } from './schema/articles.ts';
 
@@ -18,6 +18,8 @@ const summaryColumns = {
   section: articles.section,
   tags: articles.tags,
   credit: articles.credit,
+  canonicalUrl: articles.canonicalUrl,
+  archivedAt: articles.archivedAt,
   contentHash: articles.contentHash,
   createdAt: articles.createdAt,
   updatedAt: articles.updatedAt,
@@ -51,6 +53,14 @@ export function updateArticle(db: Db, key: number, row: Omit<NewArticleRow, 'key
 
 export function deleteArticleByKey(db: Db, key: number): void {
   db.delete(articles).where(eq(articles.key, key)).run();
+}
+
+/**
+ * Archives an article: kept (its reports cite it) but no longer matched. updatedAt moves so other
+ * processes notice the registry changed; the live-article count drops, so their index is rebuilt.
+ */
+export function archiveArticleByKey(db: Db, key: number, now: string): void {
+  db.update(articles).set({ archivedAt: now, updatedAt: now }).where(eq(articles.key, key)).run();
 }
 
 export interface ListArticlesQuery {
@@ -115,10 +125,12 @@ export function* iterateArticleFingerprints(
 ): Generator<{ articleKey: number; version: number; passages: Buffer }> {
   let after = 0;
   for (;;) {
+    // Archived articles keep their row (reports cite them) but are not matched any more.
     const rows = db
-      .select()
+      .select({ articleKey: articleFingerprints.articleKey, version: articleFingerprints.version, passages: articleFingerprints.passages })
       .from(articleFingerprints)
-      .where(sql`${articleFingerprints.articleKey} > ${after}`)
+      .innerJoin(articles, eq(articles.key, articleFingerprints.articleKey))
+      .where(and(sql`${articleFingerprints.articleKey} > ${after}`, isNull(articles.archivedAt)))
       .orderBy(articleFingerprints.articleKey)
       .limit(pageSize)
       .all();
@@ -134,14 +146,20 @@ export function findArticlesNeedingFingerprints(db: Db, method: string, limit: n
     .select({ key: articles.key, body: articles.body })
     .from(articles)
     .leftJoin(articleFingerprints, eq(articleFingerprints.articleKey, articles.key))
-    .where(sql`${articleFingerprints.articleKey} is null or ${articleFingerprints.method} <> ${method}`)
+    .where(and(isNull(articles.archivedAt), sql`(${articleFingerprints.articleKey} is null or ${articleFingerprints.method} <> ${method})`))
     .limit(limit)
     .all();
 }
 
-/** A cheap summary of the registry's state: when it changes, another process changed articles. */
+/**
+ * A cheap summary of the registry's state: when it changes, another process changed articles.
+ * `count` counts live (not archived) articles, the ones the index holds.
+ */
 export function readArticlesRevision(db: Db): { count: number; lastUpdatedAt: string | null } {
-  const row = db.select({ n: count(), last: sql<string | null>`max(${articles.updatedAt})` }).from(articles).get();
+  const row = db
+    .select({ n: sql<number>`coalesce(sum(case when ${articles.archivedAt} is null then 1 else 0 end), 0)`, last: sql<string | null>`max(${articles.updatedAt})` })
+    .from(articles)
+    .get();
   return { count: row?.n ?? 0, lastUpdatedAt: row?.last ?? null };
 }
 
@@ -151,6 +169,6 @@ export function findFingerprintsUpdatedAfter(db: Db, after: string): { articleKe
     .select({ articleKey: articleFingerprints.articleKey, version: articleFingerprints.version, passages: articleFingerprints.passages })
     .from(articleFingerprints)
     .innerJoin(articles, eq(articles.key, articleFingerprints.articleKey))
-    .where(sql`${articles.updatedAt} > ${after}`)
+    .where(and(sql`${articles.updatedAt} > ${after}`, isNull(articles.archivedAt)))
     .all();
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.ts';
 import { openDatabase, type OpenDatabase } from '../db/open-db.ts';
+import { fillMissingPageHosts } from './decide-store.ts';
 import type { ArticleRegistryDeps } from './articles/article-registry.ts';
 import { createCaptureStore, type CaptureStore } from './evidence/index.ts';
 import { createPagePool, type PagePool } from './workers/page-pool.ts';
@@ -22,6 +23,7 @@ export interface App {
 
 export function openApp(config: Config, logger: Logger): App {
   const database = openDatabase({ path: config.db.path, busyTimeoutMs: config.db.busyTimeoutMs });
+  fillMissingPageHosts(database.db);
   let owned: OwnedIndex | undefined;
   const pagePool = createPagePool(config.extract);
   const registry: ArticleRegistryDeps = {

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import type { App } from './app.ts';
-import { touchPage, upsertMatches, upsertPage, findPageByUrl, readRegistryChangedAt } from '../db/matches.ts';
+import { findMatchesOfPageForDecision, touchPage, upsertMatches, upsertPage, findPageByUrl, readRegistryChangedAt } from '../db/matches.ts';
+import type { PageSignalsRow } from '../db/schema/matches.ts';
+import { decideMatches, decideUnstored, loadRightsSnapshot, pageRhostOf, pageSignalsOf, SYSTEM_ACTOR } from './decide-store.ts';
+import type { DecisionOutcome } from './rights/decide.ts';
+import type { Decision } from './rights/types.ts';
 import type { Db } from '../db/open-db.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
 import { tryNormaliseUrl } from '../crawlers/url-normalise.ts';
@@ -40,6 +44,11 @@ export interface CheckMatch {
   copiedWords: number;
   longestRun: number;
   passages: MatchResult['passages'];
+  /** The rights decision (absent only when no owned article row could be read for it). */
+  decision?: Decision;
+  reasons?: string[];
+  consentId?: number | null;
+  explanation?: string[];
 }
 
 export interface CheckResult {
@@ -88,7 +97,8 @@ export async function extractPageArticle(app: App, page: LoadedPage, signal?: Ab
   };
 }
 
-function presentMatch(m: MatchResult): CheckMatch {
+function presentMatch(m: MatchResult, decisions?: ReadonlyMap<number, DecisionOutcome>): CheckMatch {
+  const d = decisions?.get(m.articleKey);
   return {
     articleId: m.articleId,
     kind: m.kind,
@@ -97,6 +107,7 @@ function presentMatch(m: MatchResult): CheckMatch {
     copiedWords: m.copiedWords,
     longestRun: m.longestRun,
     passages: m.passages,
+    ...(d ? { decision: d.decision, reasons: d.reasons, consentId: d.consentId, explanation: d.explanation } : {}),
   };
 }
 
@@ -126,7 +137,7 @@ async function findMatches(app: App, article: ExtractedArticle, signal?: AbortSi
 
 /** Matches extracted page text against the owned articles. */
 export async function matchArticleText(app: App, article: ExtractedArticle): Promise<CheckMatch[]> {
-  return (await findMatches(app, article)).map(presentMatch);
+  return (await findMatches(app, article)).map((m) => presentMatch(m));
 }
 
 /**
@@ -137,13 +148,15 @@ export async function checkPage(app: App, source: PageSource, signal?: AbortSign
   const page = await loadPage(app, source, signal);
   const article = await extractPageArticle(app, page, signal);
   const found = await findMatches(app, article, signal);
-  if (source.kind === 'url' && page.capture) {
-    storePage(app, { url: pageKeyOf(source.url), title: article.title, textHash: hashText(article.text), captureId: page.capture.id, matches: found });
-  }
+  const signals = pageSignalsOf(article);
+  const decisions =
+    source.kind === 'url' && page.capture
+      ? storePage(app, { url: pageKeyOf(source.url), title: article.title, textHash: hashText(article.text), captureId: page.capture.id, matches: found, signals }).decisions
+      : decideUnstored(app.database.db, app.config.rights, { url: page.url ?? '', signals, seenAt: nowIso() }, found);
   return {
     url: page.url,
     title: article.title,
-    matches: found.map(presentMatch),
+    matches: found.map((m) => presentMatch(m, decisions)),
     ...(page.capture ? { captureId: page.capture.id } : {}),
   };
 }
@@ -165,18 +178,39 @@ function nowIso(): string {
   return new Date().toISOString();
 }
 
-/** Upserts the page and its matches in one transaction; returns the page id and the new pairs. */
+export interface StoredPage {
+  pageId: number;
+  newMatches: number;
+  /** The rights decision of each match found, by article key. */
+  decisions: Map<number, DecisionOutcome>;
+}
+
+/**
+ * Upserts the page and its matches, decides each match against the consents and updates its
+ * report, all in one transaction; returns the page id, the new pairs and the decisions.
+ */
 export function storePage(
   app: App,
-  page: { url: string; title: string; textHash: string; captureId: number | null; matches: readonly MatchResult[] },
+  page: { url: string; title: string; textHash: string; captureId: number | null; matches: readonly MatchResult[]; signals: PageSignalsRow },
   now: string = nowIso(),
-  alsoInTransaction?: (db: Db, stored: { pageId: number; newMatches: number }) => void,
-): { pageId: number; newMatches: number } {
+  alsoInTransaction?: (db: Db, stored: StoredPage) => void,
+): StoredPage {
   return writeTransaction(app.database.db, (db) => {
-    const pageId = upsertPage(db, { url: page.url, title: page.title, textHash: page.textHash, captureId: page.captureId }, now);
+    const pageId = upsertPage(db, { url: page.url, title: page.title, textHash: page.textHash, captureId: page.captureId, rhost: pageRhostOf(page.url), signals: page.signals }, now);
     const newMatches = upsertMatches(db, pageId, page.matches, page.captureId, now);
-    alsoInTransaction?.(db, { pageId, newMatches });
-    return { pageId, newMatches };
+    const decisions = new Map<number, DecisionOutcome>();
+    if (page.matches.length > 0) {
+      const foundKeys = new Set(page.matches.map((m) => m.articleKey));
+      const rows = findMatchesOfPageForDecision(db, pageId).filter((r) => foundKeys.has(r.articleKey));
+      const summary = decideMatches(db, rows, loadRightsSnapshot(db, app.config.rights), { actor: SYSTEM_ACTOR, why: 'the page was checked', now, cause: { captureId: page.captureId } });
+      for (const row of rows) {
+        const outcome = summary.outcomes.get(row.matchId);
+        if (outcome) decisions.set(row.articleKey, outcome);
+      }
+    }
+    const stored = { pageId, newMatches, decisions };
+    alsoInTransaction?.(db, stored);
+    return stored;
   });
 }
 
@@ -323,9 +357,10 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
     return { status: 'failed', url: key, reason: error.reason, message: error.message, httpStatus: fetched.status, captureId };
   }
   const status = found.length > 0 ? 'matched' : 'no_match';
-  const outcome = { ...common, status, matches: found.map(presentMatch), newMatches: 0 } as PageOutcome & { newMatches: number };
-  storePage(app, { url: key, title: article.title, textHash, captureId, matches: found }, nowIso(), (db, stored) => {
+  const outcome = { ...common, status, matches: [], newMatches: 0 } as PageOutcome & { newMatches: number; matches: CheckMatch[] };
+  storePage(app, { url: key, title: article.title, textHash, captureId, matches: found, signals: pageSignalsOf(article) }, nowIso(), (db, stored) => {
     outcome.newMatches = stored.newMatches;
+    outcome.matches = found.map((m) => presentMatch(m, stored.decisions));
     options.commit?.(db, outcome);
   });
   return outcome;

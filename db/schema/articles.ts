@@ -19,6 +19,10 @@ export const articles = sqliteTable(
     section: text('section'),
     tags: text('tags', { mode: 'json' }).$type<string[]>(),
     credit: text('credit'),
+    // The article's canonical address when it differs from url (a page there is the publisher's own).
+    canonicalUrl: text('canonical_url'),
+    // Archived articles are kept for the reports that cite them but no longer matched.
+    archivedAt: text('archived_at'),
     // SHA-256 of the normalised record: tells an unchanged re-import from an update.
     contentHash: text('content_hash').notNull(),
     // ISO 8601 UTC, set by the application (portable across SQLite and PostgreSQL).

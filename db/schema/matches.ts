@@ -14,7 +14,33 @@ export const pages = sqliteTable('pages', {
   lastSeenAt: text('last_seen_at').notNull(),
   // When the text was last run through the match engine: articles imported later mean it must be again.
   matchedAt: text('matched_at'),
-});
+  // The host's labels reversed with a trailing dot ("com.example.www."): the pages of a domain and
+  // its sub-domains are one index range, so a consent change finds the matches it touches.
+  rhost: text('rhost'),
+  // What extraction read off the page for duties and hold-back (src/rights/decide.ts PageSignals,
+  // without url and firstSeenAt): kept so a decision can be made again without re-fetching.
+  signals: text('signals', { mode: 'json' }).$type<PageSignalsRow>(),
+}, (t) => [index('pages_rhost_idx').on(t.rhost)]);
+
+export interface PageSignalsRow {
+  canonicalUrl: string | null;
+  credits: string[];
+  author: string | null;
+  siteName: string | null;
+  links: string[];
+  publishedAt: string | null;
+}
+
+export const DECISION_KINDS = ['owner_site', 'allowed_quotation', 'licensed', 'licence_breach', 'unlicensed'] as const;
+
+/** How a decision came about: the inputs considered and the steps (src/rights/decide.ts DecisionOutcome). */
+export interface DecisionDetailRow {
+  at: string;
+  explanation: string[];
+  considered: unknown[];
+  pending: unknown[];
+  signals: unknown[];
+}
 
 export const MATCH_KINDS = ['reproduction', 'excerpt', 'quotation'] as const;
 
@@ -39,10 +65,16 @@ export const matches = sqliteTable(
     captureId: integer('capture_id').references(() => captures.id),
     // Flagged matches are re-checked by watch sources (still present, changed, removed).
     flagged: integer('flagged', { mode: 'boolean' }).notNull(),
+    // The rights decision for this match (null until decided), its broken terms and the consent named.
+    decision: text('decision', { enum: DECISION_KINDS }),
+    reasons: text('reasons', { mode: 'json' }).$type<string[]>(),
+    consentId: integer('consent_id'),
+    decisionDetail: text('decision_detail', { mode: 'json' }).$type<DecisionDetailRow>(),
+    decidedAt: text('decided_at'),
     firstSeenAt: text('first_seen_at').notNull(),
     lastSeenAt: text('last_seen_at').notNull(),
   },
-  (t) => [uniqueIndex('matches_page_article_idx').on(t.pageId, t.articleKey), index('matches_last_seen_idx').on(t.lastSeenAt), index('matches_article_idx').on(t.articleKey)],
+  (t) => [uniqueIndex('matches_page_article_idx').on(t.pageId, t.articleKey), index('matches_last_seen_idx').on(t.lastSeenAt), index('matches_article_idx').on(t.articleKey), index('matches_consent_idx').on(t.consentId)],
 );
 
 export const RECHECK_OUTCOMES = ['still_present', 'changed', 'removed'] as const;

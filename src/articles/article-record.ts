@@ -58,6 +58,8 @@ export const articleInputSchema = z
     section: optionalText,
     tags: z.array(z.string().trim().min(1, 'tags must not contain empty strings')).nullish(),
     credit: optionalText,
+    // Where the article also lives (when it differs from url): a page there is the publisher's own.
+    canonicalUrl: httpUrl.nullish(),
   })
   .refine((a) => (a.body?.trim() ?? '') !== '' || (a.html?.trim() ?? '') !== '', {
     message: 'either body (plain text) or html must be given and not empty',
@@ -79,6 +81,8 @@ export interface ArticleRecord {
   section: string | null;
   tags: string[] | null;
   credit: string | null;
+  /** Present only when given: records without it hash as they did before the field existed. */
+  canonicalUrl?: string;
   contentHash: string;
 }
 
@@ -141,6 +145,7 @@ export function parseArticleRecord(value: unknown): { ok: true; record: ArticleR
     section: input.section ?? null,
     tags: input.tags && input.tags.length > 0 ? input.tags : null,
     credit: input.credit ?? null,
+    ...(input.canonicalUrl ? { canonicalUrl: input.canonicalUrl } : {}),
   };
   return { ok: true, record: { ...withoutHash, contentHash: hashRecord(withoutHash) } };
 }

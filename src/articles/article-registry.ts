@@ -1,6 +1,7 @@
 import type { Db } from '../../db/open-db.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import {
+  archiveArticleByKey,
   deleteArticleByKey,
   findArticleById,
   findArticleHashes,
@@ -10,7 +11,8 @@ import {
   type ArticleRow,
   type StoredFingerprints,
 } from '../../db/articles.ts';
-import { NotFoundError } from '../errors.ts';
+import { countReportsForArticle } from '../../db/reports.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import { parseArticleRecord, type ArticleRecord, type FieldProblem } from './article-record.ts';
 
 /** Turns an article body into its stored fingerprints (the match engine's job; injected). */
@@ -134,10 +136,33 @@ export function getArticle(db: Db, id: string): ArticleRow {
   return row;
 }
 
+/**
+ * Deletes an owned article (its matches go with it). An article that a report cites is refused:
+ * reports and their evidence are never removed by a cascade; archive it instead.
+ */
 export function removeArticle(deps: ArticleRegistryDeps, id: string): void {
-  const row = getArticle(deps.db, id);
-  deleteArticleByKey(deps.db, row.key);
+  const key = writeTransaction(deps.db, (db) => {
+    const row = getArticle(db, id);
+    const cited = countReportsForArticle(db, row.key);
+    if (cited > 0) {
+      throw new ConflictError(`Article "${id}" is cited by ${cited} report(s) and cannot be deleted; archive it instead (copyhound articles archive ${id})`, { id, reports: cited });
+    }
+    deleteArticleByKey(db, row.key);
+    return row.key;
+  });
+  deps.listener?.onArticleRemoved?.(key);
+}
+
+/** Archives an owned article: kept for the reports that cite it, no longer matched against pages. */
+export function archiveArticle(deps: ArticleRegistryDeps, id: string): ArticleRow {
+  const now = (deps.now?.() ?? new Date()).toISOString();
+  const row = writeTransaction(deps.db, (db) => {
+    const found = getArticle(db, id);
+    if (found.archivedAt === null) archiveArticleByKey(db, found.key, now);
+    return getArticle(db, id);
+  });
   deps.listener?.onArticleRemoved?.(row.key);
+  return row;
 }
 
 /** One line per problem, naming the record and field: what the CLI prints and the API returns. */

@@ -91,7 +91,9 @@ describe('copyhound check', () => {
     expect(match).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });
     expect(match.coverage).toBeGreaterThan(0.95);
     expect(match.longestRun).toBeGreaterThan(50);
-    expect(Object.keys(match).sort()).toEqual(['articleId', 'copiedWords', 'coverage', 'kind', 'longestRun', 'pageShare', 'passages']);
+    expect(Object.keys(match).sort()).toEqual(['articleId', 'consentId', 'copiedWords', 'coverage', 'decision', 'explanation', 'kind', 'longestRun', 'pageShare', 'passages', 'reasons']);
+    // No consent is registered: a full copy is unlicensed.
+    expect(match).toMatchObject({ decision: 'unlicensed', reasons: [], consentId: null });
     expect(match.passages[0]).toEqual({ pageStart: expect.any(Number), pageEnd: expect.any(Number), articleStart: expect.any(Number), articleEnd: expect.any(Number) });
   });
 

@@ -1,0 +1,109 @@
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { articles } from './articles.ts';
+import { captures } from './captures.ts';
+import { matches, pages } from './matches.ts';
+import { consents, licensees } from './rights.ts';
+
+export const REPORT_STATUS_VALUES = ['new', 'confirmed', 'dismissed', 'notice_sent', 'removed', 'escalated', 'licensed', 'closed'] as const;
+export const DECISION_VALUES = ['owner_site', 'allowed_quotation', 'licensed', 'licence_breach', 'unlicensed'] as const;
+
+/**
+ * One infringement report per (page, owned article). The figures and the decision are copied from
+ * the match when it is decided, so lists filter and sort on one table. No foreign key cascades
+ * into here: a report and its evidence outlive anything it points at being archived.
+ */
+export const reports = sqliteTable(
+  'reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pageId: integer('page_id')
+      .notNull()
+      .references(() => pages.id),
+    articleKey: integer('article_key')
+      .notNull()
+      .references(() => articles.key),
+    matchId: integer('match_id').references(() => matches.id),
+    pageUrl: text('page_url').notNull(),
+    host: text('host').notNull(),
+    // The host's labels reversed with a trailing dot ("com.example.www."): a domain and all its
+    // sub-domains are one index range.
+    rhost: text('rhost').notNull(),
+    kind: text('kind', { enum: ['reproduction', 'excerpt', 'quotation'] }).notNull(),
+    coverage: real('coverage').notNull(),
+    copiedWords: integer('copied_words').notNull(),
+    decision: text('decision', { enum: DECISION_VALUES }).notNull(),
+    reasons: text('reasons', { mode: 'json' }).$type<string[]>().notNull(),
+    consentId: integer('consent_id').references(() => consents.id),
+    licenseeId: integer('licensee_id').references(() => licensees.id),
+    status: text('status', { enum: REPORT_STATUS_VALUES }).notNull(),
+    assignee: text('assignee'),
+    notes: text('notes'),
+    // Text hash of the page when last decided: a change re-opens a closed report.
+    textHash: text('text_hash').notNull(),
+    firstSeenAt: text('first_seen_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('reports_page_article_idx').on(t.pageId, t.articleKey),
+    index('reports_status_seen_idx').on(t.status, t.lastSeenAt),
+    index('reports_decision_seen_idx').on(t.decision, t.lastSeenAt),
+    index('reports_rhost_idx').on(t.rhost, t.status, t.decision, t.coverage),
+    index('reports_article_idx').on(t.articleKey),
+    index('reports_licensee_idx').on(t.licenseeId),
+    index('reports_consent_idx').on(t.consentId),
+    index('reports_match_idx').on(t.matchId),
+    index('reports_seen_idx').on(t.lastSeenAt),
+    index('reports_first_seen_idx').on(t.firstSeenAt),
+    index('reports_coverage_idx').on(t.coverage),
+  ],
+);
+
+export const REPORT_EVENT_KINDS = ['created', 'status', 'decision', 'reopened', 'assigned', 'note'] as const;
+
+/**
+ * Append-only history of a report: who, when, from → to, why. Database triggers refuse UPDATE
+ * and DELETE on this table (migration 0010), so not even a bug in Copyhound can rewrite it.
+ */
+export const reportEvents = sqliteTable(
+  'report_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => reports.id),
+    at: text('at').notNull(),
+    actor: text('actor').notNull(),
+    kind: text('kind', { enum: REPORT_EVENT_KINDS }).notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    note: text('note'),
+    // Decision before/after, capture cited, consent that caused it...
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('report_events_report_idx').on(t.reportId, t.id)],
+);
+
+export const REPORT_CAPTURE_ROLES = ['first_seen', 'seen_again', 'recheck'] as const;
+
+/** Every capture that shows the report's page (first sighting, later visits, re-checks). Append-only. */
+export const reportCaptures = sqliteTable(
+  'report_captures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => reports.id),
+    captureId: integer('capture_id')
+      .notNull()
+      .references(() => captures.id),
+    role: text('role', { enum: REPORT_CAPTURE_ROLES }).notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [uniqueIndex('report_captures_report_capture_idx').on(t.reportId, t.captureId)],
+);
+
+export type ReportRow = typeof reports.$inferSelect;
+export type ReportEventRow = typeof reportEvents.$inferSelect;
+export type ReportCaptureRow = typeof reportCaptures.$inferSelect;

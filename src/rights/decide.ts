@@ -1,0 +1,162 @@
+import { formatUtcIso, parseIsoDate } from '../time/parse-date.ts';
+import { findCoveringPlace } from './places.ts';
+import { evaluateConsent, type ConsentEvaluation, type SignalUse } from './evaluate-consent.ts';
+import type { BreachReason, Consent, Decision } from './types.ts';
+
+export type { ConsentEvaluation, SignalUse } from './evaluate-consent.ts';
+
+/** The owned article as the decision reads it. */
+export interface DecisionArticle {
+  id: string;
+  url: string;
+  canonicalUrl: string | null;
+  publishedAt: string | null;
+  section: string | null;
+  tags: string[];
+  credit: string | null;
+}
+
+/** What extraction read off the page (stored with the page, so a decision can be made again). */
+export interface PageSignals {
+  url: string;
+  canonicalUrl: string | null;
+  credits: string[];
+  author: string | null;
+  siteName: string | null;
+  /** Link targets inside the article text. */
+  links: string[];
+  /** The page's own publication time, as written on it (any zone), or null. */
+  publishedAt: string | null;
+  /** When Copyhound first saw the copy (ISO UTC): the copy existed by then at the latest. */
+  firstSeenAt: string;
+}
+
+export interface DecisionMatch {
+  kind: 'reproduction' | 'excerpt' | 'quotation';
+  copiedWords: number;
+  /** Share of the article's words found on the page, 0..1. */
+  coverage: number;
+}
+
+export interface LicenseeSites {
+  id: number;
+  name: string;
+  places: string[];
+}
+
+export interface DecisionInput {
+  match: DecisionMatch;
+  article: DecisionArticle;
+  page: PageSignals;
+  ownerSites: readonly string[];
+  licensees: readonly LicenseeSites[];
+  /** Every consent; those that do not concern the page are skipped here. */
+  consents: readonly Consent[];
+  /** When the copy was observed (ISO UTC): validity is judged at this instant. */
+  at: string;
+}
+
+export interface DecisionOutcome {
+  decision: Decision;
+  /** Broken terms of the consent named (licence_breach), in BREACH_REASONS order; else empty. */
+  reasons: BreachReason[];
+  /** The consent that licenses the copy, or the closest one it breaches. */
+  consentId: number | null;
+  /** One line per step, in words a reviewer can check. */
+  explanation: string[];
+  /** Every consent that concerns the page (place or licensee's sites), with its broken terms. */
+  considered: ConsentEvaluation[];
+  /** Pending consents that concern the page; `wouldLicense` when approving it would license the copy. */
+  pending: { consentId: number; uid: string; wouldLicense: boolean; broken: BreachReason[] }[];
+  /** Page signals read for duties and hold-back, and which value was found. */
+  signals: SignalUse[];
+  at: string;
+}
+
+/** Compares two page addresses as the same document: scheme, case of host, trailing slash and fragment aside. */
+export function isSameDocument(a: string, b: string): boolean {
+  const key = (u: string) => {
+    try {
+      const url = new URL(u);
+      return `${url.hostname.replace(/^www\./, '').replace(/\.$/, '')}${url.pathname.replace(/\/+$/, '')}${url.search}`;
+    } catch {
+      return null;
+    }
+  };
+  const ka = key(a);
+  return ka !== null && ka === key(b);
+}
+
+function ownerStep(input: DecisionInput): string | null {
+  const site = findCoveringPlace(input.ownerSites, input.page.url);
+  if (site) return `the page is on the publisher's own site ${site}`;
+  if (isSameDocument(input.page.url, input.article.url)) return `the page is the article's own URL ${input.article.url}`;
+  if (input.article.canonicalUrl && isSameDocument(input.page.url, input.article.canonicalUrl)) {
+    return `the page is the article's canonical URL ${input.article.canonicalUrl}`;
+  }
+  return null;
+}
+
+/** Consents that concern the page: a place of theirs covers it, or a site of their licensee does. */
+function concerning(input: DecisionInput): Consent[] {
+  const licenseeHere = new Set(input.licensees.filter((l) => findCoveringPlace(l.places, input.page.url) !== null).map((l) => l.id));
+  return input.consents.filter((c) => licenseeHere.has(c.licenseeId) || findCoveringPlace(c.places, input.page.url) !== null);
+}
+
+// Active consents before the others when equally close: a live contract is the likelier one meant.
+const STATUS_RANK: Record<Consent['status'], number> = { active: 0, expired: 1, revoked: 2, pending: 3 };
+
+function pickClosest(evaluations: ConsentEvaluation[]): ConsentEvaluation {
+  return [...evaluations].sort((a, b) => a.broken.length - b.broken.length || STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.consentId - b.consentId)[0];
+}
+
+/**
+ * The decision for one match: deterministic (same input, same output), explained step by step.
+ * Order: the publisher's own page; a quotation; a consent that licenses the copy; the closest
+ * consent it breaches; else unlicensed (naming pending consents that would cover it).
+ */
+export function decideMatch(input: DecisionInput): DecisionOutcome {
+  const at = parseIsoDate(input.at);
+  const atIso = at.ok ? formatUtcIso(at.date) : input.at;
+  const base = { reasons: [] as BreachReason[], consentId: null, considered: [] as ConsentEvaluation[], pending: [] as DecisionOutcome['pending'], signals: [] as SignalUse[], at: atIso };
+  const owner = ownerStep(input);
+  if (owner) return { ...base, decision: 'owner_site', explanation: [owner] };
+  if (input.match.kind === 'quotation') {
+    return { ...base, decision: 'allowed_quotation', explanation: [`the match is a quotation (${input.match.copiedWords} copied words)`] };
+  }
+  const evaluations = concerning(input).map((c) => evaluateConsent(c, { ...input, at: atIso }));
+  const pending = evaluations.filter((e) => e.status === 'pending');
+  const decidable = evaluations.filter((e) => e.status !== 'pending');
+  const pendingNotes = pending.map((e) => ({ consentId: e.consentId, uid: e.uid, wouldLicense: e.broken.length === 0, broken: e.broken }));
+  const signalsOf = (e: ConsentEvaluation | undefined) => e?.signals ?? [];
+  const licensing = decidable.filter((e) => e.broken.length === 0).sort((a, b) => a.consentId - b.consentId)[0];
+  if (licensing) {
+    return {
+      ...base,
+      decision: 'licensed',
+      consentId: licensing.consentId,
+      considered: evaluations,
+      pending: pendingNotes,
+      signals: signalsOf(licensing),
+      explanation: [`consent ${licensing.consentId} (${licensing.uid}) covers the page and every term is met`, ...licensing.notes],
+    };
+  }
+  if (decidable.length > 0) {
+    const closest = pickClosest(decidable);
+    return {
+      ...base,
+      decision: 'licence_breach',
+      reasons: closest.broken,
+      consentId: closest.consentId,
+      considered: evaluations,
+      pending: pendingNotes,
+      signals: signalsOf(closest),
+      explanation: [`closest consent ${closest.consentId} (${closest.uid}) is broken: ${closest.broken.join(', ')}`, ...closest.notes],
+    };
+  }
+  const explanation = ['no consent covers the page'];
+  for (const p of pendingNotes) {
+    explanation.push(`pending consent ${p.consentId} (${p.uid}) ${p.wouldLicense ? 'would license the copy once approved' : `concerns the page but would be broken: ${p.broken.join(', ')}`}`);
+  }
+  return { ...base, decision: 'unlicensed', considered: evaluations, pending: pendingNotes, explanation };
+}

@@ -1,0 +1,143 @@
+import { ValidationError } from '../errors.ts';
+
+/**
+ * Where a consent lets a licensee publish, where a licensee publishes, and the publisher's own
+ * sites, all written the same way:
+ *   "example.com"                   that host only (not www.example.com)
+ *   "*.example.com"                 the host and every sub-domain of it
+ *   "https://example.com/partner/"  pages under that path on that host (http or https alike)
+ * A path prefix ends at a segment boundary whether or not it is written with a trailing slash:
+ * "/partner" and "/partner/" both cover "/partner" and "/partner/x", never "/partners".
+ */
+export type Place =
+  | { kind: 'domain'; host: string; subdomains: boolean }
+  | { kind: 'prefix'; host: string; path: string };
+
+// Host names are at most 253 characters; a place is a host plus a path, bounded like a URL.
+const MAX_PLACE_CHARS = 2000;
+
+function hostOf(text: string, place: string): string {
+  let host: string;
+  try {
+    host = new URL(`http://${text}/`).hostname;
+  } catch {
+    throw new ValidationError(`Place "${place}": "${text}" is not a host name`, { field: 'place', value: place });
+  }
+  host = host.replace(/\.$/, '');
+  if (!host.includes('.') && host !== 'localhost') {
+    throw new ValidationError(`Place "${place}": "${host}" is not a full host name (expected e.g. example.com)`, { field: 'place', value: place });
+  }
+  return host;
+}
+
+/** Reads a place as written by a user or a document; throws ValidationError naming what is wrong. */
+export function parsePlace(raw: string): Place {
+  const place = raw.trim();
+  if (place === '' || place.length > MAX_PLACE_CHARS) {
+    throw new ValidationError(`Place "${place.slice(0, 80)}": must be 1-${MAX_PLACE_CHARS} characters`, { field: 'place' });
+  }
+  if (place.startsWith('*.')) return { kind: 'domain', host: hostOf(place.slice(2), place), subdomains: true };
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(place);
+  if (hasScheme && !/^https?:\/\//i.test(place)) {
+    throw new ValidationError(`Place "${place}": only http(s) URL prefixes are places`, { field: 'place', value: place });
+  }
+  if (!hasScheme && !place.includes('/')) return { kind: 'domain', host: hostOf(place, place), subdomains: false };
+  let url: URL;
+  try {
+    url = new URL(hasScheme ? place : `https://${place}`);
+  } catch {
+    throw new ValidationError(`Place "${place}": not a URL prefix`, { field: 'place', value: place });
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new ValidationError(`Place "${place}": a URL prefix has no query or fragment`, { field: 'place', value: place });
+  }
+  const host = hostOf(url.host, place);
+  const path = url.pathname.replace(/\/+$/, '');
+  return path === '' ? { kind: 'domain', host, subdomains: false } : { kind: 'prefix', host, path };
+}
+
+/** The one way a place is stored and shown, so equal places compare equal. */
+export function formatPlace(place: Place): string {
+  if (place.kind === 'domain') return place.subdomains ? `*.${place.host}` : place.host;
+  return `https://${place.host}${place.path}/`;
+}
+
+/** Parses and re-formats a place (throws ValidationError when it is not one). */
+export function normalisePlace(raw: string): string {
+  return formatPlace(parsePlace(raw));
+}
+
+function parseUrl(url: string): URL | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The page URL's host as places compare it (lowercase, no trailing dot), or null for a non-http URL. */
+export function hostOfUrl(url: string): string | null {
+  const parsed = parseUrl(url);
+  return parsed ? parsed.hostname.replace(/\.$/, '') : null;
+}
+
+function hostCovered(host: string, placeHost: string, subdomains: boolean): boolean {
+  return host === placeHost || (subdomains && host.endsWith(`.${placeHost}`));
+}
+
+/** True when the page at `url` lies in the place. */
+export function placeCovers(place: Place, url: string): boolean {
+  const parsed = parseUrl(url);
+  if (!parsed) return false;
+  const host = parsed.hostname.replace(/\.$/, '');
+  if (place.kind === 'domain') return hostCovered(host, place.host, place.subdomains);
+  if (host !== place.host) return false;
+  let path: string;
+  try {
+    path = decodeURI(parsed.pathname);
+  } catch {
+    path = parsed.pathname;
+  }
+  const prefix = safeDecode(place.path);
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
+}
+
+// Decisions test the same stored places against thousands of pages; each is parsed once.
+// Bounded: cleared when it grows past this many distinct places.
+const MAX_CACHED_PLACES = 10_000;
+const placeCache = new Map<string, Place>();
+
+function parseStoredPlace(text: string): Place {
+  let place = placeCache.get(text);
+  if (!place) {
+    place = parsePlace(text);
+    if (placeCache.size >= MAX_CACHED_PLACES) placeCache.clear();
+    placeCache.set(text, place);
+  }
+  return place;
+}
+
+/** The first of the places (as stored strings) that covers the URL, or null. */
+export function findCoveringPlace(places: readonly string[], url: string): string | null {
+  for (const text of places) {
+    if (placeCovers(parseStoredPlace(text), url)) return text;
+  }
+  return null;
+}
+
+/**
+ * The host a place's pages can be found under, for a database range lookup: every page a place
+ * covers has this host, or (sub-domains included) a host ending in "." plus it.
+ */
+export function placeHostRange(place: Place): { host: string; subdomains: boolean } {
+  return { host: place.host, subdomains: place.kind === 'domain' && place.subdomains };
+}
