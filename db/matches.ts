@@ -341,3 +341,8 @@ export function findArticlesForDecision(db: Db, keys: number[]) {
     .where(inArray(articles.key, keys))
     .all();
 }
+
+/** How a match's decision was made (inputs and steps), or undefined when it was never decided. */
+export function findMatchDecisionDetail(db: Db, matchId: number): DecisionDetailRow | undefined {
+  return db.select({ detail: matches.decisionDetail }).from(matches).where(eq(matches.id, matchId)).get()?.detail ?? undefined;
+}

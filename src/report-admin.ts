@@ -1,0 +1,121 @@
+import { findMatchById, findMatchDecisionDetail, setMatchFlagged } from '../db/matches.ts';
+import type { Db } from '../db/open-db.ts';
+import { listReportCaptures } from '../db/report-captures.ts';
+import { appendReportEvent, listReportEvents } from '../db/report-events.ts';
+import { findReportById, findReportsByIds, updateReport, type ReportListItem, type ReportRow } from '../db/reports.ts';
+import { writeTransaction } from '../db/write-transaction.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { allowedTransitions, assertTransition, REPORT_STATUSES, type ReportStatus } from './reports/status-flow.ts';
+
+/**
+ * What reviewers do to reports: move them through the status flow, assign them, annotate them.
+ * Every change is one transaction with its history event; `actor` is who did it.
+ */
+
+// A bulk change is one transaction holding the write lock: bounded so it stays short.
+export const MAX_BULK_REPORTS = 1000;
+// Long enough for a reasoned note; a longer text belongs in the evidence, not the history line.
+const MAX_NOTE_CHARS = 10_000;
+// History and captures of one report are short lists; this bounds a pathological one.
+const MAX_DETAIL_ROWS = 5000;
+
+function checkNote(note: string | undefined, required: boolean): string | null {
+  const trimmed = note?.trim() ?? '';
+  if (required && trimmed === '') throw new ValidationError('A note is required: say why the status changes', { field: 'note' });
+  if (trimmed.length > MAX_NOTE_CHARS) throw new ValidationError(`note must be at most ${MAX_NOTE_CHARS} characters`, { field: 'note' });
+  return trimmed === '' ? null : trimmed;
+}
+
+export function parseReportStatus(value: string): ReportStatus {
+  if ((REPORT_STATUSES as readonly string[]).includes(value)) return value as ReportStatus;
+  throw new ValidationError(`Unknown report status "${value}"; statuses: ${REPORT_STATUSES.join(', ')}`, { field: 'status', value });
+}
+
+function moveReport(tx: Db, report: ReportRow, to: ReportStatus, note: string | null, actor: string, now: string): void {
+  assertTransition(report.id, report.status as ReportStatus, to);
+  appendReportEvent(tx, { reportId: report.id, at: now, actor, kind: 'status', fromStatus: report.status, toStatus: to, note, detail: null });
+  updateReport(tx, report.id, { status: to, updatedAt: now });
+  // A confirmed copy is watched: re-checks of its page prove it persists or was removed.
+  if (to === 'confirmed' && report.matchId !== null) setMatchFlagged(tx, report.matchId, true);
+}
+
+export function getReport(db: Db, id: number): ReportListItem {
+  const report = findReportById(db, id);
+  if (!report) throw new NotFoundError(`No report with id ${id}`, { id });
+  return report;
+}
+
+export function setReportStatus(db: Db, id: number, status: ReportStatus, noteText: string | undefined, actor: string, now = new Date().toISOString()): ReportListItem {
+  const note = checkNote(noteText, true);
+  return writeTransaction(db, (tx) => {
+    moveReport(tx, getReport(tx, id), status, note, actor, now);
+    return getReport(tx, id);
+  });
+}
+
+/**
+ * Moves many reports at once, all or none: when any cannot make the move, nothing changes and
+ * the 409 lists each refused report with the moves it allows.
+ */
+export function setReportsStatus(db: Db, ids: number[], status: ReportStatus, noteText: string | undefined, actor: string, now = new Date().toISOString()): { changed: number } {
+  const note = checkNote(noteText, true);
+  const unique = [...new Set(ids)];
+  if (unique.length === 0 || unique.length > MAX_BULK_REPORTS) throw new ValidationError(`Give 1-${MAX_BULK_REPORTS} report ids`, { field: 'ids' });
+  return writeTransaction(db, (tx) => {
+    const found = new Map(findReportsByIds(tx, unique).map((r) => [r.id, r]));
+    const missing = unique.filter((id) => !found.has(id));
+    if (missing.length > 0) throw new NotFoundError(`No report with id ${missing.join(', ')}`, { ids: missing });
+    const refused = unique
+      .map((id) => found.get(id)!)
+      .filter((r) => !allowedTransitions(r.status as ReportStatus).includes(status))
+      .map((r) => ({ id: r.id, status: r.status, allowed: allowedTransitions(r.status as ReportStatus) }));
+    if (refused.length > 0) {
+      const list = refused.map((r) => `${r.id} (${r.status} → ${r.allowed.join('|')})`).join(', ');
+      throw new ConflictError(`${refused.length} report(s) cannot move to ${status}: ${list}; nothing was changed`, { refused });
+    }
+    for (const id of unique) moveReport(tx, found.get(id)!, status, note, actor, now);
+    return { changed: unique.length };
+  });
+}
+
+export function assignReport(db: Db, id: number, assignee: string | null, actor: string, now = new Date().toISOString()): ReportListItem {
+  const who = assignee?.trim() || null;
+  if (who !== null && who.length > 200) throw new ValidationError('assignee must be at most 200 characters', { field: 'assignee' });
+  return writeTransaction(db, (tx) => {
+    const report = getReport(tx, id);
+    appendReportEvent(tx, { reportId: id, at: now, actor, kind: 'assigned', fromStatus: report.status, toStatus: report.status, note: who === null ? 'unassigned' : `assigned to ${who}`, detail: { from: report.assignee, to: who } });
+    updateReport(tx, id, { assignee: who, updatedAt: now });
+    return getReport(tx, id);
+  });
+}
+
+/** Adds a note: appended to the report's notes and written as a history event. */
+export function annotateReport(db: Db, id: number, noteText: string, actor: string, now = new Date().toISOString()): ReportListItem {
+  const note = checkNote(noteText, true)!;
+  return writeTransaction(db, (tx) => {
+    const report = getReport(tx, id);
+    appendReportEvent(tx, { reportId: id, at: now, actor, kind: 'note', fromStatus: report.status, toStatus: report.status, note, detail: null });
+    const notes = report.notes ? `${report.notes}\n\n[${now} ${actor}] ${note}` : `[${now} ${actor}] ${note}`;
+    updateReport(tx, id, { notes, updatedAt: now });
+    return getReport(tx, id);
+  });
+}
+
+export function listReportHistory(db: Db, id: number) {
+  getReport(db, id);
+  return listReportEvents(db, id, MAX_DETAIL_ROWS);
+}
+
+/** A report with its match (passages, decision inputs), captures and history: what `reports show` prints. */
+export function getReportDetail(db: Db, id: number) {
+  const report = getReport(db, id);
+  const match = report.matchId !== null ? findMatchById(db, report.matchId) : undefined;
+  return {
+    ...report,
+    allowedStatuses: allowedTransitions(report.status as ReportStatus),
+    passages: match?.passages ?? [],
+    decisionDetail: match ? (findMatchDecisionDetail(db, report.matchId!) ?? null) : null,
+    captures: listReportCaptures(db, id, MAX_DETAIL_ROWS),
+    history: listReportEvents(db, id, MAX_DETAIL_ROWS),
+  };
+}

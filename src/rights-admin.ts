@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/index.ts';
+import { findConsentById, findConsentByUid, insertConsent, listConsents, updateConsent, type ConsentWithLicensee } from '../db/consents.ts';
+import { reversedHostRange } from '../db/host-key.ts';
+import { countConsentsOfLicensee, deleteLicensee, findLicenseeByName, insertLicensee, updateLicensee, type LicenseeRow } from '../db/licensees.ts';
+import { findAllMatchesForDecision, findMatchesForDecisionByHosts } from '../db/matches.ts';
+import type { Db } from '../db/open-db.ts';
+import { deleteOwnerSite, findOwnerSite, insertOwnerSite, listOwnerSites, type OwnerSiteRow } from '../db/owner-sites.ts';
+import { writeTransaction } from '../db/write-transaction.ts';
+import { decideMatches, loadRightsSnapshot, toConsent, type DecideSummary } from './decide-store.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { normalisePlace, parsePlace } from './rights/places.ts';
+import type { Consent, ConsentInput, ConsentStatus } from './rights/types.ts';
+
+/**
+ * Changes to the rights state — owner sites, licensees, consents — each in one transaction with
+ * the re-decision of every stored match it touches, so reports never disagree with the consents.
+ * `actor` is who asked (recorded on rows and in report history); until accounts exist it is "local".
+ */
+
+export interface RightsDeps {
+  db: Db;
+  config: Pick<Config['rights'], 'ownerSites'>;
+  now?: () => Date;
+}
+
+export interface Redecided {
+  matches: number;
+  changed: number;
+  reportsCreated: number;
+  reportsChanged: number;
+}
+
+function nowIso(deps: RightsDeps): string {
+  return (deps.now?.() ?? new Date()).toISOString();
+}
+
+function summarise(s: DecideSummary): Redecided {
+  return { matches: s.decided, changed: s.changed, reportsCreated: s.reportsCreated, reportsChanged: s.reportsChanged };
+}
+
+/** Re-decides, inside `tx`, the matches on pages in the places (and those that named the consents). */
+function redecidePlaces(tx: Db, deps: RightsDeps, places: readonly string[], consentIds: number[], actor: string, why: string, cause: Record<string, unknown>, now: string): Redecided {
+  const ranges = places.map((p) => {
+    const place = parsePlace(p);
+    return reversedHostRange(place.host, place.kind === 'domain' && place.subdomains);
+  });
+  const rows = findMatchesForDecisionByHosts(tx, ranges, consentIds);
+  return summarise(decideMatches(tx, rows, loadRightsSnapshot(tx, deps.config), { actor, why, now, cause }));
+}
+
+// A full re-decision reads the matches in batches of this size (bounded memory).
+const REDECIDE_BATCH = 5000;
+
+/** Re-decides every stored match (after owner sites given in configuration changed, say). */
+export function redecideAll(deps: RightsDeps, actor: string, why: string): Redecided {
+  const total: Redecided = { matches: 0, changed: 0, reportsCreated: 0, reportsChanged: 0 };
+  let after = 0;
+  for (;;) {
+    const done = writeTransaction(deps.db, (tx) => {
+      const rows = findAllMatchesForDecision(tx, after, REDECIDE_BATCH);
+      if (rows.length === 0) return null;
+      after = rows[rows.length - 1].matchId;
+      return summarise(decideMatches(tx, rows, loadRightsSnapshot(tx, deps.config), { actor, why, now: nowIso(deps) }));
+    });
+    if (!done) return total;
+    for (const k of Object.keys(total) as (keyof Redecided)[]) total[k] += done[k];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Owner sites
+
+export function listAllOwnerSites(deps: RightsDeps): { place: string; source: 'config' | 'database'; createdBy?: string; createdAt?: string }[] {
+  const stored = listOwnerSites(deps.db);
+  return [
+    ...deps.config.ownerSites.map((place) => ({ place, source: 'config' as const })),
+    ...stored.map((s) => ({ place: s.place, source: 'database' as const, createdBy: s.createdBy, createdAt: s.createdAt })),
+  ];
+}
+
+export function addOwnerSite(deps: RightsDeps, rawPlace: string, actor: string): { site: OwnerSiteRow; redecided: Redecided } {
+  const place = normalisePlace(rawPlace);
+  const now = nowIso(deps);
+  return writeTransaction(deps.db, (tx) => {
+    if (findOwnerSite(tx, place)) throw new ConflictError(`Owner site ${place} is already registered`, { place });
+    const site = insertOwnerSite(tx, { place, createdBy: actor, createdAt: now });
+    return { site, redecided: redecidePlaces(tx, deps, [place], [], actor, `owner site ${place} added`, { ownerSite: place }, now) };
+  });
+}
+
+export function removeOwnerSite(deps: RightsDeps, rawPlace: string, actor: string): { redecided: Redecided } {
+  const place = normalisePlace(rawPlace);
+  const now = nowIso(deps);
+  return writeTransaction(deps.db, (tx) => {
+    if (!deleteOwnerSite(tx, place)) {
+      const hint = deps.config.ownerSites.includes(place) ? ' (it comes from COPYHOUND_OWNER_SITES; change it there)' : '';
+      throw new NotFoundError(`No owner site ${place} is registered${hint}`, { place });
+    }
+    return { redecided: redecidePlaces(tx, deps, [place], [], actor, `owner site ${place} removed`, { ownerSite: place }, now) };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Licensees
+
+export interface LicenseeInput {
+  name: string;
+  contacts?: string[];
+  notes?: string | null;
+  places?: string[];
+}
+
+function checkLicenseeName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '' || trimmed.length > 200) throw new ValidationError('Licensee name must be 1-200 characters', { field: 'name' });
+  return trimmed;
+}
+
+export function getLicensee(db: Db, name: string): LicenseeRow {
+  const row = findLicenseeByName(db, name);
+  if (!row) throw new NotFoundError(`No licensee named "${name}"`, { name });
+  return row;
+}
+
+export function addLicensee(deps: RightsDeps, input: LicenseeInput, actor: string): { licensee: LicenseeRow; redecided: Redecided } {
+  const name = checkLicenseeName(input.name);
+  const places = [...new Set((input.places ?? []).map(normalisePlace))];
+  const now = nowIso(deps);
+  return writeTransaction(deps.db, (tx) => {
+    if (findLicenseeByName(tx, name)) throw new ConflictError(`A licensee named "${name}" already exists`, { name });
+    const licensee = insertLicensee(tx, { name, contacts: input.contacts ?? [], notes: input.notes ?? null, places, createdBy: actor, createdAt: now, updatedAt: now });
+    return { licensee, redecided: redecidePlaces(tx, deps, places, [], actor, `licensee ${name} added`, { licenseeId: licensee.id }, now) };
+  });
+}
+
+export function changeLicensee(deps: RightsDeps, name: string, set: Partial<LicenseeInput>, actor: string): { licensee: LicenseeRow; redecided: Redecided } {
+  const now = nowIso(deps);
+  const places = set.places ? [...new Set(set.places.map(normalisePlace))] : undefined;
+  const newName = set.name !== undefined ? checkLicenseeName(set.name) : undefined;
+  return writeTransaction(deps.db, (tx) => {
+    const before = getLicensee(tx, name);
+    if (newName && newName !== before.name && findLicenseeByName(tx, newName)) throw new ConflictError(`A licensee named "${newName}" already exists`, { name: newName });
+    const licensee = updateLicensee(tx, before.id, {
+      ...(newName ? { name: newName } : {}),
+      ...(set.contacts ? { contacts: set.contacts } : {}),
+      ...(set.notes !== undefined ? { notes: set.notes } : {}),
+      ...(places ? { places } : {}),
+      updatedAt: now,
+    })!;
+    const touched = places ? [...before.places, ...places] : [];
+    return { licensee, redecided: redecidePlaces(tx, deps, touched, [], actor, `licensee ${licensee.name} changed`, { licenseeId: licensee.id }, now) };
+  });
+}
+
+export function removeLicensee(deps: RightsDeps, name: string, actor: string): { redecided: Redecided } {
+  const now = nowIso(deps);
+  return writeTransaction(deps.db, (tx) => {
+    const row = getLicensee(tx, name);
+    const consents = countConsentsOfLicensee(tx, row.id);
+    if (consents > 0) {
+      throw new ConflictError(`Licensee "${name}" has ${consents} consent record(s) and cannot be removed; revoke them instead (records stay as evidence)`, { name, consents });
+    }
+    deleteLicensee(tx, row.id);
+    return { redecided: redecidePlaces(tx, deps, row.places, [], actor, `licensee ${name} removed`, { licenseeId: row.id }, now) };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consents
+
+export function getConsent(db: Db, id: number): Consent {
+  const row = findConsentById(db, id);
+  if (!row) throw new NotFoundError(`No consent with id ${id}`, { id });
+  return toConsent(row);
+}
+
+export function listAllConsents(db: Db, q: { licenseeId?: number; status?: ConsentStatus } = {}): Consent[] {
+  return listConsents(db, q).map((r: ConsentWithLicensee) => toConsent(r));
+}
+
+/** Stores one consent inside `tx` (the licensee must exist, or is created when `createLicensee`). */
+function storeConsent(tx: Db, input: ConsentInput & { licenseeName: string }, actor: string, now: string, createLicensee?: { places: string[] }): Consent {
+  let licensee = findLicenseeByName(tx, input.licenseeName);
+  if (!licensee) {
+    if (!createLicensee) throw new NotFoundError(`No licensee named "${input.licenseeName}"; add it first (copyhound licensees add --name ...)`, { field: 'licensee', name: input.licenseeName });
+    licensee = insertLicensee(tx, { name: input.licenseeName, contacts: [], notes: null, places: createLicensee.places, createdBy: actor, createdAt: now, updatedAt: now });
+  }
+  const uid = input.uid ?? `urn:uuid:${randomUUID()}`;
+  if (findConsentByUid(tx, uid)) throw new ConflictError(`A consent with uid ${uid} is already registered`, { field: 'uid', uid });
+  const row = insertConsent(tx, {
+    uid,
+    licenseeId: licensee.id,
+    scope: input.scope,
+    places: input.places,
+    validFrom: input.validFrom,
+    validUntil: input.validUntil,
+    use: input.use,
+    maxWords: input.maxWords,
+    maxPercent: input.maxPercent,
+    holdBackHours: input.holdBackHours,
+    duties: input.duties,
+    territory: input.territory,
+    contractRef: input.contractRef,
+    status: input.status,
+    createdBy: actor,
+    createdAt: now,
+    updatedAt: now,
+  });
+  return getConsent(tx, row.id);
+}
+
+function placesOfConsent(tx: Db, consent: Consent): string[] {
+  const licensee = findLicenseeByName(tx, consent.licenseeName);
+  return [...consent.places, ...(licensee?.places ?? [])];
+}
+
+export function addConsent(deps: RightsDeps, input: ConsentInput & { licenseeName: string }, actor: string): { consent: Consent; redecided: Redecided } {
+  const now = nowIso(deps);
+  return writeTransaction(deps.db, (tx) => {
+    const consent = storeConsent(tx, input, actor, now);
+    const why = `consent ${consent.id} (${consent.uid}) registered${consent.status === 'pending' ? ' as pending' : ''}`;
+    return { consent, redecided: redecidePlaces(tx, deps, placesOfConsent(tx, consent), [consent.id], actor, why, { consentId: consent.id }, now) };
+  });
+}
+
+/** Several consents (an ODRL import): all stored and re-decided in one transaction, or none. */
+export function addConsents(deps: RightsDeps, inputs: (ConsentInput & { licenseeName: string; licenseePlaces?: string[] })[], actor: string): { consents: Consent[]; redecided: Redecided } {
+  const now = nowIso(deps);
+  return writeTransaction(deps.db, (tx) => {
+    const consents = inputs.map((input) => storeConsent(tx, input, actor, now, { places: input.licenseePlaces ?? [] }));
+    const places = consents.flatMap((c) => placesOfConsent(tx, c));
+    const ids = consents.map((c) => c.id);
+    return { consents, redecided: redecidePlaces(tx, deps, places, ids, actor, `consents ${ids.join(', ')} imported`, { consentIds: ids }, now) };
+  });
+}
+
+const STATUS_CHANGES: Record<'approve' | 'revoke', { from: ConsentStatus[]; to: ConsentStatus; verb: string }> = {
+  approve: { from: ['pending'], to: 'active', verb: 'approved' },
+  revoke: { from: ['pending', 'active', 'expired'], to: 'revoked', verb: 'revoked' },
+};
+
+/** Approves a pending consent or revokes one; re-decides what it touches. */
+export function changeConsentStatus(deps: RightsDeps, id: number, change: 'approve' | 'revoke', actor: string, note?: string): { consent: Consent; redecided: Redecided } {
+  const rule = STATUS_CHANGES[change];
+  const now = nowIso(deps);
+  return writeTransaction(deps.db, (tx) => {
+    const before = getConsent(tx, id);
+    if (!rule.from.includes(before.status)) {
+      throw new ConflictError(`Consent ${id} is ${before.status}; only a ${rule.from.join(' or ')} consent can be ${rule.verb}`, { id, status: before.status });
+    }
+    updateConsent(tx, id, { status: rule.to, updatedAt: now });
+    const consent = getConsent(tx, id);
+    const why = `consent ${id} (${consent.uid}) ${rule.verb} by ${actor}${note ? `: ${note}` : ''}`;
+    return { consent, redecided: redecidePlaces(tx, deps, placesOfConsent(tx, consent), [id], actor, why, { consentId: id }, now) };
+  });
+}
