@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { findArticleHashes, listArticles, type ArticleRow, type ArticleSummary } from '../../db/articles.ts';
-import { getArticle, removeArticle, saveArticles, type ArticleRegistryDeps } from '../articles/article-registry.ts';
+import { archiveArticle, getArticle, removeArticle, saveArticles, type ArticleRegistryDeps } from '../articles/article-registry.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 
 // One request carries at most this many articles: bigger loads belong to the streaming CLI import.
@@ -81,9 +81,14 @@ export function createArticlesRouter(registry: ArticleRegistryDeps): Router {
     res.json(presentArticle(getArticle(registry.db, req.params.id)));
   });
 
+  // 409 when a report cites the article: reports and their evidence are never removed by a cascade.
   router.delete('/:id', (req, res) => {
     removeArticle(registry, req.params.id);
     res.status(204).end();
+  });
+
+  router.post('/:id/archive', (req, res) => {
+    res.json(presentArticle(archiveArticle(registry, req.params.id)));
   });
 
   return router;

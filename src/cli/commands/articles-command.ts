@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { statSync } from 'node:fs';
 import { listArticles } from '../../../db/articles.ts';
-import { describeRejection, getArticle, removeArticle, type RejectedArticle } from '../../articles/article-registry.ts';
+import { archiveArticle, describeRejection, getArticle, removeArticle, type RejectedArticle } from '../../articles/article-registry.ts';
 import { importArticleFile } from '../../articles/import-articles.ts';
 import { ValidationError } from '../../errors.ts';
 import { presentArticle } from '../../http/api-articles.ts';
@@ -127,12 +127,23 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
 
   articles
     .command('remove')
-    .description('Remove an owned article (and its fingerprints)')
+    .description('Remove an owned article (and its fingerprints); refused while a report cites it (archive it instead)')
     .argument('<id>', "the publisher's article id")
     .action(async (id: string) => {
       await withApp(io, globals(), (app) => {
         removeArticle(app.registry, id);
         writeLine(io.stdout, `removed ${showInline(id)}`);
+      });
+    });
+
+  articles
+    .command('archive')
+    .description('Archive an owned article: kept with its reports and evidence, no longer matched against pages')
+    .argument('<id>', "the publisher's article id")
+    .action(async (id: string) => {
+      await withApp(io, globals(), (app) => {
+        const row = archiveArticle(app.registry, id);
+        writeLine(io.stdout, `archived ${showInline(id)} (${row.archivedAt})`);
       });
     });
 

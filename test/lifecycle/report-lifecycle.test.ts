@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { listReportEvents } from '../../db/report-events.ts';
+import { listReportCaptures } from '../../db/report-captures.ts';
+import { findReportById, listReports } from '../../db/reports.ts';
+import { listMatches } from '../../db/matches.ts';
+import { archiveArticle, removeArticle } from '../../src/articles/article-registry.ts';
+import { processPage } from '../../src/pipeline.ts';
+import { addConsent, addLicensee, addOwnerSite, changeConsentStatus } from '../../src/rights-admin.ts';
+import { parseConsentRequest } from '../../src/rights/consent-input.ts';
+import { setReportStatus } from '../../src/report-admin.ts';
+import { addSource } from '../../crawlers/sources-service.ts';
+import { runSource } from '../../crawlers/run-source.ts';
+import type { App } from '../../src/app.ts';
+import { buildNewsPage, escapeHtml, OWN_REPORT, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
+import { startNewsSite, type NewsSite } from '../fixtures/crawl/news-site.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestApp } from '../crawl/crawl-helpers.ts';
+
+const ALL_REPORTS = { filters: {}, sort: { field: 'id' as const, direction: 'asc' as const }, limit: 100 };
+
+describe('reports follow decisions: created, licensed, re-opened, removed, never rewritten', () => {
+  const tempDir = useTempDir();
+  let site: NewsSite | undefined;
+  let app: App | undefined;
+  afterEach(async () => {
+    app?.close();
+    app = undefined;
+    await site?.close();
+    site = undefined;
+  });
+
+  const [nato] = readOwnedFixtures();
+  const copyPage = (extra: string[] = []) => buildNewsPage({ site: 'Copy Daily', headline: nato.title, paragraphsHtml: [...paragraphsOf(nato), ...extra].map(escapeHtml) });
+  const deps = (a: App) => ({ db: a.database.db, config: a.config.rights });
+
+  async function setup(paths: string[]) {
+    site = await startNewsSite({ stories: 1 });
+    for (const path of paths) site.setPage(path, copyPage());
+    app = openTestApp(tempDir());
+    return { app, url: (path: string) => `${site!.url}${path}` };
+  }
+
+  it('an unlicensed copy becomes a new report with its capture and a created event; matches carry the decision', async () => {
+    const { app, url } = await setup(['/pirate/nato']);
+    const outcome = await processPage(app, url('/pirate/nato'));
+    expect(outcome.status).toBe('matched');
+    const [report] = listReports(app.database.db, ALL_REPORTS);
+    expect(report).toMatchObject({ decision: 'unlicensed', status: 'new', articleId: nato.id, kind: 'reproduction', reasons: [], consentId: null, host: '127.0.0.1' });
+    const events = listReportEvents(app.database.db, report.id, 10);
+    expect(events.map((e) => [e.kind, e.fromStatus, e.toStatus, e.actor])).toEqual([['created', null, 'new', 'copyhound']]);
+    const captures = listReportCaptures(app.database.db, report.id, 10);
+    expect(captures.map((c) => c.role)).toEqual(['first_seen']);
+    expect(captures[0].captureId).toBe(outcome.captureId);
+    const match = listMatches(app.database.db, { limit: 10, offset: 0 }).items[0];
+    expect(match).toMatchObject({ decision: 'unlicensed', reasons: [], consentId: null });
+  }, 30_000);
+
+  it('adding an owner site re-decides its pages: the report is dismissed with a history event; new owner pages get none', async () => {
+    const { app, url } = await setup(['/own/nato', '/own/again']);
+    await processPage(app, url('/own/nato'));
+    const [before] = listReports(app.database.db, ALL_REPORTS);
+    expect(before.status).toBe('new');
+    const { redecided } = addOwnerSite(deps(app), `${site!.url.replace(/:\d+$/, '')}/own/`, 'local');
+    expect(redecided).toMatchObject({ matches: 1, changed: 1, reportsChanged: 1 });
+    const after = findReportById(app.database.db, before.id)!;
+    expect(after).toMatchObject({ decision: 'owner_site', status: 'dismissed' });
+    const kinds = listReportEvents(app.database.db, before.id, 10).map((e) => [e.kind, e.actor, e.toStatus]);
+    expect(kinds).toEqual([
+      ['created', 'copyhound', 'new'],
+      ['decision', 'local', 'new'],
+      ['status', 'local', 'dismissed'],
+    ]);
+    await processPage(app, url('/own/again'));
+    expect(listReports(app.database.db, ALL_REPORTS)).toHaveLength(1);
+  }, 30_000);
+
+  it('a consent that now covers the copy turns the report licensed; revoking it re-opens the report as a breach', async () => {
+    const { app, url } = await setup(['/partner/nato']);
+    await processPage(app, url('/partner/nato'));
+    const [report] = listReports(app.database.db, ALL_REPORTS);
+    addLicensee(deps(app), { name: 'Partner News', places: ['http://127.0.0.1/partner/'] }, 'local');
+    const { consent, redecided } = addConsent(deps(app), parseConsentRequest({ licensee: 'Partner News', places: ['http://127.0.0.1/partner/'], contractRef: 'C-1' }), 'alice');
+    expect(redecided.reportsChanged).toBe(1);
+    expect(findReportById(app.database.db, report.id)).toMatchObject({ decision: 'licensed', consentId: consent.id, status: 'licensed', licenseeName: 'Partner News' });
+    changeConsentStatus(deps(app), consent.id, 'revoke', 'bob', 'contract ended');
+    expect(findReportById(app.database.db, report.id)).toMatchObject({ decision: 'licence_breach', reasons: ['revoked'], consentId: consent.id, status: 'new' });
+    const events = listReportEvents(app.database.db, report.id, 20).map((e) => [e.kind, e.actor, e.fromStatus, e.toStatus]);
+    expect(events).toEqual([
+      ['created', 'copyhound', null, 'new'],
+      ['decision', 'alice', 'new', 'new'],
+      ['status', 'alice', 'new', 'licensed'],
+      ['decision', 'bob', 'licensed', 'licensed'],
+      ['reopened', 'bob', 'licensed', 'new'],
+    ]);
+    expect(listReportEvents(app.database.db, report.id, 20)[3].note).toContain('contract ended');
+  }, 30_000);
+
+  it('a closed report re-opens when the page content changes', async () => {
+    const { app, url } = await setup(['/pirate/nato']);
+    await processPage(app, url('/pirate/nato'));
+    const [report] = listReports(app.database.db, ALL_REPORTS);
+    setReportStatus(app.database.db, report.id, 'closed', 'handled offline', 'local');
+    await processPage(app, url('/pirate/nato'));
+    expect(findReportById(app.database.db, report.id)!.status).toBe('closed');
+    site!.setPage('/pirate/nato', copyPage([OWN_REPORT[0]]));
+    await processPage(app, url('/pirate/nato'));
+    expect(findReportById(app.database.db, report.id)!.status).toBe('new');
+    const last = listReportEvents(app.database.db, report.id, 20).at(-1)!;
+    expect(last).toMatchObject({ kind: 'reopened', fromStatus: 'closed', toStatus: 'new' });
+    expect(listReportCaptures(app.database.db, report.id, 10).map((c) => c.role)).toEqual(['first_seen', 'seen_again']);
+  }, 30_000);
+
+  it('a watch re-check that finds the copy gone moves a confirmed report to removed, citing the capture', async () => {
+    const { app, url } = await setup(['/pirate/nato']);
+    await processPage(app, url('/pirate/nato'));
+    const [report] = listReports(app.database.db, ALL_REPORTS);
+    // Confirming flags the match, so watch sources re-check it.
+    setReportStatus(app.database.db, report.id, 'confirmed', 'verbatim copy, no licence', 'local');
+    const watch = addSource(app, { type: 'watch', name: 'watch' });
+    await runSource(app, watch);
+    expect(findReportById(app.database.db, report.id)!.status).toBe('confirmed');
+    site!.queueAnswers('/pirate/nato', [{ status: 404 }]);
+    await runSource(app, watch);
+    const removed = findReportById(app.database.db, report.id)!;
+    expect(removed.status).toBe('removed');
+    const last = listReportEvents(app.database.db, report.id, 20).at(-1)!;
+    expect(last).toMatchObject({ kind: 'status', fromStatus: 'confirmed', toStatus: 'removed', actor: 'copyhound' });
+    const recheckCaptures = listReportCaptures(app.database.db, report.id, 10).filter((c) => c.role === 'recheck');
+    expect(recheckCaptures).toHaveLength(2);
+    expect(last.note).toContain(`capture ${recheckCaptures[1].captureId}`);
+    expect(last.note).toContain('HTTP 404');
+  }, 30_000);
+
+  it('refuses a move the flow does not allow, naming the allowed ones', async () => {
+    const { app, url } = await setup(['/pirate/nato']);
+    await processPage(app, url('/pirate/nato'));
+    const [report] = listReports(app.database.db, ALL_REPORTS);
+    expect(() => setReportStatus(app.database.db, report.id, 'notice_sent', 'skip ahead', 'local')).toThrow(/cannot move from new to notice_sent; from new it can move to: confirmed, dismissed, licensed, closed/);
+    expect(() => setReportStatus(app.database.db, report.id, 'confirmed', '  ', 'local')).toThrow(/note is required/);
+  }, 30_000);
+
+  it('history, captures and reports cannot be rewritten or deleted, even with raw SQL', async () => {
+    const { app, url } = await setup(['/pirate/nato']);
+    await processPage(app, url('/pirate/nato'));
+    const sqlite = (app.database.db as unknown as { $client: import('better-sqlite3').Database }).$client;
+    expect(() => sqlite.prepare("update report_events set note = 'edited'").run()).toThrow(/append-only/);
+    expect(() => sqlite.prepare('delete from report_events').run()).toThrow(/append-only/);
+    expect(() => sqlite.prepare('update report_captures set role = ?').run('recheck')).toThrow(/append-only/);
+    expect(() => sqlite.prepare('delete from report_captures').run()).toThrow(/append-only/);
+    expect(() => sqlite.prepare('delete from reports').run()).toThrow(/never deleted/);
+    expect(sqlite.prepare('select count(*) as n from report_events').get()).toEqual({ n: 1 });
+  }, 30_000);
+
+  it('an article cited by a report cannot be deleted; archiving keeps it and stops matching it', async () => {
+    const { app, url } = await setup(['/pirate/nato', '/pirate/later']);
+    await processPage(app, url('/pirate/nato'));
+    expect(() => removeArticle(app.registry, nato.id)).toThrow(/cited by 1 report\(s\) and cannot be deleted; archive it instead/);
+    archiveArticle(app.registry, nato.id);
+    const later = await processPage(app, url('/pirate/later'));
+    expect(later.status).toBe('no_match');
+    expect(listReports(app.database.db, ALL_REPORTS)).toHaveLength(1);
+  }, 30_000);
+});
