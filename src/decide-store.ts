@@ -7,6 +7,7 @@ import type { PageSignalsRow } from '../db/schema/matches.ts';
 import type { ExtractedArticle } from './extract/extract-article.ts';
 import type { Db } from '../db/open-db.ts';
 import { listOwnerSites } from '../db/owner-sites.ts';
+import { listSources } from '../db/sources.ts';
 import { appendReportEvent } from '../db/report-events.ts';
 import { linkReportCapture } from '../db/report-captures.ts';
 import { findReportForPair, findReportsForMatch, insertReport, updateReport, type ReportRow } from '../db/reports.ts';
@@ -45,10 +46,27 @@ export function toConsent(row: ConsentWithLicensee): Consent {
   return { ...row, maxPercent: row.maxPercent ?? null, holdBackHours: row.holdBackHours ?? null };
 }
 
+/**
+ * The hosts of the publisher's own feeds and sitemaps (sources added with --owner): their pages
+ * are the publisher's own without anyone having to say so twice. A new user who adds the owner's
+ * feed and then a sitemap of the same site must not get their own section fronts as reports.
+ */
+export function listOwnerSourceSites(db: Db): string[] {
+  const hosts = new Set<string>();
+  for (const source of listSources(db)) {
+    if (!source.isOwnerFeed) continue;
+    for (const url of [source.url, ...(source.urls ?? [])]) {
+      const host = url ? hostOfUrl(url) : null;
+      if (host) hosts.add(host);
+    }
+  }
+  return [...hosts];
+}
+
 export function loadRightsSnapshot(db: Db, config: Pick<Config['rights'], 'ownerSites'>): RightsSnapshot {
   const stored = listOwnerSites(db).map((s) => s.place);
   return {
-    ownerSites: [...new Set([...config.ownerSites, ...stored])],
+    ownerSites: [...new Set([...config.ownerSites, ...stored, ...listOwnerSourceSites(db)])],
     licensees: listLicensees(db).map((l) => ({ id: l.id, name: l.name, places: l.places })),
     consents: listConsents(db).map(toConsent),
   };

@@ -7,9 +7,10 @@ import { findAllMatchesForDecision, findMatchesForDecisionByHosts } from '../db/
 import type { Db } from '../db/open-db.ts';
 import { deleteOwnerSite, findOwnerSite, insertOwnerSite, listOwnerSites, type OwnerSiteRow } from '../db/owner-sites.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
-import { decideMatches, loadRightsSnapshot, toConsent, type DecideSummary } from './decide-store.ts';
+import { decideMatches, listOwnerSourceSites, loadRightsSnapshot, toConsent, type DecideSummary } from './decide-store.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { normalisePlace, parsePlace } from './rights/places.ts';
+import { revalidateConsent } from './rights/consent-input.ts';
 import type { Consent, ConsentInput, ConsentStatus } from './rights/types.ts';
 
 /**
@@ -71,10 +72,12 @@ export function redecideAll(deps: RightsDeps, actor: string, why: string): Redec
 // ---------------------------------------------------------------------------------------------
 // Owner sites
 
-export function listAllOwnerSites(deps: RightsDeps): { place: string; source: 'config' | 'database'; createdBy?: string; createdAt?: string }[] {
+/** Owner sites from every origin: configuration, `owner-sites add`, and the hosts of owner feeds/sitemaps. */
+export function listAllOwnerSites(deps: RightsDeps): { place: string; source: 'config' | 'database' | 'owner_source'; createdBy?: string; createdAt?: string }[] {
   const stored = listOwnerSites(deps.db);
   return [
     ...deps.config.ownerSites.map((place) => ({ place, source: 'config' as const })),
+    ...listOwnerSourceSites(deps.db).map((place) => ({ place, source: 'owner_source' as const })),
     ...stored.map((s) => ({ place: s.place, source: 'database' as const, createdBy: s.createdBy, createdAt: s.createdAt })),
   ];
 }
@@ -228,7 +231,10 @@ export function addConsent(deps: RightsDeps, input: ConsentInput & { licenseeNam
 export function addConsents(deps: RightsDeps, inputs: (ConsentInput & { licenseeName: string; licenseePlaces?: string[] })[], actor: string): { consents: Consent[]; redecided: Redecided } {
   const now = nowIso(deps);
   return writeTransaction(deps.db, (tx) => {
-    const consents = inputs.map((input) => storeConsent(tx, input, actor, now, { places: input.licenseePlaces ?? [] }));
+    const consents = inputs.map((input, i) => {
+      const checked = revalidateConsent(input, `agreement ${i} (${input.uid ?? 'no uid'})`);
+      return storeConsent(tx, checked, actor, now, { places: (input.licenseePlaces ?? []).map(normalisePlace) });
+    });
     const places = consents.flatMap((c) => placesOfConsent(tx, c));
     const ids = consents.map((c) => c.id);
     return { consents, redecided: redecidePlaces(tx, deps, places, ids, actor, `consents ${ids.join(', ')} imported`, { consentIds: ids }, now) };
