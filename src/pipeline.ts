@@ -282,6 +282,19 @@ export async function processPage(app: App, url: string, options: ProcessPageOpt
   return outcome;
 }
 
+/**
+ * A page seen again unchanged: its matches are decided again at the new sighting, since a
+ * consent may have expired (or begun) meanwhile. Pages without matches cost one indexed read.
+ */
+function touchAndRedecide(app: App, pageId: number): void {
+  const now = nowIso();
+  writeTransaction(app.database.db, (tx) => {
+    touchPage(tx, pageId, now);
+    const rows = findMatchesOfPageForDecision(tx, pageId);
+    if (rows.length > 0) decideMatches(tx, rows, loadRightsSnapshot(tx, app.config.rights), { actor: SYSTEM_ACTOR, why: 'the page was seen again unchanged', now });
+  });
+}
+
 /** True when the page was matched after the owned articles last changed (nothing new to find in it). */
 function isMatchedSinceRegistryChange(app: App, matchedAt: string | null | undefined): boolean {
   if (matchedAt == null) return false;
@@ -346,7 +359,7 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
   const previous = options.previousTextHash ?? known?.textHash;
   // Same text, and no owned article added or changed since it was matched: nothing new to find.
   if (previous === textHash && known && known.textHash === textHash && matchedSinceRegistry) {
-    touchPage(app.database.db, known.id, nowIso());
+    touchAndRedecide(app, known.id);
     return { ...common, status: 'unchanged', matches: [], newMatches: 0 };
   }
   let found: MatchResult[];

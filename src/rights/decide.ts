@@ -124,7 +124,10 @@ export function decideMatch(input: DecisionInput): DecisionOutcome {
   if (input.match.kind === 'quotation') {
     return { ...base, decision: 'allowed_quotation', explanation: [`the match is a quotation (${input.match.copiedWords} copied words)`] };
   }
-  const evaluations = concerning(input).map((c) => evaluateConsent(c, { ...input, at: atIso }));
+  // In id order, so the stored details do not depend on the order consents were loaded in.
+  const evaluations = concerning(input)
+    .sort((a, b) => a.id - b.id)
+    .map((c) => evaluateConsent(c, { ...input, at: atIso }));
   const pending = evaluations.filter((e) => e.status === 'pending');
   const decidable = evaluations.filter((e) => e.status !== 'pending');
   const pendingNotes = pending.map((e) => ({ consentId: e.consentId, uid: e.uid, wouldLicense: e.broken.length === 0, broken: e.broken }));

@@ -16,7 +16,14 @@ export type Place =
 // Host names are at most 253 characters; a place is a host plus a path, bounded like a URL.
 const MAX_PLACE_CHARS = 2000;
 
+// A bare host (with an optional port) has none of these: URL parsing would silently drop what
+// follows them ("example.com?id=1", "*.example.com/partner"), widening the place.
+const NOT_IN_HOST = /[\s/?#@\\]/;
+
 function hostOf(text: string, place: string): string {
+  if (NOT_IN_HOST.test(text)) {
+    throw new ValidationError(`Place "${place}": "${text}" is not a host name: a place has no query or fragment (nor a user name); write a URL prefix as https://host/path/`, { field: 'place', value: place });
+  }
   let host: string;
   try {
     host = new URL(`http://${text}/`).hostname;
@@ -48,8 +55,8 @@ export function parsePlace(raw: string): Place {
   } catch {
     throw new ValidationError(`Place "${place}": not a URL prefix`, { field: 'place', value: place });
   }
-  if (url.search !== '' || url.hash !== '') {
-    throw new ValidationError(`Place "${place}": a URL prefix has no query or fragment`, { field: 'place', value: place });
+  if (url.search !== '' || url.hash !== '' || place.includes('?') || place.includes('#') || url.username !== '' || url.password !== '') {
+    throw new ValidationError(`Place "${place}": a URL prefix has no query or fragment (nor a user name)`, { field: 'place', value: place });
   }
   const host = hostOf(url.host, place);
   const path = url.pathname.replace(/\/+$/, '');

@@ -81,11 +81,12 @@ const REFUSALS: [string, string][] = [
   ['*.', 'not a host name'],
   ['exa mple.com', 'not a host name'],
   ['https://exa mple.com/x', 'not a'],
-  // BUG (reported): a query string on a bare host is dropped, not refused: parsePlace
-  // ("example.com?id=1") gives the domain example.com, silently covering the whole host.
+  // A query on a bare host must be refused, not dropped (it would cover the whole host).
   ['example.com?id=1', 'no query or fragment'],
-  // BUG (reported): a path after a wildcard is dropped, not refused: "*.example.com/partner"
-  // becomes "*.example.com", widening a consent from one section to every page of the domain.
+  // A path after a wildcard must be refused, not dropped (it would widen a section to the domain).
+  ['*.example.com?x=1', 'no query or fragment'],
+  ['user@example.com', 'not a host name'],
+  ['https://user@example.com/p', 'nor a user name'],
   ['*.example.com/partner', 'example.com/partner'],
 ];
 
