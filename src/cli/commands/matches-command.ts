@@ -29,7 +29,7 @@ export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): C
   command
     .command('list')
     .description('List stored matches, most recently seen first')
-    .option('--json', 'one JSON object per line: pageUrl, articleId, kind, coverage, firstSeen, lastSeen (and more)')
+    .option('--json', 'one JSON object per line: pageUrl, articleId, kind, coverage, decision, reasons, consentId, firstSeen, lastSeen (and more)')
     .option('--article <id>', 'only matches of this owned article')
     .option('--kind <kind>', `only this kind (${MATCH_KINDS.join(', ')})`, parseKind)
     .option('--flagged', 'only flagged matches (re-checked by watch sources)')
@@ -49,7 +49,8 @@ export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): C
             const { passages: _p, ...rest } = m;
             writeLine(io.stdout, JSON.stringify(rest));
           } else {
-            writeLine(io.stdout, `#${m.id} ${m.kind.padEnd(12)} ${showInline(m.articleId)}  ${showInline(m.pageUrl)}  coverage ${pct(m.coverage)}, ${m.copiedWords} words, seen ${m.firstSeen} … ${m.lastSeen}${m.flagged ? ' [flagged]' : ''}`);
+            const decision = m.decision ? `${m.decision}${m.reasons?.length ? ` (${m.reasons.join(', ')})` : ''}${m.consentId !== null ? ` consent ${m.consentId}` : ''}` : 'undecided';
+            writeLine(io.stdout, `#${m.id} ${m.kind.padEnd(12)} ${showInline(m.articleId)}  ${showInline(m.pageUrl)}  coverage ${pct(m.coverage)}, ${m.copiedWords} words, ${decision}, seen ${m.firstSeen} … ${m.lastSeen}${m.flagged ? ' [flagged]' : ''}`);
           }
         }
         if (!options.json) writeLine(io.stdout, `${items.length} of ${total} match(es)`);
