@@ -10,7 +10,7 @@ import { writeTransaction } from '../db/write-transaction.ts';
 import { decideMatches, listOwnerSourceSites, loadRightsSnapshot, toConsent, type DecideSummary } from './decide-store.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { normalisePlace, parsePlace } from './rights/places.ts';
-import { revalidateConsent } from './rights/consent-input.ts';
+import { parseConsentRequest, revalidateConsent, toConsentRequest } from './rights/consent-input.ts';
 import type { Consent, ConsentInput, ConsentStatus } from './rights/types.ts';
 
 /**
@@ -259,5 +259,42 @@ export function changeConsentStatus(deps: RightsDeps, id: number, change: 'appro
     const consent = getConsent(tx, id);
     const why = `consent ${id} (${consent.uid}) ${rule.verb} by ${actor}${note ? `: ${note}` : ''}`;
     return { consent, redecided: redecidePlaces(tx, deps, placesOfConsent(tx, consent), [id], actor, why, { consentId: id }, now) };
+  });
+}
+
+/** Fields of a consent's terms that may change after registration (licensee, uid and status may not). */
+const FIXED_FIELDS = ['uid', 'licensee', 'status'] as const;
+
+/**
+ * Changes a consent's terms (places, scope, validity, use, limits, duties, references): the
+ * whole record is validated again as if typed in, stored, and every match it touched before or
+ * touches now is re-decided in the same transaction.
+ */
+export function changeConsentTerms(deps: RightsDeps, id: number, changes: Record<string, unknown>, actor: string): { consent: Consent; redecided: Redecided } {
+  for (const field of FIXED_FIELDS) {
+    if (field in changes) throw new ValidationError(`${field} cannot be changed on a consent (approve or revoke it, or register a new one)`, { field });
+  }
+  const now = nowIso(deps);
+  return writeTransaction(deps.db, (tx) => {
+    const before = getConsent(tx, id);
+    const merged = parseConsentRequest({ ...toConsentRequest(before), ...changes });
+    updateConsent(tx, id, {
+      scope: merged.scope,
+      places: merged.places,
+      validFrom: merged.validFrom,
+      validUntil: merged.validUntil,
+      use: merged.use,
+      maxWords: merged.maxWords,
+      maxPercent: merged.maxPercent,
+      holdBackHours: merged.holdBackHours,
+      duties: merged.duties,
+      territory: merged.territory,
+      contractRef: merged.contractRef,
+      updatedAt: now,
+    });
+    const consent = getConsent(tx, id);
+    const places = [...placesOfConsent(tx, before), ...consent.places];
+    const why = `consent ${id} (${consent.uid}) terms changed by ${actor}: ${Object.keys(changes).join(', ')}`;
+    return { consent, redecided: redecidePlaces(tx, deps, places, [id], actor, why, { consentId: id }, now) };
   });
 }

@@ -111,30 +111,35 @@ export function parseConsentRequest(value: unknown): ConsentInput & { licenseeNa
  * a typed-in one, so both kinds meet the same bounds; `where` names the record in messages.
  */
 export function revalidateConsent(input: ConsentInput & { licenseeName: string }, where: string): ConsentInput & { licenseeName: string } {
-  const s = input.scope;
   try {
-    return parseConsentRequest({
-      ...(input.uid ? { uid: input.uid } : {}),
-      licensee: input.licenseeName,
-      places: input.places,
-      articles: s.ids.length > 0 ? s.ids : 'all',
-      sections: s.sections,
-      tags: s.tags,
-      publishedFrom: s.publishedFrom,
-      publishedUntil: s.publishedUntil,
-      validFrom: input.validFrom,
-      validUntil: input.validUntil,
-      use: input.use,
-      maxWords: input.maxWords,
-      maxPercent: input.maxPercent,
-      holdBackHours: input.holdBackHours,
-      duties: input.duties,
-      territory: input.territory,
-      contractRef: input.contractRef,
-      status: input.status,
-    });
+    return parseConsentRequest(toConsentRequest(input));
   } catch (error) {
     if (error instanceof ValidationError) throw new ValidationError(`${where}: ${error.message}`, error.details);
     throw error;
   }
+}
+
+/** A stored or imported consent in the shape a user sends (the inverse of parseConsentRequest). */
+export function toConsentRequest(input: ConsentInput & { licenseeName: string }): Record<string, unknown> {
+  const s = input.scope;
+  return {
+    ...(input.uid ? { uid: input.uid } : {}),
+    licensee: input.licenseeName,
+    places: input.places,
+    articles: s.ids.length > 0 ? s.ids : 'all',
+    sections: s.sections,
+    tags: s.tags,
+    publishedFrom: s.publishedFrom,
+    publishedUntil: s.publishedUntil,
+    validFrom: input.validFrom,
+    validUntil: input.validUntil,
+    use: input.use,
+    maxWords: input.maxWords,
+    maxPercent: input.maxPercent,
+    holdBackHours: input.holdBackHours,
+    duties: input.duties,
+    territory: input.territory,
+    contractRef: input.contractRef,
+    status: input.status,
+  };
 }

@@ -5,7 +5,7 @@ import { findReportById, listReports } from '../../db/reports.ts';
 import { listMatches } from '../../db/matches.ts';
 import { archiveArticle, removeArticle } from '../../src/articles/article-registry.ts';
 import { processPage } from '../../src/pipeline.ts';
-import { addConsent, addLicensee, addOwnerSite, changeConsentStatus } from '../../src/rights-admin.ts';
+import { addConsent, addLicensee, addOwnerSite, changeConsentStatus, changeConsentTerms } from '../../src/rights-admin.ts';
 import { parseConsentRequest } from '../../src/rights/consent-input.ts';
 import { setReportStatus } from '../../src/report-admin.ts';
 import { addSource } from '../../crawlers/sources-service.ts';
@@ -93,6 +93,21 @@ describe('reports follow decisions: created, licensed, re-opened, removed, never
       ['reopened', 'bob', 'licensed', 'new'],
     ]);
     expect(listReportEvents(app.database.db, report.id, 20)[3].note).toContain('contract ended');
+  }, 30_000);
+
+  it("changing a consent's terms re-decides its matches: a narrower place turns a licensed copy into a breach", async () => {
+    const { app, url } = await setup(['/partner/world/nato']);
+    await processPage(app, url('/partner/world/nato'));
+    const [report] = listReports(app.database.db, ALL_REPORTS);
+    addLicensee(deps(app), { name: 'Partner News', places: ['http://127.0.0.1/partner/'] }, 'local');
+    const { consent } = addConsent(deps(app), parseConsentRequest({ licensee: 'Partner News', places: ['http://127.0.0.1/partner/'] }), 'alice');
+    expect(findReportById(app.database.db, report.id)!.status).toBe('licensed');
+    expect(() => changeConsentTerms(deps(app), consent.id, { licensee: 'Other' }, 'alice')).toThrow(/licensee cannot be changed/);
+    expect(() => changeConsentTerms(deps(app), consent.id, { validUntil: 'soon' }, 'alice')).toThrow(/validUntil/);
+    const { redecided } = changeConsentTerms(deps(app), consent.id, { places: ['http://127.0.0.1/partner/sport/'] }, 'alice');
+    expect(redecided.reportsChanged).toBe(1);
+    expect(findReportById(app.database.db, report.id)).toMatchObject({ decision: 'licence_breach', reasons: ['place_not_covered'], status: 'new' });
+    expect(listReportEvents(app.database.db, report.id, 20).at(-2)!.note).toContain('terms changed by alice: places');
   }, 30_000);
 
   it('a closed report re-opens when the page content changes', async () => {
