@@ -1,0 +1,165 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { findLicenseeById, listLicensees, type LicenseeRow } from '../../db/licensees.ts';
+import type { App } from '../app.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import {
+  addConsent, addConsents, addLicensee, addOwnerSite, changeConsentStatus, changeConsentTerms, changeLicensee, getConsent, getLicensee, listAllConsents, listAllOwnerSites,
+  removeLicensee, removeOwnerSite, type RightsDeps,
+} from '../rights-admin.ts';
+import { parseConsentRequest } from '../rights/consent-input.ts';
+import { exportConsentToOdrl } from '../rights/odrl-export.ts';
+import { parseOdrlDocument } from '../rights/odrl-import.ts';
+import { normalisePlace } from '../rights/places.ts';
+import { CONSENT_STATUSES } from '../rights/types.ts';
+import { actorOf } from './actor.ts';
+import { parseOrThrow } from './api-matches.ts';
+import { verifyUtf8Body } from './request-guards.ts';
+
+/** /api/owner-sites, /api/licensees, /api/consents: thin adapters over src/rights-admin.ts. */
+
+// Bounds of a licensee record: a contact list and notes of a partner, not a directory.
+const MAX_PLACES = 200;
+const MAX_CONTACTS = 100;
+const MAX_TEXT = 2000;
+const MAX_NOTES = 10_000;
+const ODRL_MEDIA_TYPE = 'application/ld+json';
+
+const idSchema = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+const place = z.string().transform((value, ctx) => {
+  try {
+    return normalisePlace(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const ownerSiteSchema = z.strictObject({ place: z.string() });
+
+const licenseeFields = {
+  name: z.string().max(MAX_TEXT),
+  places: z.array(place).max(MAX_PLACES),
+  contacts: z.array(z.string().trim().min(1).max(MAX_TEXT)).max(MAX_CONTACTS),
+  notes: z.string().max(MAX_NOTES).nullable(),
+};
+const newLicenseeSchema = z.strictObject({ ...licenseeFields, places: licenseeFields.places.default([]), contacts: licenseeFields.contacts.default([]), notes: licenseeFields.notes.default(null) });
+const licenseeChangeSchema = z
+  .strictObject({ name: licenseeFields.name.optional(), places: licenseeFields.places.optional(), contacts: licenseeFields.contacts.optional(), notes: licenseeFields.notes.optional() })
+  .refine((set) => Object.keys(set).length > 0, 'give at least one of name, places, contacts, notes');
+
+const consentQuerySchema = z
+  .strictObject({ licenseeId: idSchema.optional(), licensee: z.string().min(1).max(MAX_TEXT).optional(), status: z.enum(CONSENT_STATUSES).optional() })
+  .refine((q) => q.licenseeId === undefined || q.licensee === undefined, { message: 'give licenseeId or licensee, not both', path: ['licensee'] });
+// The fields are checked by parseConsentRequest on the merged record (naming each bad one).
+const termsChangeSchema = z.record(z.string(), z.unknown()).refine((changes) => Object.keys(changes).length > 0, 'give at least one term to change');
+const approveSchema = z.strictObject({});
+const revokeSchema = z.strictObject({ note: z.string().trim().min(1).max(MAX_TEXT).optional() });
+
+function depsOf(app: App): RightsDeps {
+  return { db: app.database.db, config: app.config.rights };
+}
+
+function getLicenseeById(app: App, rawId: string | number): LicenseeRow {
+  const id = typeof rawId === 'number' ? rawId : parseOrThrow(idSchema, rawId, 'licensee id');
+  const licensee = findLicenseeById(app.database.db, id);
+  if (!licensee) throw new NotFoundError(`No licensee with id ${id}`, { id });
+  return licensee;
+}
+
+/** GET (list), POST {place}, DELETE /:place (the place URL-encoded, e.g. https%3A%2F%2Fexample.com%2Fnews%2F). */
+export function createOwnerSitesRouter(app: App): Router {
+  const router = Router();
+  router.get('/', (_req, res) => {
+    const items = listAllOwnerSites(depsOf(app));
+    res.json({ items, total: items.length });
+  });
+  router.post('/', (req, res) => {
+    const { place: raw } = parseOrThrow(ownerSiteSchema, req.body ?? {}, 'owner site (send {"place": "example.com"})');
+    res.status(201).json(addOwnerSite(depsOf(app), raw, actorOf(req)));
+  });
+  router.delete('/:place', (req, res) => {
+    const removed = normalisePlace(req.params.place);
+    res.json({ place: removed, ...removeOwnerSite(depsOf(app), removed, actorOf(req)) });
+  });
+  return router;
+}
+
+/** GET (list), GET /:id (with consents), POST {name, places, contacts, notes}, PATCH /:id, DELETE /:id. */
+export function createLicenseesRouter(app: App): Router {
+  const router = Router();
+  const db = app.database.db;
+  router.get('/', (_req, res) => {
+    const items = listLicensees(db);
+    res.json({ items, total: items.length });
+  });
+  router.get('/:id', (req, res) => {
+    const licensee = getLicenseeById(app, req.params.id);
+    res.json({ ...licensee, consents: listAllConsents(db, { licenseeId: licensee.id }) });
+  });
+  router.post('/', (req, res) => {
+    const input = parseOrThrow(newLicenseeSchema, req.body ?? {}, 'licensee');
+    res.status(201).json(addLicensee(depsOf(app), input, actorOf(req)));
+  });
+  router.patch('/:id', (req, res) => {
+    const licensee = getLicenseeById(app, req.params.id);
+    const set = parseOrThrow(licenseeChangeSchema, req.body ?? {}, 'licensee change');
+    res.json(changeLicensee(depsOf(app), licensee.name, set, actorOf(req)));
+  });
+  router.delete('/:id', (req, res) => {
+    const licensee = getLicenseeById(app, req.params.id);
+    res.json({ id: licensee.id, name: licensee.name, ...removeLicensee(depsOf(app), licensee.name, actorOf(req)) });
+  });
+  return router;
+}
+
+/**
+ * GET (filters licenseeId | licensee, status), GET /:id, POST (a consent request), POST /import
+ * (an ODRL JSON-LD document: every consent or none), POST /:id/approve, POST /:id/revoke {note},
+ * PATCH /:id (change terms: the fields of a consent request but licensee, uid, status), GET /:id/odrl
+ * (the consent as an ODRL Agreement).
+ */
+export function createConsentsRouter(app: App): Router {
+  const router = Router();
+  const db = app.database.db;
+  router.get('/', (req, res) => {
+    const q = parseOrThrow(consentQuerySchema, req.query, 'query parameters');
+    const licenseeId = q.licensee !== undefined ? getLicensee(db, q.licensee).id : q.licenseeId !== undefined ? getLicenseeById(app, q.licenseeId).id : undefined;
+    const items = listAllConsents(db, { licenseeId, status: q.status });
+    res.json({ items, total: items.length });
+  });
+  router.post('/', (req, res) => {
+    res.status(201).json(addConsent(depsOf(app), parseConsentRequest(req.body ?? {}), actorOf(req)));
+  });
+  // The server parses application/json; an ODRL document is also sent as application/ld+json.
+  const readLinkedData = express.json({ type: ODRL_MEDIA_TYPE, limit: app.config.server.bodyLimitBytes, strict: false, verify: verifyUtf8Body });
+  router.post('/import', readLinkedData, (req, res) => {
+    if (req.body === undefined) throw new ValidationError(`Send the ODRL document as the body (Content-Type: application/json or ${ODRL_MEDIA_TYPE})`, { path: '$', reason: 'no body' });
+    res.status(201).json(addConsents(depsOf(app), parseOdrlDocument(req.body), actorOf(req)));
+  });
+  router.get('/:id', (req, res) => {
+    res.json(getConsent(db, parseOrThrow(idSchema, req.params.id, 'consent id')));
+  });
+  router.patch('/:id', (req, res) => {
+    const id = parseOrThrow(idSchema, req.params.id, 'consent id');
+    const changes = parseOrThrow(termsChangeSchema, req.body ?? {}, 'consent change');
+    res.json(changeConsentTerms(depsOf(app), id, changes, actorOf(req)));
+  });
+  router.get('/:id/odrl', (req, res) => {
+    const consent = getConsent(db, parseOrThrow(idSchema, req.params.id, 'consent id'));
+    const { publisherName: name, publisherUid: uid } = app.config.rights;
+    res.type(ODRL_MEDIA_TYPE).send(JSON.stringify(exportConsentToOdrl(consent, { name, uid })));
+  });
+  router.post('/:id/approve', (req, res) => {
+    const id = parseOrThrow(idSchema, req.params.id, 'consent id');
+    parseOrThrow(approveSchema, req.body ?? {}, 'approval (send no body or {})');
+    res.json(changeConsentStatus(depsOf(app), id, 'approve', actorOf(req)));
+  });
+  router.post('/:id/revoke', (req, res) => {
+    const id = parseOrThrow(idSchema, req.params.id, 'consent id');
+    const { note } = parseOrThrow(revokeSchema, req.body ?? {}, 'revocation');
+    res.json(changeConsentStatus(depsOf(app), id, 'revoke', actorOf(req), note));
+  });
+  return router;
+}
