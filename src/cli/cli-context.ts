@@ -35,3 +35,9 @@ export async function withApp<T>(io: CliIo, globals: GlobalOptions, run: (app: A
 export function writeLine(stream: NodeJS.WritableStream, text: string): void {
   stream.write(`${text}\n`);
 }
+
+/**
+ * Who a CLI command acts as, recorded on what it writes (consents, report history). Accounts
+ * arrive with the next issue; until then every local command is "local".
+ */
+export const CLI_ACTOR = 'local';

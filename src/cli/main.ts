@@ -10,6 +10,8 @@ import { createMatchesCommand } from './commands/matches-command.ts';
 import { createCrawlCommand } from './commands/crawl-command.ts';
 import { createSourcesCommand } from './commands/sources-command.ts';
 import { createServeCommand } from './commands/serve-command.ts';
+import { createConsentsCommand, createLicenseesCommand, createOwnerSitesCommand } from './commands/rights-commands.ts';
+import { createReportsCommand } from './commands/reports-command.ts';
 
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
@@ -43,6 +45,10 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   program.addCommand(createCrawlCommand(io, globals, setExit));
   program.addCommand(createMatchesCommand(io, globals));
   program.addCommand(createCapturesCommand(io, globals, setExit));
+  program.addCommand(createOwnerSitesCommand(io, globals));
+  program.addCommand(createLicenseesCommand(io, globals));
+  program.addCommand(createConsentsCommand(io, globals));
+  program.addCommand(createReportsCommand(io, globals));
   program.addCommand(createServeCommand(io, globals));
   program.addCommand(createConfigCommand(io, globals));
   configureCommand(program, io);

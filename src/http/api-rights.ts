@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { findLicenseeById, listLicensees, type LicenseeRow } from '../../db/licensees.ts';
 import type { App } from '../app.ts';
@@ -14,7 +14,6 @@ import { normalisePlace } from '../rights/places.ts';
 import { CONSENT_STATUSES } from '../rights/types.ts';
 import { actorOf } from './actor.ts';
 import { parseOrThrow } from './api-matches.ts';
-import { verifyUtf8Body } from './request-guards.ts';
 
 /** /api/owner-sites, /api/licensees, /api/consents: thin adapters over src/rights-admin.ts. */
 
@@ -132,9 +131,8 @@ export function createConsentsRouter(app: App): Router {
   router.post('/', (req, res) => {
     res.status(201).json(addConsent(depsOf(app), parseConsentRequest(req.body ?? {}), actorOf(req)));
   });
-  // The server parses application/json; an ODRL document is also sent as application/ld+json.
-  const readLinkedData = express.json({ type: ODRL_MEDIA_TYPE, limit: app.config.server.bodyLimitBytes, strict: false, verify: verifyUtf8Body });
-  router.post('/import', readLinkedData, (req, res) => {
+  // The server parses application/json and application/ld+json bodies alike (server.ts).
+  router.post('/import', (req, res) => {
     if (req.body === undefined) throw new ValidationError(`Send the ODRL document as the body (Content-Type: application/json or ${ODRL_MEDIA_TYPE})`, { path: '$', reason: 'no body' });
     res.status(201).json(addConsents(depsOf(app), parseOdrlDocument(req.body), actorOf(req)));
   });

@@ -8,8 +8,12 @@ import { ANY_HOST, parseHostHeader } from './host-names.ts';
 const STATE_CHANGING_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Sec-Fetch-Site values of a request the user made on this origin (or typed / bookmarked). */
 const OWN_FETCH_SITES: ReadonlySet<string> = new Set(['same-origin', 'none']);
-/** The one body type the API reads; a form or text/plain body is what a cross-site page can send. */
+/**
+ * The body types the API reads: JSON, and JSON-LD (ODRL consent documents). A form or text/plain
+ * body is what a cross-site page can send without a preflight; neither of these is.
+ */
 const JSON_MEDIA_TYPE = 'application/json';
+export const JSON_MEDIA_TYPES: readonly string[] = [JSON_MEDIA_TYPE, 'application/ld+json'];
 // Paths served whatever the Host: /healthz tells nothing but "up" and the schema version, and
 // orchestrator probes address the container by IP, which is not a configured name.
 const HOST_CHECK_EXEMPT_PATHS: ReadonlySet<string> = new Set(['/healthz']);
@@ -114,7 +118,7 @@ export const refuseCrossSiteWrites: RequestHandler = (req, _res, next) => {
   if (hasBody(req)) {
     const contentType = req.headers['content-type'];
     const mediaType = contentType?.split(';')[0].trim().toLowerCase();
-    if (mediaType !== JSON_MEDIA_TYPE) {
+    if (mediaType === undefined || !JSON_MEDIA_TYPES.includes(mediaType)) {
       return next(
         new HttpRefusal(415, 'unsupported_media_type', `A ${req.method} body must be sent as Content-Type: ${JSON_MEDIA_TYPE}${contentType ? ` (got ${contentType})` : ''}`, {
           details: { contentType: contentType ?? null },

@@ -8,7 +8,9 @@ import { createErrorHandler, handleNotFound } from './http-errors.ts';
 import { resolveAllowedHosts } from './host-names.ts';
 import { createMatchesRouter } from './api-matches.ts';
 import { createSourcesRouter } from './api-sources.ts';
-import { createHostGuard, refuseCrossSiteWrites, refuseMalformedUrl, verifyUtf8Body } from './request-guards.ts';
+import { createConsentsRouter, createLicenseesRouter, createOwnerSitesRouter } from './api-rights.ts';
+import { createReportsRouter } from './api-reports.ts';
+import { createHostGuard, JSON_MEDIA_TYPES, refuseCrossSiteWrites, refuseMalformedUrl, verifyUtf8Body } from './request-guards.ts';
 
 export function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = resolveAllowedHosts(app.config.server)): Express {
   const http = express();
@@ -19,7 +21,7 @@ export function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = reso
   http.use(createHostGuard(allowedHosts));
   http.use(refuseMalformedUrl);
   http.use(refuseCrossSiteWrites);
-  http.use(express.json({ limit: app.config.server.bodyLimitBytes, strict: false, verify: verifyUtf8Body }));
+  http.use(express.json({ type: [...JSON_MEDIA_TYPES], limit: app.config.server.bodyLimitBytes, strict: false, verify: verifyUtf8Body }));
 
   http.get('/healthz', (_req, res) => {
     const reachable = app.database.ping();
@@ -32,6 +34,10 @@ export function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = reso
   http.use('/api/check', createCheckRouter(app));
   http.use('/api/matches', createMatchesRouter(app));
   http.use('/api/sources', createSourcesRouter(app));
+  http.use('/api/owner-sites', createOwnerSitesRouter(app));
+  http.use('/api/licensees', createLicenseesRouter(app));
+  http.use('/api/consents', createConsentsRouter(app));
+  http.use('/api/reports', createReportsRouter(app));
 
   http.use(handleNotFound);
   http.use(createErrorHandler(app.logger));

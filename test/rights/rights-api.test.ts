@@ -203,8 +203,9 @@ describe('/api/owner-sites, /api/licensees, /api/consents', () => {
     expect(exported.body).toMatchObject({ '@type': 'Agreement', uid: doc.uid, assigner: { name: 'Publisher', uid: 'urn:copyhound:publisher' }, assignee: { name: 'Nordkurier Online' } });
     expect((await one.call('GET', '/api/consents/5/odrl')).status).toBe(404);
 
+    // Sent as JSON-LD, as an ODRL tool would (and as our own export is typed).
     const two = await start();
-    expect((await two.call('POST', '/api/consents/import', exported.body)).status).toBe(201);
+    expect((await two.call('POST', '/api/consents/import', exported.body, 'application/ld+json')).status).toBe(201);
     const strip = ({ id: _id, licenseeId: _l, createdAt: _c, updatedAt: _u, ...rest }: Json) => rest;
     expect(strip((await two.call('GET', '/api/consents/1')).body)).toEqual(strip((await one.call('GET', '/api/consents/1')).body));
   });
