@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.ts';
 import { findConsentById, findConsentByUid, insertConsent, listConsents, updateConsent, type ConsentWithLicensee } from '../db/consents.ts';
 import { reversedHostRange } from '../db/host-key.ts';
-import { countConsentsOfLicensee, deleteLicensee, findLicenseeByName, insertLicensee, updateLicensee, type LicenseeRow } from '../db/licensees.ts';
+import { countConsentsOfLicensee, deleteLicensee, findLicenseeById, findLicenseeByName, insertLicensee, updateLicensee, type LicenseeRow } from '../db/licensees.ts';
 import { findAllMatchesForDecision, findMatchesForDecisionByHosts } from '../db/matches.ts';
 import type { Db } from '../db/open-db.ts';
 import { deleteOwnerSite, findOwnerSite, insertOwnerSite, listOwnerSites, type OwnerSiteRow } from '../db/owner-sites.ts';
@@ -114,20 +114,37 @@ export interface LicenseeInput {
   places?: string[];
 }
 
+// Bounds on one licensee record: a contract's contacts and sites, not a directory.
+const MAX_LICENSEE_PLACES = 200;
+const MAX_CONTACTS = 100;
+const MAX_CONTACT_CHARS = 2000;
+const MAX_NOTES_CHARS = 10_000;
+
+function checkLicenseeFields(input: Partial<LicenseeInput>): void {
+  if (input.places && input.places.length > MAX_LICENSEE_PLACES) throw new ValidationError(`places: at most ${MAX_LICENSEE_PLACES}`, { field: 'places' });
+  if (input.contacts && input.contacts.length > MAX_CONTACTS) throw new ValidationError(`contacts: at most ${MAX_CONTACTS}`, { field: 'contacts' });
+  input.contacts?.forEach((c, i) => {
+    if (c.trim() === '' || c.length > MAX_CONTACT_CHARS) throw new ValidationError(`contacts.${i}: must be 1-${MAX_CONTACT_CHARS} characters`, { field: `contacts.${i}` });
+  });
+  if (input.notes && input.notes.length > MAX_NOTES_CHARS) throw new ValidationError(`notes: at most ${MAX_NOTES_CHARS} characters`, { field: 'notes' });
+}
+
 function checkLicenseeName(name: string): string {
   const trimmed = name.trim();
   if (trimmed === '' || trimmed.length > 200) throw new ValidationError('Licensee name must be 1-200 characters', { field: 'name' });
   return trimmed;
 }
 
-export function getLicensee(db: Db, name: string): LicenseeRow {
-  const row = findLicenseeByName(db, name);
-  if (!row) throw new NotFoundError(`No licensee named "${name}"`, { name });
+/** A licensee by name, or by id when given a number (the API's ids stay right across a rename). */
+export function getLicensee(db: Db, ref: string | number): LicenseeRow {
+  const row = typeof ref === 'number' ? findLicenseeById(db, ref) : findLicenseeByName(db, ref);
+  if (!row) throw new NotFoundError(typeof ref === 'number' ? `No licensee with id ${ref}` : `No licensee named "${ref}"`, typeof ref === 'number' ? { id: ref } : { name: ref });
   return row;
 }
 
 export function addLicensee(deps: RightsDeps, input: LicenseeInput, actor: string): { licensee: LicenseeRow; redecided: Redecided } {
   const name = checkLicenseeName(input.name);
+  checkLicenseeFields(input);
   const places = [...new Set((input.places ?? []).map(normalisePlace))];
   const now = nowIso(deps);
   return writeTransaction(deps.db, (tx) => {
@@ -137,12 +154,13 @@ export function addLicensee(deps: RightsDeps, input: LicenseeInput, actor: strin
   });
 }
 
-export function changeLicensee(deps: RightsDeps, name: string, set: Partial<LicenseeInput>, actor: string): { licensee: LicenseeRow; redecided: Redecided } {
+export function changeLicensee(deps: RightsDeps, ref: string | number, set: Partial<LicenseeInput>, actor: string): { licensee: LicenseeRow; redecided: Redecided } {
+  checkLicenseeFields(set);
   const now = nowIso(deps);
   const places = set.places ? [...new Set(set.places.map(normalisePlace))] : undefined;
   const newName = set.name !== undefined ? checkLicenseeName(set.name) : undefined;
   return writeTransaction(deps.db, (tx) => {
-    const before = getLicensee(tx, name);
+    const before = getLicensee(tx, ref);
     if (newName && newName !== before.name && findLicenseeByName(tx, newName)) throw new ConflictError(`A licensee named "${newName}" already exists`, { name: newName });
     const licensee = updateLicensee(tx, before.id, {
       ...(newName ? { name: newName } : {}),
@@ -156,10 +174,11 @@ export function changeLicensee(deps: RightsDeps, name: string, set: Partial<Lice
   });
 }
 
-export function removeLicensee(deps: RightsDeps, name: string, actor: string): { redecided: Redecided } {
+export function removeLicensee(deps: RightsDeps, ref: string | number, actor: string): { redecided: Redecided } {
   const now = nowIso(deps);
   return writeTransaction(deps.db, (tx) => {
-    const row = getLicensee(tx, name);
+    const row = getLicensee(tx, ref);
+    const name = row.name;
     const consents = countConsentsOfLicensee(tx, row.id);
     if (consents > 0) {
       throw new ConflictError(`Licensee "${name}" has ${consents} consent record(s) and cannot be removed; revoke them instead (records stay as evidence)`, { name, consents });

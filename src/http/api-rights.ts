@@ -104,11 +104,11 @@ export function createLicenseesRouter(app: App): Router {
   router.patch('/:id', (req, res) => {
     const licensee = getLicenseeById(app, req.params.id);
     const set = parseOrThrow(licenseeChangeSchema, req.body ?? {}, 'licensee change');
-    res.json(changeLicensee(depsOf(app), licensee.name, set, actorOf(req)));
+    res.json(changeLicensee(depsOf(app), licensee.id, set, actorOf(req)));
   });
   router.delete('/:id', (req, res) => {
     const licensee = getLicenseeById(app, req.params.id);
-    res.json({ id: licensee.id, name: licensee.name, ...removeLicensee(depsOf(app), licensee.name, actorOf(req)) });
+    res.json({ id: licensee.id, name: licensee.name, ...removeLicensee(depsOf(app), licensee.id, actorOf(req)) });
   });
   return router;
 }
