@@ -10,7 +10,8 @@ import { createMatchesCommand } from './commands/matches-command.ts';
 import { createCrawlCommand } from './commands/crawl-command.ts';
 import { createSourcesCommand } from './commands/sources-command.ts';
 import { createServeCommand } from './commands/serve-command.ts';
-import { createConsentsCommand, createLicenseesCommand, createOwnerSitesCommand } from './commands/rights-commands.ts';
+import { createLicenseesCommand, createOwnerSitesCommand } from './commands/rights-commands.ts';
+import { createConsentsCommand } from './commands/consents-command.ts';
 import { createReportsCommand } from './commands/reports-command.ts';
 
 const EXIT_USAGE = 2;

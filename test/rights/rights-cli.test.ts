@@ -3,6 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/open-db.ts';
+import { listReportEvents } from '../../db/report-events.ts';
+import { findReportsForMatch } from '../../db/reports.ts';
 import { buildNewsPage, escapeHtml, OWNED_NDJSON, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
 import { runCli as runBin, runCliInProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -16,6 +19,16 @@ type Json = any;
 
 function jsonLines(stdout: string): Json[] {
   return stdout.trim() === '' ? [] : stdout.trim().split('\n').map((line) => JSON.parse(line));
+}
+
+/** The history of the reports on a match, read from the database file the CLI wrote. */
+function reportHistory(dbPath: string, matchId: number) {
+  const database = openDatabase({ path: dbPath, busyTimeoutMs: 2000 });
+  try {
+    return findReportsForMatch(database.db, matchId).map((r) => ({ status: r.status, decision: r.decision, events: listReportEvents(database.db, r.id, 100) }));
+  } finally {
+    database.close();
+  }
 }
 
 /** Fields that differ between two databases holding the same consent. */
@@ -203,6 +216,88 @@ describe('copyhound owner-sites, licensees, consents', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe('error: No licensee named "Nobody"; add it first (copyhound licensees add --name ...)\n');
     expect(jsonLines((await cli('consents', 'list', '--json')).stdout)).toEqual([]);
+  });
+
+  it('consents set changes only the given terms and re-decides: narrowed places turn the licensed copy into a breach, with a history event', async () => {
+    const { cli, db } = await setupWithMatch();
+    await cli('licensees', 'add', '--name', 'Mirror', '--place', '127.0.0.1');
+    await cli('consents', 'add', '--licensee', 'Mirror', '--place', '127.0.0.1', '--contract', 'K-7', '--territory', 'DE', '--valid-until', '2099-01-01');
+    const match = async () => jsonLines((await cli('matches', 'list', '--json')).stdout)[0];
+    expect(await match()).toMatchObject({ decision: 'licensed', consentId: 1 });
+    const before = reportHistory(db, (await match()).id);
+    expect(before).toMatchObject([{ status: 'licensed', decision: 'licensed' }]);
+
+    // Narrowed to a path the copy is not under; it is still on the licensee's site.
+    const narrowed = await cli('consents', 'set', '1', '--place', 'https://127.0.0.1/other', '--json');
+    expect(narrowed).toMatchObject({ code: 0, stderr: '' });
+    const [{ consent, redecided }] = jsonLines(narrowed.stdout);
+    expect(consent).toMatchObject({ id: 1, status: 'active', places: ['https://127.0.0.1/other/'], contractRef: 'K-7', territory: 'DE', validUntil: '2099-01-01T00:00:00.000Z', use: 'full' });
+    expect(redecided).toEqual({ matches: 1, changed: 1, reportsCreated: 0, reportsChanged: 1 });
+    const breach = await match();
+    expect(breach).toMatchObject({ decision: 'licence_breach', reasons: ['place_not_covered'], consentId: 1 });
+
+    const [after] = reportHistory(db, breach.id);
+    expect(after).toMatchObject({ status: 'new', decision: 'licence_breach' });
+    const added = after.events.slice(before[0].events.length);
+    expect(added).toEqual([
+      expect.objectContaining({
+        kind: 'decision', actor: 'local', note: `consent 1 (${consent.uid}) terms changed by local: places`,
+        detail: expect.objectContaining({ consentId: 1, from: { decision: 'licensed', reasons: [], consentId: 1 }, to: { decision: 'licence_breach', reasons: ['place_not_covered'], consentId: 1 } }),
+      }),
+      expect.objectContaining({ kind: 'reopened', actor: 'local', fromStatus: 'licensed', toStatus: 'new' }),
+    ]);
+
+    // Widened again, in human output: licensed once more.
+    const widened = await cli('consents', 'set', '1', '--place', '127.0.0.1');
+    expect(widened.stdout).toBe('changed consent #1 active  Mirror  full  127.0.0.1  valid open – 2099-01-01T00:00:00.000Z\n  re-decided 1 match(es): 1 decision(s) changed, 0 report(s) created, 1 report(s) changed\n');
+    expect(await match()).toMatchObject({ decision: 'licensed', reasons: [], consentId: 1 });
+    expect(reportHistory(db, breach.id)[0].status).toBe('licensed');
+  });
+
+  it('consents set replaces lists, clears terms with --clear-*, and refuses bad flags (exit 2) and an unknown id (exit 1)', async () => {
+    const { cli } = setup();
+    await cli('licensees', 'add', '--name', 'Partner Post');
+    await cli(
+      'consents', 'add', '--licensee', 'Partner Post', '--place', 'partner-post.example', '--section', 'politik', '--duty', 'credit',
+      '--valid-from', '2025-01-01', '--valid-until', '2026-01-01', '--contract', 'K-1', '--territory', 'DE',
+    );
+    const show = async () => jsonLines((await cli('consents', 'show', '1', '--json')).stdout)[0];
+
+    const changed = jsonLines((await cli('consents', 'set', '1', '--duty', 'link', '--duty', 'canonical', '--use', 'excerpt', '--max-words', '200', '--clear-valid-until', '--clear-contract', '--json')).stdout)[0];
+    expect(changed.consent).toMatchObject({
+      duties: ['link', 'canonical'], use: 'excerpt', maxWords: 200, validFrom: '2025-01-01T00:00:00.000Z', validUntil: null, contractRef: null,
+      places: ['partner-post.example'], scope: { all: false, sections: ['politik'] }, territory: 'DE', licenseeName: 'Partner Post', status: 'active',
+    });
+    expect(changed.redecided).toEqual({ matches: 0, changed: 0, reportsCreated: 0, reportsChanged: 0 });
+    const cleared = jsonLines((await cli('consents', 'set', '1', '--clear-duties', '--clear-sections', '--use', 'full', '--clear-max-words', '--json')).stdout)[0].consent;
+    expect(cleared).toMatchObject({ duties: [], scope: { all: true, sections: [] }, use: 'full', maxWords: null });
+    const stored = await show();
+    expect(stored).toEqual(cleared);
+
+    const cases: [string[], string][] = [
+      [[], 'error: nothing to change'],
+      [['--valid-until', '2026-02-30'], "option '--valid-until <date>' argument '2026-02-30' is invalid"],
+      [['--duty', 'pay'], "option '--duty <duty>' argument 'pay' is invalid"],
+      [['--place', 'ftp://x.example/'], "option '--place <place>' argument 'ftp://x.example/' is invalid"],
+      [['--max-percent', '0'], "option '--max-percent <p>' argument '0' is invalid"],
+      [['--duty', 'link', '--clear-duties'], 'error: --duty and --clear-duties cannot be given together'],
+      // Each reads well, but not with the stored terms: a full-use consent, valid from 2025-01-01.
+      [['--max-words', '10'], 'error: Bad consent: use: excerpt limits (maxWords, maxPercent) need use "excerpt"'],
+      [['--valid-until', '2024-06-01'], 'error: Bad consent: validUntil: must be after validFrom (2025-01-01T00:00:00.000Z)'],
+      [['--licensee', 'Other'], "unknown option '--licensee'"],
+      [['--pending'], "unknown option '--pending'"],
+    ];
+    for (const [flags, message] of cases) {
+      const result = await cli('consents', 'set', '1', ...flags);
+      expect({ flags, code: result.code }).toEqual({ flags, code: 2 });
+      expect(result.stderr).toContain(message);
+      expect(result.stdout).toBe('');
+    }
+    expect((await cli('consents', 'set', 'abc', '--place', 'x.example')).code).toBe(2);
+    expect(await show()).toEqual(stored);
+
+    const unknown = await cli('consents', 'set', '9', '--place', 'x.example');
+    expect(unknown).toMatchObject({ code: 1, stdout: '', stderr: 'error: No consent with id 9\n' });
   });
 
   it('consents import registers every Agreement of a document (licensees created), or none of them', async () => {
