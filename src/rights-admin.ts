@@ -317,3 +317,21 @@ export function changeConsentTerms(deps: RightsDeps, id: number, changes: Record
     return { consent, redecided: redecidePlaces(tx, deps, places, [id], actor, why, { consentId: id }, now) };
   });
 }
+
+/**
+ * Marks active consents whose valid-until has passed as `expired`, so listings tell the truth.
+ * Decisions do not depend on it (validity is judged at each observation), so the re-decision it
+ * runs changes nothing seen before the expiry; `serve` runs it at start and hourly.
+ */
+export function expireConsents(deps: RightsDeps, actor: string): { expired: number[] } {
+  const now = nowIso(deps);
+  return writeTransaction(deps.db, (tx) => {
+    const due = listConsents(tx, { status: 'active' }).filter((c) => c.validUntil !== null && c.validUntil <= now);
+    for (const c of due) {
+      updateConsent(tx, c.id, { status: 'expired', updatedAt: now });
+      const consent = getConsent(tx, c.id);
+      redecidePlaces(tx, deps, placesOfConsent(tx, consent), [c.id], actor, `consent ${c.id} (${c.uid}) expired at ${c.validUntil}`, { consentId: c.id }, now);
+    }
+    return { expired: due.map((c) => c.id) };
+  });
+}

@@ -140,7 +140,10 @@ export function evaluateConsent(consent: Consent, input: DecisionInput): Consent
   if (consent.status === 'revoked') broken.add('revoked');
   const from = millisOf(consent.validFrom);
   const until = millisOf(consent.validUntil);
-  if (consent.status === 'expired' || (until !== null && at !== null && at >= until)) broken.add('expired');
+  // A consent marked expired (Copyhound marks it once valid-until passes) still licensed what was
+  // observed before that instant; one without a valid-until is expired whenever observed.
+  const pastUntil = until !== null && at !== null && at >= until;
+  if (pastUntil || (consent.status === 'expired' && until === null)) broken.add('expired');
   if (from !== null && at !== null && at < from) broken.add('not_yet_valid');
 
   const scope = inScope(consent, input.article);

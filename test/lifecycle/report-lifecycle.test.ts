@@ -5,7 +5,7 @@ import { findReportById, listReports } from '../../db/reports.ts';
 import { listMatches } from '../../db/matches.ts';
 import { archiveArticle, removeArticle } from '../../src/articles/article-registry.ts';
 import { processPage } from '../../src/pipeline.ts';
-import { addConsent, addLicensee, addOwnerSite, changeConsentStatus, changeConsentTerms } from '../../src/rights-admin.ts';
+import { addConsent, addLicensee, addOwnerSite, changeConsentStatus, changeConsentTerms, expireConsents, getConsent } from '../../src/rights-admin.ts';
 import { parseConsentRequest } from '../../src/rights/consent-input.ts';
 import { setReportStatus } from '../../src/report-admin.ts';
 import { addSource } from '../../crawlers/sources-service.ts';
@@ -108,6 +108,21 @@ describe('reports follow decisions: created, licensed, re-opened, removed, never
     expect(redecided.reportsChanged).toBe(1);
     expect(findReportById(app.database.db, report.id)).toMatchObject({ decision: 'licence_breach', reasons: ['place_not_covered'], status: 'new' });
     expect(listReportEvents(app.database.db, report.id, 20).at(-2)!.note).toContain('terms changed by alice: places');
+  }, 30_000);
+
+  it('a consent past its valid-until is marked expired; what was observed while it was valid stays licensed', async () => {
+    const { app, url } = await setup(['/partner/nato']);
+    addLicensee(deps(app), { name: 'Partner News', places: ['http://127.0.0.1/partner/'] }, 'local');
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    const { consent } = addConsent(deps(app), parseConsentRequest({ licensee: 'Partner News', places: ['http://127.0.0.1/partner/'], validUntil: until }), 'alice');
+    await processPage(app, url('/partner/nato'));
+    expect(listMatches(app.database.db, { limit: 10, offset: 0 }).items[0]).toMatchObject({ decision: 'licensed', consentId: consent.id });
+    expect(expireConsents(deps(app), 'copyhound')).toEqual({ expired: [] });
+    const later = { ...deps(app), now: () => new Date(Date.now() + 2 * 86_400_000) };
+    expect(expireConsents(later, 'copyhound')).toEqual({ expired: [consent.id] });
+    expect(getConsent(app.database.db, consent.id).status).toBe('expired');
+    expect(listMatches(app.database.db, { limit: 10, offset: 0 }).items[0]).toMatchObject({ decision: 'licensed', consentId: consent.id });
+    expect(listReports(app.database.db, ALL_REPORTS)).toHaveLength(0);
   }, 30_000);
 
   it('a closed report re-opens when the page content changes', async () => {

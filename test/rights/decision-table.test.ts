@@ -52,8 +52,8 @@ const PENDING: Row[] = [
 
 const CLOSEST_BREACH: Row[] = [
   { name: 'fewest broken terms wins', given: { consents: [{ id: 1, duties: ['credit', 'link'] }, { id: 2, duties: ['canonical'] }] }, want: breach(['canonical_missing'], 2) },
-  { name: 'tie: active before expired', given: { consents: [{ id: 1, status: 'expired' }, { id: 2, duties: ['credit'] }] }, want: breach(['credit_missing'], 2) },
-  { name: 'tie: expired before revoked', given: { consents: [{ id: 1, status: 'revoked' }, { id: 2, status: 'expired' }] }, want: breach(['expired'], 2) },
+  { name: 'tie: active before expired', given: { consents: [{ id: 1, status: 'expired', validUntil: null }, { id: 2, duties: ['credit'] }] }, want: breach(['credit_missing'], 2) },
+  { name: 'tie: expired before revoked', given: { consents: [{ id: 1, status: 'revoked' }, { id: 2, status: 'expired', validUntil: null }] }, want: breach(['expired'], 2) },
   { name: 'tie: active before revoked', given: { consents: [{ id: 1, status: 'revoked' }, { id: 3, duties: ['link'] }] }, want: breach(['link_back_missing'], 3) },
   { name: 'tie: active past validUntil before status expired', given: { at: VALID_UNTIL, consents: [{ id: 1, status: 'expired', validUntil: null }, { id: 2 }] }, want: breach(['expired'], 2) },
   { name: 'tie, same status: lowest id', given: { consents: [{ id: 4, duties: ['credit'] }, { id: 2, duties: ['link'] }] }, want: breach(['link_back_missing'], 2) },
@@ -78,7 +78,10 @@ const VALIDITY: Row[] = [
   { name: 'validUntil: same instant written at +01:00 is expired', given: { at: '2026-03-01T01:00:00+01:00' }, want: breach(['expired']) },
   { name: 'validUntil: later is expired', given: { at: '2026-06-01T00:00:00Z' }, want: breach(['expired']) },
   { name: 'validUntil open', given: { at: '2030-01-01T00:00:00Z', consent: { validUntil: null } }, want: licensed() },
-  { name: 'status expired before its validUntil', given: { consent: { status: 'expired' } }, want: breach(['expired']) },
+  // Copyhound marks a consent expired once valid-until passes: what was observed before still counts as licensed.
+  { name: 'status expired, observed before its validUntil', given: { consent: { status: 'expired' } }, want: licensed() },
+  { name: 'status expired, observed at its validUntil', given: { at: VALID_UNTIL, consent: { status: 'expired' } }, want: breach(['expired']) },
+  { name: 'status expired without validUntil', given: { consent: { status: 'expired', validUntil: null } }, want: breach(['expired']) },
   { name: 'validFrom: exactly at it is valid', given: { at: VALID_FROM }, want: licensed() },
   { name: 'validFrom: one millisecond before is not yet valid', given: { at: '2026-01-31T23:59:59.999Z' }, want: breach(['not_yet_valid']) },
   { name: 'validFrom open', given: { at: '2020-01-01T00:00:00Z', consent: { validFrom: null } }, want: licensed() },

@@ -6,6 +6,28 @@ import { startServer } from '../../http/server.ts';
 import { createLogger } from '../../log.ts';
 import { buildConfig, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { sweepCaptures } from './captures-command.ts';
+import { expireConsents } from '../../rights-admin.ts';
+import { SYSTEM_ACTOR } from '../../decide-store.ts';
+import type { App } from '../../app.ts';
+import type { Logger } from '../../log.ts';
+
+// Consents are marked expired within this long of their valid-until (decisions never wait on it).
+const CONSENT_EXPIRY_INTERVAL_MS = 3_600_000;
+
+function startConsentExpiry(app: App, logger: Logger): NodeJS.Timeout {
+  const run = () => {
+    try {
+      const { expired } = expireConsents({ db: app.database.db, config: app.config.rights }, SYSTEM_ACTOR);
+      if (expired.length > 0) logger.info({ consents: expired }, 'consents past their valid-until marked expired');
+    } catch (error) {
+      logger.error({ err: error }, 'marking expired consents failed');
+    }
+  };
+  run();
+  const timer = setInterval(run, CONSENT_EXPIRY_INTERVAL_MS);
+  timer.unref();
+  return timer;
+}
 
 export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Command {
   return new Command('serve')
@@ -44,12 +66,14 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
       });
       const scheduler = createCrawlScheduler(app);
       scheduler.start();
+      const expiry = startConsentExpiry(app, logger);
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
           logger.info({ signal }, 'shutting down: finishing in-flight requests');
           process.off('SIGTERM', stop);
           process.off('SIGINT', stop);
           sweepAbort.abort();
+          clearInterval(expiry);
           void Promise.all([running.close(), scheduler.stop(), sweep]).then(() => {
             app.close();
             logger.info('shut down cleanly');
