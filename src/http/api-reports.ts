@@ -1,0 +1,133 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { cursorAfter, iterateReports, listReports } from '../../db/reports.ts';
+import type { App } from '../app.ts';
+import { ValidationError } from '../errors.ts';
+import { annotateReport, assignReport, getReportDetail, listReportHistory, MAX_BULK_REPORTS, setReportsStatus, setReportStatus } from '../report-admin.ts';
+import { ExportStopped, toReportDetail, toReportItem, writeReportExport } from '../reports/report-export.ts';
+import { encodeCursor, parseReportExportQuery, parseReportListQuery, resolveReportFilters, type ExportFormat } from '../reports/report-query.ts';
+import { REPORT_STATUSES } from '../reports/status-flow.ts';
+import { actorOf } from './actor.ts';
+import { parseOrThrow } from './api-matches.ts';
+
+/**
+ * GET /api/reports (filters, sort, cursor) → { items, nextCursor }; GET /export (CSV or NDJSON,
+ * streamed); GET /:id (detail); GET /:id/history; POST /:id/status; POST /bulk-status (all or
+ * none); PATCH /:id {assignee}; POST /:id/notes. History is append-only: no route changes it.
+ */
+
+// Long enough for any reviewer's name or e-mail; src/report-admin.ts refuses more than this too.
+const MAX_ASSIGNEE_CHARS = 200;
+// The note bound of src/report-admin.ts (which also refuses a blank note): refused here before any work.
+const MAX_NOTE_CHARS = 10_000;
+
+const idSchema = z.coerce.number().int().min(1);
+const statusSchema = z.enum(REPORT_STATUSES, { error: (i) => `"${String(i.input)}" is not a report status; statuses: ${REPORT_STATUSES.join(', ')}` });
+const noteSchema = z.string().max(MAX_NOTE_CHARS, `must be at most ${MAX_NOTE_CHARS} characters`);
+
+const statusBodySchema = z.strictObject({ status: statusSchema, note: noteSchema });
+const bulkBodySchema = z.strictObject({
+  ids: z.array(z.number().int().min(1)).min(1).max(MAX_BULK_REPORTS, `at most ${MAX_BULK_REPORTS} reports at once`),
+  status: statusSchema,
+  note: noteSchema,
+});
+// Only the assignee is changed here: status moves and notes have their own routes, history none.
+const patchBodySchema = z.strictObject({ assignee: z.string().max(MAX_ASSIGNEE_CHARS).nullable().optional() });
+const noteBodySchema = z.strictObject({ note: noteSchema });
+
+const CONTENT_TYPES: Record<ExportFormat, string> = { csv: 'text/csv; charset=utf-8', json: 'application/x-ndjson; charset=utf-8' };
+const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', json: 'ndjson' };
+
+function exportFileName(format: ExportFormat, now: Date): string {
+  return `copyhound-reports-${now.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z.${EXTENSIONS[format]}`;
+}
+
+export function createReportsRouter(app: App): Router {
+  const router = Router();
+  const db = app.database.db;
+
+  router.get('/', (req, res) => {
+    const q = parseReportListQuery(req.query);
+    const filters = resolveReportFilters(db, q.filters);
+    // One more than asked tells whether another page exists without a count.
+    const rows = listReports(db, { filters, sort: q.sort, ...(q.cursor ? { cursor: q.cursor } : {}), limit: q.limit + 1 });
+    const page = rows.slice(0, q.limit);
+    const nextCursor = rows.length > q.limit ? encodeCursor(q.sort, cursorAfter(page[page.length - 1], q.sort)) : null;
+    res.json({ items: page.map(toReportItem), nextCursor });
+  });
+
+  router.get('/export', async (req, res) => {
+    const q = parseReportExportQuery(req.query);
+    const filters = resolveReportFilters(db, q.filters);
+    await streamExport(app, res, iterateReports(db, filters, q.sort), q.format);
+  });
+
+  router.post('/bulk-status', (req, res) => {
+    const body = parseOrThrow(bulkBodySchema, req.body, 'bulk status change');
+    res.json(setReportsStatus(db, body.ids, body.status, body.note, actorOf(req)));
+  });
+
+  router.get('/:id', (req, res) => {
+    const id = parseOrThrow(idSchema, req.params.id, 'report id');
+    res.json(toReportDetail(getReportDetail(db, id)));
+  });
+
+  router.get('/:id/history', (req, res) => {
+    const id = parseOrThrow(idSchema, req.params.id, 'report id');
+    res.json({ items: listReportHistory(db, id) });
+  });
+
+  router.post('/:id/status', (req, res) => {
+    const id = parseOrThrow(idSchema, req.params.id, 'report id');
+    const body = parseOrThrow(statusBodySchema, req.body, 'status change');
+    const report = setReportStatus(db, id, body.status, body.note, actorOf(req));
+    res.json(toReportItem(report));
+  });
+
+  router.patch('/:id', (req, res) => {
+    const id = parseOrThrow(idSchema, req.params.id, 'report id');
+    const body = parseOrThrow(patchBodySchema, req.body, 'report change');
+    if (body.assignee === undefined) throw new ValidationError('Nothing to change: give assignee (a name, or null to unassign)', { field: 'assignee' });
+    res.json(toReportItem(assignReport(db, id, body.assignee, actorOf(req))));
+  });
+
+  router.post('/:id/notes', (req, res) => {
+    const id = parseOrThrow(idSchema, req.params.id, 'report id');
+    const body = parseOrThrow(noteBodySchema, req.body, 'note');
+    res.status(201).json(toReportItem(annotateReport(db, id, body.note, actorOf(req))));
+  });
+
+  return router;
+}
+
+/**
+ * Streams the export to the client. Until the first bytes go out a failure is an ordinary JSON
+ * error; after that the status is sent, so a failure cuts the response off (the client sees an
+ * incomplete chunked body, never a short file that looks whole). A client that goes away stops it.
+ */
+async function streamExport(app: App, res: Response, rows: Iterable<Parameters<typeof toReportItem>[0]>, format: ExportFormat): Promise<void> {
+  res.status(200).set({
+    'Content-Type': CONTENT_TYPES[format],
+    'Content-Disposition': `attachment; filename="${exportFileName(format, new Date())}"`,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  const stop = new AbortController();
+  res.on('close', () => stop.abort());
+  try {
+    const { rows: count } = await writeReportExport(res, rows, format, { signal: stop.signal });
+    res.end();
+    app.logger.info({ format, rows: count }, 'report export sent');
+  } catch (error) {
+    if (error instanceof ExportStopped) {
+      app.logger.info({ format, rows: error.rows, reason: error.reason }, 'report export stopped: the client went away');
+      return;
+    }
+    if (!res.headersSent) {
+      res.removeHeader('Content-Disposition');
+      throw error;
+    }
+    app.logger.error({ err: error, format }, 'report export failed after it started');
+    res.destroy(error as Error);
+  }
+}
