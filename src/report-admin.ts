@@ -16,8 +16,11 @@ import { allowedTransitions, assertTransition, REPORT_STATUSES, type ReportStatu
 export const MAX_BULK_REPORTS = 1000;
 // Long enough for a reasoned note; a longer text belongs in the evidence, not the history line.
 const MAX_NOTE_CHARS = 10_000;
-// History and captures of one report are short lists; this bounds a pathological one.
+// History and captures of one report are short lists; this bounds a pathological one (the
+// detail says when it was cut).
 const MAX_DETAIL_ROWS = 5000;
+// A report's running notes: a case file's worth. Every note is also in the history, in full.
+const MAX_NOTES_TOTAL_CHARS = 200_000;
 
 function checkNote(note: string | undefined, required: boolean): string | null {
   const trimmed = note?.trim() ?? '';
@@ -83,6 +86,8 @@ export function assignReport(db: Db, id: number, assignee: string | null, actor:
   if (who !== null && who.length > 200) throw new ValidationError('assignee must be at most 200 characters', { field: 'assignee' });
   return writeTransaction(db, (tx) => {
     const report = getReport(tx, id);
+    // Assigning to whoever already has it changes nothing, and writes no history.
+    if (report.assignee === who) return report;
     appendReportEvent(tx, { reportId: id, at: now, actor, kind: 'assigned', fromStatus: report.status, toStatus: report.status, note: who === null ? 'unassigned' : `assigned to ${who}`, detail: { from: report.assignee, to: who } });
     updateReport(tx, id, { assignee: who, updatedAt: now });
     return getReport(tx, id);
@@ -96,6 +101,9 @@ export function annotateReport(db: Db, id: number, noteText: string, actor: stri
     const report = getReport(tx, id);
     appendReportEvent(tx, { reportId: id, at: now, actor, kind: 'note', fromStatus: report.status, toStatus: report.status, note, detail: null });
     const notes = report.notes ? `${report.notes}\n\n[${now} ${actor}] ${note}` : `[${now} ${actor}] ${note}`;
+    if (notes.length > MAX_NOTES_TOTAL_CHARS) {
+      throw new ValidationError(`Report ${id}'s notes would exceed ${MAX_NOTES_TOTAL_CHARS} characters; put longer material in the evidence`, { field: 'note' });
+    }
     updateReport(tx, id, { notes, updatedAt: now });
     return getReport(tx, id);
   });
@@ -110,12 +118,15 @@ export function listReportHistory(db: Db, id: number) {
 export function getReportDetail(db: Db, id: number) {
   const report = getReport(db, id);
   const match = report.matchId !== null ? findMatchById(db, report.matchId) : undefined;
+  const captures = listReportCaptures(db, id, MAX_DETAIL_ROWS);
+  const history = listReportEvents(db, id, MAX_DETAIL_ROWS);
   return {
     ...report,
     allowedStatuses: allowedTransitions(report.status as ReportStatus),
     passages: match?.passages ?? [],
     decisionDetail: match ? (findMatchDecisionDetail(db, report.matchId!) ?? null) : null,
-    captures: listReportCaptures(db, id, MAX_DETAIL_ROWS),
-    history: listReportEvents(db, id, MAX_DETAIL_ROWS),
+    captures,
+    history,
+    truncated: { captures: captures.length >= MAX_DETAIL_ROWS, history: history.length >= MAX_DETAIL_ROWS },
   };
 }

@@ -112,13 +112,15 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     const answer = answerFor(error, req);
     if (answer) {
       logger[answer.logLevel]({ method: req.method, path: req.path, status: answer.status, code: answer.code, reason: answer.message }, 'request refused');
-      if (res.headersSent) return;
+      // Headers already sent (a stream broke midway): no error body can follow; end it so the
+      // client sees a cut response instead of waiting forever.
+      if (res.headersSent) return void res.destroy();
       if (answer.headers) res.set(answer.headers);
       sendError(res, answer.status, answer.code, answer.message, answer.details);
       return;
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
-    if (res.headersSent) return;
+    if (res.headersSent) return void res.destroy();
     sendError(res, 500, 'internal_error', 'Internal server error; the cause is in the server log');
   };
 }
