@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.ts';
 import { listConsents, type ConsentWithLicensee } from '../db/consents.ts';
 import { listLicensees } from '../db/licensees.ts';
-import { findArticlesForDecision, listPagesWithoutHost, setMatchDecision, setPageHost, type MatchForDecision } from '../db/matches.ts';
+import { findArticlesForDecision, listPagesWithoutHost, setMatchDecision, setPageHost, type MatchForDecision } from '../db/match-decisions.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
 import type { PageSignalsRow } from '../db/schema/matches.ts';
 import type { ExtractedArticle } from './extract/extract-article.ts';

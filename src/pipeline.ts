@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import type { App } from './app.ts';
-import { findMatchesOfPageForDecision, touchPage, upsertMatches, upsertPage, findPageByUrl, readRegistryChangedAt } from '../db/matches.ts';
+import { findMatchesOfPageForDecision } from '../db/match-decisions.ts';
+import { touchPage, upsertMatches, upsertPage, findPageByUrl, readRegistryChangedAt } from '../db/matches.ts';
 import type { PageSignalsRow } from '../db/schema/matches.ts';
 import { decideMatches, decideUnstored, loadRightsSnapshot, pageRhostOf, pageSignalsOf, SYSTEM_ACTOR } from './decide-store.ts';
 import type { DecisionOutcome } from './rights/decide.ts';

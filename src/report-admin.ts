@@ -1,4 +1,5 @@
-import { findMatchById, findMatchDecisionDetail, setMatchFlagged } from '../db/matches.ts';
+import { findMatchDecisionDetail } from '../db/match-decisions.ts';
+import { findMatchById, setMatchFlagged } from '../db/matches.ts';
 import type { Db } from '../db/open-db.ts';
 import { listReportCaptures } from '../db/report-captures.ts';
 import { appendReportEvent, listReportEvents } from '../db/report-events.ts';

@@ -3,10 +3,8 @@ import { z } from 'zod';
 import { findLicenseeById, listLicensees, type LicenseeRow } from '../../db/licensees.ts';
 import type { App } from '../app.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import {
-  addConsent, addConsents, addLicensee, addOwnerSite, changeConsentStatus, changeConsentTerms, changeLicensee, getConsent, getLicensee, listAllConsents, listAllOwnerSites,
-  removeLicensee, removeOwnerSite, type RightsDeps,
-} from '../rights-admin.ts';
+import { addLicensee, addOwnerSite, changeLicensee, getLicensee, listAllOwnerSites, removeLicensee, removeOwnerSite, type RightsDeps } from '../rights-admin.ts';
+import { addConsent, addConsents, changeConsentStatus, changeConsentTerms, getConsent, listAllConsents } from '../consent-admin.ts';
 import { parseConsentRequest } from '../rights/consent-input.ts';
 import { exportConsentToOdrl } from '../rights/odrl-export.ts';
 import { parseOdrlDocument } from '../rights/odrl-import.ts';

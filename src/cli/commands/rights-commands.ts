@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { listLicensees, type LicenseeRow } from '../../../db/licensees.ts';
-import { addLicensee, addOwnerSite, changeLicensee, getLicensee, listAllConsents, listAllOwnerSites, removeLicensee, removeOwnerSite, type LicenseeInput } from '../../rights-admin.ts';
+import { addLicensee, addOwnerSite, changeLicensee, getLicensee, listAllOwnerSites, removeLicensee, removeOwnerSite, type LicenseeInput } from '../../rights-admin.ts';
+import { listAllConsents } from '../../consent-admin.ts';
 import { CLI_ACTOR, withApp, writeLine, type CliIo } from '../cli-context.ts';
 import { showInline } from '../terminal-text.ts';
 import { collect, collectPlace, depsOf, describeConsent, parsePlaceArgument, printChange, type Globals } from './rights-cli-shared.ts';

@@ -6,7 +6,7 @@ import { startServer } from '../../http/server.ts';
 import { createLogger } from '../../log.ts';
 import { buildConfig, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { sweepCaptures } from './captures-command.ts';
-import { expireConsents } from '../../rights-admin.ts';
+import { expireConsents } from '../../consent-admin.ts';
 import { SYSTEM_ACTOR } from '../../decide-store.ts';
 import type { App } from '../../app.ts';
 import type { Logger } from '../../log.ts';

@@ -1,0 +1,122 @@
+import { and, eq, gt, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import type { Db } from './open-db.ts';
+import { articles } from './schema/articles.ts';
+import { matches, pages, type DecisionDetailRow, type MatchRow, type PageSignalsRow } from './schema/matches.ts';
+
+/**
+ * The rights side of the matches table: what a decision reads (the match with its page's signals
+ * and its article's terms) and where it is stored. Pages' host keys live here too: a consent
+ * change finds the matches it touches through them.
+ */
+
+/** Stores a match's rights decision with the inputs it was made from. */
+export function setMatchDecision(
+  db: Db,
+  matchId: number,
+  d: { decision: NonNullable<MatchRow['decision']>; reasons: string[]; consentId: number | null; detail: DecisionDetailRow; decidedAt: string },
+): void {
+  db.update(matches).set({ decision: d.decision, reasons: d.reasons, consentId: d.consentId, decisionDetail: d.detail, decidedAt: d.decidedAt }).where(eq(matches.id, matchId)).run();
+}
+
+/** A stored match with everything its rights decision reads (page signals, article terms). */
+export interface MatchForDecision {
+  matchId: number;
+  pageId: number;
+  pageUrl: string;
+  rhost: string | null;
+  textHash: string;
+  signals: PageSignalsRow | null;
+  pageFirstSeenAt: string;
+  articleKey: number;
+  articleId: string;
+  articleUrl: string;
+  articleCanonicalUrl: string | null;
+  articlePublishedAt: string | null;
+  section: string | null;
+  tags: string[] | null;
+  credit: string | null;
+  kind: MatchRow['kind'];
+  coverage: number;
+  copiedWords: number;
+  captureId: number | null;
+  decision: MatchRow['decision'];
+  reasons: string[] | null;
+  consentId: number | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+const decisionColumns = {
+  matchId: matches.id,
+  pageId: pages.id,
+  pageUrl: pages.url,
+  rhost: pages.rhost,
+  textHash: pages.textHash,
+  signals: pages.signals,
+  pageFirstSeenAt: pages.firstSeenAt,
+  articleKey: articles.key,
+  articleId: articles.id,
+  articleUrl: articles.url,
+  articleCanonicalUrl: articles.canonicalUrl,
+  articlePublishedAt: articles.publishedAt,
+  section: articles.section,
+  tags: articles.tags,
+  credit: articles.credit,
+  kind: matches.kind,
+  coverage: matches.coverage,
+  copiedWords: matches.copiedWords,
+  captureId: matches.captureId,
+  decision: matches.decision,
+  reasons: matches.reasons,
+  consentId: matches.consentId,
+  firstSeenAt: matches.firstSeenAt,
+  lastSeenAt: matches.lastSeenAt,
+};
+
+function selectForDecision(db: Db) {
+  return db.select(decisionColumns).from(matches).innerJoin(pages, eq(pages.id, matches.pageId)).innerJoin(articles, eq(articles.key, matches.articleKey));
+}
+
+export function findMatchesOfPageForDecision(db: Db, pageId: number): MatchForDecision[] {
+  return selectForDecision(db).where(eq(matches.pageId, pageId)).all();
+}
+
+/**
+ * Matches on pages whose reversed host lies in one of the ranges (a place's host, with or
+ * without its sub-domains), plus those whose decision named one of the consents.
+ */
+export function findMatchesForDecisionByHosts(db: Db, ranges: { from: string; to: string; exact: string }[], consentIds: number[] = []): MatchForDecision[] {
+  const conditions: SQL[] = ranges.map((r) => (r.from === r.to ? eq(pages.rhost, r.exact) : and(gte(pages.rhost, r.from), lt(pages.rhost, r.to))!));
+  if (consentIds.length > 0) conditions.push(inArray(matches.consentId, consentIds));
+  if (conditions.length === 0) return [];
+  return selectForDecision(db).where(or(...conditions)).orderBy(matches.id).all();
+}
+
+/** Every stored match (a full re-decision, e.g. after the owner sites set in config changed). */
+export function findAllMatchesForDecision(db: Db, afterId: number, limit: number): MatchForDecision[] {
+  return selectForDecision(db).where(gt(matches.id, afterId)).orderBy(matches.id).limit(limit).all();
+}
+
+/** Pages stored before hosts were recorded: filled in once (migration 0009 added the column). */
+export function listPagesWithoutHost(db: Db, limit: number): { id: number; url: string }[] {
+  return db.select({ id: pages.id, url: pages.url }).from(pages).where(isNull(pages.rhost)).limit(limit).all();
+}
+
+export function setPageHost(db: Db, pageId: number, rhost: string): void {
+  db.update(pages).set({ rhost }).where(eq(pages.id, pageId)).run();
+}
+
+/** The article fields a decision reads, for matches that are not stored. */
+export function findArticlesForDecision(db: Db, keys: number[]) {
+  if (keys.length === 0) return [];
+  return db
+    .select({ key: articles.key, id: articles.id, url: articles.url, canonicalUrl: articles.canonicalUrl, publishedAt: articles.publishedAt, section: articles.section, tags: articles.tags, credit: articles.credit })
+    .from(articles)
+    .where(inArray(articles.key, keys))
+    .all();
+}
+
+/** How a match's decision was made (inputs and steps), or undefined when it was never decided. */
+export function findMatchDecisionDetail(db: Db, matchId: number): DecisionDetailRow | undefined {
+  return db.select({ detail: matches.decisionDetail }).from(matches).where(eq(matches.id, matchId)).get()?.detail ?? undefined;
+}
