@@ -26,6 +26,12 @@ export function listAllConsents(db: Db, q: { licenseeId?: number; status?: Conse
   return listConsents(db, q).map((r: ConsentWithLicensee) => toConsent(r));
 }
 
+/** The terms of a consent: what a licensee may do, where and when (not who, not its status). */
+function termsOf(input: ConsentInput) {
+  const { scope, places, validFrom, validUntil, use, maxWords, maxPercent, holdBackHours, duties, territory, contractRef } = input;
+  return { scope, places, validFrom, validUntil, use, maxWords, maxPercent, holdBackHours, duties, territory, contractRef };
+}
+
 /** Stores one consent inside `tx` (the licensee must exist, or is created when `createLicensee`). */
 function storeConsent(tx: Db, input: ConsentInput & { licenseeName: string }, actor: string, now: string, createLicensee?: { places: string[] }): Consent {
   let licensee = findLicenseeByName(tx, input.licenseeName);
@@ -38,17 +44,7 @@ function storeConsent(tx: Db, input: ConsentInput & { licenseeName: string }, ac
   const row = insertConsent(tx, {
     uid,
     licenseeId: licensee.id,
-    scope: input.scope,
-    places: input.places,
-    validFrom: input.validFrom,
-    validUntil: input.validUntil,
-    use: input.use,
-    maxWords: input.maxWords,
-    maxPercent: input.maxPercent,
-    holdBackHours: input.holdBackHours,
-    duties: input.duties,
-    territory: input.territory,
-    contractRef: input.contractRef,
+    ...termsOf(input),
     status: input.status,
     createdBy: actor,
     createdAt: now,
@@ -122,20 +118,7 @@ export function changeConsentTerms(deps: RightsDeps, id: number, changes: Record
   return writeTransaction(deps.db, (tx) => {
     const before = getConsent(tx, id);
     const merged = parseConsentRequest({ ...toConsentRequest(before), ...changes });
-    updateConsent(tx, id, {
-      scope: merged.scope,
-      places: merged.places,
-      validFrom: merged.validFrom,
-      validUntil: merged.validUntil,
-      use: merged.use,
-      maxWords: merged.maxWords,
-      maxPercent: merged.maxPercent,
-      holdBackHours: merged.holdBackHours,
-      duties: merged.duties,
-      territory: merged.territory,
-      contractRef: merged.contractRef,
-      updatedAt: now,
-    });
+    updateConsent(tx, id, { ...termsOf(merged), updatedAt: now });
     const consent = getConsent(tx, id);
     const places = [...placesOfConsent(tx, before), ...consent.places];
     const why = `consent ${id} (${consent.uid}) terms changed by ${actor}: ${Object.keys(changes).join(', ')}`;

@@ -5,7 +5,7 @@ import type { App } from '../app.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { addLicensee, addOwnerSite, changeLicensee, getLicensee, listAllOwnerSites, removeLicensee, removeOwnerSite, type RightsDeps } from '../rights-admin.ts';
 import { addConsent, addConsents, changeConsentStatus, changeConsentTerms, getConsent, listAllConsents } from '../consent-admin.ts';
-import { parseConsentRequest } from '../rights/consent-input.ts';
+import { parseConsentRequest, placeSchema } from '../rights/consent-input.ts';
 import { exportConsentToOdrl } from '../rights/odrl-export.ts';
 import { parseOdrlDocument } from '../rights/odrl-import.ts';
 import { normalisePlace } from '../rights/places.ts';
@@ -24,14 +24,7 @@ const ODRL_MEDIA_TYPE = 'application/ld+json';
 
 const idSchema = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
-const place = z.string().transform((value, ctx) => {
-  try {
-    return normalisePlace(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+const place = placeSchema;
 
 const ownerSiteSchema = z.strictObject({ place: z.string() });
 

@@ -26,7 +26,8 @@ const utcDate = z
     return z.NEVER;
   });
 
-const place = z.string().transform((value, ctx) => {
+/** A place (src/rights/places.ts) read and normalised; the refusal names what is wrong. */
+export const placeSchema = z.string().transform((value, ctx) => {
   try {
     return normalisePlace(value);
   } catch (error) {
@@ -41,7 +42,7 @@ export const consentInputSchema = z
   .strictObject({
     uid: z.string().trim().min(1).max(500).optional(),
     licensee: text,
-    places: z.array(place).min(1, 'at least one place (domain or URL prefix) is required').max(MAX_PLACES),
+    places: z.array(placeSchema).min(1, 'at least one place (domain or URL prefix) is required').max(MAX_PLACES),
     articles: z.union([z.literal('all'), z.array(text).min(1).max(MAX_SCOPE_ITEMS)]).default('all'),
     sections: z.array(text).max(MAX_SCOPE_ITEMS).default([]),
     tags: z.array(text).max(MAX_SCOPE_ITEMS).default([]),
