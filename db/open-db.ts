@@ -32,6 +32,23 @@ function readLatestMigrationTag(): string {
   return journal.entries.at(-1)?.tag ?? 'none';
 }
 
+// Rows ANALYZE samples per index when PRAGMA optimize decides to run it: enough for the planner
+// to tell a selective index from a broad one, bounded so it takes ~0.5 s on a 1M-report file.
+const ANALYSIS_LIMIT_ROWS = 1000;
+// PRAGMA optimize flags: 0x02 run ANALYZE where it may help, 0x10000 check every table (a fresh
+// connection has used none yet, so without it the pragma does nothing at open).
+const OPTIMIZE_AT_OPEN = 0x10002;
+
+/**
+ * Table and index statistics for SQLite's query planner. Without them it guesses from index
+ * shapes alone and walked ~845k reports for a one-domain list (the list's domain filter is the
+ * selective one, which only statistics tell it). A no-op when the statistics are still current.
+ */
+function gatherPlannerStatistics(sqlite: Database.Database): void {
+  sqlite.pragma(`analysis_limit = ${ANALYSIS_LIMIT_ROWS}`);
+  sqlite.pragma(`optimize = ${OPTIMIZE_AT_OPEN}`);
+}
+
 /**
  * Opens (creating if needed) the database and brings its schema up to date. Migrations are
  * applied in one transaction each and recorded, so running this again is a no-op.
@@ -51,6 +68,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenDatabase {
     sqlite.close();
     throw error;
   }
+  gatherPlannerStatistics(sqlite);
   return {
     db,
     schemaVersion: readLatestMigrationTag(),

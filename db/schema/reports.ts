@@ -48,7 +48,9 @@ export const reports = sqliteTable(
   (t) => [
     uniqueIndex('reports_page_article_idx').on(t.pageId, t.articleKey),
     index('reports_status_seen_idx').on(t.status, t.lastSeenAt),
-    index('reports_decision_seen_idx').on(t.decision, t.lastSeenAt),
+    // The list's usual filters: the equality columns lead, then the domain range, then what the
+    // page is filtered and sorted by, so a page's ids come from this index alone (no table reads).
+    index('reports_list_idx').on(t.status, t.decision, t.rhost, t.coverage, t.lastSeenAt),
     index('reports_rhost_idx').on(t.rhost, t.status, t.decision, t.coverage),
     index('reports_article_idx').on(t.articleKey),
     index('reports_licensee_idx').on(t.licenseeId),

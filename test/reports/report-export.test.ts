@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/open-db.ts';
-import { iterateReports, type ReportListItem, type ReportSort } from '../../db/reports.ts';
+import { iterateReports, listReports, updateReport, type ReportListItem, type ReportSort } from '../../db/reports.ts';
 import { CSV_COLUMNS, ExportStopped, toReportItem, writeReportExport } from '../../src/reports/report-export.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { openSeedDatabase, seedArticles, seedConsent, seedLicensee, seedManyReports, seedReports } from './seed-reports.ts';
@@ -47,6 +47,56 @@ function exportAll(db: Db, format: 'csv' | 'json') {
   const { out, text } = collector();
   return writeReportExport(out, iterateReports(db, {}, BY_ID), format).then((r) => ({ ...r, text: text() }));
 }
+
+describe('iterateReports', () => {
+  const SORTS: ReportSort[] = [BY_ID, { field: 'id', direction: 'desc' }, { field: 'lastSeen', direction: 'desc' }, { field: 'firstSeen', direction: 'asc' }, { field: 'coverage', direction: 'desc' }];
+
+  it('reads the same rows as the list (every column, licensee, reasons) in every order, across batch edges', () => {
+    const { db, close } = openSeedDatabase(tempDir());
+    try {
+      const keys = seedArticles(db, ['a1', 'a2', 'a3']);
+      const partner = seedLicensee(db, 'Partner Post');
+      const consent = seedConsent(db, partner, 'urn:consent:1');
+      seedReports(db, keys, [
+        { url: 'https://copy.example/a', articleId: 'a1', decision: 'licence_breach', reasons: ['credit_missing', 'link_back_missing'], consentId: consent, licenseeId: partner, coverage: 0.25, assignee: 'ann' },
+        { url: 'https://copy.example/b', articleId: 'a2', coverage: 1 },
+      ]);
+      seedManyReports(db, keys, 11);
+      for (const sort of SORTS) {
+        const listed = listReports(db, { filters: {}, sort, limit: 100 });
+        expect(listed).toHaveLength(13);
+        // Batches of 4: three full ones and a shorter last one.
+        expect([...iterateReports(db, {}, sort, 4)], JSON.stringify(sort)).toEqual(listed);
+      }
+      const filtered = { domain: 'copy.example', minCoverage: 0.2 };
+      expect([...iterateReports(db, filtered, BY_ID, 4)].map((r) => r.pageUrl)).toEqual(['https://copy.example/a', 'https://copy.example/b']);
+    } finally {
+      close();
+    }
+  });
+
+  it('gives each report once, in the order at the start, when reports are seen again mid-export', () => {
+    const { db, close } = openSeedDatabase(tempDir());
+    try {
+      const rows = seedManyReports(db, seedArticles(db, ['a1', 'a2']), 10);
+      const newestFirst: ReportSort = { field: 'lastSeen', direction: 'desc' };
+      const order = listReports(db, { filters: {}, sort: newestFirst, limit: 100 }).map((r) => r.id);
+      const read: number[] = [];
+      for (const row of iterateReports(db, {}, newestFirst, 3)) {
+        read.push(row.id);
+        if (read.length === 4) {
+          // Seen again: one already exported and one not yet exported jump to the front of the order.
+          updateReport(db, order[0], { lastSeenAt: '2030-01-01T00:00:00.000Z' });
+          updateReport(db, order[8], { lastSeenAt: '2030-01-02T00:00:00.000Z' });
+        }
+      }
+      expect(read).toEqual(order);
+      expect(new Set(read).size).toBe(rows.length);
+    } finally {
+      close();
+    }
+  });
+});
 
 describe('report export', () => {
   function hostileWorld() {

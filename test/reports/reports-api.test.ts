@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -351,6 +351,36 @@ describe('report changes through the API', () => {
 
 describe('export streaming over HTTP', () => {
   const tempDir = useTempDir();
+
+  it('answers other requests, reads and writes, while an export waits on a client that does not read', async () => {
+    const { app, server, stop } = await startAppServer(tempDir());
+    const total = 3000;
+    try {
+      const db = app.database.db;
+      const rows = seedManyReports(db, seedArticles(db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total, 4000);
+      // The client takes the first chunk, then stops reading until the other requests are answered.
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        const req = httpRequest(`${server.url}/api/reports/export?format=csv&sort=id`, resolve);
+        req.on('error', reject);
+        req.end();
+      });
+      response.setEncoding('utf8');
+      let received = (await new Promise<string>((resolve) => response.once('data', resolve))) as string;
+      response.pause();
+      // ~12 MB of CSV against loopback buffers of a few hundred KB: the export is now waiting for 'drain'.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const moved = await requestJson(`${server.url}/api/reports/${rows[0].id}/status`, { body: { status: 'confirmed', note: 'during an export' } });
+      expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+      const listed = await requestJson(`${server.url}/api/reports?limit=5`);
+      expect(listed.status).toBe(200);
+      expect(listed.body.items).toHaveLength(5);
+      response.on('data', (chunk: string) => (received += chunk));
+      await new Promise((resolve, reject) => response.on('end', resolve).on('error', reject).resume());
+      expect(received.split('\r\n').slice(1, -1)).toHaveLength(total);
+    } finally {
+      await stop();
+    }
+  });
 
   it('stops reading reports when the client goes away mid-export', async () => {
     const dir = tempDir();
