@@ -1,7 +1,9 @@
-import { and, eq, gt, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { prepared } from './prepared.ts';
+import { reports, type ReportRow } from './schema/reports.ts';
 import type { Db } from './open-db.ts';
 import { articles } from './schema/articles.ts';
-import { matches, pages, type DecisionDetailRow, type MatchRow, type PageSignalsRow } from './schema/matches.ts';
+import { matchDecisions, matches, pages, type DecisionDetailRow, type MatchDecisionRow, type MatchRow, type PageSignalsRow } from './schema/matches.ts';
 
 /**
  * The rights side of the matches table: what a decision reads (the match with its page's signals
@@ -13,9 +15,23 @@ import { matches, pages, type DecisionDetailRow, type MatchRow, type PageSignals
 export function setMatchDecision(
   db: Db,
   matchId: number,
-  d: { decision: NonNullable<MatchRow['decision']>; reasons: string[]; consentId: number | null; detail: DecisionDetailRow; decidedAt: string },
+  d: { decision: MatchDecisionRow['decision']; reasons: string[]; consentId: number | null; detail: DecisionDetailRow; decidedAt: string },
 ): void {
-  db.update(matches).set({ decision: d.decision, reasons: d.reasons, consentId: d.consentId, decisionDetail: d.detail, decidedAt: d.decidedAt }).where(eq(matches.id, matchId)).run();
+  // Prepared once per connection: a consent change re-decides thousands of matches in a row.
+  const values = {
+    decision: sql.placeholder('decision') as never,
+    reasons: sql.placeholder('reasons') as never,
+    consentId: sql.placeholder('consentId') as never,
+    detail: sql.placeholder('detail') as never,
+    decidedAt: sql.placeholder('decidedAt') as never,
+  };
+  prepared(db, 'setMatchDecision', (c) =>
+    c
+      .insert(matchDecisions)
+      .values({ matchId: sql.placeholder('id') as never, ...values })
+      .onConflictDoUpdate({ target: matchDecisions.matchId, set: values })
+      .prepare(),
+  ).run({ id: matchId, decision: d.decision, reasons: d.reasons, consentId: d.consentId, detail: d.detail, decidedAt: d.decidedAt });
 }
 
 /** A stored match with everything its rights decision reads (page signals, article terms). */
@@ -39,11 +55,13 @@ export interface MatchForDecision {
   coverage: number;
   copiedWords: number;
   captureId: number | null;
-  decision: MatchRow['decision'];
+  decision: MatchDecisionRow['decision'] | null;
   reasons: string[] | null;
   consentId: number | null;
   firstSeenAt: string;
   lastSeenAt: string;
+  /** The report on this (page, article), when there is one: read in the same query, not per match. */
+  report: ReportRow | null;
 }
 
 const decisionColumns = {
@@ -66,15 +84,21 @@ const decisionColumns = {
   coverage: matches.coverage,
   copiedWords: matches.copiedWords,
   captureId: matches.captureId,
-  decision: matches.decision,
-  reasons: matches.reasons,
-  consentId: matches.consentId,
+  decision: matchDecisions.decision,
+  reasons: matchDecisions.reasons,
+  consentId: matchDecisions.consentId,
   firstSeenAt: matches.firstSeenAt,
   lastSeenAt: matches.lastSeenAt,
 };
 
 function selectForDecision(db: Db) {
-  return db.select(decisionColumns).from(matches).innerJoin(pages, eq(pages.id, matches.pageId)).innerJoin(articles, eq(articles.key, matches.articleKey));
+  return db
+    .select({ ...decisionColumns, report: reports })
+    .from(matches)
+    .innerJoin(pages, eq(pages.id, matches.pageId))
+    .innerJoin(articles, eq(articles.key, matches.articleKey))
+    .leftJoin(matchDecisions, eq(matchDecisions.matchId, matches.id))
+    .leftJoin(reports, and(eq(reports.pageId, matches.pageId), eq(reports.articleKey, matches.articleKey)));
 }
 
 export function findMatchesOfPageForDecision(db: Db, pageId: number): MatchForDecision[] {
@@ -86,10 +110,13 @@ export function findMatchesOfPageForDecision(db: Db, pageId: number): MatchForDe
  * without its sub-domains), plus those whose decision named one of the consents.
  */
 export function findMatchesForDecisionByHosts(db: Db, ranges: { from: string; to: string; exact: string }[], consentIds: number[] = []): MatchForDecision[] {
-  const conditions: SQL[] = ranges.map((r) => (r.from === r.to ? eq(pages.rhost, r.exact) : and(gte(pages.rhost, r.from), lt(pages.rhost, r.to))!));
-  if (consentIds.length > 0) conditions.push(inArray(matches.consentId, consentIds));
-  if (conditions.length === 0) return [];
-  return selectForDecision(db).where(or(...conditions)).orderBy(matches.id).all();
+  const byHost: SQL[] = ranges.map((r) => (r.from === r.to ? eq(pages.rhost, r.exact) : and(gte(pages.rhost, r.from), lt(pages.rhost, r.to))!));
+  // Two queries, not one OR: each uses its own index (pages by host, matches by consent), where
+  // the OR made SQLite scan every match.
+  const found = new Map<number, MatchForDecision>();
+  if (byHost.length > 0) for (const row of selectForDecision(db).where(or(...byHost)).all()) found.set(row.matchId, row);
+  if (consentIds.length > 0) for (const row of selectForDecision(db).where(inArray(matchDecisions.consentId, consentIds)).all()) found.set(row.matchId, row);
+  return [...found.values()].sort((a, b) => a.matchId - b.matchId);
 }
 
 /** Every stored match (a full re-decision, e.g. after the owner sites set in config changed). */
@@ -118,5 +145,5 @@ export function findArticlesForDecision(db: Db, keys: number[]) {
 
 /** How a match's decision was made (inputs and steps), or undefined when it was never decided. */
 export function findMatchDecisionDetail(db: Db, matchId: number): DecisionDetailRow | undefined {
-  return db.select({ detail: matches.decisionDetail }).from(matches).where(eq(matches.id, matchId)).get()?.detail ?? undefined;
+  return db.select({ detail: matchDecisions.detail }).from(matchDecisions).where(eq(matchDecisions.matchId, matchId)).get()?.detail ?? undefined;
 }

@@ -2,7 +2,7 @@ import { and, count, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { prepared } from './prepared.ts';
 import { articles } from './schema/articles.ts';
-import { matches, pages, rechecks, type MatchRow, type PageRow, type PageSignalsRow, type RecheckOutcome, type RecheckRow } from './schema/matches.ts';
+import { matchDecisions, matches, pages, rechecks, type MatchDecisionRow, type MatchRow, type PageRow, type PageSignalsRow, type RecheckOutcome, type RecheckRow } from './schema/matches.ts';
 
 /** Queries for pages, stored matches and re-checks. Plain drizzle, no SQLite-only SQL. */
 
@@ -113,7 +113,7 @@ export interface MatchListItem {
   passages: MatchRow['passages'];
   captureId: number | null;
   flagged: boolean;
-  decision: MatchRow['decision'];
+  decision: MatchDecisionRow['decision'] | null;
   reasons: string[] | null;
   consentId: number | null;
   firstSeen: string;
@@ -133,9 +133,9 @@ const listColumns = {
   passages: matches.passages,
   captureId: matches.captureId,
   flagged: matches.flagged,
-  decision: matches.decision,
-  reasons: matches.reasons,
-  consentId: matches.consentId,
+  decision: matchDecisions.decision,
+  reasons: matchDecisions.reasons,
+  consentId: matchDecisions.consentId,
   firstSeen: matches.firstSeenAt,
   lastSeen: matches.lastSeenAt,
 };
@@ -158,6 +158,7 @@ export function listMatches(db: Db, q: ListMatchesQuery): { items: MatchListItem
     .from(matches)
     .innerJoin(pages, eq(pages.id, matches.pageId))
     .innerJoin(articles, eq(articles.key, matches.articleKey))
+    .leftJoin(matchDecisions, eq(matchDecisions.matchId, matches.id))
     .where(where)
     .orderBy(desc(matches.lastSeenAt), desc(matches.id))
     .limit(q.limit)
@@ -180,6 +181,7 @@ export function findMatchById(db: Db, id: number): MatchListItem | undefined {
     .from(matches)
     .innerJoin(pages, eq(pages.id, matches.pageId))
     .innerJoin(articles, eq(articles.key, matches.articleKey))
+    .leftJoin(matchDecisions, eq(matchDecisions.matchId, matches.id))
     .where(eq(matches.id, id))
     .get();
 }

@@ -1,4 +1,5 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
+import { prepared } from './prepared.ts';
 import type { Db } from './open-db.ts';
 import { reportEvents, type ReportEventRow } from './schema/reports.ts';
 
@@ -9,8 +10,25 @@ import { reportEvents, type ReportEventRow } from './schema/reports.ts';
 
 export type { ReportEventRow };
 
-export function appendReportEvent(db: Db, row: Omit<ReportEventRow, 'id'>): ReportEventRow {
-  return db.insert(reportEvents).values(row).returning().get();
+export function appendReportEvent(db: Db, row: Omit<ReportEventRow, 'id'>): void {
+  // Prepared once per connection: a consent change writes an event for thousands of reports.
+  // A JSON placeholder would store null as the text 'null': an event without detail has its own statement.
+  const withDetail = row.detail !== null;
+  prepared(db, withDetail ? 'appendReportEvent' : 'appendReportEventNoDetail', (c) =>
+    c
+      .insert(reportEvents)
+      .values({
+        reportId: sql.placeholder('reportId') as never,
+        at: sql.placeholder('at') as never,
+        actor: sql.placeholder('actor') as never,
+        kind: sql.placeholder('kind') as never,
+        fromStatus: sql.placeholder('fromStatus') as never,
+        toStatus: sql.placeholder('toStatus') as never,
+        note: sql.placeholder('note') as never,
+        detail: withDetail ? (sql.placeholder('detail') as never) : null,
+      })
+      .prepare(),
+  ).run(row);
 }
 
 export function listReportEvents(db: Db, reportId: number, limit: number): ReportEventRow[] {

@@ -10,7 +10,8 @@ import { listOwnerSites } from '../db/owner-sites.ts';
 import { listSources } from '../db/sources.ts';
 import { appendReportEvent } from '../db/report-events.ts';
 import { linkReportCapture } from '../db/report-captures.ts';
-import { findReportForPair, findReportsForMatch, insertReport, updateReport, type ReportRow } from '../db/reports.ts';
+import { findReportsForMatch, insertReport, updateReport, type ReportRow } from '../db/reports.ts';
+import { hasSameFigures, saveReportDecision } from '../db/report-decisions.ts';
 import { reverseHost } from '../db/host-key.ts';
 import { decideMatch, type DecisionInput, type DecisionOutcome, type LicenseeSites } from './rights/decide.ts';
 import { hostOfUrl } from './rights/places.ts';
@@ -37,6 +38,8 @@ export interface DecideContext {
   now: string;
   /** What caused it (a consent id, a capture...), stored with the event. */
   cause?: Record<string, unknown>;
+  /** A visit of the page (its capture joins the reports' evidence), not a re-decision. */
+  pageVisit?: boolean;
 }
 
 /** Copyhound's own name in history events it writes (re-checks, crawls). */
@@ -142,7 +145,7 @@ export function decideUnstored(
       matchId: 0, pageId: 0, pageUrl: page.url, rhost: null, textHash: '', signals: page.signals, pageFirstSeenAt: page.seenAt,
       articleKey: a.key, articleId: a.id, articleUrl: a.url, articleCanonicalUrl: a.canonicalUrl, articlePublishedAt: a.publishedAt,
       section: a.section, tags: a.tags, credit: a.credit, kind: f.kind, coverage: f.coverage, copiedWords: f.copiedWords,
-      captureId: null, decision: null, reasons: null, consentId: null, firstSeenAt: page.seenAt, lastSeenAt: page.seenAt,
+      captureId: null, decision: null, reasons: null, consentId: null, firstSeenAt: page.seenAt, lastSeenAt: page.seenAt, report: null,
     };
     outcomes.set(f.articleKey, decideMatch(decisionInputOf(row, rights)));
   }
@@ -206,8 +209,8 @@ function nextStatus(status: ReportStatus, outcome: DecisionOutcome): { to: Repor
 }
 
 function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, licenseeId: number | null, ctx: DecideContext): 'created' | 'changed' | 'none' {
-  const report = findReportForPair(db, row.pageId, row.articleKey);
-  const figures = { matchId: row.matchId, pageUrl: row.pageUrl, kind: row.kind, coverage: row.coverage, copiedWords: row.copiedWords, lastSeenAt: row.lastSeenAt };
+  const report = row.report;
+  const figures = { matchId: row.matchId, pageUrl: row.pageUrl, kind: row.kind, coverage: row.coverage, copiedWords: row.copiedWords, lastSeenAt: row.lastSeenAt, textHash: row.textHash };
   const decided = { decision: outcome.decision, reasons: outcome.reasons, consentId: outcome.consentId, licenseeId };
   if (!report) {
     if (!REPORTABLE_DECISIONS.has(outcome.decision)) return 'none';
@@ -222,7 +225,6 @@ function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, 
       status: 'new',
       assignee: null,
       notes: null,
-      textHash: row.textHash,
       firstSeenAt: row.firstSeenAt,
       createdAt: ctx.now,
       updatedAt: ctx.now,
@@ -251,9 +253,11 @@ function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, 
   }
   const move = nextStatus(status, outcome);
   if (move) status = moveStatus(db, report, status, move.to, move.why, ctx, { decision: outcome.decision, consentId: outcome.consentId });
-  if (row.captureId !== null) linkReportCapture(db, { reportId: report.id, captureId: row.captureId, role: 'seen_again', at: ctx.now });
-  updateReport(db, report.id, { ...figures, ...decided, status, textHash: row.textHash, updatedAt: ctx.now });
-  return decisionChanged || status !== report.status ? 'changed' : 'none';
+  // A visit's capture joins the evidence; a consent change re-decides without a new capture.
+  if (ctx.pageVisit && row.captureId !== null) linkReportCapture(db, { reportId: report.id, captureId: row.captureId, role: 'seen_again', at: ctx.now });
+  const changed = decisionChanged || status !== report.status;
+  if (changed || !hasSameFigures(report, figures)) saveReportDecision(db, report, figures, { ...decided, status, updatedAt: ctx.now });
+  return changed ? 'changed' : 'none';
 }
 
 /**

@@ -203,7 +203,7 @@ export function storePage(
     if (page.matches.length > 0) {
       const foundKeys = new Set(page.matches.map((m) => m.articleKey));
       const rows = findMatchesOfPageForDecision(db, pageId).filter((r) => foundKeys.has(r.articleKey));
-      const summary = decideMatches(db, rows, loadRightsSnapshot(db, app.config.rights), { actor: SYSTEM_ACTOR, why: 'the page was checked', now, cause: { captureId: page.captureId } });
+      const summary = decideMatches(db, rows, loadRightsSnapshot(db, app.config.rights), { actor: SYSTEM_ACTOR, why: 'the page was checked', now, cause: { captureId: page.captureId }, pageVisit: true });
       for (const row of rows) {
         const outcome = summary.outcomes.get(row.matchId);
         if (outcome) decisions.set(row.articleKey, outcome);

@@ -65,16 +65,10 @@ export const matches = sqliteTable(
     captureId: integer('capture_id').references(() => captures.id),
     // Flagged matches are re-checked by watch sources (still present, changed, removed).
     flagged: integer('flagged', { mode: 'boolean' }).notNull(),
-    // The rights decision for this match (null until decided), its broken terms and the consent named.
-    decision: text('decision', { enum: DECISION_KINDS }),
-    reasons: text('reasons', { mode: 'json' }).$type<string[]>(),
-    consentId: integer('consent_id'),
-    decisionDetail: text('decision_detail', { mode: 'json' }).$type<DecisionDetailRow>(),
-    decidedAt: text('decided_at'),
     firstSeenAt: text('first_seen_at').notNull(),
     lastSeenAt: text('last_seen_at').notNull(),
   },
-  (t) => [uniqueIndex('matches_page_article_idx').on(t.pageId, t.articleKey), index('matches_last_seen_idx').on(t.lastSeenAt), index('matches_article_idx').on(t.articleKey), index('matches_consent_idx').on(t.consentId)],
+  (t) => [uniqueIndex('matches_page_article_idx').on(t.pageId, t.articleKey), index('matches_last_seen_idx').on(t.lastSeenAt), index('matches_article_idx').on(t.articleKey)],
 );
 
 export const RECHECK_OUTCOMES = ['still_present', 'changed', 'removed'] as const;
@@ -95,6 +89,27 @@ export const rechecks = sqliteTable(
   (t) => [index('rechecks_match_idx').on(t.matchId), index('rechecks_url_idx').on(t.url)],
 );
 
+/**
+ * The rights decision of a match, in a table of its own: a match row carries its passages (kilobytes
+ * of JSON), and re-deciding 10,000 matches after a consent change rewrote all of them.
+ */
+export const matchDecisions = sqliteTable(
+  'match_decisions',
+  {
+    matchId: integer('match_id')
+      .primaryKey()
+      .references(() => matches.id, { onDelete: 'cascade' }),
+    decision: text('decision', { enum: DECISION_KINDS }).notNull(),
+    // Broken terms of the consent named (licence_breach), else empty.
+    reasons: text('reasons', { mode: 'json' }).$type<string[]>().notNull(),
+    consentId: integer('consent_id'),
+    detail: text('detail', { mode: 'json' }).$type<DecisionDetailRow>().notNull(),
+    decidedAt: text('decided_at').notNull(),
+  },
+  (t) => [index('match_decisions_consent_idx').on(t.consentId)],
+);
+
 export type PageRow = typeof pages.$inferSelect;
 export type MatchRow = typeof matches.$inferSelect;
+export type MatchDecisionRow = typeof matchDecisions.$inferSelect;
 export type RecheckRow = typeof rechecks.$inferSelect;

@@ -1,5 +1,5 @@
 import { formatUtcIso, parseIsoDate } from '../time/parse-date.ts';
-import { findCoveringPlace } from './places.ts';
+import { findCoveringPlace, locatePage, type PageLocation } from './places.ts';
 import { evaluateConsent, type ConsentEvaluation, type SignalUse } from './evaluate-consent.ts';
 import type { BreachReason, Consent, Decision } from './types.ts';
 
@@ -87,8 +87,8 @@ export function isSameDocument(a: string, b: string): boolean {
   return ka !== null && ka === key(b);
 }
 
-function ownerStep(input: DecisionInput): string | null {
-  const site = findCoveringPlace(input.ownerSites, input.page.url);
+function ownerStep(input: DecisionInput, at: PageLocation | null): string | null {
+  const site = findCoveringPlace(input.ownerSites, at);
   if (site) return `the page is on the publisher's own site ${site}`;
   if (isSameDocument(input.page.url, input.article.url)) return `the page is the article's own URL ${input.article.url}`;
   if (input.article.canonicalUrl && isSameDocument(input.page.url, input.article.canonicalUrl)) {
@@ -98,9 +98,9 @@ function ownerStep(input: DecisionInput): string | null {
 }
 
 /** Consents that concern the page: a place of theirs covers it, or a site of their licensee does. */
-function concerning(input: DecisionInput): Consent[] {
-  const licenseeHere = new Set(input.licensees.filter((l) => findCoveringPlace(l.places, input.page.url) !== null).map((l) => l.id));
-  return input.consents.filter((c) => licenseeHere.has(c.licenseeId) || findCoveringPlace(c.places, input.page.url) !== null);
+function concerning(input: DecisionInput, at: PageLocation | null): Consent[] {
+  const licenseeHere = new Set(input.licensees.filter((l) => findCoveringPlace(l.places, at) !== null).map((l) => l.id));
+  return input.consents.filter((c) => licenseeHere.has(c.licenseeId) || findCoveringPlace(c.places, at) !== null);
 }
 
 // Active consents before the others when equally close: a live contract is the likelier one meant.
@@ -119,15 +119,17 @@ export function decideMatch(input: DecisionInput): DecisionOutcome {
   const at = parseIsoDate(input.at);
   const atIso = at.ok ? formatUtcIso(at.date) : input.at;
   const base = { reasons: [] as BreachReason[], consentId: null, considered: [] as ConsentEvaluation[], pending: [] as DecisionOutcome['pending'], signals: [] as SignalUse[], at: atIso };
-  const owner = ownerStep(input);
+  // The page URL is read once: every owner site, licensee and consent place is tested against it.
+  const location = locatePage(input.page.url);
+  const owner = ownerStep(input, location);
   if (owner) return { ...base, decision: 'owner_site', explanation: [owner] };
   if (input.match.kind === 'quotation') {
     return { ...base, decision: 'allowed_quotation', explanation: [`the match is a quotation (${input.match.copiedWords} copied words)`] };
   }
   // In id order, so the stored details do not depend on the order consents were loaded in.
-  const evaluations = concerning(input)
+  const evaluations = concerning(input, location)
     .sort((a, b) => a.id - b.id)
-    .map((c) => evaluateConsent(c, { ...input, at: atIso }));
+    .map((c) => evaluateConsent(c, { ...input, at: atIso }, location));
   const pending = evaluations.filter((e) => e.status === 'pending');
   const decidable = evaluations.filter((e) => e.status !== 'pending');
   const pendingNotes = pending.map((e) => ({ consentId: e.consentId, uid: e.uid, wouldLicense: e.broken.length === 0, broken: e.broken }));

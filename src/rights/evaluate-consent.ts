@@ -1,5 +1,5 @@
 import { parseIsoDate } from '../time/parse-date.ts';
-import { findCoveringPlace } from './places.ts';
+import { findCoveringPlace, locatePage, type PageLocation } from './places.ts';
 import { BREACH_REASONS, type BreachReason, type Consent } from './types.ts';
 import type { DecisionInput } from './decide.ts';
 
@@ -131,7 +131,7 @@ function copyAppearedAt(page: DecisionInput['page']): { millis: number | null; s
 }
 
 /** The terms of one consent checked against one match; nothing here depends on other consents. */
-export function evaluateConsent(consent: Consent, input: DecisionInput): ConsentEvaluation {
+export function evaluateConsent(consent: Consent, input: DecisionInput, location: PageLocation | null = locatePage(input.page.url)): ConsentEvaluation {
   const broken = new Set<BreachReason>();
   const signals: SignalUse[] = [];
   const notes: string[] = [];
@@ -151,7 +151,7 @@ export function evaluateConsent(consent: Consent, input: DecisionInput): Consent
     broken.add('article_out_of_scope');
     notes.push(scope.why!);
   }
-  const place = findCoveringPlace(consent.places, input.page.url);
+  const place = findCoveringPlace(consent.places, location);
   if (place === null) {
     broken.add('place_not_covered');
     notes.push(`the page is on the licensee's site but outside the consent's places (${consent.places.join(', ')})`);

@@ -93,21 +93,33 @@ function hostCovered(host: string, placeHost: string, subdomains: boolean): bool
   return host === placeHost || (subdomains && host.endsWith(`.${placeHost}`));
 }
 
-/** True when the page at `url` lies in the place. */
-export function placeCovers(place: Place, url: string): boolean {
+/** A page URL read once for many place tests: host as places compare it, decoded path. */
+export interface PageLocation {
+  host: string;
+  path: string;
+}
+
+/** Reads a page URL for place tests (null for a URL that is not http(s)). */
+export function locatePage(url: string): PageLocation | null {
   const parsed = parseUrl(url);
-  if (!parsed) return false;
-  const host = parsed.hostname.replace(/\.$/, '');
-  if (place.kind === 'domain') return hostCovered(host, place.host, place.subdomains);
-  if (host !== place.host) return false;
+  if (!parsed) return null;
   let path: string;
   try {
     path = decodeURI(parsed.pathname);
   } catch {
     path = parsed.pathname;
   }
+  return { host: parsed.hostname.replace(/\.$/, ''), path };
+}
+
+/** True when the page lies in the place. */
+export function placeCovers(place: Place, page: string | PageLocation | null): boolean {
+  const at = typeof page === 'string' ? locatePage(page) : page;
+  if (!at) return false;
+  if (place.kind === 'domain') return hostCovered(at.host, place.host, place.subdomains);
+  if (at.host !== place.host) return false;
   const prefix = safeDecode(place.path);
-  return path === prefix || path.startsWith(`${prefix}/`);
+  return at.path === prefix || at.path.startsWith(`${prefix}/`);
 }
 
 function safeDecode(path: string): string {
@@ -133,10 +145,12 @@ function parseStoredPlace(text: string): Place {
   return place;
 }
 
-/** The first of the places (as stored strings) that covers the URL, or null. */
-export function findCoveringPlace(places: readonly string[], url: string): string | null {
+/** The first of the places (as stored strings) that covers the page, or null. */
+export function findCoveringPlace(places: readonly string[], page: string | PageLocation | null): string | null {
+  const at = typeof page === 'string' ? locatePage(page) : page;
+  if (!at) return null;
   for (const text of places) {
-    if (placeCovers(parseStoredPlace(text), url)) return text;
+    if (placeCovers(parseStoredPlace(text), at)) return text;
   }
   return null;
 }

@@ -234,7 +234,7 @@ function readPartner(db: Db): PartnerState {
   const client = clientOf(db);
   const { from, to } = PARTNER_RANGE;
   const rows = client.prepare('select id, status, decision, reasons from reports where rhost >= ? and rhost < ?').all(from, to) as { id: number; status: string; decision: string; reasons: string }[];
-  const decisions = client.prepare('select m.decision as decision, count(*) as n from matches m join pages p on p.id = m.page_id where p.rhost >= ? and p.rhost < ? group by m.decision').all(from, to) as { decision: string; n: number }[];
+  const decisions = client.prepare('select d.decision as decision, count(*) as n from matches m join pages p on p.id = m.page_id join match_decisions d on d.match_id = m.id where p.rhost >= ? and p.rhost < ? group by d.decision').all(from, to) as { decision: string; n: number }[];
   return { reports: new Map(rows.map((r) => [r.id, r])), matchDecisions: Object.fromEntries(decisions.map((d) => [d.decision, d.n])) };
 }
 

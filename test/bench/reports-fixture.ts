@@ -18,7 +18,8 @@ import { reverseHost } from '../../db/host-key.ts';
 import { openDatabase } from '../../db/open-db.ts';
 
 // Bump when the generated data changes: the cached file name carries it.
-export const FIXTURE_VERSION = 'v1';
+// v2: decisions live in match_decisions (migration 0012).
+export const FIXTURE_VERSION = 'v2';
 export const TOTAL_REPORTS = 1_000_000;
 export const DOMAIN_COUNT = 2_000;
 // Zipf exponent of domain sizes: the biggest copier holds ~12 % of all reports, the smallest ~60.
@@ -127,6 +128,7 @@ function hex64(random: () => number): string {
 interface Statements {
   page: Database.Statement;
   match: Database.Statement;
+  matchDecision: Database.Statement;
   report: Database.Statement;
   event: Database.Statement;
 }
@@ -134,7 +136,8 @@ interface Statements {
 function prepareStatements(sqlite: Database.Database): Statements {
   return {
     page: sqlite.prepare(`insert into pages (id, url, title, text_hash, capture_id, first_seen_at, last_seen_at, matched_at, rhost, signals) values (?, ?, ?, ?, null, ?, ?, ?, ?, ?)`),
-    match: sqlite.prepare(`insert into matches (id, page_id, article_key, kind, coverage, page_share, copied_words, longest_run, passages, capture_id, flagged, decision, reasons, consent_id, decision_detail, decided_at, first_seen_at, last_seen_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    match: sqlite.prepare(`insert into matches (id, page_id, article_key, kind, coverage, page_share, copied_words, longest_run, passages, capture_id, flagged, first_seen_at, last_seen_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?)`),
+    matchDecision: sqlite.prepare(`insert into match_decisions (match_id, decision, reasons, consent_id, detail, decided_at) values (?, ?, ?, ?, ?, ?)`),
     report: sqlite.prepare(`insert into reports (id, page_id, article_key, match_id, page_url, host, rhost, kind, coverage, copied_words, decision, reasons, consent_id, licensee_id, status, assignee, notes, text_hash, first_seen_at, last_seen_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?, ?)`),
     event: sqlite.prepare(`insert into report_events (report_id, at, actor, kind, from_status, to_status, note, detail) values (?, ?, 'copyhound', 'created', null, 'new', ?, ?)`),
   };
@@ -183,7 +186,7 @@ export function buildReportsDatabase(path: string): Record<string, number> {
   const { articleWords, consentOf, partnerLicenseeId } = insertRegistry(sqlite, domains, random);
   // Secondary indexes are dropped while loading and built again from their own SQL afterwards:
   // 1M random inserts into 20 indexes took minutes of page-cache churn, a sorted build takes seconds.
-  const indexes = sqlite.prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in ('pages', 'matches', 'reports', 'report_events')`).all() as { name: string; sql: string }[];
+  const indexes = sqlite.prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in ('pages', 'matches', 'match_decisions', 'reports', 'report_events')`).all() as { name: string; sql: string }[];
   for (const index of indexes) sqlite.exec(`drop index ${index.name}`);
   const st = prepareStatements(sqlite);
   const pickDomain = zipfPicker(domains.length, DOMAIN_ZIPF, random);
@@ -249,7 +252,8 @@ export function buildReportsDatabase(path: string): Record<string, number> {
       const matchId = ++reportId;
       const passages = JSON.stringify([{ pageStart: 0, pageEnd: words * 6, articleStart: 0, articleEnd: words * 6 }]);
       const flagged = status === 'confirmed' || status === 'notice_sent' || status === 'escalated' ? 1 : 0;
-      st.match.run(matchId, id, articleKey, kind, coverage, Math.min(1, coverage * 0.8), words, Math.ceil(words * 0.6), passages, flagged, decision, reasons, consentId, detail, last, first, last);
+      st.match.run(matchId, id, articleKey, kind, coverage, Math.min(1, coverage * 0.8), words, Math.ceil(words * 0.6), passages, flagged, first, last);
+      st.matchDecision.run(matchId, decision, reasons, consentId, detail, last);
       const assignee = status === 'new' || status === 'dismissed' ? null : `reviewer-${matchId % 7}`;
       st.report.run(matchId, id, articleKey, matchId, url, host, rhost, kind, coverage, words, decision, reasons, consentId, licenseeId, status, assignee, textHash, first, last, first, last);
       st.event.run(matchId, first, note, `{"decision":"${decision}","reasons":${reasons},"consentId":${consentId ?? 'null'}}`);

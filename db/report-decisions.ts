@@ -1,0 +1,77 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from './open-db.ts';
+import { prepared } from './prepared.ts';
+import { reports, type ReportRow } from './schema/reports.ts';
+
+/**
+ * The reports table as decisions write it: the new decision, figures and status of one report.
+ * Prepared once per connection, since a consent change re-decides thousands of reports in one
+ * transaction; the narrow form leaves the figure columns (and their indexes) alone when only the
+ * decision moved.
+ */
+
+export interface ReportDecision {
+  decision: ReportRow['decision'];
+  reasons: string[];
+  consentId: number | null;
+  licenseeId: number | null;
+  status: ReportRow['status'];
+  updatedAt: string;
+}
+
+export interface ReportFigures {
+  matchId: number;
+  pageUrl: string;
+  kind: ReportRow['kind'];
+  coverage: number;
+  copiedWords: number;
+  lastSeenAt: string;
+  textHash: string;
+}
+
+const decisionSet = {
+  decision: sql.placeholder('decision') as never,
+  reasons: sql.placeholder('reasons') as never,
+  consentId: sql.placeholder('consentId') as never,
+  licenseeId: sql.placeholder('licenseeId') as never,
+  status: sql.placeholder('status') as never,
+  updatedAt: sql.placeholder('updatedAt') as never,
+};
+
+const figuresSet = {
+  matchId: sql.placeholder('matchId') as never,
+  pageUrl: sql.placeholder('pageUrl') as never,
+  kind: sql.placeholder('kind') as never,
+  coverage: sql.placeholder('coverage') as never,
+  copiedWords: sql.placeholder('copiedWords') as never,
+  lastSeenAt: sql.placeholder('lastSeenAt') as never,
+  textHash: sql.placeholder('textHash') as never,
+};
+
+/** True when the report already holds these figures. */
+export function hasSameFigures(report: ReportRow, f: ReportFigures): boolean {
+  return (
+    report.matchId === f.matchId &&
+    report.pageUrl === f.pageUrl &&
+    report.kind === f.kind &&
+    report.coverage === f.coverage &&
+    report.copiedWords === f.copiedWords &&
+    report.lastSeenAt === f.lastSeenAt &&
+    report.textHash === f.textHash
+  );
+}
+
+/** Writes a report's decision and status, and its figures when they changed. */
+export function saveReportDecision(db: Db, report: ReportRow, figures: ReportFigures, d: ReportDecision): void {
+  if (hasSameFigures(report, figures)) {
+    prepared(db, 'saveReportDecisionNarrow', (c) => c.update(reports).set(decisionSet).where(eq(reports.id, sql.placeholder('id'))).prepare()).run({ id: report.id, ...d });
+    return;
+  }
+  prepared(db, 'saveReportDecisionFull', (c) =>
+    c
+      .update(reports)
+      .set({ ...decisionSet, ...figuresSet })
+      .where(eq(reports.id, sql.placeholder('id')))
+      .prepare(),
+  ).run({ id: report.id, ...d, ...figures });
+}
