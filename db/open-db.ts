@@ -17,6 +17,8 @@ export interface OpenDatabase {
   path: string;
   /** True when the database answers a trivial query. */
   ping(): boolean;
+  /** Refreshes the planner's statistics where they went stale (a long-running server, hourly). */
+  refreshStatistics(): void;
   close(): void;
 }
 
@@ -79,6 +81,10 @@ export function openDatabase(options: OpenDatabaseOptions): OpenDatabase {
       } catch {
         return false;
       }
+    },
+    refreshStatistics() {
+      // Plain optimize looks at the tables this connection has used since it opened.
+      sqlite.pragma('optimize');
     },
     close() {
       if (sqlite.open) sqlite.close();

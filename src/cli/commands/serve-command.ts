@@ -11,20 +11,22 @@ import { SYSTEM_ACTOR } from '../../decide-store.ts';
 import type { App } from '../../app.ts';
 import type { Logger } from '../../log.ts';
 
-// Consents are marked expired within this long of their valid-until (decisions never wait on it).
-const CONSENT_EXPIRY_INTERVAL_MS = 3_600_000;
+// Hourly upkeep: consents are marked expired within this long of their valid-until (decisions
+// never wait on it), and the planner's statistics follow a growing report table.
+const UPKEEP_INTERVAL_MS = 3_600_000;
 
-function startConsentExpiry(app: App, logger: Logger): NodeJS.Timeout {
+function startUpkeep(app: App, logger: Logger): NodeJS.Timeout {
   const run = () => {
     try {
       const { expired } = expireConsents({ db: app.database.db, config: app.config.rights }, SYSTEM_ACTOR);
       if (expired.length > 0) logger.info({ consents: expired }, 'consents past their valid-until marked expired');
+      app.database.refreshStatistics();
     } catch (error) {
-      logger.error({ err: error }, 'marking expired consents failed');
+      logger.error({ err: error }, 'hourly upkeep failed');
     }
   };
   run();
-  const timer = setInterval(run, CONSENT_EXPIRY_INTERVAL_MS);
+  const timer = setInterval(run, UPKEEP_INTERVAL_MS);
   timer.unref();
   return timer;
 }
@@ -66,14 +68,14 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
       });
       const scheduler = createCrawlScheduler(app);
       scheduler.start();
-      const expiry = startConsentExpiry(app, logger);
+      const upkeep = startUpkeep(app, logger);
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
           logger.info({ signal }, 'shutting down: finishing in-flight requests');
           process.off('SIGTERM', stop);
           process.off('SIGINT', stop);
           sweepAbort.abort();
-          clearInterval(expiry);
+          clearInterval(upkeep);
           void Promise.all([running.close(), scheduler.stop(), sweep]).then(() => {
             app.close();
             logger.info('shut down cleanly');
