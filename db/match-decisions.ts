@@ -1,5 +1,5 @@
-import { and, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { prepared } from './prepared.ts';
+import { and, eq, gt, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { placeholders, prepared } from './prepared.ts';
 import { reports, type ReportRow } from './schema/reports.ts';
 import type { Db } from './open-db.ts';
 import { articles } from './schema/articles.ts';
@@ -18,20 +18,14 @@ export function setMatchDecision(
   d: { decision: MatchDecisionRow['decision']; reasons: string[]; consentId: number | null; detail: DecisionDetailRow; decidedAt: string },
 ): void {
   // Prepared once per connection: a consent change re-decides thousands of matches in a row.
-  const values = {
-    decision: sql.placeholder('decision') as never,
-    reasons: sql.placeholder('reasons') as never,
-    consentId: sql.placeholder('consentId') as never,
-    detail: sql.placeholder('detail') as never,
-    decidedAt: sql.placeholder('decidedAt') as never,
-  };
+  const values = placeholders('decision', 'reasons', 'consentId', 'detail', 'decidedAt');
   prepared(db, 'setMatchDecision', (c) =>
     c
       .insert(matchDecisions)
-      .values({ matchId: sql.placeholder('id') as never, ...values })
+      .values({ ...placeholders('matchId'), ...values })
       .onConflictDoUpdate({ target: matchDecisions.matchId, set: values })
       .prepare(),
-  ).run({ id: matchId, decision: d.decision, reasons: d.reasons, consentId: d.consentId, detail: d.detail, decidedAt: d.decidedAt });
+  ).run({ matchId, decision: d.decision, reasons: d.reasons, consentId: d.consentId, detail: d.detail, decidedAt: d.decidedAt });
 }
 
 /** A stored match with everything its rights decision reads (page signals, article terms). */

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 
 /**
@@ -14,4 +15,13 @@ export function prepared<T>(db: Db, key: string, build: (db: Db) => T): T {
   let query = cache.get(key) as T | undefined;
   if (query === undefined) cache.set(key, (query = build(db)));
   return query;
+}
+
+/**
+ * Named placeholders for a prepared insert or update, one per column: `{ decision:
+ * sql.placeholder('decision'), ... }`. Typed loosely (drizzle's set/values types do not admit
+ * placeholders); the values are bound, and encoded by their columns, when the statement runs.
+ */
+export function placeholders<K extends string>(...names: K[]): Record<K, never> {
+  return Object.fromEntries(names.map((name) => [name, sql.placeholder(name)])) as Record<K, never>;
 }

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
-import { prepared } from './prepared.ts';
+import { placeholders, prepared } from './prepared.ts';
 import { reports, type ReportRow } from './schema/reports.ts';
 
 /**
@@ -29,24 +29,9 @@ export interface ReportFigures {
   textHash: string;
 }
 
-const decisionSet = {
-  decision: sql.placeholder('decision') as never,
-  reasons: sql.placeholder('reasons') as never,
-  consentId: sql.placeholder('consentId') as never,
-  licenseeId: sql.placeholder('licenseeId') as never,
-  status: sql.placeholder('status') as never,
-  updatedAt: sql.placeholder('updatedAt') as never,
-};
+const decisionSet = placeholders('decision', 'reasons', 'consentId', 'licenseeId', 'status', 'updatedAt');
 
-const figuresSet = {
-  matchId: sql.placeholder('matchId') as never,
-  pageUrl: sql.placeholder('pageUrl') as never,
-  kind: sql.placeholder('kind') as never,
-  coverage: sql.placeholder('coverage') as never,
-  copiedWords: sql.placeholder('copiedWords') as never,
-  lastSeenAt: sql.placeholder('lastSeenAt') as never,
-  textHash: sql.placeholder('textHash') as never,
-};
+const figuresSet = placeholders('matchId', 'pageUrl', 'kind', 'coverage', 'copiedWords', 'lastSeenAt', 'textHash');
 
 /** True when the report already holds these figures. */
 export function hasSameFigures(report: ReportRow, f: ReportFigures): boolean {

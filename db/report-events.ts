@@ -1,5 +1,5 @@
-import { asc, eq, sql } from 'drizzle-orm';
-import { prepared } from './prepared.ts';
+import { asc, eq } from 'drizzle-orm';
+import { placeholders, prepared } from './prepared.ts';
 import type { Db } from './open-db.ts';
 import { reportEvents, type ReportEventRow } from './schema/reports.ts';
 
@@ -17,16 +17,7 @@ export function appendReportEvent(db: Db, row: Omit<ReportEventRow, 'id'>): void
   prepared(db, withDetail ? 'appendReportEvent' : 'appendReportEventNoDetail', (c) =>
     c
       .insert(reportEvents)
-      .values({
-        reportId: sql.placeholder('reportId') as never,
-        at: sql.placeholder('at') as never,
-        actor: sql.placeholder('actor') as never,
-        kind: sql.placeholder('kind') as never,
-        fromStatus: sql.placeholder('fromStatus') as never,
-        toStatus: sql.placeholder('toStatus') as never,
-        note: sql.placeholder('note') as never,
-        detail: withDetail ? (sql.placeholder('detail') as never) : null,
-      })
+      .values({ ...placeholders('reportId', 'at', 'actor', 'kind', 'fromStatus', 'toStatus', 'note'), detail: withDetail ? placeholders('detail').detail : null })
       .prepare(),
   ).run(row);
 }

@@ -183,7 +183,7 @@ export function buildReportsDatabase(path: string): Record<string, number> {
   sqlite.pragma('foreign_keys = OFF');
   const random = seededRandom(42);
   const domains = buildDomains();
-  const { articleWords, consentOf, partnerLicenseeId } = insertRegistry(sqlite, domains, random);
+  const { articleWords, consentOf } = insertRegistry(sqlite, domains, random);
   // Secondary indexes are dropped while loading and built again from their own SQL afterwards:
   // 1M random inserts into 20 indexes took minutes of page-cache churn, a sorted build takes seconds.
   const indexes = sqlite.prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in ('pages', 'matches', 'match_decisions', 'reports', 'report_events')`).all() as { name: string; sql: string }[];
