@@ -22,9 +22,9 @@ import type { ExportFormat } from './report-query.ts';
  * CRLF records, quote_record_delimiter: without it csv-stringify leaves a lone LF in a field
  * unquoted once record_delimiter is set) on hostile values, so the two cannot drift apart.
  *
- * An export is not a snapshot: it reads batch after batch while others may write. A report whose
- * sort value changes meanwhile (lastSeen, coverage) may be skipped or repeated; sort by id or
- * firstSeen, which never change, for an export that has each report exactly once.
+ * The export's order (report ids) is read once at its start, so every report that matched then
+ * appears exactly once, in that order, even while others write; each row shows its values as of
+ * when its batch was read (db/reports.ts iterateReports).
  */
 
 // Rows encoded per write: ~100 KB of text, so each write (and HTTP chunk) carries enough to
