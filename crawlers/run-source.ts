@@ -10,6 +10,7 @@
 import { finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, addFrontierEntries, markFrontierDone, listFrontier, saveRunCounters, saveRunProgress, type CrawlRunRow, type CrawlUrlRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
 import { findFlaggedMatchesForUrl, insertRecheck } from '../db/matches.ts';
 import { recordRecheck } from '../src/decide-store.ts';
+import { millisOfIso } from '../src/time/parse-date.ts';
 import type { Db } from '../db/open-db.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { RecheckOutcome } from '../db/schema/matches.ts';
@@ -250,7 +251,8 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
         const url = urls[i];
         let status: RunProgress['status'] = 'skipped';
         const state = done.has(url) ? undefined : findUrlState(db, source.id, url);
-        const fresh = state?.lastOkAt !== null && state?.lastOkAt !== undefined && Date.parse(now()) - Date.parse(state.lastOkAt) < revisitAfterMs;
+        const lastOk = state?.lastOkAt ? millisOfIso(state.lastOkAt) : null;
+        const fresh = lastOk !== null && (millisOfIso(now()) ?? 0) - lastOk < revisitAfterMs;
         if (done.has(url) || (fresh && !isWatch)) pagesSkipped++;
         else status = await visit(url, state);
         options.onProgress?.({ done: ++doneCount, total: urls.length, url, status });

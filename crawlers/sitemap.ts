@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { XMLParser } from 'fast-xml-parser';
 import type { Config } from '../config/index.ts';
 import { FetchError, ValidationError } from '../src/errors.ts';
-import { formatUtcIso, parseAnyDate } from '../src/time/parse-date.ts';
+import { formatUtcIso, millisOfIso, parseAnyDate } from '../src/time/parse-date.ts';
 import type { FetchText } from './types.ts';
 import { parseFeed } from './feed.ts';
 import { tryNormaliseUrl } from './url-normalise.ts';
@@ -295,7 +295,7 @@ export async function* discoverSitemapUrls(
         problem({ url: child.url, reason: 'too_deep', message: `Sitemap index nesting deeper than ${limits.maxDepth}` });
         continue;
       }
-      if (options.modifiedSince && child.lastmod && Date.parse(child.lastmod) < options.modifiedSince.getTime()) continue;
+      if (options.modifiedSince && child.lastmod && (millisOfIso(child.lastmod) ?? Infinity) < options.modifiedSince.getTime()) continue;
       queue.push({ url: child.url, depth: depth + 1 });
     }
   }

@@ -204,6 +204,15 @@ export function parseAnyDate(text: string, rule?: ZoneRule): DateReading {
   return unreadable(text, 'date');
 }
 
+/**
+ * Milliseconds since the epoch of an ISO 8601 value (zone-less: the rule's offset, UTC unless
+ * told), or null when it is not a date: how stored timestamps are compared and subtracted.
+ */
+export function millisOfIso(text: string, rule?: ZoneRule): number | null {
+  const reading = parseIsoDate(text, rule);
+  return reading.ok ? reading.date.dateTime.toMillis() : null;
+}
+
 /** "2016-02-12T09:30:00.000Z": the instant in UTC, the form stored timestamps use. */
 export function formatUtcIso(date: ParsedDate): string {
   return date.dateTime.toUTC().toISO()!;

@@ -1,3 +1,4 @@
+import { millisOfIso } from '../../src/time/parse-date.ts';
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +72,7 @@ describe('crawl run leases', () => {
       while (Date.now() < blockedUntil) {
         /* busy */
       }
-      expect(Date.parse(readLease(database, claim.run.id).until!)).toBeGreaterThan(Date.now());
+      expect(millisOfIso(readLease(database, claim.run.id).until!)).toBeGreaterThan(Date.now());
 
       sqliteOf(database).prepare('update crawl_runs set lease_owner = ? where id = ?').run('other-host.example:1', claim.run.id);
       await new Promise((r) => setTimeout(r, 2 * leaseMs));

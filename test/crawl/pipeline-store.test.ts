@@ -1,3 +1,4 @@
+import { millisOfIso } from '../../src/time/parse-date.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listMatches } from '../../db/matches.ts';
 import type { App } from '../../src/app.ts';
@@ -122,7 +123,7 @@ describe('copyhound matches list and GET /api/matches', () => {
         const one = await requestJson(`${server.server.url}/api/matches?articleId=${copies[0].articleId}`);
         expect(one.body.items.every((m: { articleId: string }) => m.articleId === copies[0].articleId)).toBe(true);
         // `since` with an offset means the same instant as in UTC (stored times are UTC).
-        const lastSeen = Date.parse(all.body.items[0].lastSeen);
+        const lastSeen = millisOfIso(all.body.items[0].lastSeen)!;
         const inTokyo = (ms: number) => new Date(ms + 9 * 3_600_000).toISOString().replace('Z', '+09:00');
         const sinceBefore = await requestJson(`${server.server.url}/api/matches?since=${encodeURIComponent(inTokyo(lastSeen - 60_000))}`);
         expect(sinceBefore.body.total).toBeGreaterThanOrEqual(1);

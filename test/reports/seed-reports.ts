@@ -1,3 +1,4 @@
+import { millisOfIso } from '../../src/time/parse-date.ts';
 import { join } from 'node:path';
 import { findArticleById } from '../../db/articles.ts';
 import { insertCapture } from '../../db/captures.ts';
@@ -28,7 +29,7 @@ export function openSeedDatabase(dir: string): OpenDatabase {
 
 /** Saves owned articles by id; returns their keys. */
 export function seedArticles(db: Db, ids: string[]): Map<string, number> {
-  const result = saveArticles({ db, now: () => new Date(SEED_NOW) }, ids.map((id, ref) => ({ ref, value: { id, url: `https://daily-news.example/a/${encodeURIComponent(id)}`, title: `Article ${id}`, body: `Body of ${id}.` } })));
+  const result = saveArticles({ db, now: () => new Date(millisOfIso(SEED_NOW)!) }, ids.map((id, ref) => ({ ref, value: { id, url: `https://daily-news.example/a/${encodeURIComponent(id)}`, title: `Article ${id}`, body: `Body of ${id}.` } })));
   if (result.rejected > 0) throw new Error(`seed articles rejected: ${JSON.stringify(result.rejectedRecords)}`);
   return new Map(ids.map((id) => [id, findArticleById(db, id)!.key]));
 }
