@@ -214,6 +214,7 @@ function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, 
   const decided = { decision: outcome.decision, reasons: outcome.reasons, consentId: outcome.consentId, licenseeId };
   if (!report) {
     if (!REPORTABLE_DECISIONS.has(outcome.decision)) return 'none';
+    // The page's host key is already stored with the page; a report filters on its own copy.
     const host = hostOfUrl(row.pageUrl) ?? '';
     const created = insertReport(db, {
       pageId: row.pageId,
@@ -221,7 +222,7 @@ function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, 
       ...figures,
       ...decided,
       host,
-      rhost: reverseHost(host),
+      rhost: row.rhost ?? reverseHost(host),
       status: 'new',
       assignee: null,
       notes: null,

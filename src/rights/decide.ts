@@ -1,5 +1,5 @@
 import { formatUtcIso, parseIsoDate } from '../time/parse-date.ts';
-import { findCoveringPlace, locatePage, type PageLocation } from './places.ts';
+import { findCoveringPlace, isSameDocument, locatePage, type PageLocation } from './places.ts';
 import { evaluateConsent, type ConsentEvaluation, type SignalUse } from './evaluate-consent.ts';
 import type { BreachReason, Consent, Decision } from './types.ts';
 
@@ -71,20 +71,6 @@ export interface DecisionOutcome {
   /** Page signals read for duties and hold-back, and which value was found. */
   signals: SignalUse[];
   at: string;
-}
-
-/** Compares two page addresses as the same document: scheme, case of host, trailing slash and fragment aside. */
-export function isSameDocument(a: string, b: string): boolean {
-  const key = (u: string) => {
-    try {
-      const url = new URL(u);
-      return `${url.hostname.replace(/^www\./, '').replace(/\.$/, '')}${url.pathname.replace(/\/+$/, '')}${url.search}`;
-    } catch {
-      return null;
-    }
-  };
-  const ka = key(a);
-  return ka !== null && ka === key(b);
 }
 
 function ownerStep(input: DecisionInput, at: PageLocation | null): string | null {

@@ -1,5 +1,5 @@
 import { parseIsoDate } from '../time/parse-date.ts';
-import { findCoveringPlace, locatePage, type PageLocation } from './places.ts';
+import { findCoveringPlace, isSameDocument, locatePage, type PageLocation } from './places.ts';
 import { BREACH_REASONS, type BreachReason, type Consent } from './types.ts';
 import type { DecisionInput } from './decide.ts';
 
@@ -89,24 +89,13 @@ function checkCredit(input: DecisionInput): SignalUse {
     : { term: 'credit', signal: `page credits and author (looked for "${credit}")`, value: null, met: false };
 }
 
-function isLinkTo(href: string, target: string): boolean {
-  try {
-    const a = new URL(href);
-    const b = new URL(target);
-    const key = (u: URL) => `${u.hostname.replace(/^www\./, '')}${u.pathname.replace(/\/+$/, '')}${u.search}`;
-    return key(a) === key(b);
-  } catch {
-    return false;
-  }
-}
-
 function targetsOf(article: DecisionInput['article']): string[] {
   return [article.url, ...(article.canonicalUrl ? [article.canonicalUrl] : [])];
 }
 
 function checkLink(input: DecisionInput): SignalUse {
   const targets = targetsOf(input.article);
-  const found = input.page.links.find((href) => targets.some((t) => isLinkTo(href, t)));
+  const found = input.page.links.find((href) => targets.some((t) => isSameDocument(href, t)));
   return found
     ? { term: 'link', signal: 'link in the article text', value: found, met: true }
     : { term: 'link', signal: `links in the article text (${input.page.links.length} read; looked for ${targets.join(' or ')})`, value: null, met: false };
@@ -114,7 +103,7 @@ function checkLink(input: DecisionInput): SignalUse {
 
 function checkCanonical(input: DecisionInput): SignalUse {
   const canonical = input.page.canonicalUrl;
-  const met = canonical !== null && targetsOf(input.article).some((t) => isLinkTo(canonical, t));
+  const met = canonical !== null && targetsOf(input.article).some((t) => isSameDocument(canonical, t));
   return { term: 'canonical', signal: 'page canonical URL (link rel=canonical / og:url)', value: canonical, met };
 }
 

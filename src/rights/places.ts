@@ -162,3 +162,18 @@ export function findCoveringPlace(places: readonly string[], page: string | Page
 export function placeHostRange(place: Place): { host: string; subdomains: boolean } {
   return { host: place.host, subdomains: place.kind === 'domain' && place.subdomains };
 }
+
+/** A page address as one document: host without "www." or trailing dot, path without trailing slash, query. */
+function documentKey(url: string): string | null {
+  const parsed = parseUrl(url);
+  return parsed ? `${parsed.hostname.replace(/^www\./, '').replace(/\.$/, '')}${parsed.pathname.replace(/\/+$/, '')}${parsed.search}` : null;
+}
+
+/**
+ * True when two addresses name the same document, scheme, "www.", trailing slash and fragment
+ * aside: the article's own page (owner_site), a link back to it, a canonical URL pointing at it.
+ */
+export function isSameDocument(a: string, b: string): boolean {
+  const key = documentKey(a);
+  return key !== null && key === documentKey(b);
+}
