@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readFileSync } from 'node:fs';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -25,6 +26,15 @@ export interface OpenDatabase {
 export interface OpenDatabaseOptions {
   path: string;
   busyTimeoutMs: number;
+  /**
+   * Checkpoint the write-ahead log from a worker thread instead of inside commits (db/wal-checkpointer.ts).
+   * On for the application's own connection; tests and tools that open a file briefly leave it off.
+   */
+  checkpointInBackground?: boolean;
+  /** Told when the background checkpoint failed and SQLite's own was turned back on. */
+  onCheckpointFailed?(message: string): void;
+  /** Bytes of the file SQLite reads through a memory map (0 or absent: plain reads). */
+  mmapBytes?: number;
 }
 
 function readLatestMigrationTag(): string {
@@ -33,6 +43,9 @@ function readLatestMigrationTag(): string {
   };
   return journal.entries.at(-1)?.tag ?? 'none';
 }
+
+// SQLite's default: a commit that leaves the log above this many pages checkpoints it.
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
 // Rows ANALYZE samples per index when PRAGMA optimize decides to run it: enough for the planner
 // to tell a selective index from a broad one, bounded so it takes ~0.5 s on a 1M-report file.
@@ -63,6 +76,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenDatabase {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
+  if (options.mmapBytes) sqlite.pragma(`mmap_size = ${Math.trunc(options.mmapBytes)}`);
   const db = drizzle(sqlite);
   try {
     migrate(db, { migrationsFolder: MIGRATIONS_DIR });
@@ -71,6 +85,18 @@ export function openDatabase(options: OpenDatabaseOptions): OpenDatabase {
     throw error;
   }
   gatherPlannerStatistics(sqlite);
+  let checkpointer: WalCheckpointer | undefined;
+  if (options.checkpointInBackground && options.path !== ':memory:') {
+    sqlite.pragma('wal_autocheckpoint = 0');
+    checkpointer = startWalCheckpointer({
+      dbPath: options.path,
+      busyTimeoutMs: options.busyTimeoutMs,
+      onFailed(message) {
+        if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+        options.onCheckpointFailed?.(message);
+      },
+    });
+  }
   return {
     db,
     schemaVersion: readLatestMigrationTag(),
@@ -87,6 +113,8 @@ export function openDatabase(options: OpenDatabaseOptions): OpenDatabase {
       sqlite.pragma('optimize');
     },
     close() {
+      // The thread's connection closes first: ours is then the last, which checkpoints and removes the log.
+      checkpointer?.stop();
       if (sqlite.open) sqlite.close();
     },
   };

@@ -22,7 +22,13 @@ export interface App {
 }
 
 export function openApp(config: Config, logger: Logger): App {
-  const database = openDatabase({ path: config.db.path, busyTimeoutMs: config.db.busyTimeoutMs });
+  const database = openDatabase({
+    path: config.db.path,
+    busyTimeoutMs: config.db.busyTimeoutMs,
+    checkpointInBackground: true,
+    mmapBytes: config.db.mmapMb * 1024 * 1024,
+    onCheckpointFailed: (message) => logger.warn({ error: message }, 'background WAL checkpoint failed; SQLite checkpoints in commits again'),
+  });
   fillMissingPageHosts(database.db);
   let owned: OwnedIndex | undefined;
   const pagePool = createPagePool(config.extract);
