@@ -29,7 +29,8 @@ export interface ReportFigures {
   textHash: string;
 }
 
-const decisionSet = placeholders('decision', 'reasons', 'consentId', 'licenseeId', 'status', 'updatedAt');
+const DECISION_FIELDS = ['decision', 'reasons', 'consentId', 'licenseeId', 'status'] as const;
+type DecisionField = (typeof DECISION_FIELDS)[number];
 
 const figuresSet = placeholders('matchId', 'pageUrl', 'kind', 'coverage', 'copiedWords', 'lastSeenAt', 'textHash');
 
@@ -46,12 +47,28 @@ export function hasSameFigures(report: ReportRow, f: ReportFigures): boolean {
   );
 }
 
+function sameValue(field: DecisionField, report: ReportRow, d: ReportDecision): boolean {
+  return field === 'reasons' ? JSON.stringify(report.reasons) === JSON.stringify(d.reasons) : report[field] === d[field];
+}
+
 /** Writes a report's decision and status, and its figures when they changed. */
 export function saveReportDecision(db: Db, report: ReportRow, figures: ReportFigures, d: ReportDecision): void {
   if (hasSameFigures(report, figures)) {
-    prepared(db, 'saveReportDecisionNarrow', (c) => c.update(reports).set(decisionSet).where(eq(reports.id, sql.placeholder('id'))).prepare()).run({ id: report.id, ...d });
+    // Only the columns whose value changed: SQLite rewrites an index's entry whenever a column
+    // it holds is assigned, even to the same value, and a consent change (revoked, say) leaves
+    // most reports' status and licensee as they were.
+    const changed = DECISION_FIELDS.filter((field) => !sameValue(field, report, d));
+    const key = `saveReportDecisionNarrow:${changed.join(',')}`;
+    prepared(db, key, (c) =>
+      c
+        .update(reports)
+        .set(placeholders(...changed, 'updatedAt'))
+        .where(eq(reports.id, sql.placeholder('id')))
+        .prepare(),
+    ).run({ id: report.id, ...d });
     return;
   }
+  const decisionSet = placeholders(...DECISION_FIELDS, 'updatedAt');
   prepared(db, 'saveReportDecisionFull', (c) =>
     c
       .update(reports)
