@@ -1,4 +1,4 @@
-import { formatUtcIso, parseIsoDate } from '../time/parse-date.ts';
+import { formatUtcIso, millisOfStoredUtc, parseIsoDate } from '../time/parse-date.ts';
 import { findCoveringPlace, isSameDocument, locatePage, type PageLocation } from './places.ts';
 import { evaluateConsent, type ConsentEvaluation, type SignalUse } from './evaluate-consent.ts';
 import type { BreachReason, Consent, Decision } from './types.ts';
@@ -92,8 +92,18 @@ function concerning(input: DecisionInput, at: PageLocation | null): Consent[] {
 // Active consents before the others when equally close: a live contract is the likelier one meant.
 const STATUS_RANK: Record<Consent['status'], number> = { active: 0, expired: 1, revoked: 2, pending: 3 };
 
+// "2016-02-12T09:30:00.000Z": with milliseconds, as formatUtcIso writes it.
+const STORED_UTC_LENGTH = 24;
+
 function pickClosest(evaluations: ConsentEvaluation[]): ConsentEvaluation {
   return [...evaluations].sort((a, b) => a.broken.length - b.broken.length || STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.consentId - b.consentId)[0];
+}
+
+/** The instant as a stored UTC timestamp (already so when it came from the database). */
+function storedUtcOf(at: string): string {
+  if (millisOfStoredUtc(at) !== null && at.length === STORED_UTC_LENGTH) return at;
+  const reading = parseIsoDate(at);
+  return reading.ok ? formatUtcIso(reading.date) : at;
 }
 
 /**
@@ -102,8 +112,7 @@ function pickClosest(evaluations: ConsentEvaluation[]): ConsentEvaluation {
  * consent it breaches; else unlicensed (naming pending consents that would cover it).
  */
 export function decideMatch(input: DecisionInput): DecisionOutcome {
-  const at = parseIsoDate(input.at);
-  const atIso = at.ok ? formatUtcIso(at.date) : input.at;
+  const atIso = storedUtcOf(input.at);
   const base = { reasons: [] as BreachReason[], consentId: null, considered: [] as ConsentEvaluation[], pending: [] as DecisionOutcome['pending'], signals: [] as SignalUse[], at: atIso };
   // The page URL is read once: every owner site, licensee and consent place is tested against it.
   const location = locatePage(input.page.url);

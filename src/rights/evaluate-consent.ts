@@ -1,4 +1,4 @@
-import { parseIsoDate } from '../time/parse-date.ts';
+import { millisOfStoredUtc, parseIsoDate } from '../time/parse-date.ts';
 import { findCoveringPlace, isSameDocument, locatePage, type PageLocation } from './places.ts';
 import { BREACH_REASONS, type BreachReason, type Consent } from './types.ts';
 import type { DecisionInput } from './decide.ts';
@@ -32,6 +32,9 @@ const MAX_CACHED_DATES = 50_000;
 const dateCache = new Map<string, { millis: number; hasTime: boolean } | null>();
 
 function readDate(iso: string): { millis: number; hasTime: boolean } | null {
+  // Our own timestamps (a match's first and last sighting: a different one per match) skip the cache.
+  const stored = millisOfStoredUtc(iso);
+  if (stored !== null) return { millis: stored, hasTime: true };
   let cached = dateCache.get(iso);
   if (cached === undefined) {
     const reading = parseIsoDate(iso);

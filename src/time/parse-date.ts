@@ -204,11 +204,31 @@ export function parseAnyDate(text: string, rule?: ZoneRule): DateReading {
   return unreadable(text, 'date');
 }
 
+// The form our own timestamps are stored in (toISOString's): "2016-02-12T09:30:00.000Z".
+const STORED_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?Z$/;
+
+/**
+ * Milliseconds of a timestamp in the stored form (see STORED_UTC), or null for any other text
+ * (which the general parser then reads). A re-decision reads 10,000 such timestamps, and the
+ * general parser costs ~15 µs each where this costs well under one.
+ */
+export function millisOfStoredUtc(text: string): number | null {
+  const m = STORED_UTC.exec(text);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second, ms] = [+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], +(m[7] ?? 0)];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const millis = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC rolls 31 April into 1 May: such a day is not this form's to read.
+  return new Date(millis).getUTCDate() === day && year >= 1000 ? millis : null;
+}
+
 /**
  * Milliseconds since the epoch of an ISO 8601 value (zone-less: the rule's offset, UTC unless
  * told), or null when it is not a date: how stored timestamps are compared and subtracted.
  */
 export function millisOfIso(text: string, rule?: ZoneRule): number | null {
+  const stored = millisOfStoredUtc(text);
+  if (stored !== null) return stored;
   const reading = parseIsoDate(text, rule);
   return reading.ok ? reading.date.dateTime.toMillis() : null;
 }

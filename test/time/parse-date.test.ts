@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   formatAsWritten,
   formatUtcIso,
+  millisOfIso,
+  millisOfStoredUtc,
   parseAnyDate,
   parseFreeTextDate,
   parseHttpDate,
@@ -105,5 +107,25 @@ describe('parseAnyDate', () => {
     expect(utc(parseAnyDate('10 June 2025'))).toBe('2025-06-10T00:00:00.000Z');
     expect(parseAnyDate('2025-02-30')).toMatchObject({ reason: 'impossible' });
     expect(parseAnyDate('yesterday')).toMatchObject({ reason: 'unreadable' });
+  });
+});
+
+describe('millisOfStoredUtc (the fast path for our own timestamps)', () => {
+  it('agrees with the general parser on stored timestamps, with or without milliseconds', () => {
+    for (const text of ['2016-02-12T09:30:00.000Z', '2024-02-29T23:59:59.999Z', '1999-12-31T00:00:00Z', '2026-12-01T08:48:16.123Z']) {
+      const general = parseIsoDate(text);
+      expect(general.ok).toBe(true);
+      expect(millisOfStoredUtc(text), text).toBe(general.ok ? general.date.dateTime.toMillis() : NaN);
+      expect(millisOfIso(text), text).toBe(millisOfStoredUtc(text));
+    }
+  });
+
+  it('leaves any other form, and impossible days and times, to the general parser', () => {
+    for (const text of ['2016-02-12', '2016-02-12T09:30:00+01:00', '2016-02-12T09:30:00', ' 2016-02-12T09:30:00Z', '2023-02-29T00:00:00Z', '2016-04-31T00:00:00.000Z', '2016-13-01T00:00:00Z', '2016-02-12T24:00:00Z', '2016-02-12T09:60:00Z']) {
+      expect(millisOfStoredUtc(text), text).toBeNull();
+    }
+    // Still read (and refused) by the general parser, as before.
+    expect(millisOfIso('2016-02-12T09:30:00+01:00')).toBe(Date.UTC(2016, 1, 12, 8, 30));
+    expect(millisOfIso('2023-02-29T00:00:00Z')).toBeNull();
   });
 });
