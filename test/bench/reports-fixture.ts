@@ -19,7 +19,8 @@ import { openDatabase } from '../../db/open-db.ts';
 
 // Bump when the generated data changes: the cached file name carries it.
 // v2: decisions live in match_decisions (migration 0012).
-export const FIXTURE_VERSION = 'v2';
+// v3: built with migration 0013's report indexes (otherwise every run's copy would rebuild them).
+export const FIXTURE_VERSION = 'v3';
 export const TOTAL_REPORTS = 1_000_000;
 export const DOMAIN_COUNT = 2_000;
 // Zipf exponent of domain sizes: the biggest copier holds ~12 % of all reports, the smallest ~60.
