@@ -5,10 +5,6 @@ export const dbSettings = {
   path: defineSetting('COPYHOUND_DB', z.string().min(1), './data/copyhound.db', 'SQLite database file (created with its folder if missing).'),
   // 5 s rides out a crawler's write burst without making an interactive request hang noticeably.
   busyTimeoutMs: defineSetting('COPYHOUND_DB_BUSY_TIMEOUT_MS', envInt(0, 600_000), 5000, 'How long a writer waits for a lock before failing (ms).'),
-  // Reading pages through a memory map instead of one read call each: a consent change touches
-  // tens of thousands of scattered pages, and on this project's machines a read call costs ~25 µs.
-  // 2047 MiB is the most this SQLite build maps; a larger file is mapped that far and read beyond.
-  mmapMb: defineSetting('COPYHOUND_DB_MMAP_MB', envInt(0, 2047), 2047, 'Size of the memory map SQLite reads the database through (MiB; 0 reads with plain read calls).'),
 };
 
 export const serverSettings = {

@@ -33,8 +33,6 @@ export interface OpenDatabaseOptions {
   checkpointInBackground?: boolean;
   /** Told when the background checkpoint failed and SQLite's own was turned back on. */
   onCheckpointFailed?(message: string): void;
-  /** Bytes of the file SQLite reads through a memory map (0 or absent: plain reads). */
-  mmapBytes?: number;
 }
 
 function readLatestMigrationTag(): string {
@@ -76,7 +74,6 @@ export function openDatabase(options: OpenDatabaseOptions): OpenDatabase {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
-  if (options.mmapBytes) sqlite.pragma(`mmap_size = ${Math.trunc(options.mmapBytes)}`);
   const db = drizzle(sqlite);
   try {
     migrate(db, { migrationsFolder: MIGRATIONS_DIR });

@@ -26,7 +26,6 @@ export function openApp(config: Config, logger: Logger): App {
     path: config.db.path,
     busyTimeoutMs: config.db.busyTimeoutMs,
     checkpointInBackground: true,
-    mmapBytes: config.db.mmapMb * 1024 * 1024,
     onCheckpointFailed: (message) => logger.warn({ error: message }, 'background WAL checkpoint failed; SQLite checkpoints in commits again'),
   });
   fillMissingPageHosts(database.db);

@@ -22,7 +22,6 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type Database from 'better-sqlite3';
 import { openDatabase, type Db } from '../../db/open-db.ts';
-import { loadConfig } from '../../config/index.ts';
 import { countReports, cursorAfter, iterateReports, listReports, type ReportCursor, type ReportFilters, type ReportSort } from '../../db/reports.ts';
 import { writeReportExport } from '../../src/reports/report-export.ts';
 import type { ExportFormat } from '../../src/reports/report-query.ts';
@@ -267,9 +266,8 @@ async function main(): Promise<number> {
     fsyncSync(fd);
     closeSync(fd);
     console.log(`data: copied to ${path} in ${((performance.now() - copyStart) / 1000).toFixed(1)} s (each run changes its own copy)`);
-    // Opened as the application opens it (src/app.ts): the log checkpointed in the background,
-    // pages read through the default memory map.
-    const database = openDatabase({ path, busyTimeoutMs: 5000, checkpointInBackground: true, mmapBytes: loadConfig(process.env).db.mmapMb * 1024 * 1024 });
+    // Opened as the application opens it (src/app.ts): the log is checkpointed in the background.
+    const database = openDatabase({ path, busyTimeoutMs: 5000, checkpointInBackground: true });
     const results: TargetResult[] = [];
     try {
       const domains = buildDomains();
