@@ -7,6 +7,7 @@ import { extractSettings } from './extract.ts';
 import { crawlSettings } from './crawl.ts';
 import { importSettings } from './import.ts';
 import { rightsSettings } from './rights.ts';
+import { authSettings } from './auth.ts';
 
 export const settings = {
   db: dbSettings,
@@ -19,6 +20,7 @@ export const settings = {
   crawl: crawlSettings,
   import: importSettings,
   rights: rightsSettings,
+  auth: authSettings,
 } satisfies Record<string, Section>;
 
 type Settings = typeof settings;

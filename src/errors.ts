@@ -32,6 +32,29 @@ export class ConflictError extends CopyhoundError {
   }
 }
 
+/** No identity, or one that no longer holds (expired session, revoked key, disabled user): 401. */
+export class AuthenticationError extends CopyhoundError {
+  constructor(message: string, details?: unknown) {
+    super('unauthenticated', message, details);
+  }
+}
+
+/** A known identity whose role may not do this: 403. (Another organisation's object is a NotFoundError.) */
+export class ForbiddenError extends CopyhoundError {
+  constructor(message: string, details?: unknown) {
+    super('forbidden', message, details);
+  }
+}
+
+/** Too many attempts: 429 with Retry-After. */
+export class RateLimitedError extends CopyhoundError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number, details?: unknown) {
+    super('rate_limited', message, details);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /**
  * The database could not take a write in time (another writer held the lock past the busy
  * timeout, or a snapshot went stale). Worth retrying shortly: the API answers 503 with Retry-After.

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { guardedRouter, type Guard } from './guard.ts';
 import { z } from 'zod';
 import { findArticleHashes, listArticles, type ArticleRow, type ArticleSummary } from '../../db/articles.ts';
 import { archiveArticle, getArticle, removeArticle, saveArticles, type ArticleRegistryDeps } from '../articles/article-registry.ts';
@@ -35,8 +36,8 @@ export function presentArticle<T extends ArticleSummary | ArticleRow>(row: T): O
   return rest;
 }
 
-export function createArticlesRouter(registry: ArticleRegistryDeps): Router {
-  const router = Router();
+export function createArticlesRouter(registry: ArticleRegistryDeps, guard: Guard): Router {
+  const router = guardedRouter(guard, '/api/articles');
 
   router.post('/', (req, res) => {
     const { onConflict } = parseQuery(postQuerySchema, req.query);

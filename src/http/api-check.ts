@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { guardedRouter, type Guard } from './guard.ts';
 import { z } from 'zod';
 import type { App } from '../app.ts';
 import { FetchError, ValidationError } from '../errors.ts';
@@ -10,8 +11,8 @@ const checkBodySchema = z.union([
 ]);
 
 /** POST /api/check: the same answer as `copyhound check --json` for one page. */
-export function createCheckRouter(app: App): Router {
-  const router = Router();
+export function createCheckRouter(app: App, guard: Guard): Router {
+  const router = guardedRouter(guard, '/api/check');
   router.post('/', async (req, res) => {
     const parsed = checkBodySchema.safeParse(req.body ?? {});
     if (!parsed.success) {

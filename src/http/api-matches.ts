@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { guardedRouter, type Guard } from './guard.ts';
 import { z } from 'zod';
 import { findMatchById, listMatches, listRechecks, setMatchFlagged } from '../../db/matches.ts';
 import { MATCH_KINDS } from '../../db/schema/matches.ts';
@@ -40,8 +41,8 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: stri
 }
 
 /** GET /api/matches (filters + paging), GET /:id (with re-checks), POST /:id/flag, DELETE /:id/flag. */
-export function createMatchesRouter(app: App): Router {
-  const router = Router();
+export function createMatchesRouter(app: App, guard: Guard): Router {
+  const router = guardedRouter(guard, '/api/matches');
   const db = app.database.db;
 
   router.get('/', (req, res) => {

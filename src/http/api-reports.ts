@@ -1,4 +1,5 @@
-import { Router, type Response } from 'express';
+import type { Router, Response } from 'express';
+import { guardedRouter, type Guard } from './guard.ts';
 import { z } from 'zod';
 import { cursorAfter, iterateReports, listReports } from '../../db/reports.ts';
 import type { App } from '../app.ts';
@@ -7,7 +8,8 @@ import { annotateReport, assignReport, getReportDetail, listReportHistory, MAX_B
 import { ExportStopped, toReportDetail, toReportItem, writeReportExport } from '../reports/report-export.ts';
 import { encodeCursor, parseReportExportQuery, parseReportListQuery, resolveReportFilters, type ExportFormat } from '../reports/report-query.ts';
 import { REPORT_STATUSES } from '../reports/status-flow.ts';
-import { actorOf } from './actor.ts';
+import { actorOf, principalOf } from './actor.ts';
+import { assertMaySetReportStatus } from '../auth/policy.ts';
 import { parseOrThrow } from './api-matches.ts';
 
 /**
@@ -42,8 +44,8 @@ function exportFileName(format: ExportFormat, now: Date): string {
   return `copyhound-reports-${now.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z.${EXTENSIONS[format]}`;
 }
 
-export function createReportsRouter(app: App): Router {
-  const router = Router();
+export function createReportsRouter(app: App, guard: Guard): Router {
+  const router = guardedRouter(guard, '/api/reports');
   const db = app.database.db;
 
   router.get('/', (req, res) => {
@@ -64,6 +66,7 @@ export function createReportsRouter(app: App): Router {
 
   router.post('/bulk-status', (req, res) => {
     const body = parseOrThrow(bulkBodySchema, req.body, 'bulk status change');
+    assertMaySetReportStatus(principalOf(req), body.status);
     res.json(setReportsStatus(db, body.ids, body.status, body.note, actorOf(req)));
   });
 
@@ -80,6 +83,7 @@ export function createReportsRouter(app: App): Router {
   router.post('/:id/status', (req, res) => {
     const id = parseOrThrow(idSchema, req.params.id, 'report id');
     const body = parseOrThrow(statusBodySchema, req.body, 'status change');
+    assertMaySetReportStatus(principalOf(req), body.status);
     const report = setReportStatus(db, id, body.status, body.note, actorOf(req));
     res.json(toReportItem(report));
   });

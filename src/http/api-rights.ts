@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { guardedRouter, type Guard } from './guard.ts';
 import { z } from 'zod';
 import { findLicenseeById, listLicensees, type LicenseeRow } from '../../db/licensees.ts';
 import type { App } from '../app.ts';
@@ -10,7 +11,8 @@ import { exportConsentToOdrl } from '../rights/odrl-export.ts';
 import { parseOdrlDocument } from '../rights/odrl-import.ts';
 import { normalisePlace } from '../rights/places.ts';
 import { CONSENT_STATUSES } from '../rights/types.ts';
-import { actorOf } from './actor.ts';
+import { actorOf, principalOf, scopeOf } from './actor.ts';
+import { assertMayChangeConsentTerms, assertMayChangeLicensee, narrowConsentInputs } from '../auth/policy.ts';
 import { parseOrThrow } from './api-matches.ts';
 
 /** /api/owner-sites, /api/licensees, /api/consents: thin adapters over src/rights-admin.ts. */
@@ -59,8 +61,8 @@ function getLicenseeById(app: App, rawId: string | number): LicenseeRow {
 }
 
 /** GET (list), POST {place}, DELETE /:place (the place URL-encoded, e.g. https%3A%2F%2Fexample.com%2Fnews%2F). */
-export function createOwnerSitesRouter(app: App): Router {
-  const router = Router();
+export function createOwnerSitesRouter(app: App, guard: Guard): Router {
+  const router = guardedRouter(guard, '/api/owner-sites');
   router.get('/', (_req, res) => {
     const items = listAllOwnerSites(depsOf(app));
     res.json({ items, total: items.length });
@@ -77,11 +79,12 @@ export function createOwnerSitesRouter(app: App): Router {
 }
 
 /** GET (list), GET /:id (with consents), POST {name, places, contacts, notes}, PATCH /:id, DELETE /:id. */
-export function createLicenseesRouter(app: App): Router {
-  const router = Router();
+export function createLicenseesRouter(app: App, guard: Guard): Router {
+  const router = guardedRouter(guard, '/api/licensees');
   const db = app.database.db;
-  router.get('/', (_req, res) => {
-    const items = listLicensees(db);
+  router.get('/', (req, res) => {
+    const scope = scopeOf(req);
+    const items = listLicensees(db).filter((l) => scope === null || l.id === scope);
     res.json({ items, total: items.length });
   });
   router.get('/:id', (req, res) => {
@@ -95,6 +98,7 @@ export function createLicenseesRouter(app: App): Router {
   router.patch('/:id', (req, res) => {
     const licensee = getLicenseeById(app, req.params.id);
     const set = parseOrThrow(licenseeChangeSchema, req.body ?? {}, 'licensee change');
+    assertMayChangeLicensee(principalOf(req), Object.keys(set));
     res.json(changeLicensee(depsOf(app), licensee.id, set, actorOf(req)));
   });
   router.delete('/:id', (req, res) => {
@@ -110,22 +114,31 @@ export function createLicenseesRouter(app: App): Router {
  * PATCH /:id (change terms: the fields of a consent request but licensee, uid, status), GET /:id/odrl
  * (the consent as an ODRL Agreement).
  */
-export function createConsentsRouter(app: App): Router {
-  const router = Router();
+export function createConsentsRouter(app: App, guard: Guard): Router {
+  const router = guardedRouter(guard, '/api/consents');
   const db = app.database.db;
+  // The name of the organisation a licensee acts for (null when the route is not narrowed).
+  const ownName = (req: Parameters<typeof scopeOf>[0]) => {
+    const scope = scopeOf(req);
+    return scope === null ? null : (findLicenseeById(db, scope)?.name ?? null);
+  };
   router.get('/', (req, res) => {
     const q = parseOrThrow(consentQuerySchema, req.query, 'query parameters');
-    const licenseeId = q.licensee !== undefined ? getLicensee(db, q.licensee).id : q.licenseeId !== undefined ? getLicenseeById(app, q.licenseeId).id : undefined;
-    const items = listAllConsents(db, { licenseeId, status: q.status });
+    const asked = q.licensee !== undefined ? getLicensee(db, q.licensee).id : q.licenseeId !== undefined ? getLicenseeById(app, q.licenseeId).id : undefined;
+    const scope = scopeOf(req);
+    // A licensee asking for another organisation's consents is told it does not exist.
+    if (scope !== null && asked !== undefined && asked !== scope) throw new NotFoundError(q.licensee !== undefined ? `No licensee named "${q.licensee}"` : `No licensee with id ${q.licenseeId}`, {});
+    const items = listAllConsents(db, { licenseeId: scope ?? asked, status: q.status });
     res.json({ items, total: items.length });
   });
   router.post('/', (req, res) => {
-    res.status(201).json(addConsent(depsOf(app), parseConsentRequest(req.body ?? {}), actorOf(req)));
+    const [input] = narrowConsentInputs(principalOf(req), ownName(req), [parseConsentRequest(req.body ?? {})]);
+    res.status(201).json(addConsent(depsOf(app), input, actorOf(req)));
   });
   // The server parses application/json and application/ld+json bodies alike (server.ts).
   router.post('/import', (req, res) => {
     if (req.body === undefined) throw new ValidationError(`Send the ODRL document as the body (Content-Type: application/json or ${ODRL_MEDIA_TYPE})`, { path: '$', reason: 'no body' });
-    res.status(201).json(addConsents(depsOf(app), parseOdrlDocument(req.body), actorOf(req)));
+    res.status(201).json(addConsents(depsOf(app), narrowConsentInputs(principalOf(req), ownName(req), parseOdrlDocument(req.body)), actorOf(req)));
   });
   router.get('/:id', (req, res) => {
     res.json(getConsent(db, parseOrThrow(idSchema, req.params.id, 'consent id')));
@@ -133,6 +146,7 @@ export function createConsentsRouter(app: App): Router {
   router.patch('/:id', (req, res) => {
     const id = parseOrThrow(idSchema, req.params.id, 'consent id');
     const changes = parseOrThrow(termsChangeSchema, req.body ?? {}, 'consent change');
+    assertMayChangeConsentTerms(principalOf(req), getConsent(db, id).status);
     res.json(changeConsentTerms(depsOf(app), id, changes, actorOf(req)));
   });
   router.get('/:id/odrl', (req, res) => {

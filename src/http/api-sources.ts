@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { guardedRouter, type Guard } from './guard.ts';
 import { z } from 'zod';
 import { listRuns } from '../../db/crawl-state.ts';
 import { listSources, updateSource } from '../../db/sources.ts';
@@ -12,8 +13,8 @@ const RUNS_SHOWN = 20;
 const patchSchema = z.strictObject({ enabled: z.boolean() });
 
 /** /api/sources: POST (create), GET (list with health), GET /:ref, PATCH /:ref {enabled}, DELETE /:ref. */
-export function createSourcesRouter(app: App): Router {
-  const router = Router();
+export function createSourcesRouter(app: App, guard: Guard): Router {
+  const router = guardedRouter(guard, '/api/sources');
   router.post('/', (req, res) => {
     res.status(201).json(presentSource(app, addSource(app, req.body ?? {})));
   });

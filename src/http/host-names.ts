@@ -85,17 +85,17 @@ export function resolveAllowedHosts(server: { host: string; allowedHosts: readon
 }
 
 /**
- * The loud start-up warning for a bind other machines can reach, or undefined on loopback. The API
- * has no authentication until the roles issue adds sessions: anyone who can reach the port can
- * read and change everything.
+ * The loud start-up warning for a bind other machines can reach, or undefined on loopback. Every
+ * request must now sign in or carry an API key, but plain http sends passwords and session
+ * cookies in clear text: such a bind belongs behind a TLS proxy.
  */
 export function describeExposure(boundAddress: string, port: number, allowedHosts: ReadonlySet<string>): string | undefined {
   if (isLoopbackAddress(boundAddress)) return undefined;
   const where = boundAddress.includes(':') ? `[${boundAddress}]:${port}` : `${boundAddress}:${port}`;
   const names = allowedHosts.has(ANY_HOST) ? 'any Host name (COPYHOUND_ALLOWED_HOSTS=*)' : `only the Host names ${[...allowedHosts].join(', ')}`;
   return (
-    `The API has NO AUTHENTICATION and listens on ${where}, reachable from other machines: anyone who can ` +
-    `reach it can read and change articles, sources and matches. Bind HOST=127.0.0.1 and put an ` +
-    `authenticating reverse proxy in front. It answers ${names}.`
+    `The API listens on ${where}, reachable from other machines, over plain http: passwords, keys and ` +
+    `session cookies cross the network unencrypted. Put a TLS reverse proxy in front (and set ` +
+    `COPYHOUND_TRUST_PROXY=true so cookies are Secure). It answers ${names}.`
   );
 }

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { isBusyError } from '../../db/write-transaction.ts';
-import { ConflictError, CopyhoundError, ExtractionError, NotFoundError, StorageBusyError, ValidationError } from '../errors.ts';
+import { AuthenticationError, ConflictError, CopyhoundError, ExtractionError, ForbiddenError, NotFoundError, RateLimitedError, StorageBusyError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
 // A busy database is another writer's burst (a crawl batch, an import transaction): over within
@@ -43,6 +43,9 @@ function statusOf(error: CopyhoundError): number {
   if (error instanceof ValidationError) return 400;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
+  if (error instanceof AuthenticationError) return 401;
+  if (error instanceof ForbiddenError) return 403;
+  if (error instanceof RateLimitedError) return 429;
   // The page was read but its article could not be extracted: a property of that page, named.
   if (error instanceof ExtractionError) return error.reason === 'extract_too_large' ? 413 : 422;
   return 500;
@@ -81,7 +84,14 @@ function answerFor(error: unknown, req: Request): Answer | undefined {
   if (error instanceof CopyhoundError) {
     const status = statusOf(error);
     if (status >= 500) return undefined;
-    return { status, code: error.code, message: error.message, details: error.details, logLevel: error instanceof HttpRefusal ? error.logLevel : 'info' };
+    const headers: Record<string, string> | undefined =
+      error instanceof RateLimitedError
+        ? { 'Retry-After': String(error.retryAfterSeconds) }
+        : error instanceof AuthenticationError
+          ? { 'WWW-Authenticate': 'Bearer realm="copyhound"' }
+          : undefined;
+    const logLevel = error instanceof HttpRefusal ? error.logLevel : error instanceof RateLimitedError ? 'warn' : 'info';
+    return { status, code: error.code, message: error.message, details: error.details, headers, logLevel };
   }
   const httpError = error as Error & { type?: string; status?: number; expose?: boolean; limit?: number };
   const known = httpError?.type ? BODY_ERRORS[httpError.type] : undefined;

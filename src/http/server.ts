@@ -10,18 +10,54 @@ import { createMatchesRouter } from './api-matches.ts';
 import { createSourcesRouter } from './api-sources.ts';
 import { createConsentsRouter, createLicenseesRouter, createOwnerSitesRouter } from './api-rights.ts';
 import { createReportsRouter } from './api-reports.ts';
-import { createHostGuard, JSON_MEDIA_TYPES, refuseCrossSiteWrites, refuseMalformedUrl, verifyUtf8Body } from './request-guards.ts';
+import { createHostGuard, refuseCrossSiteWrites, refuseMalformedUrl } from './request-guards.ts';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { getOrCreateServerSecret } from '../../db/server-secrets.ts';
+import { findConsentById } from '../../db/consents.ts';
+import { findLicenseeById } from '../../db/licensees.ts';
+import { ownerOfKey } from '../accounts.ts';
+import { newServerSecret } from '../auth/tokens.ts';
+import { createSignIn } from '../sign-in.ts';
+import { createAccessLog } from './access-log.ts';
+import { createAuthRouter } from './api-auth.ts';
+import { createKeysRouter, createUsersRouter } from './api-accounts.ts';
+import { createAuthenticator } from './authenticate.ts';
+import { createGuard, type Guard } from './guard.ts';
 
-export function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = resolveAllowedHosts(app.config.server)): Express {
-  const http = express();
+export interface HttpApp extends Express {
+  /** The access guard: its `registered` list is every API route with its policy row. */
+  copyhoundGuard: Guard;
+}
+
+export function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = resolveAllowedHosts(app.config.server)): HttpApp {
+  const http = express() as HttpApp;
+  const db = app.database.db;
   http.disable('x-powered-by');
   http.set('query parser', 'simple');
+  // One proxy hop in front, when configured: the client address (login throttle) and https.
+  http.set('trust proxy', app.config.auth.trustProxy ? 1 : false);
+  http.use(createAccessLog(app.logger));
+  http.use(helmet());
   // Refusals first, in this order: a foreign Host is not answered at all; a URL that cannot be
   // decoded is not routed; a cross-site write is refused before its body is read.
   http.use(createHostGuard(allowedHosts));
   http.use(refuseMalformedUrl);
   http.use(refuseCrossSiteWrites);
-  http.use(express.json({ type: [...JSON_MEDIA_TYPES], limit: app.config.server.bodyLimitBytes, strict: false, verify: verifyUtf8Body }));
+  http.use(cookieParser());
+  const signIn = createSignIn({ db, config: app.config.auth });
+  http.use(createAuthenticator(signIn));
+  // Bodies are parsed per route, after the guard (src/http/guard.ts), with the route's size limit.
+  const guard = createGuard({
+    largeBodyBytes: app.config.server.bodyLimitBytes,
+    csrfSecret: getOrCreateServerSecret(db, 'csrf', newServerSecret, new Date().toISOString()),
+    owners: {
+      licensee: (id) => (findLicenseeById(db, id) ? id : undefined),
+      consent: (id) => findConsentById(db, id)?.licenseeId,
+      key: (id) => ownerOfKey(db, id),
+    },
+  });
+  http.copyhoundGuard = guard;
 
   http.get('/healthz', (_req, res) => {
     const reachable = app.database.ping();
@@ -30,14 +66,17 @@ export function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = reso
       db: { reachable, schemaVersion: app.database.schemaVersion },
     });
   });
-  http.use('/api/articles', createArticlesRouter(app.registry));
-  http.use('/api/check', createCheckRouter(app));
-  http.use('/api/matches', createMatchesRouter(app));
-  http.use('/api/sources', createSourcesRouter(app));
-  http.use('/api/owner-sites', createOwnerSitesRouter(app));
-  http.use('/api/licensees', createLicenseesRouter(app));
-  http.use('/api/consents', createConsentsRouter(app));
-  http.use('/api/reports', createReportsRouter(app));
+  http.use('/api/auth', createAuthRouter(signIn, guard));
+  http.use('/api/users', createUsersRouter(app, guard));
+  http.use('/api/keys', createKeysRouter(app, guard));
+  http.use('/api/articles', createArticlesRouter(app.registry, guard));
+  http.use('/api/check', createCheckRouter(app, guard));
+  http.use('/api/matches', createMatchesRouter(app, guard));
+  http.use('/api/sources', createSourcesRouter(app, guard));
+  http.use('/api/owner-sites', createOwnerSitesRouter(app, guard));
+  http.use('/api/licensees', createLicenseesRouter(app, guard));
+  http.use('/api/consents', createConsentsRouter(app, guard));
+  http.use('/api/reports', createReportsRouter(app, guard));
 
   http.use(handleNotFound);
   http.use(createErrorHandler(app.logger));

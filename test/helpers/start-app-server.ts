@@ -3,9 +3,41 @@ import { loadConfig, type ConfigOverrides } from '../../config/index.ts';
 import { openApp, type App } from '../../src/app.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { createLogger } from '../../src/log.ts';
+import { createKey } from '../../src/accounts.ts';
+import { LOCAL_PRINCIPAL } from '../../src/auth/roles.ts';
+import { openDatabase } from '../../db/open-db.ts';
+
+/** Makes an admin API key in the database at `dbPath` (as `copyhound keys create` would). */
+export function createAdminKey(dbPath: string): string {
+  const database = openDatabase({ path: dbPath, busyTimeoutMs: 5000 });
+  try {
+    return createKey({ db: database.db }, LOCAL_PRINCIPAL, { name: 'test admin', role: 'admin' }).key;
+  } finally {
+    database.close();
+  }
+}
+
+const originalFetch = globalThis.fetch;
+const keysByOrigin = new Map<string, string>();
+
+/**
+ * The functional API tests act as an admin program: requests this process sends to a server
+ * started here carry its admin key unless they bring their own credentials (Authorization or a
+ * cookie). The authorisation tests (test/auth) send their own, or start with `anonymous: true`.
+ */
+function authenticateFetchesTo(origin: string, key: string): void {
+  keysByOrigin.set(origin, key);
+  globalThis.fetch = (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const found = keysByOrigin.get(new URL(url).origin);
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    if (found && !headers.has('authorization') && !headers.has('cookie')) headers.set('authorization', `Bearer ${found}`);
+    return originalFetch(input, { ...init, headers });
+  };
+}
 
 /** The real app and HTTP server on 127.0.0.1 and a free port, over a real SQLite file in `dir`. */
-export async function startAppServer(dir: string, overrides: ConfigOverrides = {}): Promise<{ app: App; server: RunningServer; stop(): Promise<void> }> {
+export async function startAppServer(dir: string, overrides: ConfigOverrides = {}, options: { anonymous?: boolean } = {}): Promise<{ app: App; server: RunningServer; apiKey: string; stop(): Promise<void> }> {
   const config = loadConfig(
     {},
     {
@@ -18,10 +50,15 @@ export async function startAppServer(dir: string, overrides: ConfigOverrides = {
   );
   const app = openApp(config, createLogger(config));
   const server = await startServer(app);
+  const apiKey = createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: 'test admin', role: 'admin' }).key;
+  const origin = new URL(server.url).origin;
+  if (!options.anonymous) authenticateFetchesTo(origin, apiKey);
   return {
     app,
     server,
+    apiKey,
     async stop() {
+      keysByOrigin.delete(origin);
       await server.close();
       app.close();
     },

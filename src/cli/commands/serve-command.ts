@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { createCrawlScheduler } from '../../../crawlers/scheduler.ts';
 import { openApp } from '../../app.ts';
-import { describeExposure } from '../../http/host-names.ts';
+import { describeExposure, isLoopbackAddress } from '../../http/host-names.ts';
+import { countActiveAdmins } from '../../../db/users.ts';
+import { CopyhoundError } from '../../errors.ts';
 import { startServer } from '../../http/server.ts';
 import { createLogger } from '../../log.ts';
 import { buildConfig, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
@@ -42,6 +44,15 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
       });
       const logger = createLogger(config);
       const app = openApp(config, logger);
+      // Reachable from other machines with nobody able to sign in and manage access: refused.
+      if (!isLoopbackAddress(config.server.host) && countActiveAdmins(app.database.db) === 0) {
+        app.close();
+        throw new CopyhoundError(
+          'no_admin',
+          `Refusing to listen on ${config.server.host}: no admin account exists yet. Create one first with ` +
+            '`copyhound users add --role admin --email YOU@EXAMPLE` (it asks for a password), or bind HOST=127.0.0.1.',
+        );
+      }
       let running;
       try {
         running = await startServer(app);

@@ -1,0 +1,42 @@
+import { eq, lt, or } from 'drizzle-orm';
+import type { Db } from './open-db.ts';
+import { placeholders, prepared } from './prepared.ts';
+import { sessions, users, type SessionRow, type UserRow } from './schema/auth.ts';
+
+/** Server-side sessions, found by the SHA-256 of the cookie's value. */
+
+export type { SessionRow };
+
+export function insertSession(db: Db, row: Omit<SessionRow, 'id'>): SessionRow {
+  return db.insert(sessions).values(row).returning().get();
+}
+
+/** The session and its user, in one probe (asked on every request a browser makes). */
+export function findSessionByTokenHash(db: Db, tokenHash: string): { session: SessionRow; user: UserRow } | undefined {
+  return prepared(db, 'findSessionByTokenHash', (c) =>
+    c
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.tokenHash, placeholders('tokenHash').tokenHash))
+      .prepare(),
+  ).get({ tokenHash });
+}
+
+export function touchSession(db: Db, id: number, lastSeenAt: string): void {
+  prepared(db, 'touchSession', (c) => c.update(sessions).set(placeholders('lastSeenAt')).where(eq(sessions.id, placeholders('id').id)).prepare()).run({ id, lastSeenAt });
+}
+
+export function deleteSession(db: Db, id: number): void {
+  db.delete(sessions).where(eq(sessions.id, id)).run();
+}
+
+/** Ends every session of a user ("log out everywhere", a new password, a disabled account). */
+export function deleteSessionsOfUser(db: Db, userId: number): number {
+  return db.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
+}
+
+/** Removes sessions past their absolute expiry or idle since before `idleBefore`. */
+export function deleteExpiredSessions(db: Db, now: string, idleBefore: string): number {
+  return db.delete(sessions).where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, idleBefore))).run().changes;
+}

@@ -1,0 +1,202 @@
+import { findLicenseeById, findLicenseeByName } from '../db/licensees.ts';
+import type { Db } from '../db/open-db.ts';
+import { findApiKeyById, insertApiKey, listApiKeys, setApiKeyRevoked, type ApiKeyRow } from '../db/api-keys.ts';
+import { deleteSessionsOfUser } from '../db/sessions.ts';
+import { findUserByEmail, findUserById, insertUser, listUsers, updateUser, type UserRow } from '../db/users.ts';
+import { writeTransaction } from '../db/write-transaction.ts';
+import { checkNewPassword, hashPassword } from './auth/passwords.ts';
+import { assertMayCreateKey } from './auth/policy.ts';
+import { isRole, ROLES, type Principal, type Role } from './auth/roles.ts';
+import { newApiKey, hashToken } from './auth/tokens.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { millisOfIso } from './time/parse-date.ts';
+
+/**
+ * Users and API keys: made, listed, disabled, revoked. The CLI (as `local`) and the admin API
+ * both come here. Views never carry a password hash or a key hash; a new key is shown once.
+ */
+
+export interface AccountDeps {
+  db: Db;
+  now?: () => Date;
+}
+
+export interface UserView {
+  id: number;
+  email: string;
+  role: Role;
+  licenseeId: number | null;
+  licensee: string | null;
+  disabled: boolean;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface KeyView {
+  id: number;
+  name: string;
+  prefix: string;
+  role: Role;
+  licenseeId: number | null;
+  licensee: string | null;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+// An address as RFC 5321 allows it, loosely: one @, no spaces, at most 254 characters.
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
+const MAX_EMAIL_CHARS = 254;
+const MAX_KEY_NAME_CHARS = 200;
+
+function nowIso(deps: AccountDeps): string {
+  return (deps.now?.() ?? new Date()).toISOString();
+}
+
+export function normaliseEmail(raw: string): string {
+  const email = raw.trim().toLowerCase();
+  if (email.length > MAX_EMAIL_CHARS || !EMAIL_PATTERN.test(email)) throw new ValidationError(`email: "${raw}" is not an e-mail address`, { field: 'email' });
+  return email;
+}
+
+function checkRole(raw: string): Role {
+  if (!isRole(raw)) throw new ValidationError(`role: "${raw}" is not a role; roles: ${ROLES.join(', ')}`, { field: 'role' });
+  return raw;
+}
+
+/** The licensee a licensee user or key is bound to: required for that role, refused for others. */
+function bindingOf(db: Db, role: Role, licensee: string | number | null | undefined): number | null {
+  if (role !== 'licensee') {
+    if (licensee !== undefined && licensee !== null) throw new ValidationError(`licensee: only the licensee role is bound to a licensee (role is ${role})`, { field: 'licensee' });
+    return null;
+  }
+  if (licensee === undefined || licensee === null) throw new ValidationError('licensee: the licensee role needs the organisation it acts for', { field: 'licensee' });
+  const row = typeof licensee === 'number' ? findLicenseeById(db, licensee) : findLicenseeByName(db, licensee);
+  if (!row) throw new NotFoundError(typeof licensee === 'number' ? `No licensee with id ${licensee}` : `No licensee named "${licensee}"`, { field: 'licensee' });
+  return row.id;
+}
+
+function licenseeNames(db: Db, ids: (number | null)[]): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const id of new Set(ids)) {
+    if (id === null) continue;
+    const row = findLicenseeById(db, id);
+    if (row) names.set(id, row.name);
+  }
+  return names;
+}
+
+function toUserView(u: UserRow, names: Map<number, string>): UserView {
+  return { id: u.id, email: u.email, role: u.role, licenseeId: u.licenseeId, licensee: u.licenseeId !== null ? (names.get(u.licenseeId) ?? null) : null, disabled: u.disabled, createdBy: u.createdBy, createdAt: u.createdAt };
+}
+
+function toKeyView(k: ApiKeyRow, names: Map<number, string>): KeyView {
+  const { keyHash: _hash, ...rest } = k;
+  return { ...rest, licensee: k.licenseeId !== null ? (names.get(k.licenseeId) ?? null) : null };
+}
+
+export function viewUser(db: Db, u: UserRow): UserView {
+  return toUserView(u, licenseeNames(db, [u.licenseeId]));
+}
+
+export async function addUser(deps: AccountDeps, input: { email: string; role: string; licensee?: string | number | null; password: string }, actor: string): Promise<UserView> {
+  const email = normaliseEmail(input.email);
+  const role = checkRole(input.role);
+  const licenseeId = bindingOf(deps.db, role, input.licensee);
+  await checkNewPassword(input.password, email);
+  const passwordHash = await hashPassword(input.password);
+  const now = nowIso(deps);
+  const user = writeTransaction(deps.db, (tx) => {
+    if (findUserByEmail(tx, email)) throw new ConflictError(`A user with email ${email} already exists`, { field: 'email' });
+    return insertUser(tx, { email, passwordHash, role, licenseeId, disabled: false, createdBy: actor, createdAt: now, updatedAt: now });
+  });
+  return viewUser(deps.db, user);
+}
+
+export function listUserViews(db: Db): UserView[] {
+  const rows = listUsers(db);
+  const names = licenseeNames(db, rows.map((u) => u.licenseeId));
+  return rows.map((u) => toUserView(u, names));
+}
+
+/** A user by id or e-mail address. */
+export function getUser(db: Db, ref: string | number): UserRow {
+  const user = typeof ref === 'number' ? findUserById(db, ref) : findUserByEmail(db, normaliseEmail(ref));
+  if (!user) throw new NotFoundError(typeof ref === 'number' ? `No user with id ${ref}` : `No user with email ${ref}`, typeof ref === 'number' ? { id: ref } : { email: ref });
+  return user;
+}
+
+/** Disables (ending every session at once) or enables a user. */
+export function setUserDisabled(deps: AccountDeps, ref: string | number, disabled: boolean): UserView {
+  const now = nowIso(deps);
+  const user = writeTransaction(deps.db, (tx) => {
+    const found = getUser(tx, ref);
+    if (disabled) deleteSessionsOfUser(tx, found.id);
+    return updateUser(tx, found.id, { disabled, updatedAt: now })!;
+  });
+  return viewUser(deps.db, user);
+}
+
+/** Sets a new password (checked as any new one) and ends every session of the user. */
+export async function resetPassword(deps: AccountDeps, ref: string | number, password: string): Promise<UserView> {
+  const user = getUser(deps.db, ref);
+  await checkNewPassword(password, user.email);
+  const passwordHash = await hashPassword(password);
+  const now = nowIso(deps);
+  const updated = writeTransaction(deps.db, (tx) => {
+    deleteSessionsOfUser(tx, user.id);
+    return updateUser(tx, user.id, { passwordHash, updatedAt: now })!;
+  });
+  return viewUser(deps.db, updated);
+}
+
+function checkExpiry(raw: string | null | undefined, now: string): string | null {
+  if (raw === undefined || raw === null) return null;
+  const millis = millisOfIso(raw);
+  if (millis === null) throw new ValidationError(`expires: "${raw}" is not an ISO 8601 date`, { field: 'expires' });
+  const iso = new Date(millis).toISOString();
+  if (iso <= now) throw new ValidationError(`expires: ${iso} is in the past`, { field: 'expires' });
+  return iso;
+}
+
+/** Makes an API key; the key itself is in the answer and nowhere else, ever. */
+export function createKey(deps: AccountDeps, principal: Principal, input: { name: string; role: string; licensee?: string | number | null; expires?: string | null }): { key: string; view: KeyView } {
+  const name = input.name.trim();
+  if (name === '' || name.length > MAX_KEY_NAME_CHARS) throw new ValidationError(`name: must be 1-${MAX_KEY_NAME_CHARS} characters`, { field: 'name' });
+  const role = checkRole(input.role);
+  // A licensee's own keys are bound to its organisation whatever it names.
+  const licenseeId = principal.role === 'licensee' && role === 'licensee' && (input.licensee === undefined || input.licensee === null) ? principal.licenseeId : bindingOf(deps.db, role, input.licensee);
+  assertMayCreateKey(principal, role, licenseeId);
+  const now = nowIso(deps);
+  const expiresAt = checkExpiry(input.expires, now);
+  const { key, shown } = newApiKey();
+  const row = writeTransaction(deps.db, (tx) => insertApiKey(tx, { name, keyHash: hashToken(key), prefix: shown, role, licenseeId, createdBy: principal.actor, createdAt: now, expiresAt, lastUsedAt: null, revokedAt: null }));
+  return { key, view: toKeyView(row, licenseeNames(deps.db, [row.licenseeId])) };
+}
+
+export function listKeyViews(db: Db, q: { licenseeId?: number } = {}): KeyView[] {
+  const rows = listApiKeys(db, q);
+  const names = licenseeNames(db, rows.map((k) => k.licenseeId));
+  return rows.map((k) => toKeyView(k, names));
+}
+
+/** Revokes a key: the next request with it is refused. Revoking twice is a conflict. */
+export function revokeKey(deps: AccountDeps, id: number): KeyView {
+  const now = nowIso(deps);
+  const row = writeTransaction(deps.db, (tx) => {
+    const found = findApiKeyById(tx, id);
+    if (!found) throw new NotFoundError(`No API key with id ${id}`, { id });
+    if (found.revokedAt) throw new ConflictError(`API key ${id} was already revoked at ${found.revokedAt}`, { id });
+    setApiKeyRevoked(tx, id, now);
+    return { ...found, revokedAt: now };
+  });
+  return toKeyView(row, licenseeNames(deps.db, [row.licenseeId]));
+}
+
+/** The organisation that owns a key (null for staff keys), or undefined when there is no such key. */
+export function ownerOfKey(db: Db, id: number): number | null | undefined {
+  const row = findApiKeyById(db, id);
+  return row ? row.licenseeId : undefined;
+}

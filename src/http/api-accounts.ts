@@ -1,0 +1,60 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { addUser, createKey, getUser, listKeyViews, listUserViews, revokeKey, setUserDisabled, type AccountDeps } from '../accounts.ts';
+import type { App } from '../app.ts';
+import { ROLES } from '../auth/roles.ts';
+import { principalOf, scopeOf } from './actor.ts';
+import { parseOrThrow } from './api-matches.ts';
+import { guardedRouter, type Guard } from './guard.ts';
+
+/**
+ * /api/users (admins: list, add, disable, enable) and /api/keys (admins: all keys; a licensee:
+ * its organisation's). A new key is in the creation answer once and nowhere else.
+ */
+
+const MAX_TEXT = 320;
+const idSchema = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const licenseeRef = z.union([z.string().min(1).max(MAX_TEXT), z.number().int().min(1)]).nullable().optional();
+const newUserSchema = z.strictObject({ email: z.string().max(MAX_TEXT), role: z.enum(ROLES), licensee: licenseeRef, password: z.string().max(1024) });
+const newKeySchema = z.strictObject({ name: z.string().max(MAX_TEXT), role: z.enum(ROLES), licensee: licenseeRef, expires: z.string().max(64).nullable().optional() });
+
+function depsOf(app: App): AccountDeps {
+  return { db: app.database.db };
+}
+
+export function createUsersRouter(app: App, guard: Guard): Router {
+  const router = guardedRouter(guard, '/api/users');
+  router.get('/', (_req, res) => {
+    const items = listUserViews(app.database.db);
+    res.json({ items, total: items.length });
+  });
+  router.post('/', async (req, res) => {
+    const input = parseOrThrow(newUserSchema, req.body ?? {}, 'user');
+    res.status(201).json(await addUser(depsOf(app), input, principalOf(req).actor));
+  });
+  for (const [path, disabled] of [['/:id/disable', true], ['/:id/enable', false]] as const) {
+    router.post(path, (req, res) => {
+      const id = parseOrThrow(idSchema, req.params.id, 'user id');
+      res.json(setUserDisabled(depsOf(app), getUser(app.database.db, id).id, disabled));
+    });
+  }
+  return router;
+}
+
+export function createKeysRouter(app: App, guard: Guard): Router {
+  const router = guardedRouter(guard, '/api/keys');
+  router.get('/', (req, res) => {
+    const scope = scopeOf(req);
+    const items = listKeyViews(app.database.db, scope !== null ? { licenseeId: scope } : {});
+    res.json({ items, total: items.length });
+  });
+  router.post('/', (req, res) => {
+    const input = parseOrThrow(newKeySchema, req.body ?? {}, 'API key');
+    const { key, view } = createKey(depsOf(app), principalOf(req), input);
+    res.status(201).json({ ...view, key });
+  });
+  router.delete('/:id', (req, res) => {
+    res.json(revokeKey(depsOf(app), parseOrThrow(idSchema, req.params.id, 'API key id')));
+  });
+  return router;
+}

@@ -1,0 +1,80 @@
+import type { CookieOptions, Request, Response, Router } from 'express';
+import { z } from 'zod';
+import type { SignIn } from '../sign-in.ts';
+import { principalOf } from './actor.ts';
+import { parseOrThrow } from './api-matches.ts';
+import { SESSION_COOKIE, sessionTokenOf, setCredential } from './authenticate.ts';
+import { guardedRouter, type Guard } from './guard.ts';
+
+/**
+ * Sign-in for the web app: POST /login {email, password} sets the session cookie and answers
+ * the user and a CSRF token; GET /me; GET /csrf (a fresh token); POST /logout; POST /logout-all
+ * (every session of the user); POST /password {current, next} (ends every session, signs in anew).
+ */
+
+// Bounds of what a sign-in form sends; longer is not an address or a password.
+const MAX_EMAIL = 320;
+const MAX_PASSWORD = 1024;
+const loginSchema = z.strictObject({ email: z.string().max(MAX_EMAIL), password: z.string().max(MAX_PASSWORD) });
+const passwordSchema = z.strictObject({ current: z.string().max(MAX_PASSWORD), next: z.string().max(MAX_PASSWORD) });
+const emptySchema = z.strictObject({});
+
+function cookieOptions(req: Request, expiresAt?: string): CookieOptions {
+  // Secure whenever the request came over TLS (or a trusted proxy says it did); plain http on
+  // loopback would otherwise never get its cookie back.
+  return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', ...(expiresAt ? { expires: new Date(expiresAt) } : {}) };
+}
+
+function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+export function createAuthRouter(signIn: SignIn, guard: Guard): Router {
+  const router = guardedRouter(guard, '/api/auth');
+
+  async function startSession(req: Request, res: Response, email: string, password: string, status: number): Promise<void> {
+    const { token, principal, expiresAt } = await signIn.login(email, password, clientAddress(req), sessionTokenOf(req));
+    res.cookie(SESSION_COOKIE, token, cookieOptions(req, expiresAt));
+    // The CSRF token is bound to the session: made for the new one, not the one the browser came with.
+    setCredential(req, { kind: 'session', value: token });
+    res.status(status).json({ user: { id: principal.id, actor: principal.actor, role: principal.role, licenseeId: principal.licenseeId }, expiresAt, csrfToken: guard.csrfToken(req, res) });
+  }
+
+  router.post('/login', async (req, res) => {
+    const { email, password } = parseOrThrow(loginSchema, req.body ?? {}, 'sign-in (send {"email", "password"})');
+    await startSession(req, res, email, password, 200);
+  });
+  router.get('/me', (req, res) => {
+    const p = principalOf(req);
+    res.json({ kind: p.kind, id: p.id, actor: p.actor, role: p.role, licenseeId: p.licenseeId });
+  });
+  router.get('/csrf', (req, res) => {
+    res.json({ csrfToken: guard.csrfToken(req, res) });
+  });
+  router.post('/logout', (req, res) => {
+    parseOrThrow(emptySchema, req.body ?? {}, 'sign-out (send no body or {})');
+    const token = sessionTokenOf(req);
+    if (token) signIn.logout(token);
+    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+    res.status(204).end();
+  });
+  router.post('/logout-all', (req, res) => {
+    parseOrThrow(emptySchema, req.body ?? {}, 'sign-out everywhere (send no body or {})');
+    const p = principalOf(req);
+    const ended = p.kind === 'user' && p.id !== null ? signIn.logoutEverywhere(p.id) : 0;
+    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+    res.json({ ended });
+  });
+  router.post('/password', async (req, res) => {
+    const { current, next } = parseOrThrow(passwordSchema, req.body ?? {}, 'password change (send {"current", "next"})');
+    const p = principalOf(req);
+    if (p.kind !== 'user' || p.id === null) {
+      res.status(400).json({ error: { code: 'not_a_user', message: 'Only a signed-in user has a password to change' } });
+      return;
+    }
+    await signIn.changePassword(p.id, current, next, clientAddress(req));
+    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+    res.status(204).end();
+  });
+  return router;
+}
