@@ -4,7 +4,7 @@
  * One process, one database (1,000 reports), two servers on 127.0.0.1 over the same app: the
  * real one, asked with an admin API key (Authorization: Bearer ch_...), and the same routes with
  * the identity set before the guard runs, asked with no credentials (what the API cost before
- * authentication). GET /api/reports?limit=50 is sent to both in alternating blocks, a few
+ * authentication). GET /api/reports?limit=50 is sent to both in alternating blocks, one
  * at a time by default (each request timed alone: p99 is the service's, not a queue's); p50/p95/p99 of each,
  * and the target: auth adds ≤ 1 ms at p99. Exits 1 when it is missed.
  */
