@@ -100,17 +100,26 @@ export function findMatchesOfPageForDecision(db: Db, pageId: number): MatchForDe
 }
 
 /**
- * Matches on pages whose reversed host lies in one of the ranges (a place's host, with or
- * without its sub-domains), plus those whose decision named one of the consents.
+ * Ids of the matches on pages whose reversed host lies in one of the ranges (a place's host, with
+ * or without its sub-domains), plus those whose decision named one of the consents; ascending.
+ * Read from indexes alone: the rows themselves are read a chunk at a time by the caller.
  */
-export function findMatchesForDecisionByHosts(db: Db, ranges: { from: string; to: string; exact: string }[], consentIds: number[] = []): MatchForDecision[] {
+export function findMatchIdsByHosts(db: Db, ranges: { from: string; to: string; exact: string }[], consentIds: number[] = []): number[] {
   const byHost: SQL[] = ranges.map((r) => (r.from === r.to ? eq(pages.rhost, r.exact) : and(gte(pages.rhost, r.from), lt(pages.rhost, r.to))!));
-  // Two queries, not one OR: each uses its own index (pages by host, matches by consent), where
+  // Two queries, not one OR: each uses its own index (pages by host, decisions by consent), where
   // the OR made SQLite scan every match.
-  const found = new Map<number, MatchForDecision>();
-  if (byHost.length > 0) for (const row of selectForDecision(db).where(or(...byHost)).all()) found.set(row.matchId, row);
-  if (consentIds.length > 0) for (const row of selectForDecision(db).where(inArray(matchDecisions.consentId, consentIds)).all()) found.set(row.matchId, row);
-  return [...found.values()].sort((a, b) => a.matchId - b.matchId);
+  const ids = new Set<number>();
+  if (byHost.length > 0) {
+    for (const row of db.select({ id: matches.id }).from(pages).innerJoin(matches, eq(matches.pageId, pages.id)).where(or(...byHost)).all()) ids.add(row.id);
+  }
+  if (consentIds.length > 0) for (const row of db.select({ id: matchDecisions.matchId }).from(matchDecisions).where(inArray(matchDecisions.consentId, consentIds)).all()) ids.add(row.id);
+  return [...ids].sort((x, y) => x - y);
+}
+
+/** The matches with these ids, with everything their decisions read, in id order. */
+export function findMatchesForDecisionByIds(db: Db, ids: readonly number[]): MatchForDecision[] {
+  if (ids.length === 0) return [];
+  return selectForDecision(db).where(inArray(matches.id, [...ids])).orderBy(matches.id).all();
 }
 
 /** Every stored match (a full re-decision, e.g. after the owner sites set in config changed). */

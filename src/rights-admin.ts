@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.ts';
 import { reversedHostRange } from '../db/host-key.ts';
 import { countConsentsOfLicensee, deleteLicensee, findLicenseeById, findLicenseeByName, insertLicensee, updateLicensee, type LicenseeRow } from '../db/licensees.ts';
-import { findAllMatchesForDecision, findMatchesForDecisionByHosts } from '../db/match-decisions.ts';
+import { findAllMatchesForDecision, findMatchesForDecisionByIds, findMatchIdsByHosts } from '../db/match-decisions.ts';
 import type { Db } from '../db/open-db.ts';
 import { deleteOwnerSite, findOwnerSite, insertOwnerSite, listOwnerSites, type OwnerSiteRow } from '../db/owner-sites.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
@@ -36,14 +36,29 @@ function summarise(s: DecideSummary): Redecided {
   return { matches: s.decided, changed: s.changed, reportsCreated: s.reportsCreated, reportsChanged: s.reportsChanged };
 }
 
+// Matches read, decided and written per step of a re-decision. The pages a chunk reads (its
+// matches, reports and decisions) are still in SQLite's page cache when the chunk is written;
+// reading all 10,000 first had evicted them, and every write read its page a second time.
+const REDECIDE_CHUNK = 500;
+
 /** Re-decides, inside `tx`, the matches on pages in the places (and those that named the consents). */
 export function redecidePlaces(tx: Db, deps: RightsDeps, places: readonly string[], consentIds: number[], actor: string, why: string, cause: Record<string, unknown>, now: string): Redecided {
   const ranges = places.map((p) => {
     const place = parsePlace(p);
     return reversedHostRange(place.host, place.kind === 'domain' && place.subdomains);
   });
-  const rows = findMatchesForDecisionByHosts(tx, ranges, consentIds);
-  return summarise(decideMatches(tx, rows, loadRightsSnapshot(tx, deps.config), { actor, why, now, cause }));
+  const ids = findMatchIdsByHosts(tx, ranges, consentIds);
+  const rights = loadRightsSnapshot(tx, deps.config);
+  const total: Redecided = { matches: 0, changed: 0, reportsCreated: 0, reportsChanged: 0 };
+  for (let at = 0; at < ids.length; at += REDECIDE_CHUNK) {
+    const rows = findMatchesForDecisionByIds(tx, ids.slice(at, at + REDECIDE_CHUNK));
+    addTo(total, summarise(decideMatches(tx, rows, rights, { actor, why, now, cause })));
+  }
+  return total;
+}
+
+function addTo(total: Redecided, part: Redecided): void {
+  for (const k of Object.keys(total) as (keyof Redecided)[]) total[k] += part[k];
 }
 
 // A full re-decision reads the matches in batches of this size (bounded memory).
@@ -61,7 +76,7 @@ export function redecideAll(deps: RightsDeps, actor: string, why: string): Redec
       return summarise(decideMatches(tx, rows, loadRightsSnapshot(tx, deps.config), { actor, why, now: nowIso(deps) }));
     });
     if (!done) return total;
-    for (const k of Object.keys(total) as (keyof Redecided)[]) total[k] += done[k];
+    addTo(total, done);
   }
 }
 
