@@ -1,5 +1,6 @@
 import type { CookieOptions, Request, Response, Router } from 'express';
 import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
 import type { SignIn } from '../sign-in.ts';
 import { principalOf } from './actor.ts';
 import { parseOrThrow } from './api-matches.ts';
@@ -68,10 +69,7 @@ export function createAuthRouter(signIn: SignIn, guard: Guard): Router {
   router.post('/password', async (req, res) => {
     const { current, next } = parseOrThrow(passwordSchema, req.body ?? {}, 'password change (send {"current", "next"})');
     const p = principalOf(req);
-    if (p.kind !== 'user' || p.id === null) {
-      res.status(400).json({ error: { code: 'not_a_user', message: 'Only a signed-in user has a password to change' } });
-      return;
-    }
+    if (p.kind !== 'user' || p.id === null) throw new ValidationError('Only a signed-in user has a password to change (an API key has none)');
     await signIn.changePassword(p.id, current, next, clientAddress(req));
     res.clearCookie(SESSION_COOKIE, cookieOptions(req));
     res.status(204).end();
