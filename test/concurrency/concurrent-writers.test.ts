@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runCli, startServeProcess } from '../helpers/run-cli.ts';
+import { createAdminKey } from '../helpers/start-app-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 /** Records with enough body text to be fingerprinted like real articles (a few sentences). */
@@ -51,6 +52,9 @@ describe('concurrent writers on one database', () => {
     const dir = tempDir();
     const db = join(dir, 'c.db');
     writeArticles(join(dir, 'a.ndjson'), 'alpha', 20_000);
+    // The schema first, so that the API clients can post as an admin key of this database.
+    expect((await runCli(['--db', db, 'articles', 'list', '--limit', '1'])).code).toBe(0);
+    const apiKey = createAdminKey(db);
     const server = await startServeProcess(['--db', db]);
     try {
       const importing = runCli(['--db', db, 'articles', 'import', join(dir, 'a.ndjson'), '--batch-size', '500']);
@@ -62,7 +66,7 @@ describe('concurrent writers on one database', () => {
           title: `API story ${batch} ${i}`,
           body: `Posted through the API while an import runs, batch ${batch} record ${i}, with some words to fingerprint.`,
         }));
-        const res = await fetch(`${server.url}/api/articles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(records) });
+        const res = await fetch(`${server.url}/api/articles`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(records) });
         statuses.push(res.status);
         await res.arrayBuffer();
       };

@@ -4,11 +4,22 @@ import { createCrawlScheduler } from '../../crawlers/scheduler.ts';
 import { addSource } from '../../crawlers/sources-service.ts';
 import { startNewsSite, type NewsSite } from '../fixtures/crawl/news-site.ts';
 import { runCliInProcess, startServeProcess } from '../helpers/run-cli.ts';
-import { requestJson } from '../helpers/start-app-server.ts';
+import { createAdminKey } from '../helpers/start-app-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { crawlTestEnv, openTestApp } from './crawl-helpers.ts';
 
 const EVERY_SECOND = '* * * * * *';
+
+interface SourceOrMatches {
+  health: { lastRun?: { status: string } };
+  total: number;
+}
+
+/** GET `url` as the admin program `key` is, and read the JSON answer (serve answers 401 without it). */
+async function getJson(url: string, key: string): Promise<{ status: number; body: SourceOrMatches }> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+  return { status: response.status, body: (await response.json()) as SourceOrMatches };
+}
 
 async function waitFor(check: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
   const until = Date.now() + limitMs;
@@ -56,11 +67,12 @@ describe('crawl scheduler', () => {
     const dir = tempDir();
     const env = crawlTestEnv(dir);
     openTestApp(dir).close();
+    const apiKey = createAdminKey(env.COPYHOUND_DB);
     await runCliInProcess(['sources', 'add', '--type', 'feed', '--url', `${site.url}/feed.xml`, '--name', 'feed', '--schedule', EVERY_SECOND], { env });
     const serve = await startServeProcess([], { ...env, LOG_LEVEL: 'warn' });
     try {
-      await waitFor(async () => (await requestJson(`${serve.url}/api/sources/feed`)).body.health.lastRun?.status === 'completed', 'a completed run');
-      const matches = await requestJson(`${serve.url}/api/matches`);
+      await waitFor(async () => (await getJson(`${serve.url}/api/sources/feed`, apiKey)).body.health.lastRun?.status === 'completed', 'a completed run');
+      const matches = await getJson(`${serve.url}/api/matches`, apiKey);
       expect(matches.body.total).toBe(site.planted.length);
     } finally {
       const exited = new Promise<number | null>((resolve) => serve.child.on('exit', resolve));

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildNewsPage, escapeHtml, OWNED_NDJSON, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
 import { runCliInProcess, startServeProcess } from '../helpers/run-cli.ts';
+import { createAdminKey } from '../helpers/start-app-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 /** What "responsive" means for a health check behind a load balancer. */
@@ -24,10 +25,11 @@ describe('a server processing hostile pages stays responsive', () => {
     const dir = tempDir();
     const db = join(dir, 'c.db');
     expect((await runCliInProcess(['--db', db, 'articles', 'import', OWNED_NDJSON.pathname])).code).toBe(0);
+    const apiKey = createAdminKey(db);
     const server = await startServeProcess(['--db', db], { LOG_LEVEL: 'warn' });
     try {
       const post = (body: string) =>
-        fetch(`${server.url}/api/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as { matches: { articleId: string }[]; error: { code: string } } }));
+        fetch(`${server.url}/api/check`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as { matches: { articleId: string }[]; error: { code: string } } }));
       // Warm up: workers start on first use.
       expect((await post(JSON.stringify({ html: copy }))).status).toBe(200);
       // Bodies are built before the probe starts: this process's own work must not delay the probe.

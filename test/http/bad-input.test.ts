@@ -2,7 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServeProcess } from '../helpers/run-cli.ts';
+import { runCli, startServeProcess } from '../helpers/run-cli.ts';
+import { createAdminKey } from '../helpers/start-app-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { rawRequest } from './raw-request.ts';
 
@@ -34,9 +35,16 @@ describe('bad client input is a 4xx with a named code, logged without a stack', 
   let child: ChildProcess;
   let port: number;
   let output: () => string;
+  let auth: Record<string, string>;
 
   beforeAll(async () => {
-    const started = await startServeProcess(['--db', join(tempDir(), 'edge.db')]);
+    // The body is parsed only after authentication: every case carries an admin key so that
+    // what is refused is the input itself, not a missing identity. A CLI run creates the schema.
+    const dbPath = join(tempDir(), 'edge.db');
+    const created = await runCli(['--db', dbPath, 'articles', 'list', '--limit', '1']);
+    expect(created.code, created.stderr).toBe(0);
+    auth = { authorization: `Bearer ${createAdminKey(dbPath)}` };
+    const started = await startServeProcess(['--db', dbPath]);
     child = started.child;
     output = started.output;
     port = Number(new URL(started.url).port);
@@ -47,14 +55,14 @@ describe('bad client input is a 4xx with a named code, logged without a stack', 
   });
 
   it.each(CASES)('$name → $status $code', async ({ method, path, headers, body, status, code }) => {
-    const answer = await rawRequest(port, method, path, headers, body);
+    const answer = await rawRequest(port, method, path, { ...auth, ...headers }, body);
     expect(answer.status).toBe(status);
     expect(answer.body).toMatchObject({ error: { code, message: expect.any(String) } });
     expect(Object.keys(answer.body.error).every((k) => ['code', 'message', 'details'].includes(k))).toBe(true);
   });
 
   it('a gzip body that is gzip is still read', async () => {
-    const answer = await rawRequest(port, 'POST', '/api/articles', { ...JSON_TYPE, 'content-encoding': 'gzip' }, gzipSync(article));
+    const answer = await rawRequest(port, 'POST', '/api/articles', { ...auth, ...JSON_TYPE, 'content-encoding': 'gzip' }, gzipSync(article));
     expect(answer.status).toBe(201);
   });
 

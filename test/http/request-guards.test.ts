@@ -21,27 +21,30 @@ describe('request guards on a real server', () => {
     stop = running.stop;
     const port = running.server.port;
     const own = `127.0.0.1:${port}`;
-    return { port, own };
+    // rawRequest bypasses the patched fetch, so it carries the admin key itself: every refusal
+    // here must come from the guard under test, not from a missing identity.
+    const auth = { authorization: `Bearer ${running.apiKey}` };
+    return { port, own, auth };
   }
 
   describe('Host check (DNS rebinding)', () => {
     it('answers the loopback names on any port and refuses other names with 421 host_not_allowed', async () => {
-      const { port } = await start();
+      const { port, auth } = await start();
       for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'LOCALHOST', 'localhost.:80']) {
-        expect((await rawRequest(port, 'GET', '/api/articles', { host })).status, host).toBe(200);
+        expect((await rawRequest(port, 'GET', '/api/articles', { ...auth, host })).status, host).toBe(200);
       }
       for (const host of [`evil.example:${port}`, 'evil.example', '127.0.0.1.evil.example', `localhost@evil.example`]) {
-        const answer = await rawRequest(port, 'GET', '/api/articles', { host });
+        const answer = await rawRequest(port, 'GET', '/api/articles', { ...auth, host });
         expect(answer.status, host).toBe(421);
         expect(answer.body.error).toMatchObject({ code: 'host_not_allowed', details: { host } });
       }
     });
 
     it('refuses a write under a foreign Host before doing it', async () => {
-      const { port, own } = await start();
-      const refused = await rawRequest(port, 'POST', '/api/articles', { ...JSON_TYPE, host: 'rebound.example' }, article('r1'));
+      const { port, own, auth } = await start();
+      const refused = await rawRequest(port, 'POST', '/api/articles', { ...auth, ...JSON_TYPE, host: 'rebound.example' }, article('r1'));
       expect(refused.status).toBe(421);
-      expect((await rawRequest(port, 'GET', '/api/articles/r1', { host: own })).status).toBe(404);
+      expect((await rawRequest(port, 'GET', '/api/articles/r1', { ...auth, host: own })).status).toBe(404);
     });
 
     it('refuses a request with no Host header at all', async () => {
@@ -57,13 +60,13 @@ describe('request guards on a real server', () => {
     });
 
     it('COPYHOUND_ALLOWED_HOSTS replaces the default list; "*" turns the check off', async () => {
-      const { port } = await start({ server: { allowedHosts: ['copyhound.example', 'Copyhound.Internal:8443'] } });
-      expect((await rawRequest(port, 'GET', '/api/articles', { host: 'copyhound.example' })).status).toBe(200);
-      expect((await rawRequest(port, 'GET', '/api/articles', { host: 'copyhound.internal' })).status).toBe(200);
-      expect((await rawRequest(port, 'GET', '/api/articles', { host: `localhost:${port}` })).status).toBe(421);
+      const { port, auth } = await start({ server: { allowedHosts: ['copyhound.example', 'Copyhound.Internal:8443'] } });
+      expect((await rawRequest(port, 'GET', '/api/articles', { ...auth, host: 'copyhound.example' })).status).toBe(200);
+      expect((await rawRequest(port, 'GET', '/api/articles', { ...auth, host: 'copyhound.internal' })).status).toBe(200);
+      expect((await rawRequest(port, 'GET', '/api/articles', { ...auth, host: `localhost:${port}` })).status).toBe(421);
       await stop!();
       const open = await start({ server: { allowedHosts: ['*'] } });
-      expect((await rawRequest(open.port, 'GET', '/api/articles', { host: 'anything.example' })).status).toBe(200);
+      expect((await rawRequest(open.port, 'GET', '/api/articles', { ...open.auth, host: 'anything.example' })).status).toBe(200);
     });
 
     it('default names: loopback plus HOST when it names one address, never a wildcard', () => {
@@ -84,52 +87,52 @@ describe('request guards on a real server', () => {
 
   describe('cross-site writes (CSRF of simple requests)', () => {
     it('refuses bodies that are not JSON with 415 unsupported_media_type and stores nothing', async () => {
-      const { port, own } = await start();
+      const { port, own, auth } = await start();
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-        const answer = await rawRequest(port, 'POST', '/api/articles', { host: own, 'content-type': type }, article('t1'));
+        const answer = await rawRequest(port, 'POST', '/api/articles', { ...auth, host: own, 'content-type': type }, article('t1'));
         expect(answer.status, type).toBe(415);
         expect(answer.body.error).toMatchObject({ code: 'unsupported_media_type', details: { contentType: type } });
       }
-      expect((await rawRequest(port, 'GET', '/api/articles/t1', { host: own })).status).toBe(404);
-      const json = await rawRequest(port, 'POST', '/api/articles', { host: own, 'content-type': 'application/json; charset=utf-8' }, article('t1'));
+      expect((await rawRequest(port, 'GET', '/api/articles/t1', { ...auth, host: own })).status).toBe(404);
+      const json = await rawRequest(port, 'POST', '/api/articles', { ...auth, host: own, 'content-type': 'application/json; charset=utf-8' }, article('t1'));
       expect(json.status).toBe(201);
     });
 
     it('refuses a foreign or opaque Origin with 403 foreign_origin, for POST and for a bodiless DELETE', async () => {
-      const { port, own } = await start();
-      expect((await rawRequest(port, 'POST', '/api/articles', { host: own, ...JSON_TYPE }, article('o1'))).status).toBe(201);
+      const { port, own, auth } = await start();
+      expect((await rawRequest(port, 'POST', '/api/articles', { ...auth, host: own, ...JSON_TYPE }, article('o1'))).status).toBe(201);
       for (const origin of ['http://evil.example', `http://127.0.0.1:${port + 1}`, `http://localhost:${port}`, 'null']) {
-        const post = await rawRequest(port, 'POST', '/api/articles', { host: own, origin, ...JSON_TYPE }, article('o2'));
+        const post = await rawRequest(port, 'POST', '/api/articles', { ...auth, host: own, origin, ...JSON_TYPE }, article('o2'));
         expect(post.status, origin).toBe(403);
         expect(post.body.error).toMatchObject({ code: 'foreign_origin', details: { origin } });
-        expect((await rawRequest(port, 'DELETE', '/api/articles/o1', { host: own, origin })).status, origin).toBe(403);
+        expect((await rawRequest(port, 'DELETE', '/api/articles/o1', { ...auth, host: own, origin })).status, origin).toBe(403);
       }
-      expect((await rawRequest(port, 'GET', '/api/articles/o1', { host: own })).status).toBe(200);
-      expect((await rawRequest(port, 'GET', '/api/articles/o2', { host: own })).status).toBe(404);
+      expect((await rawRequest(port, 'GET', '/api/articles/o1', { ...auth, host: own })).status).toBe(200);
+      expect((await rawRequest(port, 'GET', '/api/articles/o2', { ...auth, host: own })).status).toBe(404);
       // Same origin (http or, behind a TLS proxy, https on the same host and port) is fine.
-      expect((await rawRequest(port, 'POST', '/api/articles', { host: own, origin: `http://${own}`, ...JSON_TYPE }, article('o2'))).status).toBe(201);
-      expect((await rawRequest(port, 'DELETE', '/api/articles/o1', { host: own, origin: `https://${own}` })).status).toBe(204);
+      expect((await rawRequest(port, 'POST', '/api/articles', { ...auth, host: own, origin: `http://${own}`, ...JSON_TYPE }, article('o2'))).status).toBe(201);
+      expect((await rawRequest(port, 'DELETE', '/api/articles/o1', { ...auth, host: own, origin: `https://${own}` })).status).toBe(204);
       // A plain DELETE without body or Origin (curl, scripts) is fine.
-      expect((await rawRequest(port, 'DELETE', '/api/articles/o2', { host: own })).status).toBe(204);
+      expect((await rawRequest(port, 'DELETE', '/api/articles/o2', { ...auth, host: own })).status).toBe(204);
     });
 
     it('refuses Sec-Fetch-Site cross-site and same-site writes; reads from anywhere are answered', async () => {
-      const { port, own } = await start();
+      const { port, own, auth } = await start();
       for (const site of ['cross-site', 'same-site']) {
-        const answer = await rawRequest(port, 'POST', '/api/articles', { host: own, 'sec-fetch-site': site, ...JSON_TYPE }, article('s1'));
+        const answer = await rawRequest(port, 'POST', '/api/articles', { ...auth, host: own, 'sec-fetch-site': site, ...JSON_TYPE }, article('s1'));
         expect(answer.status, site).toBe(403);
         expect(answer.body.error).toMatchObject({ code: 'foreign_origin', details: { secFetchSite: site } });
       }
-      expect((await rawRequest(port, 'POST', '/api/articles', { host: own, 'sec-fetch-site': 'same-origin', ...JSON_TYPE }, article('s1'))).status).toBe(201);
+      expect((await rawRequest(port, 'POST', '/api/articles', { ...auth, host: own, 'sec-fetch-site': 'same-origin', ...JSON_TYPE }, article('s1'))).status).toBe(201);
       // Without CORS headers the browser will not hand a cross-site read to the page.
-      const read = await rawRequest(port, 'GET', '/api/articles/s1', { host: own, origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' });
+      const read = await rawRequest(port, 'GET', '/api/articles/s1', { ...auth, host: own, origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' });
       expect(read.status).toBe(200);
       expect(read.headers['access-control-allow-origin']).toBeUndefined();
     });
 
     it('a POST with no body needs no Content-Type', async () => {
-      const { port, own } = await start();
-      const answer = await rawRequest(port, 'POST', '/api/matches/99/flag', { host: own, 'content-length': '0' });
+      const { port, own, auth } = await start();
+      const answer = await rawRequest(port, 'POST', '/api/matches/99/flag', { ...auth, host: own, 'content-length': '0' });
       expect(answer.status).toBe(404);
       expect(answer.body.error.code).toBe('not_found');
     });

@@ -11,7 +11,7 @@ import type { ReportRow } from '../../db/reports.ts';
 import { openApp } from '../../src/app.ts';
 import { startServer } from '../../src/http/server.ts';
 import { CSV_COLUMNS } from '../../src/reports/report-export.ts';
-import { requestJson, startAppServer } from '../helpers/start-app-server.ts';
+import { createAdminKey, requestJson, startAppServer } from '../helpers/start-app-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { seedArticles, seedConsent, seedLicensee, seedManyReports, seedReports, type ReportSeed } from './seed-reports.ts';
 
@@ -280,7 +280,7 @@ describe('report changes through the API', () => {
       const history = listReportEvents(w.db, w.ids[0], 100);
       expect(history.map((e) => [e.kind, e.fromStatus, e.toStatus, e.actor, e.note])).toEqual([
         ['created', null, 'new', 'copyhound', 'seeded'],
-        ['status', 'new', 'confirmed', 'local', 'verified by hand'],
+        ['status', 'new', 'confirmed', 'key:1:test admin', 'verified by hand'],
       ]);
     } finally {
       await w.stop();
@@ -353,14 +353,15 @@ describe('export streaming over HTTP', () => {
   const tempDir = useTempDir();
 
   it('answers other requests, reads and writes, while an export waits on a client that does not read', async () => {
-    const { app, server, stop } = await startAppServer(tempDir());
+    const { app, server, apiKey, stop } = await startAppServer(tempDir());
     const total = 3000;
     try {
       const db = app.database.db;
       const rows = seedManyReports(db, seedArticles(db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total, 4000);
       // The client takes the first chunk, then stops reading until the other requests are answered.
       const response = await new Promise<IncomingMessage>((resolve, reject) => {
-        const req = httpRequest(`${server.url}/api/reports/export?format=csv&sort=id`, resolve);
+        // node:http does not go through the helper's fetch: it brings the key itself.
+        const req = httpRequest(`${server.url}/api/reports/export?format=csv&sort=id`, { headers: { authorization: `Bearer ${apiKey}` } }, resolve);
         req.on('error', reject);
         req.end();
       });
@@ -394,12 +395,13 @@ describe('export streaming over HTTP', () => {
     const config = loadConfig({}, { db: { path: join(dir, 'copyhound.db') }, data: { dir: join(dir, 'data') }, server: { port: 0, host: '127.0.0.1' }, log: { level: 'info' } });
     const app = openApp(config, pino({ level: 'info' }, logStream));
     const server = await startServer(app);
+    const apiKey = createAdminKey(config.db.path);
     const total = 3000;
     try {
       // 4 KB page URLs: ~12 MB of CSV, far more than loopback socket buffers hold unread.
       seedManyReports(app.database.db, seedArticles(app.database.db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total, 4000);
       const firstChunk = await new Promise<string>((resolve, reject) => {
-        const req = httpRequest(`${server.url}/api/reports/export?format=csv&sort=id`, (res) => {
+        const req = httpRequest(`${server.url}/api/reports/export?format=csv&sort=id`, { headers: { authorization: `Bearer ${apiKey}` } }, (res) => {
           res.once('data', (chunk: Buffer) => {
             req.destroy();
             resolve(chunk.toString('utf8'));

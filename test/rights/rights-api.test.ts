@@ -9,6 +9,8 @@ import { startAppServer } from '../helpers/start-app-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const PARTNER_DOC = new URL('../fixtures/odrl/rightsml-partner-agreement.jsonld', import.meta.url).pathname;
+// The helper's admin key is the first key in a fresh database: changes made through it are its.
+const API_ACTOR = 'key:1:test admin';
 const NO_CHANGE = { matches: 0, changed: 0, reportsCreated: 0, reportsChanged: 0 };
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are read loosely */
@@ -66,7 +68,7 @@ describe('/api/owner-sites, /api/licensees, /api/consents', () => {
     const { call, decision } = await startWithMatch();
     const added = await call('POST', '/api/owner-sites', { place: '127.0.0.1' });
     expect(added.status).toBe(201);
-    expect(added.body).toEqual({ site: expect.objectContaining({ place: '127.0.0.1', createdBy: 'local' }), redecided: { matches: 1, changed: 1, reportsCreated: 0, reportsChanged: 1 } });
+    expect(added.body).toEqual({ site: expect.objectContaining({ place: '127.0.0.1', createdBy: API_ACTOR }), redecided: { matches: 1, changed: 1, reportsCreated: 0, reportsChanged: 1 } });
     expect(await decision()).toEqual(['owner_site']);
 
     const duplicate = await call('POST', '/api/owner-sites', { place: 'http://127.0.0.1/' });
@@ -124,7 +126,7 @@ describe('/api/owner-sites, /api/licensees, /api/consents', () => {
     expect((await call('POST', '/api/licensees', { name: 'Mirror', places: ['127.0.0.1'] })).status).toBe(201);
     const created = await call('POST', '/api/consents', { licensee: 'Mirror', places: ['127.0.0.1'], status: 'pending', contractRef: 'K-7' });
     expect(created.status).toBe(201);
-    expect(created.body.consent).toMatchObject({ id: 1, status: 'pending', licenseeName: 'Mirror', contractRef: 'K-7', createdBy: 'local' });
+    expect(created.body.consent).toMatchObject({ id: 1, status: 'pending', licenseeName: 'Mirror', contractRef: 'K-7', createdBy: API_ACTOR });
     expect(created.body.redecided).toMatchObject({ matches: 1, changed: 0 });
 
     const approved = await call('POST', '/api/consents/1/approve');

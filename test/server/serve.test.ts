@@ -1,7 +1,8 @@
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startServeProcess } from '../helpers/run-cli.ts';
+import { runCli, startServeProcess } from '../helpers/run-cli.ts';
+import { createAdminKey } from '../helpers/start-app-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 function waitForExit(child: import('node:child_process').ChildProcess): Promise<number | null> {
@@ -13,6 +14,10 @@ describe('copyhound serve', () => {
 
   it('answers /healthz and finishes an in-flight request after SIGTERM, then exits 0', async () => {
     const db = join(tempDir(), 'serve.db');
+    // A CLI run creates the schema; the in-flight write then carries an admin key of that database.
+    const created = await runCli(['--db', db, 'articles', 'list', '--limit', '1']);
+    expect(created.code, created.stderr).toBe(0);
+    const apiKey = createAdminKey(db);
     const { child, url, output } = await startServeProcess(['--db', db]);
     const exited = waitForExit(child);
     const health = await (await fetch(`${url}/healthz`)).json();
@@ -21,7 +26,7 @@ describe('copyhound serve', () => {
     // Start a request whose body is still arriving when the signal comes.
     const body = JSON.stringify({ id: 'late', url: 'https://wire.example/late', title: 'Late', body: 'Still arriving.' });
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(`${url}/api/articles`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const req = request(`${url}/api/articles`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
         let text = '';
         res.on('data', (d) => (text += d));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
