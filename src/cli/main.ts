@@ -13,6 +13,8 @@ import { createServeCommand } from './commands/serve-command.ts';
 import { createLicenseesCommand, createOwnerSitesCommand } from './commands/rights-commands.ts';
 import { createConsentsCommand } from './commands/consents-command.ts';
 import { createReportsCommand } from './commands/reports-command.ts';
+import { createUsersCommand } from './commands/users-command.ts';
+import { createKeysCommand } from './commands/keys-command.ts';
 
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
@@ -50,6 +52,8 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   program.addCommand(createLicenseesCommand(io, globals));
   program.addCommand(createConsentsCommand(io, globals));
   program.addCommand(createReportsCommand(io, globals));
+  program.addCommand(createUsersCommand(io, globals));
+  program.addCommand(createKeysCommand(io, globals));
   program.addCommand(createServeCommand(io, globals));
   program.addCommand(createConfigCommand(io, globals));
   configureCommand(program, io);
