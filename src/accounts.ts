@@ -2,7 +2,7 @@ import { findLicenseeById, findLicenseeByName } from '../db/licensees.ts';
 import type { Db } from '../db/open-db.ts';
 import { findApiKeyById, insertApiKey, listApiKeys, setApiKeyRevoked, type ApiKeyRow } from '../db/api-keys.ts';
 import { deleteSessionsOfUser } from '../db/sessions.ts';
-import { findUserByEmail, findUserById, insertUser, listUsers, updateUser, type UserRow } from '../db/users.ts';
+import { countActiveAdmins, findUserByEmail, findUserById, insertUser, listUsers, updateUser, type UserRow } from '../db/users.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
 import { checkNewPassword, hashPassword } from './auth/passwords.ts';
 import { assertMayCreateKey } from './auth/policy.ts';
@@ -46,8 +46,10 @@ export interface KeyView {
   revokedAt: string | null;
 }
 
-// An address as RFC 5321 allows it, loosely: one @, no spaces, at most 254 characters.
+// An address as RFC 5321 allows it, loosely: one @, no spaces, at most 254 characters; no control,
+// bidi or invisible characters (an address is shown in lists and history, and must read as it is).
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
+const UNSHOWABLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 const MAX_EMAIL_CHARS = 254;
 const MAX_KEY_NAME_CHARS = 200;
 
@@ -57,7 +59,7 @@ function nowIso(deps: AccountDeps): string {
 
 export function normaliseEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
-  if (email.length > MAX_EMAIL_CHARS || !EMAIL_PATTERN.test(email)) throw new ValidationError(`email: "${raw}" is not an e-mail address`, { field: 'email' });
+  if (email.length > MAX_EMAIL_CHARS || !EMAIL_PATTERN.test(email) || UNSHOWABLE.test(email)) throw new ValidationError(`email: "${raw}" is not an e-mail address`, { field: 'email' });
   return email;
 }
 
@@ -101,10 +103,20 @@ export function viewUser(db: Db, u: UserRow): UserView {
   return toUserView(u, licenseeNames(db, [u.licenseeId]));
 }
 
-export async function addUser(deps: AccountDeps, input: { email: string; role: string; licensee?: string | number | null; password: string }, actor: string): Promise<UserView> {
+/**
+ * Everything about a new user but the password, as addUser checks it: the CLI asks this before it
+ * asks for a password, so nobody types one twice to learn the role was misspelt.
+ */
+export function checkNewUser(db: Db, input: { email: string; role: string; licensee?: string | number | null }): { email: string; role: Role; licenseeId: number | null } {
   const email = normaliseEmail(input.email);
   const role = checkRole(input.role);
-  const licenseeId = bindingOf(deps.db, role, input.licensee);
+  const licenseeId = bindingOf(db, role, input.licensee);
+  if (findUserByEmail(db, email)) throw new ConflictError(`A user with email ${email} already exists`, { field: 'email' });
+  return { email, role, licenseeId };
+}
+
+export async function addUser(deps: AccountDeps, input: { email: string; role: string; licensee?: string | number | null; password: string }, actor: string): Promise<UserView> {
+  const { email, role, licenseeId } = checkNewUser(deps.db, input);
   await checkNewPassword(input.password, email);
   const passwordHash = await hashPassword(input.password);
   const now = nowIso(deps);
@@ -128,11 +140,14 @@ export function getUser(db: Db, ref: string | number): UserRow {
   return user;
 }
 
-/** Disables (ending every session at once) or enables a user. */
+/** Disables (ending every session at once) or enables a user; never the last enabled admin. */
 export function setUserDisabled(deps: AccountDeps, ref: string | number, disabled: boolean): UserView {
   const now = nowIso(deps);
   const user = writeTransaction(deps.db, (tx) => {
     const found = getUser(tx, ref);
+    if (disabled && found.role === 'admin' && !found.disabled && countActiveAdmins(tx) <= 1) {
+      throw new ConflictError(`${found.email} is the last enabled admin: add another admin before disabling this one`, { id: found.id });
+    }
     if (disabled) deleteSessionsOfUser(tx, found.id);
     return updateUser(tx, found.id, { disabled, updatedAt: now })!;
   });

@@ -1,13 +1,10 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
-import type { Db } from '../../../db/open-db.ts';
-import { findUserByEmail } from '../../../db/users.ts';
-import { addUser, getUser, listUserViews, normaliseEmail, resetPassword, setUserDisabled, type UserView } from '../../accounts.ts';
+import { addUser, checkNewUser, getUser, listUserViews, resetPassword, setUserDisabled, type UserView } from '../../accounts.ts';
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from '../../auth/passwords.ts';
-import { isRole, LOCAL_PRINCIPAL, ROLES } from '../../auth/roles.ts';
-import { ConflictError, ValidationError } from '../../errors.ts';
-import { getLicensee } from '../../rights-admin.ts';
+import { LOCAL_PRINCIPAL, ROLES } from '../../auth/roles.ts';
+import { ValidationError } from '../../errors.ts';
 import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { showInline } from '../terminal-text.ts';
 
@@ -118,21 +115,6 @@ export async function readNewPassword(io: CliIo, email: string, stdin: Stdin = p
   return password;
 }
 
-/**
- * Refuses what addUser would refuse, before the password is asked for, so nobody types a password
- * twice to learn the role was misspelt. These mirror accounts.ts (which checks all of it again in
- * its transaction): a message here must be the one it gives.
- */
-function checkNewUser(db: Db, o: { email: string; role: string; licensee?: string }): string {
-  const email = normaliseEmail(o.email);
-  if (!isRole(o.role)) throw new ValidationError(`role: "${o.role}" is not a role; roles: ${ROLES.join(', ')}`, { field: 'role' });
-  if (o.role !== 'licensee' && o.licensee !== undefined) throw new ValidationError(`licensee: only the licensee role is bound to a licensee (role is ${o.role})`, { field: 'licensee' });
-  if (o.role === 'licensee' && o.licensee === undefined) throw new ValidationError('licensee: the licensee role needs the organisation it acts for', { field: 'licensee' });
-  if (o.licensee !== undefined) getLicensee(db, o.licensee);
-  if (findUserByEmail(db, email)) throw new ConflictError(`A user with email ${email} already exists`, { field: 'email' });
-  return email;
-}
-
 function describeUser(u: UserView): string {
   const licensee = u.licensee !== null ? `  licensee: ${showInline(u.licensee)}` : '';
   return `#${u.id} ${showInline(u.email)}  ${u.role}${licensee}  ${u.disabled ? 'disabled' : 'enabled'}  created by ${showInline(u.createdBy)} at ${u.createdAt}`;
@@ -155,7 +137,7 @@ export function createUsersCommand(io: CliIo, globals: Globals): Command {
       await asUsage(cmd, () =>
         withApp(io, globals(), async (app) => {
           const db = app.database.db;
-          const email = checkNewUser(db, o);
+          const { email } = checkNewUser(db, o);
           const password = await readNewPassword(io, email);
           const user = await addUser({ db }, { email, role: o.role, licensee: o.licensee ?? null, password }, LOCAL_PRINCIPAL.actor);
           printUser(io, o.json, user, `added user #${user.id} ${showInline(user.email)} (${user.role})`);
