@@ -5,8 +5,12 @@ import { runCliInProcess, startServeProcess } from '../helpers/run-cli.ts';
 import { createAdminKey } from '../helpers/start-app-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
-/** What "responsive" means for a health check behind a load balancer. */
-const MAX_HEALTH_LATENCY_MS = 200;
+/**
+ * "Responsive", not fast: extracting one of these pages on the server's thread would hold
+ * /healthz for seconds. 1 s leaves room for a CI machine running every test file at once (the
+ * health check's own speed is not measured here; 387 ms was seen under such load, ~130 ms alone).
+ */
+const MAX_HEALTH_LATENCY_MS = 1000;
 const HOSTILE_BYTES = 5 * 1024 * 1024;
 
 const [nato] = readOwnedFixtures();
