@@ -63,6 +63,27 @@ function gatherPlannerStatistics(sqlite: Database.Database): void {
 }
 
 /**
+ * Applies pending migrations. Two processes opening a new file at the same moment both see none
+ * applied and both start (drizzle's migration transaction is deferred); the second then fails on
+ * a table the first just made. It waits for the first to finish (an IMMEDIATE transaction waits
+ * out the lock) and tries once more, which finds everything applied.
+ */
+function migrateOnce(sqlite: Database.Database, db: Db): void {
+  try {
+    migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  } catch (error) {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    sqlite.exec('BEGIN IMMEDIATE');
+    sqlite.exec('ROLLBACK');
+    try {
+      migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+    } catch {
+      throw error;
+    }
+  }
+}
+
+/**
  * Opens (creating if needed) the database and brings its schema up to date. Migrations are
  * applied in one transaction each and recorded, so running this again is a no-op.
  */
@@ -76,7 +97,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenDatabase {
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
   const db = drizzle(sqlite);
   try {
-    migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+    migrateOnce(sqlite, db);
   } catch (error) {
     sqlite.close();
     throw error;
