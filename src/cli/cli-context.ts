@@ -12,6 +12,8 @@ export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /** Where passwords are read from (process.stdin when absent). */
+  stdin?: NodeJS.ReadStream;
 }
 
 export function buildConfig(io: CliIo, globals: GlobalOptions, more: ConfigOverrides = {}): Config {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findApiKeyByHash } from '../../db/api-keys.ts';
@@ -7,7 +6,7 @@ import { findSessionByTokenHash, insertSession } from '../../db/sessions.ts';
 import { findUserByEmail } from '../../db/users.ts';
 import { verifyPassword } from '../../src/auth/passwords.ts';
 import { hashToken } from '../../src/auth/tokens.ts';
-import { CLI_PATH, runCli as runBin, runCliInProcess, type CliResult } from '../helpers/run-cli.ts';
+import { runCli as runBin, runCliInProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON lines are read loosely */
@@ -23,22 +22,6 @@ function jsonLines(stdout: string): Json[] {
   return stdout.trim() === '' ? [] : stdout.trim().split('\n').map((line) => JSON.parse(line));
 }
 
-/** The real bin with `input` written to its stdin (a pipe, not a terminal), as `echo pw | copyhound …`. */
-function runBinWithStdin(args: string[], input: string | Buffer): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    // The CLI may refuse before it reads stdin and close it: that is not this test's failure.
-    child.stdin.on('error', () => {});
-    child.stdin.end(input);
-  });
-}
-
 describe('copyhound users and keys', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () => {
   const tempDir = useTempDir();
 
@@ -46,7 +29,9 @@ describe('copyhound users and keys', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () =
   async function setup() {
     const db = join(tempDir(), 'c.db');
     const cli = (...args: string[]) => runCliInProcess(['--db', db, ...args]);
-    const piped = (input: string | Buffer, ...args: string[]) => runBinWithStdin(['--db', db, ...args], input);
+    // In process (each real bin start costs seconds); the first test pipes into the real bin.
+    const piped = (input: string | Buffer, ...args: string[]) => runCliInProcess(['--db', db, ...args], { input });
+    const pipedBin = (input: string | Buffer, ...args: string[]) => runBin(['--db', db, ...args], { input });
     /** Reads the database file the CLI wrote. */
     const read = <T>(look: (d: Db) => T): T => {
       const database = openDatabase({ path: db, busyTimeoutMs: 2000 });
@@ -62,12 +47,12 @@ describe('copyhound users and keys', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () =
     /** The tokens, of those given, that still open a session. */
     const liveSessions = (...tokens: string[]) => read((d) => tokens.filter((t) => findSessionByTokenHash(d, hashToken(t)) !== undefined));
     expect((await cli('users', 'list')).code).toBe(0);
-    return { db, cli, piped, read, passwordWorks, addSession, liveSessions };
+    return { db, cli, piped, pipedBin, read, passwordWorks, addSession, liveSessions };
   }
 
   it('users add reads the password as one line of stdin, stores only its hash, and list never shows either', async () => {
-    const { cli, piped, passwordWorks } = await setup();
-    const added = await piped(`${PASSWORD}\n`, 'users', 'add', '--email', 'Alice@Example.com', '--role', 'admin');
+    const { cli, piped, pipedBin, passwordWorks } = await setup();
+    const added = await pipedBin(`${PASSWORD}\n`, 'users', 'add', '--email', 'Alice@Example.com', '--role', 'admin');
     expect(added).toEqual({ code: 0, stdout: 'added user #1 alice@example.com (admin)\n', stderr: '' });
     expect(await passwordWorks('alice@example.com', PASSWORD)).toBe(true);
     expect(await passwordWorks('alice@example.com', `${PASSWORD}\n`)).toBe(false);

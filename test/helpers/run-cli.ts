@@ -9,20 +9,28 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `copyhound` bin in a child process, as a user would. */
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+/**
+ * Runs the real `copyhound` bin in a child process, as a user would. With `input`, that is written
+ * to its stdin (a pipe, not a terminal: `echo pw | copyhound ...`); without, stdin is closed.
+ */
+export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string | Buffer } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, ...args], {
       cwd: options.cwd,
       env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    if (options.input !== undefined) {
+      // The CLI may refuse before it reads stdin and close it: not the caller's failure.
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(options.input);
+    }
   });
 }
 
@@ -50,8 +58,8 @@ export function startServeProcess(args: string[], env: Record<string, string> = 
  * Runs the same CLI entry point in this process (no bin start-up cost), capturing its output.
  * Used for most CLI tests; the child-process runner above covers the bin itself.
  */
-export async function runCliInProcess(args: string[], options: { env?: Record<string, string> } = {}): Promise<CliResult> {
-  const { Writable } = await import('node:stream');
+export async function runCliInProcess(args: string[], options: { env?: Record<string, string>; input?: string | Buffer } = {}): Promise<CliResult> {
+  const { Readable, Writable } = await import('node:stream');
   const { runCli: run } = await import('../../src/cli/main.ts');
   let stdout = '';
   let stderr = '';
@@ -66,6 +74,8 @@ export async function runCliInProcess(args: string[], options: { env?: Record<st
     stdout: capture((s) => (stdout += s)),
     stderr: capture((s) => (stderr += s)),
     env: { LOG_LEVEL: 'warn', ...options.env },
+    // A pipe's worth of input, as `echo pw | copyhound ...` gives it (not a terminal).
+    ...(options.input !== undefined ? { stdin: Readable.from([Buffer.from(options.input)]) as unknown as NodeJS.ReadStream } : {}),
   });
   return { code, stdout, stderr };
 }

@@ -106,7 +106,7 @@ async function readPasswordLine(stdin: Stdin): Promise<string> {
  * A new password for `email`: asked twice at a terminal (checked after the first entry, so a weak
  * one is not typed again), else one line of stdin. The caller checks it again when it stores it.
  */
-export async function readNewPassword(io: CliIo, email: string, stdin: Stdin = process.stdin): Promise<string> {
+export async function readNewPassword(io: CliIo, email: string, stdin: Stdin = io.stdin ?? process.stdin): Promise<string> {
   if (!stdin.isTTY) return readPasswordLine(stdin);
   const password = await askHidden(stdin, io.stderr, `New password for ${showInline(email)}: `);
   await checkNewPassword(password, email);
