@@ -146,7 +146,14 @@ export function findArticlesForDecision(db: Db, keys: number[]) {
     .all();
 }
 
-/** How a match's decision was made (inputs and steps), or undefined when it was never decided. */
+/**
+ * How a match's decision was made (inputs and steps), or undefined when it was never decided.
+ * `signals` are those of the consent decided on: stored inside `considered`, put back here.
+ */
 export function findMatchDecisionDetail(db: Db, matchId: number): DecisionDetailRow | undefined {
-  return db.select({ detail: matchDecisions.detail }).from(matchDecisions).where(eq(matchDecisions.matchId, matchId)).get()?.detail ?? undefined;
+  const row = db.select({ detail: matchDecisions.detail, consentId: matchDecisions.consentId }).from(matchDecisions).where(eq(matchDecisions.matchId, matchId)).get();
+  if (!row?.detail) return undefined;
+  if (row.detail.signals) return row.detail;
+  const decidedOn = (row.detail.considered as { consentId?: number; signals?: unknown[] }[]).find((c) => c.consentId === row.consentId);
+  return { ...row.detail, signals: decidedOn?.signals ?? [] };
 }

@@ -179,7 +179,9 @@ export function decideMatches(db: Db, rows: readonly MatchForDecision[], rights:
       decision: outcome.decision,
       reasons: outcome.reasons,
       consentId: outcome.consentId,
-      detail: { at: outcome.at, explanation: outcome.explanation, considered: outcome.considered, pending: outcome.pending, signals: outcome.signals },
+      // The signals are those of the consent decided on, already in `considered`: stored once
+      // (findMatchDecisionDetail puts them back), since a consent change rewrites 10,000 details.
+      detail: { at: outcome.at, explanation: outcome.explanation, considered: outcome.considered, pending: outcome.pending },
       decidedAt: ctx.now,
     });
     const effect = applyToReport(db, row, outcome, outcome.consentId !== null ? (licenseeOf.get(outcome.consentId) ?? null) : null, ctx);

@@ -39,7 +39,8 @@ export interface DecisionDetailRow {
   explanation: string[];
   considered: unknown[];
   pending: unknown[];
-  signals: unknown[];
+  /** Absent when stored (they are the signals of the consent decided on, in `considered`); present when read. */
+  signals?: unknown[];
 }
 
 export const MATCH_KINDS = ['reproduction', 'excerpt', 'quotation'] as const;
