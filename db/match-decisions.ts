@@ -1,5 +1,5 @@
 import { and, eq, gt, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
-import { placeholders, prepared } from './prepared.ts';
+import { placeholders, preparedWrite } from './prepared.ts';
 import { reports, type ReportRow } from './schema/reports.ts';
 import type { Db } from './open-db.ts';
 import { articles } from './schema/articles.ts';
@@ -19,13 +19,13 @@ export function setMatchDecision(
 ): void {
   // Prepared once per connection: a consent change re-decides thousands of matches in a row.
   const values = placeholders('decision', 'reasons', 'consentId', 'detail', 'decidedAt');
-  prepared(db, 'setMatchDecision', (c) =>
+  const run = preparedWrite(db, 'setMatchDecision', (c) =>
     c
       .insert(matchDecisions)
       .values({ ...placeholders('matchId'), ...values })
-      .onConflictDoUpdate({ target: matchDecisions.matchId, set: values })
-      .prepare(),
-  ).run({ matchId, decision: d.decision, reasons: d.reasons, consentId: d.consentId, detail: d.detail, decidedAt: d.decidedAt });
+      .onConflictDoUpdate({ target: matchDecisions.matchId, set: values }),
+  );
+  run({ matchId, decision: d.decision, reasons: JSON.stringify(d.reasons), consentId: d.consentId, detail: JSON.stringify(d.detail), decidedAt: d.decidedAt });
 }
 
 /** A stored match with everything its rights decision reads (page signals, article terms). */

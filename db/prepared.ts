@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { is, Param, Placeholder, sql } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 
 /**
@@ -24,4 +24,31 @@ export function prepared<T>(db: Db, key: string, build: (db: Db) => T): T {
  */
 export function placeholders<K extends string>(...names: K[]): Record<K, never> {
   return Object.fromEntries(names.map((name) => [name, sql.placeholder(name)])) as Record<K, never>;
+}
+
+type DriverStatement = { run(...values: unknown[]): unknown };
+
+/**
+ * A write prepared once per connection whose values go straight to the driver's statement: drizzle
+ * builds the SQL once (its named placeholders give the order), and each run skips drizzle's
+ * per-value mapping, about a tenth of a consent change that writes 40,000 rows. Values are bound
+ * as stored: the caller encodes JSON columns (JSON.stringify); a missing value binds null.
+ */
+export function preparedWrite(db: Db, key: string, build: (db: Db) => { toSQL(): { sql: string; params: unknown[] } }): (values: Record<string, unknown>) => void {
+  return prepared(db, `write:${key}`, (c) => {
+    const query = build(c).toSQL();
+    // A placeholder (bare, or in the Param drizzle wraps a column's value in) is bound by name;
+    // anything else is a value drizzle put in the SQL's params, bound as it is.
+    const order: ({ name: string; value?: never } | { name?: never; value: unknown })[] = query.params.map((p) => {
+      const inner = is(p, Param) ? p.value : p;
+      if (is(inner, Placeholder)) return { name: inner.name as string };
+      if (inner !== null && typeof inner === 'object') throw new Error(`preparedWrite ${key}: a parameter that is neither a placeholder nor a plain value`);
+      return { value: inner };
+    });
+    const client = (c as unknown as { session: { client: { prepare(sql: string): DriverStatement } } }).session.client;
+    const statement = client.prepare(query.sql);
+    return (values: Record<string, unknown>) => {
+      statement.run(...order.map((o) => (o.name !== undefined ? (values[o.name] ?? null) : o.value)));
+    };
+  });
 }

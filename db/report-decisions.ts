@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
-import { placeholders, prepared } from './prepared.ts';
+import { placeholders, preparedWrite } from './prepared.ts';
 import { reports, type ReportRow } from './schema/reports.ts';
 
 /**
@@ -58,22 +58,21 @@ export function saveReportDecision(db: Db, report: ReportRow, figures: ReportFig
     // it holds is assigned, even to the same value, and a consent change (revoked, say) leaves
     // most reports' status and licensee as they were.
     const changed = DECISION_FIELDS.filter((field) => !sameValue(field, report, d));
-    const key = `saveReportDecisionNarrow:${changed.join(',')}`;
-    prepared(db, key, (c) =>
+    const run = preparedWrite(db, `saveReportDecisionNarrow:${changed.join(',')}`, (c) =>
       c
         .update(reports)
         .set(placeholders(...changed, 'updatedAt'))
-        .where(eq(reports.id, sql.placeholder('id')))
-        .prepare(),
-    ).run({ id: report.id, ...d });
+        .where(eq(reports.id, sql.placeholder('id'))),
+    );
+    run({ id: report.id, ...d, reasons: JSON.stringify(d.reasons) });
     return;
   }
   const decisionSet = placeholders(...DECISION_FIELDS, 'updatedAt');
-  prepared(db, 'saveReportDecisionFull', (c) =>
+  const run = preparedWrite(db, 'saveReportDecisionFull', (c) =>
     c
       .update(reports)
       .set({ ...decisionSet, ...figuresSet })
-      .where(eq(reports.id, sql.placeholder('id')))
-      .prepare(),
-  ).run({ id: report.id, ...d, ...figures });
+      .where(eq(reports.id, sql.placeholder('id'))),
+  );
+  run({ id: report.id, ...d, reasons: JSON.stringify(d.reasons), ...figures });
 }

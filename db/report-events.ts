@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { placeholders, prepared } from './prepared.ts';
+import { placeholders, preparedWrite } from './prepared.ts';
 import type { Db } from './open-db.ts';
 import { reportEvents, type ReportEventRow } from './schema/reports.ts';
 
@@ -12,14 +12,9 @@ export type { ReportEventRow };
 
 export function appendReportEvent(db: Db, row: Omit<ReportEventRow, 'id'>): void {
   // Prepared once per connection: a consent change writes an event for thousands of reports.
-  // A JSON placeholder would store null as the text 'null': an event without detail has its own statement.
-  const withDetail = row.detail !== null;
-  prepared(db, withDetail ? 'appendReportEvent' : 'appendReportEventNoDetail', (c) =>
-    c
-      .insert(reportEvents)
-      .values({ ...placeholders('reportId', 'at', 'actor', 'kind', 'fromStatus', 'toStatus', 'note'), detail: withDetail ? placeholders('detail').detail : null })
-      .prepare(),
-  ).run(row);
+  const run = preparedWrite(db, 'appendReportEvent', (c) => c.insert(reportEvents).values(placeholders('reportId', 'at', 'actor', 'kind', 'fromStatus', 'toStatus', 'note', 'detail')));
+  // Bound as stored: an event without detail is SQL NULL, never the JSON text 'null'.
+  run({ ...row, detail: row.detail === null ? null : JSON.stringify(row.detail) });
 }
 
 export function listReportEvents(db: Db, reportId: number, limit: number): ReportEventRow[] {
