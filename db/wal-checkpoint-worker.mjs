@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 
 const { dbPath, busyTimeoutMs, pollMs, stopped } = workerData;
 const db = new Database(dbPath, { timeout: busyTimeoutMs });
+// A checkpoint copies log frames straight to the file; it needs no page cache of its own.
+db.pragma('cache_size = -256');
 
 function checkpoint() {
   try {

@@ -28,6 +28,9 @@ export interface WalCheckpointerOptions {
 // commits (a crawl commits several times a second), rare enough to cost nothing while idle.
 export const CHECKPOINT_POLL_MS = 200;
 
+// The thread's JavaScript heap: it runs a pragma on a timer and nothing else.
+const WORKER_HEAP_MB = 8;
+
 // A checkpoint of a large log can take a second or two; stopping waits for it, not forever.
 const STOP_WAIT_MS = 10_000;
 
@@ -35,6 +38,8 @@ export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckp
   const stopped = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(new URL('./wal-checkpoint-worker.mjs', import.meta.url), {
     workerData: { dbPath: options.dbPath, busyTimeoutMs: options.busyTimeoutMs, pollMs: CHECKPOINT_POLL_MS, stopped },
+    // It holds one statement's worth of objects: a small heap keeps the process's footprint down.
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 1 },
   });
   // Never holds a process open on its own.
   worker.unref();
