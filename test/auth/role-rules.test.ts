@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKey } from '../../src/accounts.ts';
 import { LOCAL_PRINCIPAL, type Role } from '../../src/auth/roles.ts';
@@ -19,6 +20,8 @@ afterEach(async () => {
   stop = undefined;
 });
 
+// A RightsML agreement as a partner would send it (assignee: Nordkurier Online).
+const PARTNER_DOC = new URL('../fixtures/odrl/rightsml-partner-agreement.jsonld', import.meta.url).pathname;
 const CONSENT = { places: ['*.alpha.example'], use: 'full', duties: ['credit'] };
 
 async function start() {
@@ -76,6 +79,22 @@ describe('rules inside the routes', () => {
     const list = await call(keys.alpha, 'GET', '/api/consents');
     expect(list.body.items.map((c: { licenseeName: string }) => c.licenseeName)).toEqual(['Alpha Daily']);
     expect((await call(keys.alpha, 'GET', '/api/consents?licensee=Beta%20News')).status).toBe(404);
+  });
+
+  it('a licensee imports ODRL agreements for its own organisation only, stored pending; another organisation is "no such licensee" and nothing is stored', async () => {
+    const { keys, call } = await start();
+    const doc = JSON.parse(readFileSync(PARTNER_DOC, 'utf8'));
+    const assignee = doc.permission[0].assignee;
+    // The agreement names Nordkurier Online, not the key's organisation.
+    const foreign = await call(keys.alpha, 'POST', '/api/consents/import', doc);
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.message).toBe(`No licensee named "${assignee['vcard:fn']}"`);
+    expect((await call(keys.admin, 'GET', '/api/consents')).body.total).toBe(0);
+    expect((await call(keys.admin, 'GET', '/api/licensees')).body.total).toBe(2);
+    assignee['vcard:fn'] = 'Alpha Daily';
+    const own = await call(keys.alpha, 'POST', '/api/consents/import', doc);
+    expect(own.status).toBe(201);
+    expect(own.body.consents).toMatchObject([{ licenseeName: 'Alpha Daily', status: 'pending' }]);
   });
 
   it('a licensee changes a consent only while it is pending, and its own record only in contacts and notes', async () => {
