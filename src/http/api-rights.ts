@@ -135,7 +135,7 @@ export function createConsentsRouter(app: App, guard: Guard): Router {
     const [input] = narrowConsentInputs(principalOf(req), ownName(req), [parseConsentRequest(req.body ?? {})]);
     res.status(201).json(addConsent(depsOf(app), input, actorOf(req)));
   });
-  // The server parses application/json and application/ld+json bodies alike (server.ts).
+  // The guard parses application/json and application/ld+json bodies alike (src/http/guard.ts).
   router.post('/import', (req, res) => {
     if (req.body === undefined) throw new ValidationError(`Send the ODRL document as the body (Content-Type: application/json or ${ODRL_MEDIA_TYPE})`, { path: '$', reason: 'no body' });
     res.status(201).json(addConsents(depsOf(app), narrowConsentInputs(principalOf(req), ownName(req), parseOdrlDocument(req.body)), actorOf(req)));
