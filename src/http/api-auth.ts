@@ -1,6 +1,7 @@
-import type { CookieOptions, Request, Response, Router } from 'express';
+import type { CookieOptions, Request, Router } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { millisOfIso } from '../time/parse-date.ts';
 import type { SignIn } from '../sign-in.ts';
 import { principalOf } from './actor.ts';
 import { parseOrThrow } from './api-matches.ts';
@@ -23,7 +24,8 @@ const emptySchema = z.strictObject({});
 function cookieOptions(req: Request, expiresAt?: string): CookieOptions {
   // Secure whenever the request came over TLS (or a trusted proxy says it did); plain http on
   // loopback would otherwise never get its cookie back.
-  return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', ...(expiresAt ? { expires: new Date(expiresAt) } : {}) };
+  const expires = expiresAt !== undefined ? millisOfIso(expiresAt) : null;
+  return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', ...(expires !== null ? { expires: new Date(expires) } : {}) };
 }
 
 function clientAddress(req: Request): string {
@@ -33,17 +35,13 @@ function clientAddress(req: Request): string {
 export function createAuthRouter(signIn: SignIn, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/auth');
 
-  async function startSession(req: Request, res: Response, email: string, password: string, status: number): Promise<void> {
+  router.post('/login', async (req, res) => {
+    const { email, password } = parseOrThrow(loginSchema, req.body ?? {}, 'sign-in (send {"email", "password"})');
     const { token, principal, expiresAt } = await signIn.login(email, password, clientAddress(req), sessionTokenOf(req));
     res.cookie(SESSION_COOKIE, token, cookieOptions(req, expiresAt));
     // The CSRF token is bound to the session: made for the new one, not the one the browser came with.
     setCredential(req, { kind: 'session', value: token });
-    res.status(status).json({ user: { id: principal.id, actor: principal.actor, role: principal.role, licenseeId: principal.licenseeId }, expiresAt, csrfToken: guard.csrfToken(req, res) });
-  }
-
-  router.post('/login', async (req, res) => {
-    const { email, password } = parseOrThrow(loginSchema, req.body ?? {}, 'sign-in (send {"email", "password"})');
-    await startSession(req, res, email, password, 200);
+    res.json({ user: { id: principal.id, actor: principal.actor, role: principal.role, licenseeId: principal.licenseeId }, expiresAt, csrfToken: guard.csrfToken(req, res) });
   });
   router.get('/me', (req, res) => {
     const p = principalOf(req);

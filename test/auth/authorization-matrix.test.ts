@@ -60,7 +60,7 @@ function seed(): Seeded {
   const keys = {} as Record<Role, string>;
   for (const role of ROLES) keys[role] = makeKey(role, role === 'licensee' ? licensee.A : null).key;
   // Made "in the past" so its expiry is already over: createKey refuses a past expiry made today.
-  const expiredKey = makeKey('admin', null, () => new Date('2020-01-01T00:00:00Z'), '2020-01-02T00:00:00Z').key;
+  const expiredKey = makeKey('admin', null, () => new Date(Date.UTC(2020, 0, 1)), '2020-01-02T00:00:00Z').key;
   const revoked = makeKey('admin', null);
   revokeKey({ db: started.app.database.db }, revoked.view.id);
   return { licensee, consent, keys, expiredKey, revokedKey: revoked.key };
