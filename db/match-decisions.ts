@@ -25,7 +25,7 @@ export function setMatchDecision(
       .values({ ...placeholders('matchId'), ...values })
       .onConflictDoUpdate({ target: matchDecisions.matchId, set: values }),
   );
-  run({ matchId, decision: d.decision, reasons: JSON.stringify(d.reasons), consentId: d.consentId, detail: JSON.stringify(d.detail), decidedAt: d.decidedAt });
+  run({ matchId, ...d });
 }
 
 /** A stored match with everything its rights decision reads (page signals, article terms). */

@@ -64,7 +64,7 @@ export function saveReportDecision(db: Db, report: ReportRow, figures: ReportFig
         .set(placeholders(...changed, 'updatedAt'))
         .where(eq(reports.id, sql.placeholder('id'))),
     );
-    run({ id: report.id, ...d, reasons: JSON.stringify(d.reasons) });
+    run({ id: report.id, ...d });
     return;
   }
   const decisionSet = placeholders(...DECISION_FIELDS, 'updatedAt');
@@ -74,5 +74,5 @@ export function saveReportDecision(db: Db, report: ReportRow, figures: ReportFig
       .set({ ...decisionSet, ...figuresSet })
       .where(eq(reports.id, sql.placeholder('id'))),
   );
-  run({ id: report.id, ...d, reasons: JSON.stringify(d.reasons), ...figures });
+  run({ id: report.id, ...d, ...figures });
 }

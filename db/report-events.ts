@@ -13,8 +13,8 @@ export type { ReportEventRow };
 export function appendReportEvent(db: Db, row: Omit<ReportEventRow, 'id'>): void {
   // Prepared once per connection: a consent change writes an event for thousands of reports.
   const run = preparedWrite(db, 'appendReportEvent', (c) => c.insert(reportEvents).values(placeholders('reportId', 'at', 'actor', 'kind', 'fromStatus', 'toStatus', 'note', 'detail')));
-  // Bound as stored: an event without detail is SQL NULL, never the JSON text 'null'.
-  run({ ...row, detail: row.detail === null ? null : JSON.stringify(row.detail) });
+  // An event without detail is SQL NULL (preparedWrite binds null as NULL, not the JSON 'null').
+  run(row);
 }
 
 export function listReportEvents(db: Db, reportId: number, limit: number): ReportEventRow[] {
