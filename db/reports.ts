@@ -107,6 +107,11 @@ function toListItem(r: unknown[]): ReportListItem {
   };
 }
 
+/** Reports with their article's id and licensee's name: the rows lists, exports and details show. */
+function selectListRows(db: Db) {
+  return db.select(listColumns).from(reports).innerJoin(articles, eq(articles.key, reports.articleKey)).leftJoin(licensees, eq(licensees.id, reports.licenseeId));
+}
+
 function filterConditions(f: ReportFilters): SQL[] {
   const where: SQL[] = [];
   if (f.status?.length) {
@@ -161,14 +166,7 @@ export function listReports(db: Db, q: { filters: ReportFilters; sort: ReportSor
     .where(where.length > 0 ? and(...where) : undefined)
     .orderBy(...orderBy)
     .limit(q.limit);
-  return db
-    .select(listColumns)
-    .from(reports)
-    .innerJoin(articles, eq(articles.key, reports.articleKey))
-    .leftJoin(licensees, eq(licensees.id, reports.licenseeId))
-    .where(inArray(reports.id, pageIds))
-    .orderBy(...orderBy)
-    .all();
+  return selectListRows(db).where(inArray(reports.id, pageIds)).orderBy(...orderBy).all();
 }
 
 /** The cursor that continues after this row in this order. */
@@ -220,17 +218,11 @@ export function* iterateReports(db: Db, filters: ReportFilters, sort: ReportSort
 /** The list columns of `count` reports given by id (placeholders id0, id1, ...), as raw rows. */
 function prepareRowsByIds(db: Db, count: number) {
   const ids = Array.from({ length: count }, (_, i) => sql.placeholder(`id${i}`));
-  return db
-    .select(listColumns)
-    .from(reports)
-    .innerJoin(articles, eq(articles.key, reports.articleKey))
-    .leftJoin(licensees, eq(licensees.id, reports.licenseeId))
-    .where(inArray(reports.id, ids))
-    .prepare();
+  return selectListRows(db).where(inArray(reports.id, ids)).prepare();
 }
 
 export function findReportById(db: Db, id: number): ReportListItem | undefined {
-  return db.select(listColumns).from(reports).innerJoin(articles, eq(articles.key, reports.articleKey)).leftJoin(licensees, eq(licensees.id, reports.licenseeId)).where(eq(reports.id, id)).get();
+  return selectListRows(db).where(eq(reports.id, id)).get();
 }
 
 export function findReportsByIds(db: Db, ids: number[]): ReportRow[] {
