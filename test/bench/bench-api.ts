@@ -23,6 +23,7 @@ import { setPrincipal } from '../../src/http/actor.ts';
 import { createHttpApp } from '../../src/http/server.ts';
 import { createLogger } from '../../src/log.ts';
 import { seedArticles, seedManyReports } from '../reports/seed-reports.ts';
+import { percentile } from './percentile.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '3000' }, concurrency: { type: 'string', default: '1' } } });
 const REQUESTS = Number(values.requests);
@@ -33,10 +34,6 @@ const WARMUP = 200;
 const REPORTS = 1000;
 const TARGET_ADDED_P99_MS = 1;
 const PATH = '/api/reports?limit=50';
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
 
 async function listen(handler: express.Express): Promise<{ url: string; close(): Promise<void> }> {
   const server = handler.listen(0, '127.0.0.1');

@@ -26,6 +26,7 @@ import { countReports, cursorAfter, iterateReports, listReports, type ReportCurs
 import { writeReportExport } from '../../src/reports/report-export.ts';
 import type { ExportFormat } from '../../src/reports/report-query.ts';
 import { benchRedecision, type TargetResult } from './bench-redecision.ts';
+import { percentile } from './percentile.ts';
 import { ARTICLE_COUNT, buildDomains, FIXTURE_VERSION, seededRandom, YEAR_START_MS, zipfPicker, type BenchDomain } from './reports-fixture.ts';
 
 const { values } = parseArgs({
@@ -55,10 +56,6 @@ const EXPORT_WINDOW_START_DAYS = 120;
 const EXPORT_WINDOW_DAYS = 36.5;
 // The export size; a window that selected far fewer rows would not test it.
 const EXPORT_MIN_ROWS = 90_000;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
 
 export function formatLatency(ms: number[]): string {
   const s = [...ms].sort((a, b) => a - b);

@@ -23,10 +23,11 @@ function countReportsOn(db: Db, name: string): number {
 }
 
 export function warmUpRedecision(deps: RightsDeps, domains: BenchDomain[]): void {
-  const domain = domains.find((d) => !d.licensee && d.rank > 20 && (() => {
-    const n = countReportsOn(deps.db, d.name);
+  const midSized = (name: string) => {
+    const n = countReportsOn(deps.db, name);
     return n >= WARM_UP_MIN_REPORTS && n <= WARM_UP_MAX_REPORTS;
-  })());
+  };
+  const domain = domains.find((d) => !d.licensee && d.rank > 20 && midSized(d.name));
   if (!domain) throw new Error(`no unlicensed domain with ${WARM_UP_MIN_REPORTS}-${WARM_UP_MAX_REPORTS} reports for the warm-up`);
   const start = performance.now();
   addLicensee(deps, { name: 'Bench warm-up', places: [`*.${domain.name}`] }, 'bench');

@@ -60,6 +60,8 @@ describe('background WAL checkpoint (db/wal-checkpointer.ts)', () => {
 
   it('leaves an in-memory database and a plain open alone', () => {
     const memory = openDatabase({ path: ':memory:', busyTimeoutMs: 5000, checkpointInBackground: true });
+    // No thread for a database without a file: SQLite's own setting is left as it was.
+    expect(clientOf(memory).pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     memory.close();
     const path = join(tempDir(), 'plain.db');
     const plain = openDatabase({ path, busyTimeoutMs: 5000 });
