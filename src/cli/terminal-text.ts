@@ -3,8 +3,9 @@
  * Stored titles, URLs and rejected import lines are data from strangers: a raw ESC can recolour
  * or clear the screen, set the window title or hide lines; a bidi override (U+202E) reorders what
  * follows so a line reads differently from what it holds. Such characters are shown as visible
- * escapes (`\x1b`, `\u202e`) instead. JSON output does not need this: JSON.stringify escapes C0
- * controls itself, and a JSON consumer is a program, not a terminal.
+ * escapes (`\x1b`, `\u202e`) instead. JSON output goes through jsonLine/escapeJsonText below:
+ * JSON.stringify escapes C0 controls itself, and the rest is written as \uXXXX, which a JSON
+ * reader reads back as the same string.
  */
 
 /**
@@ -59,4 +60,18 @@ export function escapeTerminalText(text: string, options: TerminalTextOptions = 
 /** One-line field (title, URL, id, message): escapes line breaks and tabs too. */
 export function showInline(text: string | number | null | undefined, maxChars?: number): string {
   return escapeTerminalText(String(text ?? ''), maxChars === undefined ? {} : { maxChars });
+}
+
+// Characters JSON.stringify leaves raw that a terminal acts on (C1 controls, line separators, bidi
+// controls, BOM): written as \uXXXX in JSON output, which reads back as the same string.
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+
+/** JSON text (already serialised) with what could act on a terminal written as \uXXXX escapes. */
+export function escapeJsonText(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** One --json output line: the value as JSON, safe to print to a terminal. */
+export function jsonLine(value: unknown): string {
+  return escapeJsonText(JSON.stringify(value));
 }

@@ -9,7 +9,7 @@ import { exportConsentToOdrl } from '../../rights/odrl-export.ts';
 import { parseOdrlDocument } from '../../rights/odrl-import.ts';
 import { CONSENT_STATUSES, type Consent } from '../../rights/types.ts';
 import { CLI_ACTOR, withApp, writeLine, type CliIo } from '../cli-context.ts';
-import { showInline } from '../terminal-text.ts';
+import { escapeJsonText, showInline } from '../terminal-text.ts';
 import {
   checkConsentFlag, depsOf, describeConsent, describeRedecided, formatSpan, parseIdArgument, printChange, readArticles, readList, readNumber, type ConsentField, type Globals,
 } from './rights-cli-shared.ts';
@@ -19,9 +19,6 @@ import {
 // An ODRL file is read whole, like an API body: the API's default body limit (10 MiB), so a
 // document one path takes the other takes too.
 const MAX_ODRL_FILE_BYTES = 10 * 1024 * 1024;
-// Characters JSON.stringify leaves raw that a terminal acts on (C1 controls, line separators, bidi
-// controls, BOM). The JSON-LD export escapes them as \uXXXX, which reads back as the same string.
-const TERMINAL_UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
 
 /** A flag for one term of a consent, shared by `add` and `set` so both read a term alike. */
 interface TermOption {
@@ -244,7 +241,7 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
         const { publisherName: name, publisherUid: uid } = app.config.rights;
         const doc = exportConsentToOdrl(getConsent(app.database.db, id), { name, uid });
         const text = JSON.stringify(doc, null, o.json ? undefined : 2);
-        writeLine(io.stdout, text.replace(TERMINAL_UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+        writeLine(io.stdout, escapeJsonText(text));
       });
     });
 }

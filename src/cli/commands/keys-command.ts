@@ -2,8 +2,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createKey, listKeyViews, revokeKey, type KeyView } from '../../accounts.ts';
 import { LOCAL_PRINCIPAL, ROLES } from '../../auth/roles.ts';
 import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
-import { showInline } from '../terminal-text.ts';
-import { asUsage, jsonLine } from './users-command.ts';
+import { jsonLine, showInline } from '../terminal-text.ts';
+import { asUsage } from './users-command.ts';
 
 /**
  * `keys`: API keys for programs. Adapters over src/accounts.ts, acting as `local` (an administrator:

@@ -12,20 +12,12 @@ import {
 } from '../../reports/report-query.ts';
 import { REPORT_STATUSES, type ReportStatus } from '../../reports/status-flow.ts';
 import { CLI_ACTOR, withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
-import { escapeTerminalText, showInline } from '../terminal-text.ts';
+import { escapeTerminalText, jsonLine, showInline } from '../terminal-text.ts';
 
 /** `reports`: list, show, change and export infringement reports (adapters over src/report-admin.ts). */
 
 type Globals = () => GlobalOptions;
 const EXIT_USAGE = 2;
-// Characters JSON.stringify leaves raw that a terminal acts on (C1 controls, line separators, bidi
-// controls, BOM): written as \uXXXX in --json lines, which read back as the same string.
-const TERMINAL_UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
-
-function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(TERMINAL_UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 /** A flag's value checked alone (commander reports a refusal as usage, exit 2); lists may repeat. */
 function queryFlag(field: ReportQueryField, list = false) {
   return (value: string, previous?: string) => {

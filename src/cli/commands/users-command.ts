@@ -6,7 +6,7 @@ import { checkNewPassword, MAX_PASSWORD_LENGTH } from '../../auth/passwords.ts';
 import { LOCAL_PRINCIPAL, ROLES } from '../../auth/roles.ts';
 import { ValidationError } from '../../errors.ts';
 import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
-import { showInline } from '../terminal-text.ts';
+import { jsonLine, showInline } from '../terminal-text.ts';
 
 /**
  * `users`: people who sign in to the web app and the API. Adapters over src/accounts.ts; the CLI
@@ -22,14 +22,6 @@ const EXIT_USAGE = 2;
 // (an astral character is 4 bytes for 2 units), plus a BOM and CR LF. Stdin past that is not a
 // password, and is not read on.
 const MAX_STDIN_PASSWORD_BYTES = MAX_PASSWORD_LENGTH * 4 + 3 + 2;
-// Characters JSON.stringify leaves raw that a terminal acts on (C1 controls, line separators, bidi
-// controls, BOM): written as \uXXXX in --json lines, which read back as the same string.
-const TERMINAL_UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
-
-export function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(TERMINAL_UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 /** Runs `run`; a ValidationError (a bad flag value, a weak password, no password) is a usage error (exit 2). */
 export async function asUsage<T>(cmd: Command, run: () => Promise<T>): Promise<T> {
   try {
