@@ -21,11 +21,20 @@ export interface App {
   close(): void;
 }
 
-export function openApp(config: Config, logger: Logger): App {
+export interface OpenAppOptions {
+  /**
+   * Checkpoint the WAL from a worker thread (db/wal-checkpointer.ts): for the long-running server,
+   * where a commit must not stall the requests behind it. A one-shot command gains nothing (its
+   * last close checkpoints anyway) and would start a thread for every call.
+   */
+  checkpointInBackground?: boolean;
+}
+
+export function openApp(config: Config, logger: Logger, options: OpenAppOptions = {}): App {
   const database = openDatabase({
     path: config.db.path,
     busyTimeoutMs: config.db.busyTimeoutMs,
-    checkpointInBackground: true,
+    checkpointInBackground: options.checkpointInBackground ?? false,
     onCheckpointFailed: (message) => logger.warn({ error: message }, 'background WAL checkpoint failed; SQLite checkpoints in commits again'),
   });
   fillMissingPageHosts(database.db);

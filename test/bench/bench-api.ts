@@ -59,7 +59,7 @@ async function timeBlock(pool: Pool, headers: Record<string, string>, count: num
 async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'copyhound-bench-api-'));
   const config = loadConfig({}, { db: { path: join(dir, 'copyhound.db') }, data: { dir: join(dir, 'data') }, log: { level: 'silent' } });
-  const app = openApp(config, createLogger(config));
+  const app = openApp(config, createLogger(config), { checkpointInBackground: true });
   try {
     seedManyReports(app.database.db, seedArticles(app.database.db, ['bench-article']), REPORTS);
     const key = createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: 'bench', role: 'admin' }).key;

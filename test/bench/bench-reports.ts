@@ -263,7 +263,7 @@ async function main(): Promise<number> {
     fsyncSync(fd);
     closeSync(fd);
     console.log(`data: copied to ${path} in ${((performance.now() - copyStart) / 1000).toFixed(1)} s (each run changes its own copy)`);
-    // Opened as the application opens it (src/app.ts): the log is checkpointed in the background.
+    // Opened as `copyhound serve` opens it (src/app.ts): the log is checkpointed in the background.
     const database = openDatabase({ path, busyTimeoutMs: 5000, checkpointInBackground: true });
     const results: TargetResult[] = [];
     try {

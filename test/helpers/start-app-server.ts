@@ -48,7 +48,7 @@ export async function startAppServer(dir: string, overrides: ConfigOverrides = {
       log: { level: 'silent', ...overrides.log },
     },
   );
-  const app = openApp(config, createLogger(config));
+  const app = openApp(config, createLogger(config), { checkpointInBackground: true });
   const server = await startServer(app);
   const apiKey = createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: 'test admin', role: 'admin' }).key;
   const origin = new URL(server.url).origin;

@@ -43,7 +43,7 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
         server: { ...(options.port !== undefined ? { port: options.port as unknown as number } : {}), ...(options.host ? { host: options.host } : {}) },
       });
       const logger = createLogger(config);
-      const app = openApp(config, logger);
+      const app = openApp(config, logger, { checkpointInBackground: true });
       // Reachable from other machines with nobody able to sign in and manage access: refused.
       if (!isLoopbackAddress(config.server.host) && countActiveAdmins(app.database.db) === 0) {
         app.close();
