@@ -31,6 +31,8 @@ export interface OpenDatabaseOptions {
    * On for the application's own connection; tests and tools that open a file briefly leave it off.
    */
   checkpointInBackground?: boolean;
+  /** SQLite page cache (MB); SQLite's 2 MB default when not given (tests, short-lived tools). */
+  cacheMb?: number;
   /** Told when the background checkpoint failed and SQLite's own was turned back on. */
   onCheckpointFailed?(message: string): void;
 }
@@ -95,6 +97,8 @@ export function openDatabase(options: OpenDatabaseOptions): OpenDatabase {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
+  // Negative: a size in KiB rather than a page count.
+  if (options.cacheMb !== undefined) sqlite.pragma(`cache_size = -${Math.trunc(options.cacheMb * 1024)}`);
   const db = drizzle(sqlite);
   try {
     migrateOnce(sqlite, db);

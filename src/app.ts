@@ -34,6 +34,7 @@ export function openApp(config: Config, logger: Logger, options: OpenAppOptions 
   const database = openDatabase({
     path: config.db.path,
     busyTimeoutMs: config.db.busyTimeoutMs,
+    cacheMb: config.db.cacheMb,
     checkpointInBackground: options.checkpointInBackground ?? false,
     onCheckpointFailed: (message) => logger.warn({ error: message }, 'background WAL checkpoint failed; SQLite checkpoints in commits again'),
   });

@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type Database from 'better-sqlite3';
+import { loadConfig } from '../../config/index.ts';
 import { openDatabase, type Db } from '../../db/open-db.ts';
 import { countReports, cursorAfter, iterateReports, listReports, type ReportCursor, type ReportFilters, type ReportSort } from '../../db/reports.ts';
 import { writeReportExport } from '../../src/reports/report-export.ts';
@@ -263,8 +264,11 @@ async function main(): Promise<number> {
     fsyncSync(fd);
     closeSync(fd);
     console.log(`data: copied to ${path} in ${((performance.now() - copyStart) / 1000).toFixed(1)} s (each run changes its own copy)`);
-    // Opened as `copyhound serve` opens it (src/app.ts): the log is checkpointed in the background.
-    const database = openDatabase({ path, busyTimeoutMs: 5000, checkpointInBackground: true });
+    // Opened as `copyhound serve` opens it (src/app.ts): the configured page cache (the
+    // environment's COPYHOUND_DB_CACHE_MB or the default), the log checkpointed in the background.
+    const { db: dbConfig } = loadConfig(process.env);
+    const database = openDatabase({ path, busyTimeoutMs: dbConfig.busyTimeoutMs, cacheMb: dbConfig.cacheMb, checkpointInBackground: true });
+    console.log(`data: SQLite page cache ${dbConfig.cacheMb} MB (COPYHOUND_DB_CACHE_MB)`);
     const results: TargetResult[] = [];
     try {
       const domains = buildDomains();
