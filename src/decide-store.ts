@@ -238,24 +238,28 @@ function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, 
   }
   let status = report.status as ReportStatus;
   const decisionChanged = !sameDecision(report, outcome);
+  const contentChanged = report.textHash !== row.textHash;
+  if (contentChanged && REOPEN_ON_CHANGE_STATUSES.has(status) && REPORTABLE_DECISIONS.has(outcome.decision)) {
+    status = moveStatus(db, report, status, 'new', 'the page content changed since the report was closed', ctx, { captureId: row.captureId });
+  }
+  const move = nextStatus(status, outcome);
   if (decisionChanged) {
+    // One event per cause: a decision that also moves the status is one entry saying both (a
+    // consent change writes one per report, and it is what a reviewer reads as one step).
     appendReportEvent(db, {
       reportId: report.id,
       at: ctx.now,
       actor: ctx.actor,
       kind: 'decision',
       fromStatus: status,
-      toStatus: status,
-      note: ctx.why,
+      toStatus: move ? move.to : status,
+      note: move ? `${ctx.why}; ${move.why}` : ctx.why,
       detail: { ...ctx.cause, from: { decision: report.decision, reasons: report.reasons, consentId: report.consentId }, to: { decision: outcome.decision, reasons: outcome.reasons, consentId: outcome.consentId }, explanation: outcome.explanation },
     });
+    if (move) status = move.to;
+  } else if (move) {
+    status = moveStatus(db, report, status, move.to, move.why, ctx, { decision: outcome.decision, consentId: outcome.consentId });
   }
-  const contentChanged = report.textHash !== row.textHash;
-  if (contentChanged && REOPEN_ON_CHANGE_STATUSES.has(status) && REPORTABLE_DECISIONS.has(outcome.decision)) {
-    status = moveStatus(db, report, status, 'new', 'the page content changed since the report was closed', ctx, { captureId: row.captureId });
-  }
-  const move = nextStatus(status, outcome);
-  if (move) status = moveStatus(db, report, status, move.to, move.why, ctx, { decision: outcome.decision, consentId: outcome.consentId });
   // A visit's capture joins the evidence; a consent change re-decides without a new capture.
   if (ctx.pageVisit && row.captureId !== null) linkReportCapture(db, { reportId: report.id, captureId: row.captureId, role: 'seen_again', at: ctx.now });
   const changed = decisionChanged || status !== report.status;

@@ -74,7 +74,7 @@ function verifyChange(db: Db, before: PartnerState, after: PartnerState, lastEve
     const a = after.reports.get(id)!;
     const events = listReportEvents(db, id, 100).filter((e) => e.id > lastEventBefore);
     if (!events.some((e) => e.kind === 'decision')) problems.push(`report ${id}: no 'decision' history event`);
-    if (a.status !== b.status && !events.some((e) => e.fromStatus === b.status && e.toStatus === a.status && e.kind !== 'decision')) problems.push(`report ${id}: moved ${b.status} → ${a.status} without a history event saying so`);
+    if (a.status !== b.status && !events.some((e) => e.fromStatus === b.status && e.toStatus === a.status)) problems.push(`report ${id}: moved ${b.status} → ${a.status} without a history event saying so`);
   }
   const client = clientOf(db);
   const outside = client.prepare(`select count(*) from report_events e join reports r on r.id = e.report_id where e.id > ? and not (r.rhost >= ? and r.rhost < ?)`).pluck().get(lastEventBefore, PARTNER_RANGE.from, PARTNER_RANGE.to) as number;

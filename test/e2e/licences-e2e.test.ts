@@ -148,7 +148,8 @@ describe('licences, end to end on loopback', () => {
       expect(history[0]).toMatchObject({ kind: 'created', toStatus: 'new' });
       const licensing = history.filter((e) => e.fromStatus === 'new' && e.toStatus === 'licensed');
       expect(licensing).toHaveLength(1);
-      expect(licensing[0]).toMatchObject({ actor: 'local', kind: 'status' });
+      // One event: the decision changed to licensed, and with it the status.
+      expect(licensing[0]).toMatchObject({ actor: 'local', kind: 'decision', detail: expect.objectContaining({ to: expect.objectContaining({ decision: 'licensed' }) }) });
       expect(String(licensing[0].note)).toMatch(new RegExp(`consent ${pendingConsent}\\b`));
       // The other reports were not touched by the approval.
       for (const r of after.filter((x) => x.id !== pendingReport.id)) {

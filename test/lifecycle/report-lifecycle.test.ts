@@ -68,8 +68,7 @@ describe('reports follow decisions: created, licensed, re-opened, removed, never
     const kinds = listReportEvents(app.database.db, before.id, 10).map((e) => [e.kind, e.actor, e.toStatus]);
     expect(kinds).toEqual([
       ['created', 'copyhound', 'new'],
-      ['decision', 'local', 'new'],
-      ['status', 'local', 'dismissed'],
+      ['decision', 'local', 'dismissed'],
     ]);
     await processPage(app, url('/own/again'));
     expect(listReports(app.database.db, ALL_REPORTS)).toHaveLength(1);
@@ -88,12 +87,14 @@ describe('reports follow decisions: created, licensed, re-opened, removed, never
     const events = listReportEvents(app.database.db, report.id, 20).map((e) => [e.kind, e.actor, e.fromStatus, e.toStatus]);
     expect(events).toEqual([
       ['created', 'copyhound', null, 'new'],
-      ['decision', 'alice', 'new', 'new'],
-      ['status', 'alice', 'new', 'licensed'],
-      ['decision', 'bob', 'licensed', 'licensed'],
-      ['reopened', 'bob', 'licensed', 'new'],
+      ['decision', 'alice', 'new', 'licensed'],
+      ['decision', 'bob', 'licensed', 'new'],
     ]);
-    expect(listReportEvents(app.database.db, report.id, 20)[3].note).toContain('contract ended');
+    // One event per cause, saying why the decision and with it the status moved.
+    const [, licensing, revoking] = listReportEvents(app.database.db, report.id, 20);
+    expect(licensing.note).toContain(`consent ${consent.id} now covers the copy`);
+    expect(revoking.note).toContain('contract ended');
+    expect(revoking.note).toContain('no longer licensed');
   }, 30_000);
 
   it("changing a consent's terms re-decides its matches: a narrower place turns a licensed copy into a breach", async () => {
@@ -108,7 +109,7 @@ describe('reports follow decisions: created, licensed, re-opened, removed, never
     const { redecided } = changeConsentTerms(deps(app), consent.id, { places: ['http://127.0.0.1/partner/sport/'] }, 'alice');
     expect(redecided.reportsChanged).toBe(1);
     expect(findReportById(app.database.db, report.id)).toMatchObject({ decision: 'licence_breach', reasons: ['place_not_covered'], status: 'new' });
-    expect(listReportEvents(app.database.db, report.id, 20).at(-2)!.note).toContain('terms changed by alice: places');
+    expect(listReportEvents(app.database.db, report.id, 20).at(-1)).toMatchObject({ kind: 'decision', fromStatus: 'licensed', toStatus: 'new', note: expect.stringContaining('terms changed by alice: places; no longer licensed') });
   }, 30_000);
 
   it('a consent past its valid-until is marked expired; what was observed while it was valid stays licensed', async () => {
