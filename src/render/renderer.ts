@@ -69,8 +69,8 @@ export function createRenderer(config: RendererConfig): Renderer {
       return await paintPage(context, input, gate, remainingMs);
     } finally {
       signal.removeEventListener('abort', closeContext);
-      release();
       await context?.close().catch(() => {});
+      release();
     }
   }
 
@@ -105,7 +105,8 @@ export function createRenderer(config: RendererConfig): Renderer {
     closed = true;
     const running = browser;
     browser = undefined;
-    if (running !== undefined) await running.then((b) => b.close(), () => {});
+    // A browser that failed to start or already died has nothing left to close.
+    if (running !== undefined) await running.then((b) => b.close()).catch(() => {});
     if (proxy !== undefined) await proxy.then((p) => p.close(), () => {});
   }
 
