@@ -8,6 +8,8 @@ import { crawlSettings } from './crawl.ts';
 import { importSettings } from './import.ts';
 import { rightsSettings } from './rights.ts';
 import { authSettings } from './auth.ts';
+import { evidenceSettings } from './evidence.ts';
+import { noticeSettings } from './notices.ts';
 
 export const settings = {
   db: dbSettings,
@@ -21,6 +23,8 @@ export const settings = {
   import: importSettings,
   rights: rightsSettings,
   auth: authSettings,
+  evidence: evidenceSettings,
+  notices: noticeSettings,
 } satisfies Record<string, Section>;
 
 type Settings = typeof settings;

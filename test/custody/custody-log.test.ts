@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appendCustodyEntry, countCustodyEntries, flatCanonicalJson, listTreeHeads, readLeafHashes, TILE_LEAVES } from '../../db/custody-log.ts';
+import type Database from 'better-sqlite3';
+import { openDatabase, type Db } from '../../db/open-db.ts';
+import { writeTransaction } from '../../db/write-transaction.ts';
+import { checkConsistency, currentTree, custodyPublicKey, proveInclusion, signNewTreeHead, signTreeHeadIfDue, treeReaderOf } from '../../src/custody-log.ts';
+import { verifyCustodyLog } from '../../src/custody-verify.ts';
+import { consistencyProof, rootOfLeaves, subtreeHash } from '../../src/custody/merkle-tree.ts';
+import { canonicalJson, hashLeaf, verifyConsistency, verifyInclusion, verifyTreeHead } from '../../src/evidence-verify/verify-package.mjs';
+import { useTempDir } from '../helpers/temp-dir.ts';
+
+const CONFIG = { tsaUrl: '', tsaTimeoutMs: 1000, treeHeadEveryHours: 24 };
+// Enough entries for two complete tiles and a partial third: roots and proofs cross tile edges.
+const ENTRIES = 2 * TILE_LEAVES + 300;
+
+function openDb(dir: string): Db {
+  return openDatabase({ path: join(dir, 'copyhound.db'), busyTimeoutMs: 5000 }).db;
+}
+
+// Decision entries: a decision is checked against its match's row, and these matches have none,
+// so the log's own checks are all that speak.
+function appendEntries(db: Db, count: number, offset = 0): void {
+  writeTransaction(db, (tx) => {
+    for (let i = offset; i < offset + count; i++) {
+      appendCustodyEntry(tx, { type: 'decision', refId: i + 1, at: `2026-12-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`, sha256: String(i).padStart(64, '0') });
+    }
+  });
+}
+
+/** The driver connection under drizzle: what someone with the database file can use directly. */
+function clientOf(db: Db): Database.Database {
+  return (db as unknown as { $client: Database.Database }).$client;
+}
+
+/** An attacker with the database file: the append-only triggers do not stop someone who drops them. */
+function tamper(db: Db, sql: string): void {
+  const client = clientOf(db);
+  client.exec('DROP TRIGGER custody_entries_no_update; DROP TRIGGER custody_entries_no_delete;');
+  client.exec(sql);
+}
+
+describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
+  const tempDir = useTempDir();
+
+  it('keeps the RFC 6962 root over every entry; tiles give the same root as the leaves', () => {
+    const db = openDb(tempDir());
+    appendEntries(db, ENTRIES);
+    expect(countCustodyEntries(db)).toBe(ENTRIES);
+    const leaves = readLeafHashes(db, 0, ENTRIES);
+    expect(leaves).toHaveLength(ENTRIES);
+    for (const size of [1, 2, 3, TILE_LEAVES - 1, TILE_LEAVES, TILE_LEAVES + 1, 2 * TILE_LEAVES, ENTRIES]) {
+      expect(subtreeHash(treeReaderOf(db), 0, size).toString('hex'), `size ${size}`).toBe(rootOfLeaves(leaves.slice(0, size)).toString('hex'));
+    }
+  });
+
+  it('proves inclusion of any entry and consistency between any two sizes, checked by the offline verifier', () => {
+    const db = openDb(tempDir());
+    appendEntries(db, ENTRIES);
+    const root = currentTree(db).rootHash;
+    const leaves = readLeafHashes(db, 0, ENTRIES);
+    for (const index of [0, 1, 511, 1023, 1024, 1500, 2047, 2048, ENTRIES - 1]) {
+      const proof = proveInclusion(db, index, ENTRIES);
+      expect(verifyInclusion({ index, size: ENTRIES, leafHash: leaves[index], proof, rootHash: root }), `entry ${index}`).toBe(true);
+      expect(verifyInclusion({ index, size: ENTRIES, leafHash: leaves[index], proof: [...proof].reverse(), rootHash: root })).toBe(proof.length < 2);
+    }
+    for (const [m, n] of [[1, ENTRIES], [TILE_LEAVES, ENTRIES], [1000, 2100], [2048, 2049], [ENTRIES, ENTRIES]]) {
+      const proof = consistencyProof(treeReaderOf(db), m, n);
+      const rootOf = (size: number) => rootOfLeaves(leaves.slice(0, size));
+      expect(verifyConsistency({ size1: m, size2: n, root1: rootOf(m), root2: rootOf(n), proof }), `${m} → ${n}`).toBe(true);
+    }
+  });
+
+  it('signs tree heads with the installation key, daily when due, and verifies the whole log', async () => {
+    const dir = tempDir();
+    const db = openDb(dir);
+    expect(await signTreeHeadIfDue({ db, config: CONFIG }, '2026-12-01T00:00:00.000Z')).toMatchObject({ size: 0, reason: 'first_start' });
+    appendEntries(db, 10);
+    expect(await signTreeHeadIfDue({ db, config: CONFIG }, '2026-12-01T12:00:00.000Z')).toBeNull();
+    const daily = await signTreeHeadIfDue({ db, config: CONFIG }, '2026-12-02T00:00:00.000Z');
+    expect(daily).toMatchObject({ size: 10, reason: 'daily' });
+    const { publicKeyPem, keyId } = custodyPublicKey(db);
+    expect(daily!.keyId).toBe(keyId);
+    expect(verifyTreeHead(daily!, publicKeyPem)).toBe(true);
+    expect(verifyTreeHead({ ...daily!, size: 11 }, publicKeyPem)).toBe(false);
+    // The key is made once and kept: a second head is signed with the same one.
+    appendEntries(db, 5, 10);
+    const next = await signNewTreeHead({ db, config: CONFIG }, 'command', '2026-12-02T01:00:00.000Z');
+    expect(next.keyId).toBe(keyId);
+    expect(checkConsistency(db, daily!, next).consistent).toBe(true);
+    expect(await verifyCustodyLog(db, dir)).toMatchObject({ entries: 15, treeHeads: 3, problems: [], problemCount: 0, firstBadEntry: null });
+  });
+
+  it('log verify names an edited entry, a deleted entry, and a rewritten history that no longer extends a signed head', async () => {
+    const dir = tempDir();
+    const db = openDb(dir);
+    appendEntries(db, TILE_LEAVES + 10);
+    const before = await signNewTreeHead({ db, config: CONFIG }, 'command', '2026-12-01T00:00:00.000Z');
+    appendEntries(db, 10, TILE_LEAVES + 10);
+    const after = await signNewTreeHead({ db, config: CONFIG }, 'command', '2026-12-02T00:00:00.000Z');
+    const found = async () => (await verifyCustodyLog(db, dir)).problems.join('\n');
+    expect(await found()).toBe('');
+
+    // Entry 7's leaf text edited (its stored hash left alone).
+    tamper(db, `UPDATE custody_entries SET leaf = replace(leaf, '"sha256":"', '"sha256":"f') WHERE id = 8`);
+    expect((await verifyCustodyLog(db, dir)).firstBadEntry).toBe(7);
+    const edited = await found();
+    expect(edited).toMatch(/entry 7 \(decision 8[^)]*\): its stored leaf hash does not match its leaf text/);
+    expect(edited).toMatch(/tile 0 \(entries 0–1023\) does not match its entries/);
+    expect(edited).toMatch(/tree head #1 .*history was rewritten/);
+
+    // Leaf and hash rewritten together: only the signed heads (and the tile) can tell, and the
+    // consistency proof from yesterday's head to today's fails.
+    const rewritten = canonicalJson({ at: '2026-12-01T00:00:07.000Z', id: 8, sha256: 'e'.repeat(64), type: 'decision', v: 1 });
+    clientOf(db).prepare('UPDATE custody_entries SET leaf = ?, leaf_hash = ? WHERE id = 8').run(rewritten, hashLeaf(rewritten).toString('hex'));
+    // ...and the tile over it recomputed, so the stored tree agrees with itself throughout.
+    clientOf(db).exec('DROP TRIGGER custody_tiles_no_update');
+    clientOf(db).prepare('UPDATE custody_tiles SET hash = ? WHERE id = 0').run(rootOfLeaves(readLeafHashes(db, 0, TILE_LEAVES)).toString('hex'));
+    expect(checkConsistency(db, before, after).consistent).toBe(false);
+    const consistent = await found();
+    expect(consistent).not.toMatch(/leaf hash does not match|tile 0/);
+    expect(consistent).toMatch(/tree head #1 .*history was rewritten/);
+    expect(consistent).toMatch(/tree head #2 .*not consistent with tree head #1/);
+
+    // An entry deleted.
+    clientOf(db).exec('DELETE FROM custody_entries WHERE id = 21');
+    expect(await found()).toMatch(/entry 20 is missing: its row was deleted/);
+  });
+
+  it('refuses to change or delete log rows, tiles and tree heads (append-only)', async () => {
+    const db = openDb(tempDir());
+    appendEntries(db, TILE_LEAVES);
+    await signNewTreeHead({ db, config: CONFIG }, 'command');
+    const client = clientOf(db);
+    expect(() => client.exec(`UPDATE custody_entries SET leaf = 'x' WHERE id = 1`)).toThrow(/append-only/);
+    expect(() => client.exec('DELETE FROM custody_entries WHERE id = 1')).toThrow(/append-only/);
+    expect(() => client.exec(`UPDATE custody_tiles SET hash = 'x'`)).toThrow(/append-only/);
+    expect(() => client.exec('DELETE FROM tree_heads')).toThrow(/append-only/);
+    expect(listTreeHeads(db)).toHaveLength(1);
+  });
+
+  it('writes flat records as canonical JSON: the same bytes as the verifier, key order or not', () => {
+    const samples = [
+      { b: 1, a: 'x', c: null, d: ['q', 2, true, null] },
+      { at: 'z', id: 3, sha256: 'ab', type: 'capture', v: 1, url: 'https://example.org/é?"\\' },
+      { '10': 1, '9': 2, a: undefined, B: false },
+    ];
+    for (const s of samples) expect(flatCanonicalJson(s)).toBe(canonicalJson(s));
+    expect(() => flatCanonicalJson({ a: { nested: 1 } } as never)).toThrow(/JSON text/);
+  });
+});
