@@ -172,3 +172,7 @@ export function findFingerprintsUpdatedAfter(db: Db, after: string): { articleKe
     .where(and(sql`${articles.updatedAt} > ${after}`, isNull(articles.archivedAt)))
     .all();
 }
+
+export function findArticleByKey(db: Db, key: number): ArticleRow | undefined {
+  return db.select().from(articles).where(eq(articles.key, key)).get();
+}

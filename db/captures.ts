@@ -1,5 +1,6 @@
-import { asc, desc, eq, gt, inArray, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, or } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
+import { appendCustodyEntry } from './custody-log.ts';
 import { writeTransaction } from './write-transaction.ts';
 import { captureBodies, captures, type CaptureBodyRow, type CaptureRow, type NewCaptureBodyRow, type NewCaptureRow } from './schema/captures.ts';
 
@@ -36,6 +37,9 @@ export function insertCapture(db: Db, capture: NewCaptureRow, body: NewCaptureBo
   return writeTransaction(db, (tx) => {
     if (body) tx.insert(captureBodies).values(body).onConflictDoNothing().run();
     const row = tx.insert(captures).values(capture).returning({ id: captures.id }).get();
+    // The entry vouches for the WARC file's bytes (request, response or revisit, metadata).
+    if (!capture.warcSha256) throw new Error(`capture of ${capture.finalUrl}: no warcSha256; the custody log vouches for the file's bytes`);
+    appendCustodyEntry(tx, { type: 'capture', refId: row.id, at: capture.createdAt, sha256: capture.warcSha256, fields: { url: capture.finalUrl, payloadSha256: capture.bodySha256 } });
     return row.id;
   });
 }
@@ -54,4 +58,9 @@ export function listBodyFilesAfter(db: Db, afterSha256: string, limit: number): 
     .orderBy(asc(captureBodies.sha256))
     .limit(limit)
     .all();
+}
+
+/** The capture whose own WARC file holds the body (a response record, not a revisit). */
+export function findBodyHolder(db: Db, bodySha256: string, warcPath: string): CaptureRow | undefined {
+  return db.select().from(captures).where(and(eq(captures.bodySha256, bodySha256), eq(captures.warcPath, warcPath))).get();
 }

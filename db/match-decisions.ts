@@ -1,4 +1,5 @@
 import { and, eq, gt, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { appendCustodyEntry, digestRecord } from './custody-log.ts';
 import { placeholders, preparedWrite } from './prepared.ts';
 import { reports, type ReportRow } from './schema/reports.ts';
 import type { Db } from './open-db.ts';
@@ -11,21 +12,33 @@ import { matchDecisions, matches, pages, type DecisionDetailRow, type MatchDecis
  * change finds the matches it touches through them.
  */
 
-/** Stores a match's rights decision with the inputs it was made from. */
+/**
+ * What a decision's custody entry vouches for: the stored row, field for field, its detail as the
+ * JSON text stored. Exported so the evidence package carries exactly the object that was hashed.
+ */
+export function decisionRecordOf(matchId: number, d: { decision: MatchDecisionRow['decision']; reasons: string[]; consentId: number | null; detail: DecisionDetailRow | string; decidedAt: string }) {
+  const detailJson = typeof d.detail === 'string' ? d.detail : JSON.stringify(d.detail);
+  // Keys in code-unit order: canonical JSON is then plain JSON.stringify (db/custody-log.ts).
+  return { consentId: d.consentId, decidedAt: d.decidedAt, decision: d.decision, detailJson, matchId, reasons: d.reasons };
+}
+
+/** Stores a match's rights decision with the inputs it was made from, and logs it (custody log). */
 export function setMatchDecision(
   db: Db,
   matchId: number,
   d: { decision: MatchDecisionRow['decision']; reasons: string[]; consentId: number | null; detail: DecisionDetailRow; decidedAt: string },
 ): void {
   // Prepared once per connection: a consent change re-decides thousands of matches in a row.
-  const values = placeholders('decision', 'reasons', 'consentId', 'detail', 'decidedAt');
+  const values = placeholders('decision', 'reasons', 'consentId', 'detail', 'decidedAt', 'custodyIndex');
   const run = preparedWrite(db, 'setMatchDecision', (c) =>
     c
       .insert(matchDecisions)
       .values({ ...placeholders('matchId'), ...values })
       .onConflictDoUpdate({ target: matchDecisions.matchId, set: values }),
   );
-  run({ matchId, ...d });
+  // Logged here, where every decision is written, so no path can store one unlogged.
+  const custodyIndex = appendCustodyEntry(db, { type: 'decision', refId: matchId, at: d.decidedAt, sha256: digestRecord(decisionRecordOf(matchId, d)) });
+  run({ matchId, ...d, custodyIndex });
 }
 
 /** A stored match with everything its rights decision reads (page signals, article terms). */
@@ -156,4 +169,14 @@ export function findMatchDecisionDetail(db: Db, matchId: number): DecisionDetail
   if (row.detail.signals) return row.detail;
   const decidedOn = (row.detail.considered as { consentId?: number; signals?: unknown[] }[]).find((c) => c.consentId === row.consentId);
   return { ...row.detail, signals: decidedOn?.signals ?? [] };
+}
+
+/** One page of stored decisions by match id (a walk over them: `log verify`). */
+export function listDecisionsAfter(db: Db, afterMatchId: number, limit: number): MatchDecisionRow[] {
+  return db.select().from(matchDecisions).where(gt(matchDecisions.matchId, afterMatchId)).orderBy(matchDecisions.matchId).limit(limit).all();
+}
+
+/** A match's stored decision row as it stands (what its latest custody entry vouches for). */
+export function findDecisionRow(db: Db, matchId: number): MatchDecisionRow | undefined {
+  return db.select().from(matchDecisions).where(eq(matchDecisions.matchId, matchId)).get();
 }

@@ -26,7 +26,7 @@ export function placeholders<K extends string>(...names: K[]): Record<K, never> 
   return Object.fromEntries(names.map((name) => [name, sql.placeholder(name)])) as Record<K, never>;
 }
 
-type DriverStatement = { run(...values: unknown[]): unknown };
+type DriverStatement = { run(...values: unknown[]): { lastInsertRowid: number | bigint } };
 type Encoder = { mapToDriverValue(value: unknown): unknown };
 
 /**
@@ -36,7 +36,7 @@ type Encoder = { mapToDriverValue(value: unknown): unknown };
  * value is encoded by its column (JSON columns become text); null and a missing value bind SQL
  * NULL (drizzle would store a JSON column's null as the text 'null').
  */
-export function preparedWrite(db: Db, key: string, build: (db: Db) => { toSQL(): { sql: string; params: unknown[] } }): (values: Record<string, unknown>) => void {
+export function preparedWrite(db: Db, key: string, build: (db: Db) => { toSQL(): { sql: string; params: unknown[] } }): (values: Record<string, unknown>) => number {
   return prepared(db, `write:${key}`, (c) => {
     const query = build(c).toSQL();
     // A placeholder (bare, or in the Param drizzle wraps a column's value in, with the column as
@@ -49,15 +49,15 @@ export function preparedWrite(db: Db, key: string, build: (db: Db) => { toSQL():
     });
     const client = (c as unknown as { session: { client: { prepare(sql: string): DriverStatement } } }).session.client;
     const statement = client.prepare(query.sql);
+    // Returns the row id an insert gave its row (what SQLite reports after any other write).
     return (values: Record<string, unknown>) => {
-      statement.run(
-        ...order.map((o) => {
-          if (o.name === undefined) return o.value;
-          const value = values[o.name];
-          if (value === undefined || value === null) return null;
-          return o.encoder ? o.encoder.mapToDriverValue(value) : value;
-        }),
-      );
+      const bound = order.map((o) => {
+        if (o.name === undefined) return o.value;
+        const value = values[o.name];
+        if (value === undefined || value === null) return null;
+        return o.encoder ? o.encoder.mapToDriverValue(value) : value;
+      });
+      return Number(statement.run(...bound).lastInsertRowid);
     };
   });
 }

@@ -45,6 +45,8 @@ export const captures = sqliteTable(
     // WARC-Truncated reason when the response was cut short (limit, deadline, lost connection).
     truncated: text('truncated', { enum: ['length', 'time', 'disconnect', 'unspecified'] }),
     fetcherVersion: text('fetcher_version').notNull(),
+    // SHA-256 of the capture's WARC file as written (null for captures stored before migration 0015).
+    warcSha256: text('warc_sha256'),
     settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     // ISO 8601 UTC, set by the application (portable across SQLite and PostgreSQL).
     createdAt: text('created_at').notNull(),

@@ -106,6 +106,8 @@ export const matchDecisions = sqliteTable(
     consentId: integer('consent_id'),
     detail: text('detail', { mode: 'json' }).$type<DecisionDetailRow>().notNull(),
     decidedAt: text('decided_at').notNull(),
+    // The custody log entry of the decision as it stands (a changed decision is a new entry).
+    custodyIndex: integer('custody_index'),
   },
   (t) => [index('match_decisions_consent_idx').on(t.consentId)],
 );

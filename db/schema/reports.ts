@@ -70,7 +70,7 @@ export const reports = sqliteTable(
   ],
 );
 
-export const REPORT_EVENT_KINDS = ['created', 'status', 'decision', 'reopened', 'assigned', 'note'] as const;
+export const REPORT_EVENT_KINDS = ['created', 'status', 'decision', 'reopened', 'assigned', 'note', 'evidence_exported'] as const;
 
 /**
  * Append-only history of a report: who, when, from → to, why. Database triggers refuse UPDATE

@@ -15,6 +15,8 @@ import { createConsentsCommand } from './commands/consents-command.ts';
 import { createReportsCommand } from './commands/reports-command.ts';
 import { createUsersCommand } from './commands/users-command.ts';
 import { createKeysCommand } from './commands/keys-command.ts';
+import { createLogCommand } from './commands/log-command.ts';
+import { createEvidenceCommand } from './commands/evidence-command.ts';
 
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
@@ -54,6 +56,8 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   program.addCommand(createReportsCommand(io, globals));
   program.addCommand(createUsersCommand(io, globals));
   program.addCommand(createKeysCommand(io, globals));
+  program.addCommand(createLogCommand(io, globals, setExit));
+  program.addCommand(createEvidenceCommand(io, globals, setExit));
   program.addCommand(createServeCommand(io, globals));
   program.addCommand(createConfigCommand(io, globals));
   configureCommand(program, io);

@@ -18,7 +18,7 @@ import { gunzipSync } from 'node:zlib';
 
 export const PACKAGE_FORMAT = 'copyhound-evidence-package/1';
 const TREE_HEAD_CONTEXT = 'copyhound-tree-head-v1';
-const LEAF_TYPES = new Set(['capture', 'render', 'decision', 'report_event']);
+const LEAF_TYPES = new Set(['capture', 'render', 'decision', 'report_event', 'export']);
 const HASH_BYTES = 32;
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
@@ -747,7 +747,7 @@ function parseLeaf(leaf) {
   if (!LEAF_TYPES.has(value.type)) return { error: `leaf type ${quote(value.type)} is not one of ${[...LEAF_TYPES].join(', ')}` };
   if (typeof value.at !== 'string') return { error: `leaf at ${quote(value.at)} is not a timestamp` };
   if (!isHex64(value.sha256)) return { error: `leaf sha256 ${quote(value.sha256)} is not 64 lowercase hex digits` };
-  return { sha256: value.sha256 };
+  return { sha256: value.sha256, type: value.type };
 }
 
 function checkEntryProof(run, entry, head) {
@@ -790,7 +790,7 @@ function checkCustody(run, manifest, options) {
     if (!Array.isArray(entry.proof)) return run.problem(`${name}: proof is not an array`);
     const leaf = parseLeaf(entry.leaf);
     if (leaf.error) run.problem(`${name}: ${leaf.error}`);
-    byIndex.set(entry.index, { index: entry.index, sha256: leaf.sha256 });
+    byIndex.set(entry.index, { index: entry.index, sha256: leaf.sha256, type: leaf.type });
     if (head) checkEntryProof(run, entry, head);
   });
   if (head) run.check(`${counted(custody.entries.length, 'custody entry', 'custody entries')}: inclusion proofs against tree head of size ${head.size}`);
@@ -817,7 +817,31 @@ function checkFileVouchers(run, listed, entries) {
   run.check(`${counted(count, 'file')} with a logIndex: sha256 equals the custody entry's`);
 }
 
-/** The manifest itself is not signed: say which files rest on it alone, so nobody over-reads the result. */
+/**
+ * The export entry vouches for the manifest's whole file list (every path, size, sha256 and
+ * logIndex), so no file can be changed, added or dropped, even with the manifest rewritten to
+ * match, without the signed log telling. Returns whether it held.
+ */
+function checkExportEntry(run, manifest, entries) {
+  const index = manifest.custody?.exportEntry;
+  if (!isCount(index)) {
+    run.problem(`custody.exportEntry ${quote(index)} is not a whole number: nothing in the signed log vouches for the file list`);
+    return false;
+  }
+  const vouch = entries.get(index);
+  if (!vouch) return run.problem(`custody.exportEntry ${index} has no custody entry in the manifest`), false;
+  if (vouch.type !== 'export') return run.problem(`custody entry ${index} is a ${quote(vouch.type)} entry, not the export's`), false;
+  if (!Array.isArray(manifest.files)) return false;
+  const found = sha256(canonicalJson(manifest.files)).toString('hex');
+  if (found !== vouch.sha256) {
+    run.problem(`manifest files list: canonical JSON sha256 is ${found}, export entry ${index} vouches for ${vouch.sha256} (a file, size, hash or logIndex was changed, added or removed)`);
+    return false;
+  }
+  run.check(`the file list (every path, size and sha256) is the one export entry ${index} vouches for`);
+  return true;
+}
+
+/** When the file list is not proved by the export entry, say which files rest on the manifest alone. */
 function noteUnvouched(run, manifest, listed) {
   const partly = new Set(Array.isArray(manifest.records) ? manifest.records.map((record) => record?.file) : []);
   const bare = [...listed.values()].filter(({ path, entry }) => !isCount(entry.logIndex) && !partly.has(path)).map(({ path }) => path);
@@ -876,7 +900,7 @@ export function verifyPackage(reader, options = {}) {
       const entries = checkCustody(run, manifest, options ?? {});
       checkFileVouchers(run, listed, entries);
       checkRecords(run, reader, manifest, listed, entries);
-      noteUnvouched(run, manifest, listed);
+      if (!checkExportEntry(run, manifest, entries)) noteUnvouched(run, manifest, listed);
     }
   } catch (error) {
     // A reader failure or a bug here must never read as a pass.

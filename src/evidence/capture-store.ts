@@ -109,6 +109,13 @@ async function writeFileAtomic(path: string, chunks: Iterable<Uint8Array> | Asyn
   return bytes;
 }
 
+/** SHA-256 of a file written as these parts, in order: what the custody log vouches for. */
+function sha256OfParts(parts: readonly Uint8Array[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
+}
+
 /**
  * The evidence store. Bodies are content-addressed: the first capture of a body holds it in a
  * WARC response record; later captures of identical bytes write a WARC revisit record
@@ -160,6 +167,7 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
           truncated: input.truncated ?? null,
           fetcherVersion: input.fetcherVersion,
           settings: input.settings,
+          warcSha256: sha256OfParts(records),
           createdAt,
         },
         existing

@@ -114,6 +114,15 @@ export function writePackage(
   }
   const unreferenced = leaves.length;
   leaves.push(leafFor('decision', sha256Hex('a decision the package also carries')));
+  // The export entry vouches for the file list, exactly as the manifest will carry it.
+  const listed = all.map((file) => ({
+    path: file.path,
+    sha256: sha256Hex(file.bytes),
+    bytes: file.bytes.length,
+    ...(fileIndex.has(file.path) ? { logIndex: fileIndex.get(file.path) } : {}),
+  }));
+  const exportEntry = leaves.length;
+  leaves.push(leafFor('export', sha256Hex(canonical(listed))));
   for (let i = 0; i < (options.fillerAfter ?? 3); i++) leaves.push(leafFor('decision', sha256Hex(`later decision ${i}`)));
 
   const hashes = leaves.map((leaf) => leafHashOf(leaf));
@@ -126,18 +135,14 @@ export function writePackage(
     createdAt: TREE_HEAD_TIME,
     software: { name: 'copyhound', version: '0.1.0' },
     reports: [12],
-    files: all.map((file) => ({
-      path: file.path,
-      sha256: sha256Hex(file.bytes),
-      bytes: file.bytes.length,
-      ...(fileIndex.has(file.path) ? { logIndex: fileIndex.get(file.path) } : {}),
-    })),
+    files: listed,
     records: records.map((record, i) => ({ logIndex: recordIndex[i], file: record.file, pointer: record.pointer })),
     custody: {
       publicKey: publicKeyPem,
       keyId,
       treeHead,
-      entries: [...fileIndex.values(), ...recordIndex, unreferenced].map(entryAt),
+      exportEntry,
+      entries: [...fileIndex.values(), ...recordIndex, unreferenced, exportEntry].map(entryAt),
     },
   };
   for (const file of all) {

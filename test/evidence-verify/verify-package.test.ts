@@ -64,14 +64,12 @@ describe('verifyPackage on an untouched package', () => {
       'no files beyond those the manifest lists',
       `custody.keyId is the SHA-256 of the public key (${built.keyId})`,
       `tree head signature (Ed25519, key ${built.keyId}) over size ${size}, root ${built.manifest.custody.treeHead.rootHash}, 2026-12-01T12:00:00.000Z`,
-      `9 custody entries: inclusion proofs against tree head of size ${size}`,
+      `10 custody entries: inclusion proofs against tree head of size ${size}`,
       '5 files with a logIndex: sha256 equals the custody entry\'s',
       "3 records: canonical JSON sha256 of the value at each JSON pointer equals the custody entry's",
+      `the file list (every path, size and sha256) is the one export entry ${built.manifest.custody.exportEntry} vouches for`,
     ]);
-    expect(result.notes).toEqual([
-      expect.stringMatching(/^The package's key was not compared with a key you trust/),
-      '7 files are not vouched for by the custody log, only by this manifest: verify.mjs, README.txt, report-12/article.txt, report-12/notice-dmca.txt, report-12/notice-lumen.json, report-12/captures/7.txt, report-12/captures/8-body.warc.gz.',
-    ]);
+    expect(result.notes).toEqual([expect.stringMatching(/^The package's key was not compared with a key you trust/)]);
   });
 
   it('passes with the trusted key given, and checks it', async () => {
@@ -79,7 +77,18 @@ describe('verifyPackage on an untouched package', () => {
     const result = verifyFolder(built.dir, { publicKeyPem: built.publicKeyPem });
     expect(result.problems).toEqual([]);
     expect(result.checked).toContain(`the package's public key compared with the trusted key ${built.keyId}`);
-    expect(result.notes).toEqual([expect.stringMatching(/^7 files are not vouched for/)]);
+    expect(result.notes).toEqual([]);
+  });
+
+  it('without the export entry, says which files rest on the manifest alone', async () => {
+    const built = await writeSamplePackage(tempDir());
+    delete built.manifest.custody.exportEntry;
+    writeManifest(built.dir, built.manifest);
+    const result = verifyFolder(built.dir);
+    expect(result.problems).toEqual([expect.stringMatching(/custody.exportEntry .* nothing in the signed log vouches for the file list/)]);
+    expect(result.notes).toContain(
+      '7 files are not vouched for by the custody log, only by this manifest: verify.mjs, README.txt, report-12/article.txt, report-12/notice-dmca.txt, report-12/notice-lumen.json, report-12/captures/7.txt, report-12/captures/8-body.warc.gz.',
+    );
   });
 
   it('passes for logs of many shapes (entries at every kind of index)', async () => {
@@ -115,10 +124,12 @@ describe('verifyPackage names every tampering', () => {
     Object.assign(fileEntry(manifest, WARC_PATH), { sha256: sha256Hex(tampered), bytes: tampered.length });
     writeManifest(built.dir, manifest);
     const { problems } = verifyFolder(built.dir);
-    expect(problems).toHaveLength(3);
+    expect(problems).toHaveLength(4);
     expect(problems[0]).toContain(`${WARC_PATH}: ${RESPONSE}: WARC-Block-Digest is sha256:`);
     expect(problems[1]).toContain(`${WARC_PATH}: ${RESPONSE}: WARC-Payload-Digest is sha256:`);
     expect(problems[2]).toMatch(new RegExp(`^${escape(WARC_PATH)}: sha256 is ${sha256Hex(tampered)}, custody entry \\d+ vouches for ${fileEntry(built.manifest, WARC_PATH).sha256}$`));
+    // The rewritten manifest no longer lists the files the export entry vouches for.
+    expect(problems[3]).toMatch(/^manifest files list: canonical JSON sha256 is [0-9a-f]{64}, export entry \d+ vouches for [0-9a-f]{64}/);
   });
 
   it('a revisit whose body is not in the package', async () => {
@@ -158,7 +169,10 @@ describe('verifyPackage names every tampering', () => {
     const real = entry.sha256;
     entry.sha256 = sha256Hex('something else');
     writeManifest(built.dir, manifest);
-    expect(verifyFolder(built.dir).problems).toEqual([`report-12/comparison.html: sha256 is ${real}, the manifest says ${entry.sha256}`]);
+    expect(verifyFolder(built.dir).problems).toEqual([
+      `report-12/comparison.html: sha256 is ${real}, the manifest says ${entry.sha256}`,
+      expect.stringMatching(/^manifest files list: canonical JSON sha256 is [0-9a-f]{64}, export entry \d+ vouches for/),
+    ]);
   });
 
   it('an inclusion proof re-ordered', async () => {
@@ -248,6 +262,7 @@ describe('verifyPackage against hostile manifests and folders', () => {
     expect(verifyFolder(built.dir).problems).toEqual([
       `manifest files[13]: path "../secret.txt" is not a plain relative path (empty, "." or ".." part)`,
       'report-12/link.txt: could not be read: is a symbolic link; a package holds plain files only',
+      expect.stringMatching(/^manifest files list: canonical JSON sha256 is [0-9a-f]{64}, export entry \d+ vouches for/),
     ]);
   });
 

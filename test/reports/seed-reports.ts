@@ -77,7 +77,7 @@ function seedCapture(db: Db, url: string, at: string): number {
     db,
     {
       requestedUrl: url, finalUrl: url, status: 200, statusText: 'OK', headers: [['content-type', 'text/html']], requestHeaders: [], redirects: [], remoteAddress: '127.0.0.1', startedAt: at, endedAt: at,
-      bodySha256: sha256, bodySize: 10, contentType: 'text/html', warcPath: 'warc/x.warc.gz', warcRecordId: '<urn:uuid:1>', recordType: 'response', truncated: null, fetcherVersion: 'test', settings: {}, createdAt: at,
+      bodySha256: sha256, bodySize: 10, contentType: 'text/html', warcPath: 'warc/x.warc.gz', warcRecordId: '<urn:uuid:1>', recordType: 'response', truncated: null, fetcherVersion: 'test', settings: {}, createdAt: at, warcSha256: sha256,
     },
     { sha256, size: 10, warcPath: 'warc/x.warc.gz', warcRecordId: '<urn:uuid:1>', targetUri: url, warcDate: at, createdAt: at },
   );

@@ -30,7 +30,7 @@ function queryFlag(field: ReportQueryField, list = false) {
   };
 }
 
-function idArgument(value: string): number {
+export function idArgument(value: string): number {
   if (!/^[1-9]\d{0,15}$/.test(value.trim())) throw new InvalidArgumentError('must be a report id (a whole number ≥ 1)');
   return Number(value);
 }
@@ -44,7 +44,7 @@ function statusArgument(value: string): ReportStatus {
 }
 
 /** Runs `read`; a ValidationError (a field of the query as a whole, an unknown article) is a usage error. */
-function asUsage<T>(command: Command, read: () => T): T {
+export function asUsage<T>(command: Command, read: () => T): T {
   try {
     return read();
   } catch (error) {
@@ -66,19 +66,19 @@ const FILTER_FLAGS: { field: Exclude<ReportQueryField, 'limit' | 'cursor' | 'for
   { field: 'sort', flag: '--sort <field>', help: `lastSeen, firstSeen, coverage or id; a leading "-" sorts descending (default ${DEFAULT_SORT})` },
 ];
 
-function addFilterOptions(command: Command): Command {
+export function addFilterOptions(command: Command): Command {
   for (const f of FILTER_FLAGS) command.option(f.flag, f.help, queryFlag(f.field, f.list));
   return command;
 }
 
 /** The query fields the user gave, as text (commander leaves unset flags undefined). */
-function rawQuery(options: Record<string, unknown>, fields: readonly string[]): Record<string, string> {
+export function rawQuery(options: Record<string, unknown>, fields: readonly string[]): Record<string, string> {
   const raw: Record<string, string> = {};
   for (const field of fields) if (typeof options[field] === 'string') raw[field] = options[field] as string;
   return raw;
 }
 
-const FILTER_FIELDS = FILTER_FLAGS.map((f) => f.field);
+export const FILTER_FIELDS = FILTER_FLAGS.map((f) => f.field);
 
 /** A reviewer's change printed: the JSON object, or one line with where the report can go next. */
 function printReport(io: CliIo, json: boolean | undefined, item: ReportItem & { allowedStatuses?: readonly string[] }, human: string): void {

@@ -10,11 +10,14 @@ import { buildConfig, writeLine, type CliIo, type GlobalOptions } from '../cli-c
 import { sweepCaptures } from './captures-command.ts';
 import { expireConsents } from '../../consent-admin.ts';
 import { SYSTEM_ACTOR } from '../../decide-store.ts';
+import { signTreeHeadIfDue } from '../../custody-log.ts';
 import type { App } from '../../app.ts';
 import type { Logger } from '../../log.ts';
 
 // Hourly upkeep: consents are marked expired within this long of their valid-until (decisions
-// never wait on it), and the planner's statistics follow a growing report table.
+// never wait on it), the planner's statistics follow a growing report table, and the custody
+// log gets its signed tree head when the last is a day old (the first at first start, with the
+// installation's signing key).
 const UPKEEP_INTERVAL_MS = 3_600_000;
 
 function startUpkeep(app: App, logger: Logger): NodeJS.Timeout {
@@ -26,6 +29,7 @@ function startUpkeep(app: App, logger: Logger): NodeJS.Timeout {
     } catch (error) {
       logger.error({ err: error }, 'hourly upkeep failed');
     }
+    signTreeHeadIfDue({ db: app.database.db, config: app.config.evidence, logger }).catch((error: unknown) => logger.error({ err: error }, 'signing the custody log tree head failed'));
   };
   run();
   const timer = setInterval(run, UPKEEP_INTERVAL_MS);

@@ -1,0 +1,114 @@
+import { hash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { findArticleByKey } from '../db/articles.ts';
+import { findBodyHolder, findCaptureBody, findCapturesByIds } from '../db/captures.ts';
+import { listRendersOfCapture, type CaptureRenderRow } from '../db/capture-renders.ts';
+import { findCustodyEntriesFor } from '../db/custody-log.ts';
+import { decisionRecordOf, findDecisionRow, findMatchDecisionDetail } from '../db/match-decisions.ts';
+import { findMatchById } from '../db/matches.ts';
+import { listReportCaptures } from '../db/report-captures.ts';
+import { eventRecordOf, listReportEvents } from '../db/report-events.ts';
+import type { ArticleRow } from '../db/schema/articles.ts';
+import type { CaptureRow } from '../db/schema/captures.ts';
+import type { ReportEventRow } from '../db/schema/reports.ts';
+import type { App } from './app.ts';
+import { extractCaptureText } from './capture-view.ts';
+import { CopyhoundError } from './errors.ts';
+import { hashText } from './pipeline.ts';
+import { getReport } from './report-admin.ts';
+
+/**
+ * Everything an evidence package says about one report, read from the database and the capture
+ * files: the report, its owned article, its match and decision, its full history, and every
+ * capture of the page with its WARC file(s), extracted text and rendered views. Each piece
+ * carries the custody log entry that vouches for it (null for records older than the log).
+ */
+
+// A report's history and captures in one package: far beyond any real case (a daily re-check
+// for ten years is ~3,650 captures), bounded so one report cannot exhaust memory.
+export const MAX_EVENTS_PER_REPORT = 20_000;
+export const MAX_CAPTURES_PER_REPORT = 5_000;
+
+export interface CaptureEvidence {
+  capture: CaptureRow;
+  role: string;
+  linkedAt: string;
+  warc: Buffer;
+  warcLogIndex: number | null;
+  /** For a revisit: the WARC file that holds the body, and its capture. */
+  body: { warc: Buffer; captureId: number; logIndex: number | null } | null;
+  text: string;
+  renders: (CaptureRenderRow & { bytesRead: Buffer; logIndex: number | null })[];
+}
+
+export interface ReportEvidence {
+  report: ReturnType<typeof getReport>;
+  article: ArticleRow;
+  passages: { pageStart: number; pageEnd: number; articleStart: number; articleEnd: number }[];
+  decision: { record: ReturnType<typeof decisionRecordOf>; detail: ReturnType<typeof findMatchDecisionDetail> | null; logIndex: number | null } | null;
+  history: { record: ReturnType<typeof eventRecordOf>; event: ReportEventRow; logIndex: number | null }[];
+  captures: CaptureEvidence[];
+  /** The capture whose text the passages point into (the one the match was made from). */
+  matchedCaptureId: number | null;
+}
+
+export class EvidenceIntegrityError extends CopyhoundError {
+  constructor(message: string, details?: unknown) {
+    super('evidence_integrity', message, details);
+  }
+}
+
+function logIndexOf(app: App, type: 'capture' | 'render' | 'report_event', id: number): number | null {
+  const entries = findCustodyEntriesFor(app.database.db, type, id);
+  return entries.length > 0 ? entries[0].id - 1 : null;
+}
+
+/** A capture file, checked against the hash recorded when it was written. */
+async function readCheckedFile(app: App, path: string, sha256: string | null, what: string): Promise<Buffer> {
+  const bytes = await readFile(join(app.config.data.dir, path)).catch((error: NodeJS.ErrnoException) => {
+    throw new EvidenceIntegrityError(`${what}: ${path} cannot be read (${error.code ?? error.message})`, { path });
+  });
+  if (sha256 && hash('sha256', bytes, 'hex') !== sha256) throw new EvidenceIntegrityError(`${what}: ${path} no longer matches the SHA-256 recorded when it was written`, { path, sha256 });
+  return bytes;
+}
+
+async function gatherCapture(app: App, capture: CaptureRow, link: { role: string; at: string }, renders: CaptureRenderRow[]): Promise<CaptureEvidence> {
+  const db = app.database.db;
+  const warc = await readCheckedFile(app, capture.warcPath, capture.warcSha256, `capture ${capture.id}`);
+  let body: CaptureEvidence['body'] = null;
+  if (capture.recordType === 'revisit') {
+    const stored = findCaptureBody(db, capture.bodySha256);
+    const holder = stored ? findBodyHolder(db, capture.bodySha256, stored.warcPath) : undefined;
+    if (!stored || !holder) throw new EvidenceIntegrityError(`capture ${capture.id}: the body it revisits (${capture.bodySha256}) is not stored`, { captureId: capture.id });
+    body = { warc: await readCheckedFile(app, holder.warcPath, holder.warcSha256, `capture ${holder.id}`), captureId: holder.id, logIndex: logIndexOf(app, 'capture', holder.id) };
+  }
+  const withBytes = [];
+  for (const r of renders) withBytes.push({ ...r, bytesRead: await readCheckedFile(app, r.path, r.sha256, `rendered view ${r.id}`), logIndex: logIndexOf(app, 'render', r.id) });
+  return { capture, role: link.role, linkedAt: link.at, warc, warcLogIndex: logIndexOf(app, 'capture', capture.id), body, text: await extractCaptureText(app, capture), renders: withBytes };
+}
+
+/** The report's evidence; renders are whatever is stored (make them first with ensureCaptureRenders). */
+export async function gatherReportEvidence(app: App, reportId: number): Promise<ReportEvidence> {
+  const db = app.database.db;
+  const report = getReport(db, reportId);
+  const article = findArticleByKey(db, report.articleKey);
+  if (!article) throw new EvidenceIntegrityError(`report ${reportId}: its article (key ${report.articleKey}) is not stored`, { reportId });
+  const match = report.matchId !== null ? findMatchById(db, report.matchId) : undefined;
+  const decisionRow = report.matchId !== null ? findDecisionRow(db, report.matchId) : undefined;
+  const decision = decisionRow
+    ? { record: decisionRecordOf(decisionRow.matchId, decisionRow), detail: findMatchDecisionDetail(db, decisionRow.matchId) ?? null, logIndex: decisionRow.custodyIndex ?? null }
+    : null;
+  const history = listReportEvents(db, reportId, MAX_EVENTS_PER_REPORT).map((event) => ({ record: eventRecordOf(event), event, logIndex: logIndexOf(app, 'report_event', event.id) }));
+  const links = listReportCaptures(db, reportId, MAX_CAPTURES_PER_REPORT);
+  const rows = new Map(findCapturesByIds(db, links.map((l) => l.captureId)).map((c) => [c.id, c]));
+  const captures: CaptureEvidence[] = [];
+  for (const link of links) {
+    const capture = rows.get(link.captureId);
+    if (capture) captures.push(await gatherCapture(app, capture, link, listRendersOfCapture(db, capture.id)));
+  }
+  // The passages' offsets are into the text that was matched: the capture whose text has the
+  // report's text hash (the latest such, should the page have changed and changed back).
+  const matched = [...captures].reverse().find((c) => c.text !== '' && hashText(c.text) === report.textHash);
+  return { report, article, passages: match?.passages ?? [], decision, history, captures, matchedCaptureId: matched?.capture.id ?? null };
+}
