@@ -33,6 +33,8 @@ export interface OpenDatabaseOptions {
   checkpointInBackground?: boolean;
   /** SQLite page cache (MB); SQLite's 2 MB default when not given (tests, short-lived tools). */
   cacheMb?: number;
+  /** Bytes of the file read through a memory map (MB); none when not given. */
+  mmapMb?: number;
   /** Told when the background checkpoint failed and SQLite's own was turned back on. */
   onCheckpointFailed?(message: string): void;
 }
@@ -99,6 +101,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenDatabase {
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
   // Negative: a size in KiB rather than a page count.
   if (options.cacheMb !== undefined) sqlite.pragma(`cache_size = -${Math.trunc(options.cacheMb * 1024)}`);
+  if (options.mmapMb !== undefined) sqlite.pragma(`mmap_size = ${Math.trunc(options.mmapMb * 1024 * 1024)}`);
   const db = drizzle(sqlite);
   try {
     migrateOnce(sqlite, db);

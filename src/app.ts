@@ -35,6 +35,7 @@ export function openApp(config: Config, logger: Logger, options: OpenAppOptions 
     path: config.db.path,
     busyTimeoutMs: config.db.busyTimeoutMs,
     cacheMb: config.db.cacheMb,
+    mmapMb: config.db.mmapMb,
     checkpointInBackground: options.checkpointInBackground ?? false,
     onCheckpointFailed: (message) => logger.warn({ error: message }, 'background WAL checkpoint failed; SQLite checkpoints in commits again'),
   });

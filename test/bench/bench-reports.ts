@@ -264,11 +264,11 @@ async function main(): Promise<number> {
     fsyncSync(fd);
     closeSync(fd);
     console.log(`data: copied to ${path} in ${((performance.now() - copyStart) / 1000).toFixed(1)} s (each run changes its own copy)`);
-    // Opened as `copyhound serve` opens it (src/app.ts): the configured page cache (the
-    // environment's COPYHOUND_DB_CACHE_MB or the default), the log checkpointed in the background.
+    // Opened as `copyhound serve` opens it (src/app.ts): the configured page cache and memory map
+    // (the environment's COPYHOUND_DB_* or the defaults), the log checkpointed in the background.
     const { db: dbConfig } = loadConfig(process.env);
-    const database = openDatabase({ path, busyTimeoutMs: dbConfig.busyTimeoutMs, cacheMb: dbConfig.cacheMb, checkpointInBackground: true });
-    console.log(`data: SQLite page cache ${dbConfig.cacheMb} MB (COPYHOUND_DB_CACHE_MB)`);
+    const database = openDatabase({ path, busyTimeoutMs: dbConfig.busyTimeoutMs, cacheMb: dbConfig.cacheMb, mmapMb: dbConfig.mmapMb, checkpointInBackground: true });
+    console.log(`data: SQLite page cache ${dbConfig.cacheMb} MB, memory map ${dbConfig.mmapMb} MB (COPYHOUND_DB_CACHE_MB, COPYHOUND_DB_MMAP_MB)`);
     const results: TargetResult[] = [];
     try {
       const domains = buildDomains();
