@@ -1,6 +1,6 @@
 import { and, eq, gt, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { appendCustodyEntry, digestRecord } from './custody-log.ts';
-import { placeholders, preparedWrite } from './prepared.ts';
+import { JsonText, placeholders, preparedWrite } from './prepared.ts';
 import { reports, type ReportRow } from './schema/reports.ts';
 import type { Db } from './open-db.ts';
 import { articles } from './schema/articles.ts';
@@ -37,8 +37,9 @@ export function setMatchDecision(
       .onConflictDoUpdate({ target: matchDecisions.matchId, set: values }),
   );
   // Logged here, where every decision is written, so no path can store one unlogged.
-  const custodyIndex = appendCustodyEntry(db, { type: 'decision', refId: matchId, at: d.decidedAt, sha256: digestRecord(decisionRecordOf(matchId, d)) });
-  run({ matchId, ...d, custodyIndex });
+  const record = decisionRecordOf(matchId, d);
+  const custodyIndex = appendCustodyEntry(db, { type: 'decision', refId: matchId, at: d.decidedAt, sha256: digestRecord(record) });
+  run({ matchId, ...d, detail: new JsonText(record.detailJson), custodyIndex });
 }
 
 /** A stored match with everything its rights decision reads (page signals, article terms). */

@@ -26,6 +26,14 @@ export function placeholders<K extends string>(...names: K[]): Record<K, never> 
   return Object.fromEntries(names.map((name) => [name, sql.placeholder(name)])) as Record<K, never>;
 }
 
+/**
+ * A JSON column's value already serialised: bound as this text instead of encoding the value
+ * again (a write that also hashes the text, for the custody log, serialises it once).
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 type DriverStatement = { run(...values: unknown[]): { lastInsertRowid: number | bigint } };
 type Encoder = { mapToDriverValue(value: unknown): unknown };
 
@@ -55,6 +63,7 @@ export function preparedWrite(db: Db, key: string, build: (db: Db) => { toSQL():
         if (o.name === undefined) return o.value;
         const value = values[o.name];
         if (value === undefined || value === null) return null;
+        if (value instanceof JsonText) return value.text;
         return o.encoder ? o.encoder.mapToDriverValue(value) : value;
       });
       return Number(statement.run(...bound).lastInsertRowid);

@@ -1,6 +1,6 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import { appendCustodyEntry, digestRecord } from './custody-log.ts';
-import { placeholders, preparedWrite } from './prepared.ts';
+import { JsonText, placeholders, preparedWrite } from './prepared.ts';
 import type { Db } from './open-db.ts';
 import { reportEvents, type ReportEventRow } from './schema/reports.ts';
 
@@ -26,10 +26,11 @@ export function appendReportEvent(db: Db, row: Omit<ReportEventRow, 'id'>): numb
   // Prepared once per connection: a consent change writes an event for thousands of reports.
   const run = preparedWrite(db, 'appendReportEvent', (c) => c.insert(reportEvents).values(placeholders('reportId', 'at', 'actor', 'kind', 'fromStatus', 'toStatus', 'note', 'detail')));
   // An event without detail is SQL NULL (preparedWrite binds null as NULL, not the JSON 'null').
-  const id = run(row);
+  const detailJson = row.detail == null ? null : JSON.stringify(row.detail);
+  const id = run({ ...row, detail: detailJson === null ? null : new JsonText(detailJson) });
   // Logged here, where every event is written, so no path can add one unlogged. The detail is
   // hashed as it will read back: JSON drops undefined members, and so does canonical JSON.
-  appendCustodyEntry(db, { type: 'report_event', refId: id, at: row.at, sha256: digestRecord(eventRecordOf({ ...row, id })) });
+  appendCustodyEntry(db, { type: 'report_event', refId: id, at: row.at, sha256: digestRecord(eventRecordOf({ ...row, id, detail: detailJson })) });
   return id;
 }
 

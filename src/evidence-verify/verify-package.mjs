@@ -10,6 +10,7 @@
 //
 // Self-contained on purpose (Node.js builtins only, Node 18 or later): this exact file is copied
 // into every package, so anyone can read and run it without installing anything.
+import * as nodeCrypto from 'node:crypto';
 import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
 import { lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
@@ -94,7 +95,13 @@ function canonicalText(value, ancestors) {
   return text;
 }
 
+// One-shot hashing where Node has it (20.12+): a consent change hashes ~40,000 leaves and nodes,
+// and a hash object per call cost half as much again. Older Node takes the streaming form.
+// (A namespace import: a named import of `hash` would fail to load on a Node without it.)
+const oneShot = typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash : undefined;
+
 function sha256(...parts) {
+  if (oneShot) return oneShot('sha256', parts.length === 1 ? parts[0] : Buffer.concat(parts), 'buffer');
   const hash = createHash('sha256');
   for (const part of parts) hash.update(part);
   return hash.digest();
