@@ -1,5 +1,5 @@
 import { formatUtcIso, millisOfStoredUtc, parseIsoDate } from '../time/parse-date.ts';
-import { findCoveringPlace, isSameDocument, locatePage, type PageLocation } from './places.ts';
+import { findCoveringPlace, hostOfStoredPlace, isSameDocument, locatePage, type PageLocation } from './places.ts';
 import { evaluateConsent, type ConsentEvaluation, type SignalUse } from './evaluate-consent.ts';
 import type { BreachReason, Consent, Decision } from './types.ts';
 
@@ -83,10 +83,51 @@ function ownerStep(input: DecisionInput, at: PageLocation | null): string | null
   return null;
 }
 
+/** Licensees and consents by the hosts of their places: the few that could cover a page's host. */
+interface PlaceIndex {
+  licensees: readonly LicenseeSites[];
+  byHost: Map<string, { licensees: Set<LicenseeSites>; consents: Set<Consent> }>;
+}
+
+// Built once per rights snapshot (the same arrays for every match of a re-decision): testing
+// every place of every licensee and consent against each page was a fifth of a consent change.
+const placeIndexes = new WeakMap<readonly Consent[], PlaceIndex>();
+
+function placeIndexOf(input: DecisionInput): PlaceIndex {
+  const cached = placeIndexes.get(input.consents);
+  if (cached && cached.licensees === input.licensees) return cached;
+  const byHost: PlaceIndex['byHost'] = new Map();
+  const slot = (host: string) => {
+    let s = byHost.get(host);
+    if (!s) byHost.set(host, (s = { licensees: new Set(), consents: new Set() }));
+    return s;
+  };
+  for (const l of input.licensees) for (const p of l.places) slot(hostOfStoredPlace(p)).licensees.add(l);
+  for (const c of input.consents) for (const p of c.places) slot(hostOfStoredPlace(p)).consents.add(c);
+  const index = { licensees: input.licensees, byHost };
+  placeIndexes.set(input.consents, index);
+  return index;
+}
+
 /** Consents that concern the page: a place of theirs covers it, or a site of their licensee does. */
 function concerning(input: DecisionInput, at: PageLocation | null): Consent[] {
-  const licenseeHere = new Set(input.licensees.filter((l) => findCoveringPlace(l.places, at) !== null).map((l) => l.id));
-  return input.consents.filter((c) => licenseeHere.has(c.licenseeId) || findCoveringPlace(c.places, at) !== null);
+  if (!at) return [];
+  // Only places on the page's host or a parent domain can cover it; each is then tested exactly.
+  const licensees = new Set<LicenseeSites>();
+  const consents = new Set<Consent>();
+  const { byHost } = placeIndexOf(input);
+  for (let host = at.host; ; ) {
+    const s = byHost.get(host);
+    if (s) {
+      for (const l of s.licensees) licensees.add(l);
+      for (const c of s.consents) consents.add(c);
+    }
+    const dot = host.indexOf('.');
+    if (dot < 0) break;
+    host = host.slice(dot + 1);
+  }
+  const licenseeHere = new Set([...licensees].filter((l) => findCoveringPlace(l.places, at) !== null).map((l) => l.id));
+  return input.consents.filter((c) => licenseeHere.has(c.licenseeId) || (consents.has(c) && findCoveringPlace(c.places, at) !== null));
 }
 
 // Active consents before the others when equally close: a live contract is the likelier one meant.

@@ -145,6 +145,11 @@ function parseStoredPlace(text: string): Place {
   return place;
 }
 
+/** The host a stored place's pages are on (or under, with sub-domains): for indexing places by host. */
+export function hostOfStoredPlace(text: string): string {
+  return parseStoredPlace(text).host;
+}
+
 /** The first of the places (as stored strings) that covers the page, or null. */
 export function findCoveringPlace(places: readonly string[], page: string | PageLocation | null): string | null {
   const at = typeof page === 'string' ? locatePage(page) : page;
