@@ -85,6 +85,9 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   // Reports: legal reads, exports and moves them to notice_sent/escalated (see statusTargetsOf).
   { method: 'GET', path: '/api/reports', allow: READ_STAFF },
   { method: 'GET', path: '/api/reports/export', allow: READ_STAFF },
+  // Evidence packages: for legal teams and rights managers (admins see everything staff see).
+  { method: 'GET', path: '/api/reports/evidence', allow: READ_STAFF },
+  { method: 'GET', path: '/api/reports/:id/evidence', allow: READ_STAFF },
   { method: 'POST', path: '/api/reports/bulk-status', allow: READ_STAFF },
   { method: 'GET', path: '/api/reports/:id', allow: READ_STAFF },
   { method: 'GET', path: '/api/reports/:id/history', allow: READ_STAFF },

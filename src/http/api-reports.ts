@@ -11,10 +11,11 @@ import { REPORT_STATUSES } from '../reports/status-flow.ts';
 import { actorOf, principalOf } from './actor.ts';
 import { assertMaySetReportStatus } from '../auth/policy.ts';
 import { parseOrThrow } from './api-matches.ts';
+import { exportEvidencePackage, MAX_REPORTS_PER_PACKAGE } from '../evidence-export.ts';
 
 /**
  * GET /api/reports (filters, sort, cursor) → { items, nextCursor }; GET /export (CSV or NDJSON,
- * streamed); GET /:id (detail); GET /:id/history; POST /:id/status; POST /bulk-status (all or
+ * streamed); GET /evidence and GET /:id/evidence (evidence package zip); GET /:id (detail); GET /:id/history; POST /:id/status; POST /bulk-status (all or
  * none); PATCH /:id {assignee}; POST /:id/notes. History is append-only: no route changes it.
  */
 
@@ -24,6 +25,11 @@ const MAX_ASSIGNEE_CHARS = 200;
 const MAX_NOTE_CHARS = 10_000;
 
 const idSchema = z.coerce.number().int().min(1);
+// ?ids=1,2,3 (or the parameter repeated): at most a package's worth.
+const idListSchema = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v.join(',') : v).split(',').filter((s) => s.trim() !== ''))
+  .pipe(z.array(z.string().regex(/^\s*[1-9]\d{0,15}\s*$/, 'must be report ids').transform(Number)).max(MAX_REPORTS_PER_PACKAGE, `at most ${MAX_REPORTS_PER_PACKAGE} reports in one package`));
 const statusSchema = z.enum(REPORT_STATUSES, { error: (i) => `"${String(i.input)}" is not a report status; statuses: ${REPORT_STATUSES.join(', ')}` });
 const noteSchema = z.string().max(MAX_NOTE_CHARS, `must be at most ${MAX_NOTE_CHARS} characters`);
 
@@ -64,6 +70,26 @@ export function createReportsRouter(app: App, guard: Guard): Router {
     await streamExport(app, res, iterateReports(db, filters, q.sort), q.format);
   });
 
+  // One package for the reports named (?ids=1,2) and/or those a list filter matches.
+  router.get('/evidence', async (req, res) => {
+    const { ids: rawIds, ...rest } = req.query as Record<string, unknown>;
+    const ids = rawIds === undefined ? [] : parseOrThrow(idListSchema, rawIds, 'ids');
+    const filtered = Object.keys(rest).length > 0;
+    if (filtered) {
+      const q = parseReportListQuery(rest);
+      for (const r of iterateReports(db, resolveReportFilters(db, q.filters), q.sort)) {
+        ids.push(r.id);
+        if (ids.length > MAX_REPORTS_PER_PACKAGE) break;
+      }
+    }
+    await sendEvidence(app, res, ids, actorOf(req));
+  });
+
+  router.get('/:id/evidence', async (req, res) => {
+    const id = parseOrThrow(idSchema, req.params.id, 'report id');
+    await sendEvidence(app, res, [id], actorOf(req));
+  });
+
   router.post('/bulk-status', (req, res) => {
     const body = parseOrThrow(bulkBodySchema, req.body, 'bulk status change');
     assertMaySetReportStatus(principalOf(req), body.status);
@@ -102,6 +128,15 @@ export function createReportsRouter(app: App, guard: Guard): Router {
   });
 
   return router;
+}
+
+/** Builds the package (chromium renders out of process, extraction in the worker pool) and sends it. */
+async function sendEvidence(app: App, res: Response, ids: number[], actor: string): Promise<void> {
+  const result = await exportEvidencePackage(app, ids, actor);
+  const stamp = result.treeHead.timestamp.slice(0, 19).replace(/[-:]/g, '');
+  const name = ids.length === 1 ? `copyhound-evidence-report-${ids[0]}-${stamp}Z.zip` : `copyhound-evidence-${ids.length}-reports-${stamp}Z.zip`;
+  res.status(200).set({ 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${name}"`, 'x-copyhound-tree-head': `${result.treeHead.size} ${result.treeHead.rootHash}` });
+  res.end(Buffer.from(result.zip.buffer, result.zip.byteOffset, result.zip.byteLength));
 }
 
 /**
