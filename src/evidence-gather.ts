@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findArticleByKey } from '../db/articles.ts';
+import { findConsentById, type ConsentWithLicensee } from '../db/consents.ts';
 import { findBodyHolder, findCaptureBody, findCapturesByIds } from '../db/captures.ts';
 import { listRendersOfCapture, type CaptureRenderRow } from '../db/capture-renders.ts';
 import { findCustodyEntriesFor } from '../db/custody-log.ts';
@@ -47,6 +48,8 @@ export interface ReportEvidence {
   article: ArticleRow;
   passages: { pageStart: number; pageEnd: number; articleStart: number; articleEnd: number }[];
   decision: { record: ReturnType<typeof decisionRecordOf>; detail: ReturnType<typeof findMatchDecisionDetail> | null; logIndex: number | null } | null;
+  /** The consent records the decision considered, with every term, as they stand now. */
+  consents: ConsentWithLicensee[];
   history: { record: ReturnType<typeof eventRecordOf>; event: ReportEventRow; logIndex: number | null }[];
   captures: CaptureEvidence[];
   /** The capture whose text the passages point into (the one the match was made from). */
@@ -99,6 +102,8 @@ export async function gatherReportEvidence(app: App, reportId: number): Promise<
   const decision = decisionRow
     ? { record: decisionRecordOf(decisionRow.matchId, decisionRow), detail: findMatchDecisionDetail(db, decisionRow.matchId) ?? null, logIndex: decisionRow.custodyIndex ?? null }
     : null;
+  const considered = ((decision?.detail?.considered ?? []) as { consentId?: number }[]).map((c) => c.consentId).filter((id): id is number => typeof id === 'number');
+  const consents = [...new Set(considered)].flatMap((id) => findConsentById(db, id) ?? []);
   const history = listReportEvents(db, reportId, MAX_EVENTS_PER_REPORT).map((event) => ({ record: eventRecordOf(event), event, logIndex: logIndexOf(app, 'report_event', event.id) }));
   const links = listReportCaptures(db, reportId, MAX_CAPTURES_PER_REPORT);
   const rows = new Map(findCapturesByIds(db, links.map((l) => l.captureId)).map((c) => [c.id, c]));
@@ -110,5 +115,5 @@ export async function gatherReportEvidence(app: App, reportId: number): Promise<
   // The passages' offsets are into the text that was matched: the capture whose text has the
   // report's text hash (the latest such, should the page have changed and changed back).
   const matched = [...captures].reverse().find((c) => c.text !== '' && hashText(c.text) === report.textHash);
-  return { report, article, passages: match?.passages ?? [], decision, history, captures, matchedCaptureId: matched?.capture.id ?? null };
+  return { report, article, passages: match?.passages ?? [], decision, consents, history, captures, matchedCaptureId: matched?.capture.id ?? null };
 }

@@ -71,6 +71,8 @@ function reportJson(e: ReportEvidence, notice: string | null): unknown {
       // The stored decision as its custody entry vouches for it (detailJson is its stored text).
       record: e.decision?.record ?? null,
       detail: e.decision?.detail ?? null,
+      // Every consent the decision weighed, with all its terms (as stored at export).
+      consentsConsidered: e.consents,
     },
     captures: e.captures.map((c) => ({
       id: c.capture.id,

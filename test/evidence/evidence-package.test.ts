@@ -16,6 +16,9 @@ import type { App } from '../../src/app.ts';
 import { exportEvidencePackage } from '../../src/evidence-export.ts';
 import { processPage } from '../../src/pipeline.ts';
 import { setReportStatus } from '../../src/report-admin.ts';
+import { addLicensee } from '../../src/rights-admin.ts';
+import { addConsent } from '../../src/consent-admin.ts';
+import { parseConsentRequest } from '../../src/rights/consent-input.ts';
 import { verifyCustodyLog } from '../../src/custody-verify.ts';
 import { treeHeadMessage } from '../../src/evidence-verify/verify-package.mjs';
 import { buildNewsPage, escapeHtml, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
@@ -88,6 +91,10 @@ describe('evidence packages (export, offline verify, tampering)', () => {
     expect((await processPage(app, `${site.url}/mirror/nato`)).status).toBe('matched');
     [{ id: reportId }, { id: mirrorId }] = listReports(app.database.db, { filters: {}, sort: { field: 'id', direction: 'asc' }, limit: 10 });
     setReportStatus(app.database.db, reportId, 'confirmed', 'copied word for word', 'alice');
+    // The mirror is a licensee's, but its licence asks for a link back the page lacks: a breach.
+    const rights = { db: app.database.db, config: app.config.rights };
+    addLicensee(rights, { name: 'Mirror News', places: ['http://127.0.0.1/mirror/'] }, 'alice');
+    addConsent(rights, parseConsentRequest({ licensee: 'Mirror News', places: ['http://127.0.0.1/mirror/'], duties: ['link'], contractRef: 'M-1' }), 'alice');
     const exported = await exportEvidencePackage(app, [reportId, mirrorId], 'alice');
     files = unzip(exported.zip);
     zipPath = writeZip(dir, 'package.zip', files);
@@ -123,6 +130,11 @@ describe('evidence packages (export, offline verify, tampering)', () => {
     expect(report.decision).toMatchObject({ decision: 'unlicensed', record: expect.objectContaining({ decision: 'unlicensed' }) });
     expect(report.history.map((e: { kind: string }) => e.kind)).toEqual(['created', 'status']);
     expect(report.passages.items.length).toBeGreaterThan(0);
+    // The breached licence is in the mirror's package with every term.
+    const mirror = JSON.parse(Buffer.from(files[`report-${mirrorId}/report.json`]).toString());
+    expect(mirror.decision).toMatchObject({ decision: 'licence_breach', licensee: 'Mirror News' });
+    expect(mirror.decision.consentsConsidered).toEqual([expect.objectContaining({ contractRef: 'M-1', duties: ['link'], licenseeName: 'Mirror News' })]);
+    expect(mirror.history.map((e: { kind: string }) => e.kind)).toEqual(['created', 'decision']);
     const dmca = Buffer.from(files[`${r}/notice-dmca.txt`]).toString();
     for (const element of ['(i)', '(ii)', '(iii)', '(iv)', '(v)', '(vi)']) expect(dmca).toContain(`Element ${element}`);
     expect(JSON.parse(Buffer.from(files[`${r}/notice-lumen.json`]).toString())).toMatchObject({ notice: { type: 'DMCA' } });
