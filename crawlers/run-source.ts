@@ -195,6 +195,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
           : {}),
         ...(isWatch ? {} : { previousTextHash: state?.textHash ?? null }),
         ownerFeed: source.isOwnerFeed,
+        recheck: isWatch,
         ...(options.signal ? { signal: options.signal } : {}),
         commit: (tx, outcome) => {
           // A fetch cut short by our own shutdown is not a visit: the resumed run must do it.

@@ -225,6 +225,8 @@ export interface ProcessPageOptions {
   previousTextHash?: string | null;
   /** The publisher's own page: saved as an owned article instead of being matched. */
   ownerFeed?: boolean;
+  /** A watch re-check: an unchanged page's capture joins its reports as the re-check's (recordRecheck), not as a sighting. */
+  recheck?: boolean;
   signal?: AbortSignal;
   /**
    * Called with the outcome inside the transaction that stores the page (or in one of its own when
@@ -285,14 +287,16 @@ export async function processPage(app: App, url: string, options: ProcessPageOpt
 
 /**
  * A page seen again unchanged: its matches are decided again at the new sighting, since a
- * consent may have expired (or begun) meanwhile. Pages without matches cost one indexed read.
+ * consent may have expired (or begun) meanwhile, and this visit's capture joins its reports'
+ * evidence (every sighting is proof the copy was still there). Pages without matches cost one
+ * indexed read.
  */
-function touchAndRedecide(app: App, pageId: number): void {
+function touchAndRedecide(app: App, pageId: number, captureId: number | null): void {
   const now = nowIso();
   writeTransaction(app.database.db, (tx) => {
     touchPage(tx, pageId, now);
-    const rows = findMatchesOfPageForDecision(tx, pageId);
-    if (rows.length > 0) decideMatches(tx, rows, loadRightsSnapshot(tx, app.config.rights), { actor: SYSTEM_ACTOR, why: 'the page was seen again unchanged', now });
+    const rows = findMatchesOfPageForDecision(tx, pageId).map((row) => (captureId !== null ? { ...row, captureId } : row));
+    if (rows.length > 0) decideMatches(tx, rows, loadRightsSnapshot(tx, app.config.rights), { actor: SYSTEM_ACTOR, why: 'the page was seen again unchanged', now, pageVisit: captureId !== null });
   });
 }
 
@@ -360,7 +364,7 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
   const previous = options.previousTextHash ?? known?.textHash;
   // Same text, and no owned article added or changed since it was matched: nothing new to find.
   if (previous === textHash && known && known.textHash === textHash && matchedSinceRegistry) {
-    touchAndRedecide(app, known.id);
+    touchAndRedecide(app, known.id, options.recheck ? null : captureId);
     return { ...common, status: 'unchanged', matches: [], newMatches: 0 };
   }
   let found: MatchResult[];

@@ -139,7 +139,8 @@ describe('reports follow decisions: created, licensed, re-opened, removed, never
     expect(findReportById(app.database.db, report.id)!.status).toBe('new');
     const last = listReportEvents(app.database.db, report.id, 20).at(-1)!;
     expect(last).toMatchObject({ kind: 'reopened', fromStatus: 'closed', toStatus: 'new' });
-    expect(listReportCaptures(app.database.db, report.id, 10).map((c) => c.role)).toEqual(['first_seen', 'seen_again']);
+    // Every sighting is evidence: the unchanged visit while closed, then the changed page.
+    expect(listReportCaptures(app.database.db, report.id, 10).map((c) => c.role)).toEqual(['first_seen', 'seen_again', 'seen_again']);
   }, 30_000);
 
   it('a watch re-check that finds the copy gone moves a confirmed report to removed, citing the capture', async () => {
