@@ -1,4 +1,4 @@
-import { zipSync, type Zippable } from 'fflate';
+import { zip, type AsyncZippable } from 'fflate';
 import { appendCustodyEntry, findCustodyEntry, type TreeHeadRow } from '../db/custody-log.ts';
 import { listReportCaptures } from '../db/report-captures.ts';
 import { appendReportEvent } from '../db/report-events.ts';
@@ -137,7 +137,12 @@ export async function exportEvidencePackage(app: App, reportIds: readonly number
       entries,
     },
   };
-  const zippable: Zippable = { 'manifest.json': [Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), { level: DEFLATE_LEVEL, mtime: now }] };
+  const zippable: AsyncZippable = { 'manifest.json': [Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), { level: DEFLATE_LEVEL, mtime: now }] };
   for (const f of files) zippable[f.path] = [f.bytes, { level: STORED.test(f.path) ? 0 : DEFLATE_LEVEL, mtime: now }];
-  return { zip: zipSync(zippable), manifest, treeHead, files: listed.length + 1 };
+  return { zip: await zipOffThread(zippable), manifest, treeHead, files: listed.length + 1 };
+}
+
+/** fflate's asynchronous zip compresses in worker threads: the server keeps answering meanwhile. */
+function zipOffThread(files: AsyncZippable): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => zip(files, (error, data) => (error ? reject(error) : resolve(data))));
 }
