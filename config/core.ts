@@ -11,8 +11,9 @@ export const dbSettings = {
   cacheMb: defineSetting('COPYHOUND_DB_CACHE_MB', envInt(2, 65_536), 128, "SQLite page cache of the application's connection (MB); it grows only as pages are used."),
   // Off by default, a trade measured with bench:reports and bench:crawl: reading through a map
   // saves a system call per page (~25 µs on a small VM), so a consent change over 10,000 copies
-  // (~30,000 pages read) ran in 1.7 s instead of ~2.2 s; but the report list's p99 doubled (cold
-  // page faults) and a crawl's RSS counts the mapped file (+8 MB, past its 400 MB budget).
+  // (~30,000 pages read) took 1.4–2.2 s instead of 2.1–2.5 s (medians, two runs each); but the
+  // report list's p99 rose (6–9 → 12 ms, cold page faults) and a crawl's RSS counts the mapped
+  // file (+8 MB, past its 400 MB budget).
   mmapMb: defineSetting('COPYHOUND_DB_MMAP_MB', envInt(0, 65_536), 0, 'How much of the database file SQLite reads through a memory map (MB); 0 reads with system calls. Speeds large consent changes; see README.'),
 };
 
