@@ -23,7 +23,7 @@ import { verifyCustodyLog } from '../../src/custody-verify.ts';
 import { treeHeadMessage } from '../../src/evidence-verify/verify-package.mjs';
 import { buildNewsPage, escapeHtml, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
 import { startNewsSite, type NewsSite } from '../fixtures/crawl/news-site.ts';
-import { openTestApp } from '../crawl/crawl-helpers.ts';
+import { crawlTestEnv, openTestApp } from '../crawl/crawl-helpers.ts';
 import { runCliInProcess } from '../helpers/run-cli.ts';
 
 /**
@@ -183,6 +183,25 @@ describe('evidence packages (export, offline verify, tampering)', () => {
     const keyFile = join(dir, 'publisher.pem');
     writeFileSync(keyFile, manifestOf(files).custody.publicKey);
     await expect(run(process.execPath, ['verify.mjs', '--public-key', keyFile], { cwd: folder })).resolves.toBeTruthy();
+  });
+
+  it('copyhound evidence export takes ids or a report filter; log verify and log head agree with it', async () => {
+    const env = crawlTestEnv(dir);
+    const out = join(dir, 'breaches.zip');
+    const exported = await runCliInProcess(['evidence', 'export', '--decision', 'licence_breach', '-o', out, '--json'], { env });
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
+    const summary = JSON.parse(exported.stdout);
+    expect(summary).toMatchObject({ path: out, reports: [mirrorId] });
+    expect(manifestOf(unzip(readFileSync(out))).custody.treeHead).toMatchObject(summary.treeHead);
+    expect((await runCliInProcess(['evidence', 'verify', out, '--own-key'], { env })).code).toBe(0);
+    const verified = await runCliInProcess(['log', 'verify', '--json'], { env });
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, problemCount: 0 });
+    const head = JSON.parse((await runCliInProcess(['log', 'head', '--json'], { env })).stdout);
+    expect(head).toMatchObject({ size: summary.treeHead.size, rootHash: summary.treeHead.rootHash, reason: 'export' });
+    const bad = await runCliInProcess(['evidence', 'export', '99', '-o', join(dir, 'none.zip')], { env });
+    expect(bad).toMatchObject({ code: 1, stderr: expect.stringMatching(/99/) });
   });
 
   it('names each tampering: a WARC byte, a removed file, report.json, a manifest hash, a proof order, another signing key', async () => {
