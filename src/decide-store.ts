@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.ts';
 import { listConsents, type ConsentWithLicensee } from '../db/consents.ts';
 import { listLicensees } from '../db/licensees.ts';
-import { findArticlesForDecision, listPagesWithoutHost, setMatchDecision, setPageHost, type MatchForDecision } from '../db/match-decisions.ts';
+import { findArticlesForDecision, findMatchesOfPageForDecision, listPagesWithoutHost, setMatchDecision, setPageHost, type MatchForDecision } from '../db/match-decisions.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
 import type { PageSignalsRow } from '../db/schema/matches.ts';
 import type { ExtractedArticle } from './extract/extract-article.ts';
@@ -265,6 +265,13 @@ function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, 
   const changed = decisionChanged || status !== report.status;
   if (changed || !hasSameFigures(report, figures)) saveReportDecision(db, report, figures, { ...decided, status, updatedAt: ctx.now });
   return changed ? 'changed' : 'none';
+}
+
+/** A visit's capture joins the reports on the page as a sighting (a 304, which has no text to decide on). */
+export function linkSighting(db: Db, pageId: number, captureId: number, at: string): void {
+  for (const row of findMatchesOfPageForDecision(db, pageId)) {
+    if (row.report) linkReportCapture(db, { reportId: row.report.id, captureId, role: 'seen_again', at });
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import type { App } from './app.ts';
 import { findMatchesOfPageForDecision } from '../db/match-decisions.ts';
 import { touchPage, upsertMatches, upsertPage, findPageByUrl, readRegistryChangedAt } from '../db/matches.ts';
 import type { PageSignalsRow } from '../db/schema/matches.ts';
-import { decideMatches, decideUnstored, loadRightsSnapshot, pageRhostOf, pageSignalsOf, SYSTEM_ACTOR } from './decide-store.ts';
+import { decideMatches, decideUnstored, linkSighting, loadRightsSnapshot, pageRhostOf, pageSignalsOf, SYSTEM_ACTOR } from './decide-store.ts';
 import type { DecisionOutcome } from './rights/decide.ts';
 import type { Decision } from './rights/types.ts';
 import type { Db } from '../db/open-db.ts';
@@ -330,7 +330,11 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
     };
   }
   const captureId = fetched.capture?.id ?? null;
-  if (fetched.notModified) return { status: 'not_modified', url: key, httpStatus: 304, captureId };
+  if (fetched.notModified) {
+    // A 304 is a sighting too (the server vouches the page is as it was): evidence for its reports.
+    if (known && captureId !== null && !options.recheck) writeTransaction(app.database.db, (tx) => linkSighting(tx, known.id, captureId, nowIso()));
+    return { status: 'not_modified', url: key, httpStatus: 304, captureId };
+  }
   if (fetched.status < 200 || fetched.status > 299) {
     return { status: 'failed', url: key, reason: 'bad_status', message: `HTTP ${fetched.status}`, httpStatus: fetched.status, captureId };
   }

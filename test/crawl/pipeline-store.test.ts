@@ -1,6 +1,8 @@
 import { millisOfIso } from '../../src/time/parse-date.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listMatches } from '../../db/matches.ts';
+import { listReportCaptures } from '../../db/report-captures.ts';
+import { listReports } from '../../db/reports.ts';
 import type { App } from '../../src/app.ts';
 import { saveArticles } from '../../src/articles/article-registry.ts';
 import { processPage } from '../../src/pipeline.ts';
@@ -47,6 +49,13 @@ describe('pipeline storing path (processPage)', () => {
     // Same text fetched again without validators: recognised as unchanged by its hash.
     const third = await processPage(app, url);
     expect(third.status).toBe('unchanged');
+    // Each sighting, the 304 and the unchanged page alike, is a capture of the report's evidence.
+    const [report] = listReports(app.database.db, { filters: {}, sort: { field: 'id', direction: 'asc' }, limit: 1 });
+    expect(listReportCaptures(app.database.db, report.id, 10).map((c) => [c.captureId, c.role])).toEqual([
+      [first.captureId, 'first_seen'],
+      [second.captureId, 'seen_again'],
+      [third.captureId, 'seen_again'],
+    ]);
 
     // Changed page (a different owned article added): matched again, the old pair updated, not duplicated.
     const [, strike] = readOwnedFixtures();
