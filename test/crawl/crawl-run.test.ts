@@ -10,6 +10,8 @@ import { crawlTestEnv, openTestApp } from './crawl-helpers.ts';
 
 const MIN_HOST_DELAY_MS = 5;
 const CRAWL_TEST_TIMEOUT_MS = 120_000;
+// Requests the site answers before holding the rest (robots.txt and the home page, then ~40 stories).
+const HELD_AFTER_REQUESTS = 45;
 
 function pagesOf(log: RequestLogEntry[]): RequestLogEntry[] {
   return log.filter((e) => e.path !== '/robots.txt');
@@ -131,6 +133,9 @@ describe('crawl runs on a loopback news site', () => {
       const { dir, env, site } = await setup({ stories: 80, latencyMs: 15 });
       await runCliInProcess(['sources', 'add', '--type', 'site', '--url', `${site.url}/`, '--name', 'site'], { env });
 
+      // The site answers 45 requests, then holds the rest: the crawl is mid-run when it is raced
+      // and killed, however fast or loaded the machine (it used to finish first under load).
+      site.holdAfter(HELD_AFTER_REQUESTS);
       const child = spawn(process.execPath, [CLI_PATH, 'crawl', 'site'], { env: { ...process.env, ...env }, stdio: 'ignore' });
       const exited = new Promise((resolve) => child.on('exit', resolve));
       while (pagesOf(site.log).length < 20) await new Promise((r) => setTimeout(r, 20));
@@ -138,9 +143,10 @@ describe('crawl runs on a loopback news site', () => {
       const second = await runCli(['crawl', 'site'], { env });
       expect(second.code).toBe(1);
       expect(second.stdout).toMatch(/site: skipped — .*another process/);
-      while (pagesOf(site.log).length < 40) await new Promise((r) => setTimeout(r, 20));
+      while (site.log.length < HELD_AFTER_REQUESTS) await new Promise((r) => setTimeout(r, 20));
       child.kill('SIGKILL');
       await exited;
+      site.release();
       const killedAt = site.log.length;
 
       const app = openTestApp(dir, {}, { owned: false });
