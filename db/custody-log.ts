@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
-import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
-import { hashChildren, hashLeaf } from '../src/evidence-verify/verify-package.mjs';
+import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { rootOfLeaves } from '../src/custody/merkle-tree.ts';
+import { hashLeaf } from '../src/evidence-verify/verify-package.mjs';
 import type { Db } from './open-db.ts';
 import { placeholders, prepared, preparedWrite } from './prepared.ts';
 import { custodyEntries, custodyTiles, treeHeads, type CustodyEntryRow, type TreeHeadRow } from './schema/custody.ts';
@@ -86,14 +87,8 @@ export function appendCustodyEntry(db: Db, entry: NewCustodyEntry): number {
 
 /** Root of the perfect subtree over one tile's leaves. */
 function sealTile(db: Db, tile: number): void {
-  const hashes = readLeafHashes(db, tile * TILE_LEAVES, (tile + 1) * TILE_LEAVES);
-  let level = hashes;
-  while (level.length > 1) {
-    const next: Buffer[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(hashChildren(level[i], level[i + 1]));
-    level = next;
-  }
-  db.insert(custodyTiles).values({ id: tile, hash: level[0].toString('hex') }).run();
+  const root = rootOfLeaves(readLeafHashes(db, tile * TILE_LEAVES, (tile + 1) * TILE_LEAVES));
+  db.insert(custodyTiles).values({ id: tile, hash: root.toString('hex') }).run();
 }
 
 /** Leaf hashes of entries [from, to) (0-based indexes), in order. */
@@ -132,6 +127,20 @@ export function findCustodyEntry(db: Db, index: number): CustodyEntryRow | undef
 /** The entries logged for a record (a capture, a report event...), oldest first. */
 export function findCustodyEntriesFor(db: Db, type: CustodyEntryType, refId: number): CustodyEntryRow[] {
   return db.select().from(custodyEntries).where(and(eq(custodyEntries.type, type), eq(custodyEntries.refId, refId))).orderBy(asc(custodyEntries.id)).all();
+}
+
+/** The tree index of the first entry logged for each of these records (one query for many). */
+export function findCustodyIndexes(db: Db, type: Exclude<CustodyEntryType, 'decision'>, refIds: readonly number[]): Map<number, number> {
+  const found = new Map<number, number>();
+  if (refIds.length === 0) return found;
+  const rows = db
+    .select({ id: custodyEntries.id, refId: custodyEntries.refId })
+    .from(custodyEntries)
+    .where(and(eq(custodyEntries.type, type), inArray(custodyEntries.refId, [...refIds])))
+    .orderBy(asc(custodyEntries.id))
+    .all();
+  for (const r of rows) if (!found.has(r.refId)) found.set(r.refId, r.id - 1);
+  return found;
 }
 
 /** One page of entries after `afterId` (row ids), for a full walk (`log verify`). */

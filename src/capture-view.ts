@@ -1,14 +1,12 @@
 import { hash, randomUUID } from 'node:crypto';
-import { mkdir, open, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { insertCaptureRender, listRendersOfCapture, type CaptureRenderRow } from '../db/capture-renders.ts';
 import type { CaptureRow } from '../db/schema/captures.ts';
 import type { App } from './app.ts';
-import { NotFoundError } from './errors.ts';
+import { writeFileAtomic } from './evidence/index.ts';
 import { decodeHtmlBytes } from './fetch/charset.ts';
 import { decodeContent } from './fetch/content-decoding.ts';
 import type { Renderer } from './render/index.ts';
-import { findCaptureById } from '../db/captures.ts';
 
 /**
  * What a capture shows: its body decoded as a browser would read it, the text the extractor
@@ -42,27 +40,13 @@ export async function readDecodedBody(app: App, capture: CaptureRow): Promise<Bu
   return Buffer.concat(chunks);
 }
 
-/** The extracted text of a capture (the whole text of a plain-text page); '' when it has none. */
-export async function extractCaptureText(app: App, capture: CaptureRow): Promise<string> {
+/** The extracted text of a capture, from its decoded body (the whole text of a plain-text page); '' when it has none. */
+export async function extractCaptureText(app: App, capture: CaptureRow, body: Buffer): Promise<string> {
   if (capture.status < 200 || capture.status >= 300) return '';
-  const body = await readDecodedBody(app, capture);
   const { text } = decodeHtmlBytes(body, contentTypeHeader(capture));
   if (capture.contentType === 'text/plain') return text;
   if (!/html|xml/i.test(capture.contentType)) return '';
   return (await app.pagePool.extract(text, { url: capture.finalUrl })).text;
-}
-
-async function writeFileAtomic(path: string, bytes: Buffer): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${randomUUID()}.tmp`;
-  const handle = await open(temp, 'wx');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
 }
 
 /**
@@ -70,19 +54,17 @@ async function writeFileAtomic(path: string, bytes: Buffer): Promise<void> {
  * URL in chromium with JavaScript off and every request refused (the renderer answers nothing but
  * the page itself), so the view shows what was captured and nothing fetched later.
  */
-export async function ensureCaptureRenders(app: App, captureId: number, renderer: Renderer, now = new Date().toISOString()): Promise<CaptureRenderRow[]> {
+export async function ensureCaptureRenders(app: App, capture: CaptureRow, body: Buffer, renderer: Renderer, now = new Date().toISOString()): Promise<CaptureRenderRow[]> {
+  const captureId = capture.id;
   const existing = listRendersOfCapture(app.database.db, captureId);
   if (existing.some((r) => r.format === 'png') && existing.some((r) => r.format === 'pdf')) return existing;
-  const capture = findCaptureById(app.database.db, captureId);
-  if (!capture) throw new NotFoundError(`No capture ${captureId}`, { captureId });
-  const body = await readDecodedBody(app, capture);
   const rendered = await renderer.render({ html: body, baseUrl: capture.finalUrl, contentType: contentTypeHeader(capture) });
   const day = now.slice(0, 10).split('-');
   const stored: CaptureRenderRow[] = [];
   for (const format of ['png', 'pdf'] as const) {
     const bytes = rendered[format];
     const path = join(RENDER_FOLDER, ...day, `capture-${captureId}-${randomUUID()}.${format}`);
-    await writeFileAtomic(join(app.config.data.dir, path), bytes);
+    await writeFileAtomic(join(app.config.data.dir, path), [bytes]);
     stored.push(
       insertCaptureRender(app.database.db, {
         captureId,

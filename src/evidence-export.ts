@@ -1,15 +1,12 @@
 import { zip, type AsyncZippable } from 'fflate';
 import { appendCustodyEntry, findCustodyEntry, type TreeHeadRow } from '../db/custody-log.ts';
-import { listReportCaptures } from '../db/report-captures.ts';
 import { appendReportEvent } from '../db/report-events.ts';
-import { findCapturesByIds } from '../db/captures.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
 import type { App } from './app.ts';
-import { ensureCaptureRenders } from './capture-view.ts';
 import { custodyPublicKey, proveInclusion, signNewTreeHead } from './custody-log.ts';
 import { ValidationError } from './errors.ts';
 import { canonicalJson, PACKAGE_FORMAT } from './evidence-verify/verify-package.mjs';
-import { gatherReportEvidence, MAX_CAPTURES_PER_REPORT } from './evidence-gather.ts';
+import { gatherReportEvidence } from './evidence-gather.ts';
 import { buildReportFiles, noticeInputOf, readVerifierSource, sha256Hex, type PackageFile, type PackageRecord } from './evidence-package.ts';
 import { renderComparisonHtml } from './notices/index.ts';
 import { createRenderer, type Renderer } from './render/index.ts';
@@ -63,16 +60,6 @@ To check it offline, with Node.js 18 or later and nothing to install:
 the publisher's key separately, e.g. \`copyhound log public-key\` on their installation).
 `;
 
-/** Renders every HTML capture of the reports that has no rendered view yet. */
-async function renderMissing(app: App, reportIds: number[], renderer: Renderer): Promise<void> {
-  for (const id of reportIds) {
-    const links = listReportCaptures(app.database.db, id, MAX_CAPTURES_PER_REPORT);
-    for (const capture of findCapturesByIds(app.database.db, links.map((l) => l.captureId))) {
-      if (/html|xml/i.test(capture.contentType)) await ensureCaptureRenders(app, capture.id, renderer);
-    }
-  }
-}
-
 function checkReportIds(app: App, ids: readonly number[]): number[] {
   const unique = [...new Set(ids)];
   if (unique.length === 0) throw new ValidationError('No reports to export: name at least one report id');
@@ -89,9 +76,8 @@ export async function exportEvidencePackage(app: App, reportIds: readonly number
   const files: PackageFile[] = [];
   const records: PackageRecord[] = [];
   try {
-    await renderMissing(app, ids, renderer);
     for (const id of ids) {
-      const evidence = await gatherReportEvidence(app, id);
+      const evidence = await gatherReportEvidence(app, id, renderer);
       const comparison = await renderer.render({ html: renderComparisonHtml(noticeInputOf(evidence)) });
       const built = buildReportFiles(evidence, app.config.notices, comparison.pdf, now);
       files.push(...built.files);

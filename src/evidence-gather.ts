@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { findArticleByKey } from '../db/articles.ts';
 import { findConsentById, type ConsentWithLicensee } from '../db/consents.ts';
 import { findBodyHolder, findCaptureBody, findCapturesByIds } from '../db/captures.ts';
-import { listRendersOfCapture, type CaptureRenderRow } from '../db/capture-renders.ts';
-import { findCustodyEntriesFor } from '../db/custody-log.ts';
+import type { CaptureRenderRow } from '../db/capture-renders.ts';
+import { findCustodyIndexes } from '../db/custody-log.ts';
 import { decisionRecordOf, findDecisionRow, findMatchDecisionDetail } from '../db/match-decisions.ts';
 import { findMatchById } from '../db/matches.ts';
 import { listReportCaptures } from '../db/report-captures.ts';
@@ -14,7 +14,8 @@ import type { ArticleRow } from '../db/schema/articles.ts';
 import type { CaptureRow } from '../db/schema/captures.ts';
 import type { ReportEventRow } from '../db/schema/reports.ts';
 import type { App } from './app.ts';
-import { extractCaptureText } from './capture-view.ts';
+import { ensureCaptureRenders, extractCaptureText, readDecodedBody } from './capture-view.ts';
+import type { Renderer } from './render/index.ts';
 import { CopyhoundError } from './errors.ts';
 import { hashText } from './pipeline.ts';
 import { getReport } from './report-admin.ts';
@@ -22,8 +23,9 @@ import { getReport } from './report-admin.ts';
 /**
  * Everything an evidence package says about one report, read from the database and the capture
  * files: the report, its owned article, its match and decision, its full history, and every
- * capture of the page with its WARC file(s), extracted text and rendered views. Each piece
- * carries the custody log entry that vouches for it (null for records older than the log).
+ * capture of the page with its WARC file(s), extracted text and rendered views (made now for an
+ * HTML capture that has none). Each piece carries the custody log entry that vouches for it
+ * (null for records older than the log).
  */
 
 // A report's history and captures in one package: far beyond any real case (a daily re-check
@@ -62,9 +64,8 @@ export class EvidenceIntegrityError extends CopyhoundError {
   }
 }
 
-function logIndexOf(app: App, type: 'capture' | 'render' | 'report_event', id: number): number | null {
-  const entries = findCustodyEntriesFor(app.database.db, type, id);
-  return entries.length > 0 ? entries[0].id - 1 : null;
+function logIndexOf(app: App, type: 'capture' | 'render', id: number): number | null {
+  return findCustodyIndexes(app.database.db, type, [id]).get(id) ?? null;
 }
 
 /** A capture file, checked against the hash recorded when it was written. */
@@ -76,9 +77,12 @@ async function readCheckedFile(app: App, path: string, sha256: string | null, wh
   return bytes;
 }
 
-async function gatherCapture(app: App, capture: CaptureRow, link: { role: string; at: string }, renders: CaptureRenderRow[]): Promise<CaptureEvidence> {
+async function gatherCapture(app: App, capture: CaptureRow, link: { role: string; at: string }, renderer: Renderer): Promise<CaptureEvidence> {
   const db = app.database.db;
   const warc = await readCheckedFile(app, capture.warcPath, capture.warcSha256, `capture ${capture.id}`);
+  // Decoded once: the text is extracted from it and the view rendered from it.
+  const decoded = await readDecodedBody(app, capture);
+  const renders = /html|xml/i.test(capture.contentType) ? await ensureCaptureRenders(app, capture, decoded, renderer) : [];
   let body: CaptureEvidence['body'] = null;
   if (capture.recordType === 'revisit') {
     const stored = findCaptureBody(db, capture.bodySha256);
@@ -88,11 +92,11 @@ async function gatherCapture(app: App, capture: CaptureRow, link: { role: string
   }
   const withBytes = [];
   for (const r of renders) withBytes.push({ ...r, bytesRead: await readCheckedFile(app, r.path, r.sha256, `rendered view ${r.id}`), logIndex: logIndexOf(app, 'render', r.id) });
-  return { capture, role: link.role, linkedAt: link.at, warc, warcLogIndex: logIndexOf(app, 'capture', capture.id), body, text: await extractCaptureText(app, capture), renders: withBytes };
+  return { capture, role: link.role, linkedAt: link.at, warc, warcLogIndex: logIndexOf(app, 'capture', capture.id), body, text: await extractCaptureText(app, capture, decoded), renders: withBytes };
 }
 
-/** The report's evidence; renders are whatever is stored (make them first with ensureCaptureRenders). */
-export async function gatherReportEvidence(app: App, reportId: number): Promise<ReportEvidence> {
+/** The report's evidence; captures without a rendered view get one from `renderer`. */
+export async function gatherReportEvidence(app: App, reportId: number, renderer: Renderer): Promise<ReportEvidence> {
   const db = app.database.db;
   const report = getReport(db, reportId);
   const article = findArticleByKey(db, report.articleKey);
@@ -104,13 +108,15 @@ export async function gatherReportEvidence(app: App, reportId: number): Promise<
     : null;
   const considered = ((decision?.detail?.considered ?? []) as { consentId?: number }[]).map((c) => c.consentId).filter((id): id is number => typeof id === 'number');
   const consents = [...new Set(considered)].flatMap((id) => findConsentById(db, id) ?? []);
-  const history = listReportEvents(db, reportId, MAX_EVENTS_PER_REPORT).map((event) => ({ record: eventRecordOf(event), event, logIndex: logIndexOf(app, 'report_event', event.id) }));
+  const events = listReportEvents(db, reportId, MAX_EVENTS_PER_REPORT);
+  const eventIndexes = findCustodyIndexes(db, 'report_event', events.map((e) => e.id));
+  const history = events.map((event) => ({ record: eventRecordOf(event), event, logIndex: eventIndexes.get(event.id) ?? null }));
   const links = listReportCaptures(db, reportId, MAX_CAPTURES_PER_REPORT);
   const rows = new Map(findCapturesByIds(db, links.map((l) => l.captureId)).map((c) => [c.id, c]));
   const captures: CaptureEvidence[] = [];
   for (const link of links) {
     const capture = rows.get(link.captureId);
-    if (capture) captures.push(await gatherCapture(app, capture, link, listRendersOfCapture(db, capture.id)));
+    if (capture) captures.push(await gatherCapture(app, capture, link, renderer));
   }
   // The passages' offsets are into the text that was matched: the capture whose text has the
   // report's text hash (the latest such, should the page have changed and changed back).

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** Folder under the data dir holding one .warc.gz per capture, sharded by day. */
 export const WARC_FOLDER = 'warc';
@@ -57,4 +58,33 @@ export function isTempOwnerDead(owner: { host: string; pid: number } | undefined
     // EPERM: the process exists but belongs to another user.
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+/** Writes to a temp file, fsyncs, renames into place, fsyncs the folder: all or nothing. */
+export async function writeFileAtomic(path: string, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<number> {
+  await mkdir(dirname(path), { recursive: true });
+  // The temp name carries host and pid: the orphan sweep removes it at once when that process is gone.
+  const temp = tempPathFor(path);
+  const handle = await open(temp, 'wx');
+  let bytes = 0;
+  try {
+    for await (const chunk of chunks) {
+      await handle.write(chunk);
+      bytes += chunk.length;
+    }
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+  await handle.close();
+  await rename(temp, path);
+  const folder = await open(dirname(path), 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+  return bytes;
 }

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { unlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { findCaptureBody, findCaptureById, findLatestCaptureForUrl, insertCapture } from '../../db/captures.ts';
 import type { Db } from '../../db/open-db.ts';
 import type { CaptureRow } from '../../db/schema/captures.ts';
 import { CopyhoundError, NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { captureFilePath, tempPathFor } from './capture-files.ts';
+import { captureFilePath, writeFileAtomic } from './capture-files.ts';
 import type { CaptureInput } from './types.ts';
 import { buildCaptureRecords, buildExportInfoRecord, newRecordId, readResponsePayload } from './warc-records.ts';
 
@@ -80,34 +80,6 @@ function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Writes to a temp file, fsyncs, renames into place, fsyncs the folder: all or nothing. */
-async function writeFileAtomic(path: string, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<number> {
-  await mkdir(dirname(path), { recursive: true });
-  // The temp name carries host and pid: the orphan sweep removes it at once when that process is gone.
-  const temp = tempPathFor(path);
-  const handle = await open(temp, 'wx');
-  let bytes = 0;
-  try {
-    for await (const chunk of chunks) {
-      await handle.write(chunk);
-      bytes += chunk.length;
-    }
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
-  await handle.close();
-  await rename(temp, path);
-  const folder = await open(dirname(path), 'r');
-  try {
-    await folder.sync();
-  } finally {
-    await folder.close();
-  }
-  return bytes;
-}
 
 /** SHA-256 of a file written as these parts, in order: what the custody log vouches for. */
 function sha256OfParts(parts: readonly Uint8Array[]): string {

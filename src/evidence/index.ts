@@ -2,3 +2,4 @@
 export { createCaptureStore, conditionalFor, CaptureIntegrityError, type Capture, type CaptureStore } from './capture-store.ts';
 export type { CaptureInput } from './types.ts';
 export { ORPHAN_GRACE_MS, orphanGraceMs, sweepOrphanCaptures, type SweepReport } from './sweep-orphans.ts';
+export { writeFileAtomic } from './capture-files.ts';
