@@ -61,7 +61,8 @@ export function subtreeHash(reader: TreeReader, from: number, to: number): Buffe
 /** MTH over leaf hashes held in memory. */
 export function rootOfLeaves(leaves: Buffer[]): Buffer {
   if (leaves.length === 0) return EMPTY_TREE_HASH;
-  if (leaves.length === 1) return leaves[0];
+  // A perfect tree (a tile, for one) level by level, without the recursion's slices.
+  if (isPowerOfTwo(leaves.length)) return reducePerfect(leaves);
   const k = splitPoint(leaves.length);
   return hashChildren(rootOfLeaves(leaves.slice(0, k)), rootOfLeaves(leaves.slice(k)));
 }
