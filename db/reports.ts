@@ -237,6 +237,11 @@ export function findReportsForMatch(db: Db, matchId: number): ReportRow[] {
   return db.select().from(reports).where(eq(reports.matchId, matchId)).all();
 }
 
+/** Ids of the reports on a page (its index by page and article). */
+export function findReportIdsOfPage(db: Db, pageId: number): number[] {
+  return db.select({ id: reports.id }).from(reports).where(eq(reports.pageId, pageId)).all().map((r) => r.id);
+}
+
 export function insertReport(db: Db, row: Omit<ReportRow, 'id'>): ReportRow {
   return db.insert(reports).values(row).returning().get();
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.ts';
 import { listConsents, type ConsentWithLicensee } from '../db/consents.ts';
 import { listLicensees } from '../db/licensees.ts';
-import { findArticlesForDecision, findMatchesOfPageForDecision, listPagesWithoutHost, setMatchDecision, setPageHost, type MatchForDecision } from '../db/match-decisions.ts';
+import { findArticlesForDecision, listPagesWithoutHost, setMatchDecision, setPageHost, type MatchForDecision } from '../db/match-decisions.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
 import type { PageSignalsRow } from '../db/schema/matches.ts';
 import type { ExtractedArticle } from './extract/extract-article.ts';
@@ -10,7 +10,7 @@ import { listOwnerSites } from '../db/owner-sites.ts';
 import { listSources } from '../db/sources.ts';
 import { appendReportEvent } from '../db/report-events.ts';
 import { linkReportCapture } from '../db/report-captures.ts';
-import { findReportsForMatch, insertReport, updateReport, type ReportRow } from '../db/reports.ts';
+import { findReportIdsOfPage, findReportsForMatch, insertReport, updateReport, type ReportRow } from '../db/reports.ts';
 import { hasSameFigures, saveReportDecision } from '../db/report-decisions.ts';
 import { reverseHost } from '../db/host-key.ts';
 import { decideMatch, type DecisionInput, type DecisionOutcome, type LicenseeSites } from './rights/decide.ts';
@@ -269,9 +269,7 @@ function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, 
 
 /** A visit's capture joins the reports on the page as a sighting (a 304, which has no text to decide on). */
 export function linkSighting(db: Db, pageId: number, captureId: number, at: string): void {
-  for (const row of findMatchesOfPageForDecision(db, pageId)) {
-    if (row.report) linkReportCapture(db, { reportId: row.report.id, captureId, role: 'seen_again', at });
-  }
+  for (const reportId of findReportIdsOfPage(db, pageId)) linkReportCapture(db, { reportId, captureId, role: 'seen_again', at });
 }
 
 /**
