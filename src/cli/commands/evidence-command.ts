@@ -8,6 +8,7 @@ import { CopyhoundError, ValidationError } from '../../errors.ts';
 import { exportEvidencePackage, MAX_REPORTS_PER_PACKAGE } from '../../evidence-export.ts';
 import { formatResult, verifyPackage } from '../../evidence-verify/verify-package.mjs';
 import { cliFlagNaming, parseReportListQuery, resolveReportFilters } from '../../reports/report-query.ts';
+import type { App } from '../../app.ts';
 import { CLI_ACTOR, withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { addFilterOptions, asUsage, FILTER_FIELDS, idArgument, rawQuery } from './reports-command.ts';
 
@@ -37,19 +38,17 @@ export function openZipReader(path: string): { list(): string[]; read(name: stri
   return { list: () => names, read: (name) => (files[name] ? Buffer.from(files[name]) : undefined) };
 }
 
-function collectIds(ids: number[], options: Record<string, unknown>, command: Command, io: CliIo, globals: GlobalOptions) {
-  const filtered = FILTER_FIELDS.some((f) => typeof options[f] === 'string');
-  if (!filtered) return Promise.resolve(ids);
+/** The ids given, plus those of the reports the list filters match (when any filter is given). */
+function collectIds(app: App, ids: number[], options: Record<string, unknown>, command: Command): number[] {
+  if (!FILTER_FIELDS.some((f) => typeof options[f] === 'string')) return ids;
   const q = asUsage(command, () => parseReportListQuery(rawQuery(options, FILTER_FIELDS), cliFlagNaming));
-  return withApp(io, globals, (app) => {
-    const filters = asUsage(command, () => resolveReportFilters(app.database.db, q.filters, cliFlagNaming));
-    const found = [...ids];
-    for (const r of iterateReports(app.database.db, filters, q.sort)) {
-      found.push(r.id);
-      if (found.length > MAX_REPORTS_PER_PACKAGE) break;
-    }
-    return found;
-  });
+  const filters = asUsage(command, () => resolveReportFilters(app.database.db, q.filters, cliFlagNaming));
+  const found = [...ids];
+  for (const r of iterateReports(app.database.db, filters, q.sort)) {
+    found.push(r.id);
+    if (found.length > MAX_REPORTS_PER_PACKAGE) break;
+  }
+  return found;
 }
 
 export function createEvidenceCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
@@ -62,9 +61,9 @@ export function createEvidenceCommand(io: CliIo, globals: () => GlobalOptions, s
     .requiredOption('-o, --output <file>', 'the zip to write')
     .option('--json', 'a summary as one JSON object');
   addFilterOptions(exp).action(async (ids: number[] | undefined, options: Record<string, unknown> & { output: string; json?: boolean }) => {
-    const reportIds = await collectIds(ids ?? [], options, exp, io, globals());
-    if (reportIds.length === 0) throw new ValidationError('No reports to export: give report ids or a filter that matches some');
     await withApp(io, globals(), async (app) => {
+      const reportIds = collectIds(app, ids ?? [], options, exp);
+      if (reportIds.length === 0) throw new ValidationError('No reports to export: give report ids or a filter that matches some');
       if (io.stderr.isTTY && !options.json) io.stderr.write(`rendering and packing ${reportIds.length} report(s)…\n`);
       const result = await exportEvidencePackage(app, reportIds, CLI_ACTOR);
       const out = resolve(options.output);
