@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/index.ts';
 import { createCrawlFetchers } from '../../crawlers/fetch-adapter.ts';
 import { runSource } from '../../crawlers/run-source.ts';
 import { addSource } from '../../crawlers/sources-service.ts';
@@ -53,9 +54,13 @@ async function bench(): Promise<void> {
   });
   const dir = mkdtempSync(join(tmpdir(), 'copyhound-bench-crawl-'));
   const concurrency = Number(values.concurrency);
+  const { db: dbConfig } = loadConfig(process.env);
+  console.log(`SQLite page cache ${dbConfig.cacheMb} MB, memory map ${dbConfig.mmapMb} MB (COPYHOUND_DB_CACHE_MB, COPYHOUND_DB_MMAP_MB)`);
   const app = openTestApp(dir, {
     // Politeness off: the server is ours. Retries stay on (they cost nothing when nothing fails).
     crawl: { minHostDelayMs: 0, perHostConcurrency: concurrency, globalConcurrency: concurrency, siteMaxPages: pages * 2, siteMaxDepth: 3 },
+    // The database settings from the environment (COPYHOUND_DB_CACHE_MB, _MMAP_MB), as serve reads them.
+    db: { cacheMb: dbConfig.cacheMb, mmapMb: dbConfig.mmapMb },
     ...(values['extract-workers'] ? { extract: { workers: Number(values['extract-workers']) } } : {}),
   });
   // Every page becomes a capture (fsync'd WARC file, then rows): measure how much of the run the
