@@ -13,7 +13,7 @@ export const dbSettings = {
   // saves a system call per page (~25 µs on a small VM), so a consent change over 10,000 copies
   // (~30,000 pages read) took 1.4–2.2 s instead of 2.1–2.5 s (medians, two runs each); but the
   // report list's p99 rose (6–9 → 12 ms, cold page faults) and a crawl's RSS counts the mapped
-  // file (+8 MB, past its 400 MB budget).
+  // file (bench:crawl 387 → 408 MB, past its 400 MB budget).
   mmapMb: defineSetting('COPYHOUND_DB_MMAP_MB', envInt(0, 65_536), 0, 'How much of the database file SQLite reads through a memory map (MB); 0 reads with system calls. Speeds large consent changes; see README.'),
 };
 
