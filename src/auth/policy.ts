@@ -95,6 +95,19 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'PATCH', path: '/api/reports/:id', allow: MANAGE },
   { method: 'POST', path: '/api/reports/:id/notes', allow: READ_STAFF },
 
+  // The API's own description (OpenAPI 3.1) and its readable page: routes, not data.
+  { method: 'GET', path: '/api/openapi.json', allow: {}, public: true },
+  { method: 'GET', path: '/api/docs', allow: {}, public: true },
+
+  // Alerts: admins manage webhook targets and read the delivery log; staff set their own digest.
+  { method: 'GET', path: '/api/alerts/targets', allow: ADMIN },
+  { method: 'POST', path: '/api/alerts/targets', allow: ADMIN },
+  { method: 'PATCH', path: '/api/alerts/targets/:id', allow: ADMIN },
+  { method: 'DELETE', path: '/api/alerts/targets/:id', allow: ADMIN },
+  { method: 'GET', path: '/api/alerts/deliveries', allow: ADMIN },
+  { method: 'GET', path: '/api/alerts/preferences', allow: READ_STAFF },
+  { method: 'PATCH', path: '/api/alerts/preferences', allow: READ_STAFF },
+
   // Accounts and keys: admins; a licensee user makes and revokes keys for its own organisation.
   { method: 'GET', path: '/api/users', allow: ADMIN },
   { method: 'POST', path: '/api/users', allow: ADMIN },

@@ -24,6 +24,8 @@ import { createAuthRouter } from './api-auth.ts';
 import { createKeysRouter, createUsersRouter } from './api-accounts.ts';
 import { createAuthenticator } from './authenticate.ts';
 import { createGuard, type Guard } from './guard.ts';
+import { createAlertsRouter } from './api-alerts.ts';
+import { createOpenApiRouter } from './api-openapi.ts';
 
 export interface HttpApp extends Express {
   /** The access guard: its `registered` list is every API route with its policy row. */
@@ -77,6 +79,9 @@ export function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = reso
   http.use('/api/licensees', createLicenseesRouter(app, guard));
   http.use('/api/consents', createConsentsRouter(app, guard));
   http.use('/api/reports', createReportsRouter(app, guard));
+  http.use('/api/alerts', createAlertsRouter(app, guard));
+  // Mounted last among the API: it describes the routes registered above (guard.registered).
+  http.use(createOpenApiRouter(app, guard));
 
   http.use(handleNotFound);
   http.use(createErrorHandler(app.logger));
