@@ -81,7 +81,7 @@ export function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = reso
   http.use('/api/reports', createReportsRouter(app, guard));
   http.use('/api/alerts', createAlertsRouter(app, guard));
   // Mounted last among the API: it describes the routes registered above (guard.registered).
-  http.use(createOpenApiRouter(app, guard));
+  http.use('/api', createOpenApiRouter(app, guard));
 
   http.use(handleNotFound);
   http.use(createErrorHandler(app.logger));
