@@ -1,0 +1,24 @@
+import type { ZodType } from 'zod';
+
+/**
+ * What one API route says about itself for the OpenAPI description: each api-*.ts module exports
+ * a list of these beside its router, built from the very zod schemas its handlers validate with,
+ * so the description cannot drift from what the route accepts. The path is written as in
+ * src/auth/policy.ts (`/api/reports/:id`); the roles come from the policy table, not from here.
+ */
+export interface RouteDoc {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  /** Groups routes on the API page (e.g. "Reports"). */
+  tag: string;
+  summary: string;
+  description?: string;
+  /** The schema the handler parses req.query with. */
+  query?: ZodType;
+  /** The schema the handler parses req.body with. */
+  body?: ZodType;
+  /** Default application/json. */
+  bodyMediaType?: string;
+  /** The success answer: its status, what it is, and its schema where one exists. */
+  response: { status: number; description: string; mediaType?: string; schema?: ZodType };
+}
