@@ -10,6 +10,7 @@ import { rightsSettings } from './rights.ts';
 import { authSettings } from './auth.ts';
 import { evidenceSettings } from './evidence.ts';
 import { noticeSettings } from './notices.ts';
+import { alertSettings } from './alerts.ts';
 
 export const settings = {
   db: dbSettings,
@@ -25,6 +26,7 @@ export const settings = {
   auth: authSettings,
   evidence: evidenceSettings,
   notices: noticeSettings,
+  alerts: alertSettings,
 } satisfies Record<string, Section>;
 
 type Settings = typeof settings;

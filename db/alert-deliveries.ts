@@ -1,0 +1,127 @@
+import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './open-db.ts';
+import { articles } from './schema/articles.ts';
+import { alertDeliveries, alertTargets, type AlertDeliveryRow, type AlertDeliveryStatus } from './schema/alerts.ts';
+import { reports } from './schema/reports.ts';
+
+/**
+ * The webhook delivery log: one row per request to send, with its attempts. A pending row whose
+ * next_attempt_at has come is due; an attempt first claims it (attempts + 1, next attempt moved to
+ * when a retry would be due), so a crash mid-request retries it then instead of losing it.
+ */
+
+export type { AlertDeliveryRow, AlertDeliveryStatus };
+
+export type NewAlertDelivery = Pick<AlertDeliveryRow, 'targetId' | 'event' | 'reportIds' | 'createdAt'>;
+
+export function insertAlertDeliveries(db: Db, rows: NewAlertDelivery[]): AlertDeliveryRow[] {
+  if (rows.length === 0) return [];
+  return db
+    .insert(alertDeliveries)
+    .values(rows.map((r) => ({ ...r, status: 'pending' as const, attempts: 0, nextAttemptAt: r.createdAt })))
+    .returning()
+    .all();
+}
+
+export function findAlertDeliveryById(db: Db, id: number): AlertDeliveryRow | undefined {
+  return db.select().from(alertDeliveries).where(eq(alertDeliveries.id, id)).get();
+}
+
+/** Pending deliveries due at `now`, the longest waiting first. */
+export function findDueAlertDeliveries(db: Db, now: string, limit: number): AlertDeliveryRow[] {
+  return db
+    .select()
+    .from(alertDeliveries)
+    .where(and(eq(alertDeliveries.status, 'pending'), lte(alertDeliveries.nextAttemptAt, now)))
+    .orderBy(asc(alertDeliveries.nextAttemptAt), asc(alertDeliveries.id))
+    .limit(limit)
+    .all();
+}
+
+/**
+ * Takes a due delivery for one attempt: counts the attempt and moves its next attempt to
+ * `retryAt`. False when it is no longer pending and due (another dispatcher took it).
+ */
+export function claimAlertDelivery(db: Db, id: number, now: string, retryAt: string): AlertDeliveryRow | undefined {
+  return db
+    .update(alertDeliveries)
+    .set({ attempts: sql`${alertDeliveries.attempts} + 1`, lastAttemptAt: now, nextAttemptAt: retryAt })
+    .where(and(eq(alertDeliveries.id, id), eq(alertDeliveries.status, 'pending'), lte(alertDeliveries.nextAttemptAt, now)))
+    .returning()
+    .get();
+}
+
+export function markAlertDeliveryDelivered(db: Db, id: number, result: { statusCode: number; at: string }): void {
+  db.update(alertDeliveries)
+    .set({ status: 'delivered', deliveredAt: result.at, nextAttemptAt: null, lastStatusCode: result.statusCode, lastError: null })
+    .where(eq(alertDeliveries.id, id))
+    .run();
+}
+
+/** A failed attempt: the delivery stays pending (its retry time was set by the claim) unless `final`. */
+export function recordAlertDeliveryFailure(db: Db, id: number, result: { statusCode: number | null; error: string; final: boolean }): void {
+  db.update(alertDeliveries)
+    .set({ lastStatusCode: result.statusCode, lastError: result.error, ...(result.final ? { status: 'failed' as const, nextAttemptAt: null } : {}) })
+    .where(eq(alertDeliveries.id, id))
+    .run();
+}
+
+/** Gives up on a target's pending deliveries (the target was disabled). */
+export function failPendingDeliveriesOfTarget(db: Db, targetId: number, error: string): number {
+  return db
+    .update(alertDeliveries)
+    .set({ status: 'failed', nextAttemptAt: null, lastError: error })
+    .where(and(eq(alertDeliveries.targetId, targetId), eq(alertDeliveries.status, 'pending')))
+    .run().changes;
+}
+
+export function deleteDeliveriesOfTarget(db: Db, targetId: number): number {
+  return db.delete(alertDeliveries).where(eq(alertDeliveries.targetId, targetId)).run().changes;
+}
+
+export interface DeliveryListQuery {
+  status?: AlertDeliveryStatus;
+  targetId?: number;
+  /** Only deliveries with a smaller id (the previous page's last). */
+  beforeId?: number;
+  limit: number;
+}
+
+/** The delivery log newest first, with each target's name. */
+export function listAlertDeliveryRows(db: Db, q: DeliveryListQuery): (AlertDeliveryRow & { targetName: string })[] {
+  const where: SQL[] = [];
+  if (q.status) where.push(eq(alertDeliveries.status, q.status));
+  if (q.targetId !== undefined) where.push(eq(alertDeliveries.targetId, q.targetId));
+  if (q.beforeId !== undefined) where.push(lt(alertDeliveries.id, q.beforeId));
+  const rows = db
+    .select({ delivery: alertDeliveries, targetName: alertTargets.name })
+    .from(alertDeliveries)
+    .innerJoin(alertTargets, eq(alertTargets.id, alertDeliveries.targetId))
+    .where(where.length > 0 ? and(...where) : undefined)
+    .orderBy(desc(alertDeliveries.id))
+    .limit(q.limit)
+    .all();
+  return rows.map((r) => ({ ...r.delivery, targetName: r.targetName }));
+}
+
+/** What a delivery's payload says about its reports, as they are now (in id order). */
+export function findAlertReportSummaries(db: Db, reportIds: number[]) {
+  if (reportIds.length === 0) return [];
+  return db
+    .select({
+      id: reports.id,
+      pageUrl: reports.pageUrl,
+      articleId: articles.id,
+      articleTitle: articles.title,
+      decision: reports.decision,
+      kind: reports.kind,
+      coverage: reports.coverage,
+      copiedWords: reports.copiedWords,
+      status: reports.status,
+    })
+    .from(reports)
+    .innerJoin(articles, eq(articles.key, reports.articleKey))
+    .where(inArray(reports.id, reportIds))
+    .orderBy(asc(reports.id))
+    .all();
+}

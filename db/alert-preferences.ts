@@ -1,0 +1,42 @@
+import { and, eq, ne } from 'drizzle-orm';
+import type { Db } from './open-db.ts';
+import { alertPreferences, type AlertPreferencesRow } from './schema/alerts.ts';
+import { users } from './schema/auth.ts';
+
+/** Each user's e-mail digest setting and how far their digests have got. */
+
+export type { AlertPreferencesRow };
+
+export function findAlertPreferences(db: Db, userId: number): AlertPreferencesRow | undefined {
+  return db.select().from(alertPreferences).where(eq(alertPreferences.userId, userId)).get();
+}
+
+export function upsertAlertPreferences(db: Db, row: AlertPreferencesRow): AlertPreferencesRow {
+  const { userId, ...set } = row;
+  return db.insert(alertPreferences).values(row).onConflictDoUpdate({ target: alertPreferences.userId, set }).returning().get()!;
+}
+
+/** Digests to consider: a mode other than off, of users who are enabled and not licensees. */
+export function listActiveAlertPreferences(db: Db): (AlertPreferencesRow & { email: string })[] {
+  return db
+    .select({
+      userId: alertPreferences.userId,
+      mode: alertPreferences.mode,
+      decisions: alertPreferences.decisions,
+      minCoverage: alertPreferences.minCoverage,
+      digestWatermark: alertPreferences.digestWatermark,
+      lastDigestAt: alertPreferences.lastDigestAt,
+      updatedAt: alertPreferences.updatedAt,
+      email: users.email,
+    })
+    .from(alertPreferences)
+    .innerJoin(users, eq(users.id, alertPreferences.userId))
+    .where(and(ne(alertPreferences.mode, 'off'), eq(users.disabled, false), ne(users.role, 'licensee')))
+    .orderBy(alertPreferences.userId)
+    .all();
+}
+
+/** Records a digest's progress: the last report id it covered, and for a daily one when it ran. */
+export function setDigestProgress(db: Db, userId: number, progress: { digestWatermark: number; lastDigestAt?: string }): void {
+  db.update(alertPreferences).set(progress).where(eq(alertPreferences.userId, userId)).run();
+}

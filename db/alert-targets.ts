@@ -1,0 +1,32 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Db } from './open-db.ts';
+import { alertTargets, type AlertTargetRow } from './schema/alerts.ts';
+
+/** Webhook targets. Removing one removes its delivery log too (db/alert-deliveries.ts), first. */
+
+export type { AlertTargetRow };
+
+export function insertAlertTarget(db: Db, row: Omit<AlertTargetRow, 'id'>): AlertTargetRow {
+  return db.insert(alertTargets).values(row).returning().get();
+}
+
+export function findAlertTargetById(db: Db, id: number): AlertTargetRow | undefined {
+  return db.select().from(alertTargets).where(eq(alertTargets.id, id)).get();
+}
+
+/** Every target, oldest first (there are a handful). */
+export function listAlertTargetRows(db: Db): AlertTargetRow[] {
+  return db.select().from(alertTargets).orderBy(asc(alertTargets.id)).all();
+}
+
+export function listEnabledAlertTargets(db: Db): AlertTargetRow[] {
+  return db.select().from(alertTargets).where(eq(alertTargets.enabled, true)).orderBy(asc(alertTargets.id)).all();
+}
+
+export function updateAlertTargetRow(db: Db, id: number, set: Partial<Omit<AlertTargetRow, 'id' | 'createdBy' | 'createdAt'>>): AlertTargetRow | undefined {
+  return db.update(alertTargets).set(set).where(eq(alertTargets.id, id)).returning().get();
+}
+
+export function deleteAlertTargetRow(db: Db, id: number): boolean {
+  return db.delete(alertTargets).where(eq(alertTargets.id, id)).run().changes > 0;
+}
