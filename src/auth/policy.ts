@@ -21,6 +21,7 @@ export type OwnerKind = 'licensee' | 'consent' | 'key';
 
 export interface RoutePolicy {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** An API route (`/api/...`, JSON) or a web page (HTML; forms; a signed-out GET is sent to /login). */
   path: string;
   allow: Partial<Record<Role, Access>>;
   owner?: OwnerKind;
@@ -116,6 +117,51 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'GET', path: '/api/keys', allow: { admin: 'all', licensee: 'own' } },
   { method: 'POST', path: '/api/keys', allow: { admin: 'all', licensee: 'own' } },
   { method: 'DELETE', path: '/api/keys/:id', allow: { admin: 'all', licensee: 'own' }, owner: 'key' },
+
+  // Web pages (src/http/pages): the same roles as the API routes they show. A licensee's pages
+  // are its portal and its own consents; reports, articles and sources are staff pages.
+  { method: 'GET', path: '/login', allow: {}, public: true },
+  { method: 'POST', path: '/login', allow: {}, public: true },
+  { method: 'POST', path: '/logout', allow: {}, session: true },
+  { method: 'POST', path: '/logout-all', allow: {}, session: true },
+  { method: 'GET', path: '/account', allow: {}, session: true },
+  { method: 'POST', path: '/account/password', allow: {}, session: true },
+  { method: 'POST', path: '/account/alerts', allow: READ_STAFF },
+  { method: 'GET', path: '/', allow: { ...READ_STAFF, licensee: 'own' } },
+  { method: 'GET', path: '/reports', allow: READ_STAFF },
+  { method: 'POST', path: '/reports/bulk', allow: READ_STAFF },
+  { method: 'GET', path: '/reports/:id', allow: READ_STAFF },
+  { method: 'POST', path: '/reports/:id/status', allow: READ_STAFF },
+  { method: 'POST', path: '/reports/:id/notes', allow: READ_STAFF },
+  { method: 'GET', path: '/reports/:id/notice', allow: READ_STAFF },
+  { method: 'GET', path: '/captures/:id/screenshot', allow: READ_STAFF },
+  { method: 'GET', path: '/articles', allow: READ_STAFF },
+  { method: 'GET', path: '/articles/:id', allow: READ_STAFF },
+  { method: 'GET', path: '/licensees', allow: READ_STAFF },
+  { method: 'POST', path: '/licensees', allow: MANAGE },
+  { method: 'GET', path: '/licensees/:id', allow: READ_STAFF },
+  { method: 'GET', path: '/consents/new', allow: { ...MANAGE, licensee: 'own' } },
+  { method: 'POST', path: '/consents', allow: { ...MANAGE, licensee: 'own' } },
+  { method: 'POST', path: '/consents/import', allow: { ...MANAGE, licensee: 'own' } },
+  { method: 'GET', path: '/consents/:id', allow: { ...READ_STAFF, licensee: 'own' }, owner: 'consent' },
+  { method: 'POST', path: '/consents/:id/approve', allow: MANAGE },
+  { method: 'POST', path: '/consents/:id/revoke', allow: MANAGE },
+  { method: 'GET', path: '/portal', allow: { licensee: 'own' } },
+  { method: 'GET', path: '/sources', allow: MANAGE },
+  { method: 'POST', path: '/sources', allow: MANAGE },
+  { method: 'GET', path: '/sources/:ref', allow: MANAGE },
+  { method: 'POST', path: '/sources/:ref', allow: MANAGE },
+  { method: 'POST', path: '/sources/:ref/run', allow: MANAGE },
+  { method: 'GET', path: '/settings', allow: ADMIN },
+  { method: 'POST', path: '/settings/users', allow: ADMIN },
+  { method: 'POST', path: '/settings/users/:id/disable', allow: ADMIN },
+  { method: 'POST', path: '/settings/users/:id/enable', allow: ADMIN },
+  { method: 'POST', path: '/settings/keys', allow: ADMIN },
+  { method: 'POST', path: '/settings/keys/:id/revoke', allow: ADMIN },
+  { method: 'POST', path: '/settings/owner-sites', allow: ADMIN },
+  { method: 'POST', path: '/settings/owner-sites/remove', allow: ADMIN },
+  { method: 'POST', path: '/settings/alert-targets', allow: ADMIN },
+  { method: 'POST', path: '/settings/alert-targets/:id/delete', allow: ADMIN },
 ];
 
 const byRoute = new Map(ROUTE_POLICIES.map((p) => [`${p.method} ${p.path}`, p]));

@@ -108,16 +108,33 @@ function answerFor(error: unknown, req: Request): Answer | undefined {
   return { status: httpError.status!, code: 'bad_request', message: httpError.message, logLevel: 'info' };
 }
 
-export const handleNotFound: RequestHandler = (req, res) => {
-  sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}`);
-};
+/** Renders an error as a web page (src/http/pages): a browser on a page gets HTML, not JSON. */
+export type ErrorPageRenderer = (req: Request, res: Parameters<RequestHandler>[1], status: number, message: string) => void;
+
+function isApiRequest(req: Request): boolean {
+  return req.path === '/api' || req.path.startsWith('/api/') || req.path === '/healthz';
+}
+
+export function createNotFoundHandler(renderPage?: ErrorPageRenderer): RequestHandler {
+  return (req, res) => {
+    const message = `No route for ${req.method} ${req.path}`;
+    if (renderPage && !isApiRequest(req)) return renderPage(req, res, 404, `There is no page at ${req.path}.`);
+    sendError(res, 404, 'not_found', message);
+  };
+}
+
+export const handleNotFound: RequestHandler = createNotFoundHandler();
 
 /**
  * Maps every error to the JSON envelope. A client's fault is logged at info (warn for possible
  * attacks and a busy database) with no stack; internals (stack, SQL) go to the log only for 500s,
  * never to the client.
  */
-export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+export function createErrorHandler(logger: Logger, renderPage?: ErrorPageRenderer): ErrorRequestHandler {
+  const send = (req: Request, res: Parameters<RequestHandler>[1], status: number, code: string, message: string, details?: unknown) => {
+    if (renderPage && !isApiRequest(req)) renderPage(req, res, status, message);
+    else sendError(res, status, code, message, details);
+  };
   return (error, req, res, _next) => {
     const answer = answerFor(error, req);
     if (answer) {
@@ -126,11 +143,11 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       // client sees a cut response instead of waiting forever.
       if (res.headersSent) return void res.destroy();
       if (answer.headers) res.set(answer.headers);
-      sendError(res, answer.status, answer.code, answer.message, answer.details);
+      send(req, res, answer.status, answer.code, answer.message, answer.details);
       return;
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) return void res.destroy();
-    sendError(res, 500, 'internal_error', 'Internal server error; the cause is in the server log');
+    send(req, res, 500, 'internal_error', 'Internal server error; the cause is in the server log');
   };
 }

@@ -66,6 +66,17 @@ export const refuseMalformedUrl: RequestHandler = (req, _res, next) => {
   next(new HttpRefusal(400, 'malformed_url', `The URL ${badPart} has a malformed percent escape (each % must start a UTF-8 byte as %XX)`, { details: { part: badPart } }));
 };
 
+const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
+const FORM_MEDIA_TYPES: ReadonlySet<string> = new Set([FORM_MEDIA_TYPE]);
+
+function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
+}
+
+function mediaTypeOf(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+}
+
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length.trim() !== '0');
@@ -116,6 +127,9 @@ export const refuseCrossSiteWrites: RequestHandler = (req, _res, next) => {
     );
   }
   if (hasBody(req)) {
+    // Web pages post forms: their Origin was checked above and their CSRF token is checked by the
+    // page guard. The API takes JSON only.
+    if (!isApiPath(req.path) && FORM_MEDIA_TYPES.has(mediaTypeOf(req))) return next();
     const contentType = req.headers['content-type'];
     const mediaType = contentType?.split(';')[0].trim().toLowerCase();
     if (mediaType === undefined || !JSON_MEDIA_TYPES.includes(mediaType)) {

@@ -4,7 +4,8 @@ import express, { type Express } from 'express';
 import type { App } from '../app.ts';
 import { createArticlesRouter } from './api-articles.ts';
 import { createCheckRouter } from './api-check.ts';
-import { createErrorHandler, handleNotFound } from './http-errors.ts';
+import { createErrorHandler, createNotFoundHandler } from './http-errors.ts';
+import { createErrorPageRenderer, createWebPages } from './pages/index.ts';
 import { resolveAllowedHosts } from './host-names.ts';
 import { createMatchesRouter } from './api-matches.ts';
 import { createSourcesRouter } from './api-sources.ts';
@@ -83,8 +84,12 @@ export function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = reso
   // Mounted last among the API: it describes the routes registered above (guard.registered).
   http.use('/api', createOpenApiRouter(app, guard));
 
-  http.use(handleNotFound);
-  http.use(createErrorHandler(app.logger));
+  // The web app (src/http/pages): the same guard and policy table, HTML instead of JSON.
+  http.use(createWebPages(app, guard, signIn));
+
+  const renderErrorPage = createErrorPageRenderer(guard);
+  http.use(createNotFoundHandler(renderErrorPage));
+  http.use(createErrorHandler(app.logger, renderErrorPage));
   return http;
 }
 
