@@ -17,6 +17,7 @@ import { createUsersCommand } from './commands/users-command.ts';
 import { createKeysCommand } from './commands/keys-command.ts';
 import { createLogCommand } from './commands/log-command.ts';
 import { createEvidenceCommand } from './commands/evidence-command.ts';
+import { createDemoCommand } from './commands/demo-command.ts';
 
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
@@ -59,6 +60,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   program.addCommand(createLogCommand(io, globals, setExit));
   program.addCommand(createEvidenceCommand(io, globals, setExit));
   program.addCommand(createServeCommand(io, globals));
+  program.addCommand(createDemoCommand(io, globals));
   program.addCommand(createConfigCommand(io, globals));
   configureCommand(program, io);
 
