@@ -62,6 +62,8 @@ export interface PageOptions {
   title: string;
   /** Extra scripts (served under /assets) this page needs, e.g. the chart library. */
   scripts?: string[];
+  /** Extra stylesheets (served under /assets) this page needs. */
+  styles?: string[];
   /** Body class, for page-specific styles and keyboard handling. */
   bodyClass?: string;
 }
@@ -76,6 +78,7 @@ export function renderPage(ctx: PageContext | null, options: PageOptions, conten
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · Copyhound</title>
 <link rel="stylesheet" href="/assets/app.css">
+${(options.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">`)}
 ${scripts.map((src) => html`<script src="${src}" defer></script>`)}
 </head>
 <body class="${options.bodyClass ?? ''}">

@@ -109,9 +109,8 @@ function renderCrawlHealth(data: DashboardData, ctx: PageContext): Html {
 export function renderDashboard(ctx: PageContext, data: DashboardData): Html {
   return renderPage(
     ctx,
-    { title: 'Dashboard', scripts: ['/assets/uplot/uPlot.iife.min.js', '/assets/dashboard.js'], bodyClass: 'dashboard' },
-    html`<link rel="stylesheet" href="/assets/uplot/uPlot.min.css">
-<h1>Dashboard</h1>
+    { title: 'Dashboard', scripts: ['/assets/uplot/uPlot.iife.min.js', '/assets/dashboard.js'], styles: ['/assets/uplot/uPlot.min.css'], bodyClass: 'dashboard' },
+    html`<h1>Dashboard</h1>
 <p class="muted">Figures as of ${formatUtc(data.computedAt)}.</p>
 <div class="grid">
 ${renderTrend(data)}
