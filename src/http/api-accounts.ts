@@ -6,6 +6,7 @@ import { ROLES } from '../auth/roles.ts';
 import { principalOf, scopeOf } from './actor.ts';
 import { parseOrThrow } from './api-matches.ts';
 import { guardedRouter, type Guard } from './guard.ts';
+import type { RouteDoc } from './openapi/route-doc.ts';
 
 /**
  * /api/users (admins: list, add, disable, enable) and /api/keys (admins: all keys; a licensee:
@@ -58,3 +59,25 @@ export function createKeysRouter(app: App, guard: Guard): Router {
   });
   return router;
 }
+
+export const ACCOUNTS_ROUTE_DOCS: RouteDoc[] = [
+  { method: 'GET', path: '/api/users', tag: 'Users and keys', summary: 'List user accounts', response: { status: 200, description: '{items: [{id, email, role, licenseeId, disabled, ...}], total}' } },
+  {
+    method: 'POST', path: '/api/users', tag: 'Users and keys', summary: 'Add a user account',
+    description: 'licensee names the organisation (name or id) a user with the licensee role acts for; other roles have none.',
+    body: newUserSchema,
+    response: { status: 201, description: 'The new user' },
+    errors: { 404: 'No licensee with that name or id', 409: 'A user with that e-mail exists' },
+  },
+  { method: 'POST', path: '/api/users/:id/disable', tag: 'Users and keys', summary: 'Disable a user (ends their sessions)', params: { id: idSchema }, response: { status: 200, description: 'The user' }, errors: { 409: 'The last enabled admin cannot be disabled' } },
+  { method: 'POST', path: '/api/users/:id/enable', tag: 'Users and keys', summary: 'Enable a user again', params: { id: idSchema }, response: { status: 200, description: 'The user' } },
+  { method: 'GET', path: '/api/keys', tag: 'Users and keys', summary: 'List API keys (a licensee: its organisation\'s)', response: { status: 200, description: '{items: [{id, name, role, licenseeId, prefix, expiresAt, revokedAt, ...}], total}' } },
+  {
+    method: 'POST', path: '/api/keys', tag: 'Users and keys', summary: 'Create an API key',
+    description: 'The key itself is in this answer once and nowhere else. A licensee creates licensee keys for its own organisation only.',
+    body: newKeySchema,
+    response: { status: 201, description: 'The key view and {key: "ch_..."}' },
+    errors: { 404: 'No licensee with that name or id' },
+  },
+  { method: 'DELETE', path: '/api/keys/:id', tag: 'Users and keys', summary: 'Revoke an API key', params: { id: idSchema }, response: { status: 200, description: 'The revoked key' }, errors: { 409: 'The key was already revoked' } },
+];

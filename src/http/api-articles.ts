@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { findArticleHashes, listArticles, type ArticleRow, type ArticleSummary } from '../../db/articles.ts';
 import { archiveArticle, getArticle, removeArticle, saveArticles, type ArticleRegistryDeps } from '../articles/article-registry.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
+import { articleInputSchema } from '../articles/article-record.ts';
+import type { RouteDoc } from './openapi/route-doc.ts';
 
 // One request carries at most this many articles: bigger loads belong to the streaming CLI import.
 export const MAX_ARTICLES_PER_REQUEST = 10_000;
@@ -20,6 +22,13 @@ const listQuerySchema = z.strictObject({
 const postQuerySchema = z.strictObject({
   onConflict: z.enum(['update', 'reject']).default('update'),
 });
+
+/**
+ * What POST accepts, for the OpenAPI description: the handler checks the batch by hand (so that
+ * the good records of a batch are saved and each bad one is named) and each record with
+ * articleInputSchema; test/openapi checks that this schema and the route refuse the same samples.
+ */
+export const articlesBodySchema = z.union([articleInputSchema, z.array(articleInputSchema).min(1).max(MAX_ARTICLES_PER_REQUEST)]);
 
 function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
   const parsed = schema.safeParse(query);
@@ -94,3 +103,18 @@ export function createArticlesRouter(registry: ArticleRegistryDeps, guard: Guard
 
   return router;
 }
+
+export const ARTICLES_ROUTE_DOCS: RouteDoc[] = [
+  {
+    method: 'POST', path: '/api/articles', tag: 'Owned articles', summary: 'Register owned articles (one, or a batch)',
+    description: `One article object, or an array of up to ${MAX_ARTICLES_PER_REQUEST}. Upserts by id. In a batch the good records are saved even when others are rejected; the 400 then names every rejected record (details.rejectedRecords). Answers 201 when any article was inserted, 200 otherwise.`,
+    query: postQuerySchema,
+    body: articlesBodySchema,
+    response: { status: 201, description: '{inserted, updated, unchanged, rejected}' },
+    errors: { 409: 'onConflict=reject and some of the articles exist (details.ids)' },
+  },
+  { method: 'GET', path: '/api/articles', tag: 'Owned articles', summary: 'List owned articles, newest first (q searches titles)', query: listQuerySchema, response: { status: 200, description: '{items, total, limit, offset}' } },
+  { method: 'GET', path: '/api/articles/:id', tag: 'Owned articles', summary: 'One owned article', response: { status: 200, description: 'The article' } },
+  { method: 'DELETE', path: '/api/articles/:id', tag: 'Owned articles', summary: 'Remove an owned article and its fingerprints', response: { status: 204, description: 'Removed' }, errors: { 409: 'A report cites the article: archive it instead' } },
+  { method: 'POST', path: '/api/articles/:id/archive', tag: 'Owned articles', summary: 'Archive an owned article (kept for its reports, no longer matched)', response: { status: 200, description: 'The article' } },
+];

@@ -7,6 +7,7 @@ import { principalOf } from './actor.ts';
 import { parseOrThrow } from './api-matches.ts';
 import { SESSION_COOKIE, sessionTokenOf, setCredential } from './authenticate.ts';
 import { guardedRouter, type Guard } from './guard.ts';
+import type { RouteDoc } from './openapi/route-doc.ts';
 
 /**
  * Sign-in for the web app: POST /login {email, password} sets the session cookie and answers
@@ -74,3 +75,24 @@ export function createAuthRouter(signIn: SignIn, guard: Guard): Router {
   });
   return router;
 }
+
+export const AUTH_ROUTE_DOCS: RouteDoc[] = [
+  {
+    method: 'POST', path: '/api/auth/login', tag: 'Sign-in', summary: 'Sign in',
+    description: 'Sets the session cookie and answers the user, when the session ends, and a CSRF token for state-changing requests.',
+    body: loginSchema,
+    response: { status: 200, description: '{user: {id, actor, role, licenseeId}, expiresAt, csrfToken}' },
+    errors: { 401: 'Wrong e-mail or password, or the account is disabled', 429: 'Too many failed sign-ins for this account or address; Retry-After says when to try again' },
+  },
+  { method: 'GET', path: '/api/auth/me', tag: 'Sign-in', summary: 'Who is calling', response: { status: 200, description: '{kind: user|key, id, actor, role, licenseeId}' } },
+  { method: 'GET', path: '/api/auth/csrf', tag: 'Sign-in', summary: 'A fresh CSRF token for this session', response: { status: 200, description: '{csrfToken}' } },
+  { method: 'POST', path: '/api/auth/logout', tag: 'Sign-in', summary: 'Sign out (this session)', body: emptySchema, bodyOptional: true, response: { status: 204, description: 'Signed out; the cookie is cleared' } },
+  { method: 'POST', path: '/api/auth/logout-all', tag: 'Sign-in', summary: 'Sign out everywhere (every session of this user)', body: emptySchema, bodyOptional: true, response: { status: 200, description: '{ended: number of sessions ended}' } },
+  {
+    method: 'POST', path: '/api/auth/password', tag: 'Sign-in', summary: 'Change the password',
+    description: 'Ends every session of the user, this one included: sign in again with the new password.',
+    body: passwordSchema,
+    response: { status: 204, description: 'Changed; every session ended' },
+    errors: { 429: 'Too many wrong current passwords; Retry-After says when to try again' },
+  },
+];

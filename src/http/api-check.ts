@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { App } from '../app.ts';
 import { FetchError, ValidationError } from '../errors.ts';
 import { checkPage } from '../pipeline.ts';
+import type { RouteDoc } from './openapi/route-doc.ts';
 
 const checkBodySchema = z.union([
   z.strictObject({ url: z.url({ protocol: /^https?$/, error: 'url must be an absolute http(s) URL' }) }),
@@ -37,3 +38,18 @@ export function createCheckRouter(app: App, guard: Guard): Router {
   });
   return router;
 }
+
+export const CHECK_ROUTE_DOCS: RouteDoc[] = [
+  {
+    method: 'POST', path: '/api/check', tag: 'Check', summary: 'Check one page for reproductions of owned articles',
+    description: '{"url"} fetches the page (stored as a capture); {"html", "url"?} checks HTML you have. The answer is that of `copyhound check --json` for one page.',
+    body: checkBodySchema,
+    response: { status: 200, description: '{input, url, title, matches: [{articleId, kind, coverage, pageShare, copiedWords, longestRun, passages, decision, reasons, consentId, explanation}], captureId?}' },
+    errors: {
+      400: 'The body is refused, or the page address is a blocked one (fetch_blocked_address)',
+      413: 'The body is too large, or the page is too large to extract (extract_too_large)',
+      422: 'The page was read but its article could not be extracted (extract_failed, extract_timeout)',
+      502: 'The page could not be fetched (fetch_timeout, fetch_bad_status, fetch_dns, …; details.reason)',
+    },
+  },
+];

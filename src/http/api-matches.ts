@@ -6,6 +6,7 @@ import { MATCH_KINDS } from '../../db/schema/matches.ts';
 import type { App } from '../app.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { formatUtcIso, parseIsoDate } from '../time/parse-date.ts';
+import type { RouteDoc } from './openapi/route-doc.ts';
 
 // Paging as for /api/articles: 50 fits a screen; 500 bounds the cost of one query.
 const DEFAULT_PAGE_SIZE = 50;
@@ -67,3 +68,10 @@ export function createMatchesRouter(app: App, guard: Guard): Router {
   }
   return router;
 }
+
+export const MATCHES_ROUTE_DOCS: RouteDoc[] = [
+  { method: 'GET', path: '/api/matches', tag: 'Matches', summary: 'Stored matches, most recently seen first', query: listQuerySchema, response: { status: 200, description: '{items, total, limit, offset}' } },
+  { method: 'GET', path: '/api/matches/:id', tag: 'Matches', summary: 'One match with its re-check history', params: { id: idSchema }, response: { status: 200, description: 'The match and {rechecks}' } },
+  { method: 'POST', path: '/api/matches/:id/flag', tag: 'Matches', summary: 'Flag a match for re-checks (watch sources re-fetch its page)', params: { id: idSchema }, response: { status: 200, description: 'The match' } },
+  { method: 'DELETE', path: '/api/matches/:id/flag', tag: 'Matches', summary: 'Unflag a match', params: { id: idSchema }, response: { status: 200, description: 'The match' } },
+];

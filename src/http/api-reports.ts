@@ -6,12 +6,13 @@ import type { App } from '../app.ts';
 import { ValidationError } from '../errors.ts';
 import { annotateReport, assignReport, getReportDetail, listReportHistory, MAX_BULK_REPORTS, setReportsStatus, setReportStatus } from '../report-admin.ts';
 import { ExportStopped, toReportDetail, toReportItem, writeReportExport } from '../reports/report-export.ts';
-import { encodeCursor, parseReportExportQuery, parseReportListQuery, resolveReportFilters, type ExportFormat } from '../reports/report-query.ts';
+import { encodeCursor, parseReportExportQuery, parseReportListQuery, reportExportQuerySchema, reportListQuerySchema, resolveReportFilters, type ExportFormat } from '../reports/report-query.ts';
 import { REPORT_STATUSES } from '../reports/status-flow.ts';
 import { actorOf, principalOf } from './actor.ts';
 import { assertMaySetReportStatus } from '../auth/policy.ts';
 import { parseOrThrow } from './api-matches.ts';
 import { exportEvidencePackage, MAX_REPORTS_PER_PACKAGE } from '../evidence-export.ts';
+import type { RouteDoc } from './openapi/route-doc.ts';
 
 /**
  * GET /api/reports (filters, sort, cursor) → { items, nextCursor }; GET /export (CSV or NDJSON,
@@ -42,6 +43,13 @@ const bulkBodySchema = z.strictObject({
 // Only the assignee is changed here: status moves and notes have their own routes, history none.
 const patchBodySchema = z.strictObject({ assignee: z.string().max(MAX_ASSIGNEE_CHARS).nullable().optional() });
 const noteBodySchema = z.strictObject({ note: noteSchema });
+
+/**
+ * GET /evidence's query, for the OpenAPI description: the handler reads `ids` with idListSchema
+ * and the rest with parseReportListQuery (reportListQuerySchema); test/openapi checks both refuse
+ * what this refuses.
+ */
+export const evidenceQuerySchema = z.strictObject({ ids: idListSchema.optional(), ...reportListQuerySchema.shape });
 
 const CONTENT_TYPES: Record<ExportFormat, string> = { csv: 'text/csv; charset=utf-8', json: 'application/x-ndjson; charset=utf-8' };
 const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', json: 'ndjson' };
@@ -129,6 +137,43 @@ export function createReportsRouter(app: App, guard: Guard): Router {
 
   return router;
 }
+
+const TAG = 'Reports';
+const ID = { id: idSchema };
+const EVIDENCE_ANSWER = { status: 200, mediaType: 'application/zip', description: 'The evidence package (zip; header x-copyhound-tree-head: size and root of the signed tree head). Verify it offline with its verify.mjs.' };
+
+export const REPORTS_ROUTE_DOCS: RouteDoc[] = [
+  {
+    method: 'GET', path: '/api/reports', tag: TAG, summary: 'List reports (filters, sort, cursor paging)',
+    description: 'status and decision take comma lists; domain includes sub-domains; since/until filter the first sighting (until exclusive); an unknown article or licensee is refused, not answered with an empty list. Pass nextCursor as cursor for the next page.',
+    query: reportListQuerySchema,
+    response: { status: 200, description: '{items: [{id, pageUrl, articleId, kind, coverage, copiedWords, decision, reasons, consentId, licensee, status, assignee, host, firstSeen, lastSeen}], nextCursor}' },
+  },
+  { method: 'GET', path: '/api/reports/export', tag: TAG, summary: 'Export every report the filters match (CSV or NDJSON, streamed)', query: reportExportQuerySchema, response: { status: 200, mediaType: 'text/csv', description: 'CSV (format=csv) or NDJSON (format=json, application/x-ndjson), as an attachment' } },
+  {
+    method: 'GET', path: '/api/reports/evidence', tag: TAG, summary: 'One evidence package for several reports',
+    description: `The reports named by ids (comma list or repeated) and/or those the list filters match; at most ${MAX_REPORTS_PER_PACKAGE}.`,
+    query: evidenceQuerySchema,
+    response: EVIDENCE_ANSWER,
+  },
+  { method: 'GET', path: '/api/reports/:id/evidence', tag: TAG, summary: "A report's evidence package", params: ID, response: EVIDENCE_ANSWER },
+  {
+    method: 'POST', path: '/api/reports/bulk-status', tag: TAG, summary: 'Move several reports to one status (all or none)',
+    body: bulkBodySchema,
+    response: { status: 200, description: 'What changed' },
+    errors: { 403: 'The role may not call this route, may not set this status (legal: notice_sent, escalated only), or a signed-in browser sent no valid x-csrf-token', 404: 'One of the reports does not exist', 409: 'The status flow does not allow a move for one of the reports (nothing changed)' },
+  },
+  { method: 'GET', path: '/api/reports/:id', tag: TAG, summary: 'One report in full', description: 'Figures, passages, the decision with its explanation, consents considered, captures, history and the statuses it can move to.', params: ID, response: { status: 200, description: 'The report' } },
+  { method: 'GET', path: '/api/reports/:id/history', tag: TAG, summary: "A report's append-only history, oldest first", params: ID, response: { status: 200, description: '{items: [{at, actor, from, to, note, ...}]}' } },
+  {
+    method: 'POST', path: '/api/reports/:id/status', tag: TAG, summary: 'Move a report along the status flow, with a note',
+    params: ID, body: statusBodySchema,
+    response: { status: 200, description: 'The report' },
+    errors: { 403: 'The role may not call this route or set this status (legal: notice_sent, escalated only), or a signed-in browser sent no valid x-csrf-token', 409: 'The status flow does not allow this move (the message names the allowed ones)' },
+  },
+  { method: 'PATCH', path: '/api/reports/:id', tag: TAG, summary: 'Assign a report (assignee: a name, or null to unassign)', params: ID, body: patchBodySchema, response: { status: 200, description: 'The report' } },
+  { method: 'POST', path: '/api/reports/:id/notes', tag: TAG, summary: "Add a note to a report's history", params: ID, body: noteBodySchema, response: { status: 201, description: 'The report' } },
+];
 
 /** Builds the package (chromium renders out of process, extraction in the worker pool) and sends it. */
 async function sendEvidence(app: App, res: Response, ids: number[], actor: string): Promise<void> {

@@ -6,7 +6,7 @@ import type { App } from '../app.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { addLicensee, addOwnerSite, changeLicensee, getLicensee, listAllOwnerSites, removeLicensee, removeOwnerSite, type RightsDeps } from '../rights-admin.ts';
 import { addConsent, addConsents, changeConsentStatus, changeConsentTerms, getConsent, listAllConsents } from '../consent-admin.ts';
-import { parseConsentRequest, placeSchema } from '../rights/consent-input.ts';
+import { consentInputSchema, parseConsentRequest, placeSchema } from '../rights/consent-input.ts';
 import { exportConsentToOdrl } from '../rights/odrl-export.ts';
 import { parseOdrlDocument } from '../rights/odrl-import.ts';
 import { normalisePlace } from '../rights/places.ts';
@@ -14,6 +14,8 @@ import { CONSENT_STATUSES } from '../rights/types.ts';
 import { actorOf, principalOf, scopeOf } from './actor.ts';
 import { assertMayChangeConsentTerms, assertMayChangeLicensee, narrowConsentInputs } from '../auth/policy.ts';
 import { parseOrThrow } from './api-matches.ts';
+import { MAX_AGREEMENTS } from '../rights/odrl-vocabulary.ts';
+import type { RouteDoc } from './openapi/route-doc.ts';
 
 /** /api/owner-sites, /api/licensees, /api/consents: thin adapters over src/rights-admin.ts. */
 
@@ -48,6 +50,25 @@ const consentQuerySchema = z
 const termsChangeSchema = z.record(z.string(), z.unknown()).refine((changes) => Object.keys(changes).length > 0, 'give at least one term to change');
 const approveSchema = z.strictObject({});
 const revokeSchema = z.strictObject({ note: z.string().trim().min(1).max(MAX_TEXT).optional() });
+
+/**
+ * For the OpenAPI description only: PATCH /:id reads its body with termsChangeSchema and then checks
+ * the merged consent with parseConsentRequest (which refuses unknown fields) after refusing uid,
+ * licensee and status; this is that whole check as one schema. POST /import reads an ODRL document
+ * with parseOdrlDocument; this is its outer shape. test/openapi checks that each refuses what the
+ * route refuses.
+ */
+const { uid: _uid, licensee: _licensee, status: _status, ...consentTerms } = consentInputSchema.shape;
+export const consentTermsChangeSchema = z
+  .strictObject(Object.fromEntries(Object.entries(consentTerms).map(([name, field]) => [name, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()])))
+  .refine((changes) => Object.keys(changes).length > 0, 'give at least one term to change')
+  .meta({ minProperties: 1 });
+const odrlAgreementSchema = z.looseObject({ '@context': z.unknown(), '@graph': z.never().optional() }).meta({ description: 'An ODRL 2.2 Agreement (JSON-LD, RightsML profile), as GET /api/consents/{id}/odrl answers' });
+export const odrlDocumentSchema = z.union([
+  z.strictObject({ '@context': z.unknown().optional(), '@graph': z.array(z.looseObject({})).min(1).max(MAX_AGREEMENTS) }),
+  z.array(odrlAgreementSchema).min(1).max(MAX_AGREEMENTS),
+  odrlAgreementSchema,
+]);
 
 function depsOf(app: App): RightsDeps {
   return { db: app.database.db, config: app.config.rights };
@@ -166,3 +187,57 @@ export function createConsentsRouter(app: App, guard: Guard): Router {
   });
   return router;
 }
+
+const ID = { id: idSchema };
+const REDECIDED = '{consent, redecided: {matches, changed, reportsCreated, reportsChanged}}';
+
+export const RIGHTS_ROUTE_DOCS: RouteDoc[] = [
+  { method: 'GET', path: '/api/owner-sites', tag: 'Owner sites', summary: 'Owner sites with their origin (configuration, owner feeds, added)', response: { status: 200, description: '{items, total}' } },
+  {
+    method: 'POST', path: '/api/owner-sites', tag: 'Owner sites', summary: 'Register an owner site (pages there are never reports)',
+    description: 'place: a host ("example.com"), a wildcard ("*.example.com") or a URL prefix ("https://example.com/news/"). Re-decides the matches on it.',
+    body: ownerSiteSchema,
+    response: { status: 201, description: '{site, redecided}' },
+    errors: { 409: 'The place is already an owner site' },
+  },
+  { method: 'DELETE', path: '/api/owner-sites/:place', tag: 'Owner sites', summary: 'Remove an added owner site (the place URL-encoded)', params: { place: placeSchema }, response: { status: 200, description: '{place, redecided}' } },
+
+  { method: 'GET', path: '/api/licensees', tag: 'Licensees', summary: "List licensees (a licensee: its own)", response: { status: 200, description: '{items, total}' } },
+  { method: 'GET', path: '/api/licensees/:id', tag: 'Licensees', summary: 'One licensee with its consents', params: ID, response: { status: 200, description: 'The licensee and {consents}' } },
+  { method: 'POST', path: '/api/licensees', tag: 'Licensees', summary: 'Add a licensee and the places it publishes on', body: newLicenseeSchema, response: { status: 201, description: '{licensee, redecided}' }, errors: { 409: 'A licensee with that name exists' } },
+  {
+    method: 'PATCH', path: '/api/licensees/:id', tag: 'Licensees', summary: 'Change a licensee (a given list replaces the stored one)',
+    description: 'A licensee changes its own contacts and notes only; its name and places are the publisher\'s to set.',
+    params: ID, body: licenseeChangeSchema,
+    response: { status: 200, description: '{licensee, redecided}' },
+    errors: { 403: 'The role may not call this route or change these fields, or a signed-in browser sent no valid x-csrf-token', 409: 'A licensee with that name exists' },
+  },
+  { method: 'DELETE', path: '/api/licensees/:id', tag: 'Licensees', summary: 'Remove a licensee without consent records', params: ID, response: { status: 200, description: '{id, name, redecided}' }, errors: { 409: 'The licensee has consent records: revoke them instead' } },
+
+  { method: 'GET', path: '/api/consents', tag: 'Consents', summary: 'List consents (a licensee: its own)', query: consentQuerySchema, response: { status: 200, description: '{items, total}' } },
+  {
+    method: 'POST', path: '/api/consents', tag: 'Consents', summary: 'Register a consent and re-decide the matches it touches',
+    description: 'Dates are ISO 8601 (a date without zone is UTC; until is exclusive). Excerpt limits need use "excerpt". A licensee registers consents for its own organisation only, and they start pending.',
+    body: consentInputSchema,
+    response: { status: 201, description: REDECIDED },
+    errors: { 404: 'No licensee with that name', 409: 'A consent with that uid exists' },
+  },
+  {
+    method: 'POST', path: '/api/consents/import', tag: 'Consents', summary: 'Import the Agreements of an ODRL 2.2 / RightsML JSON-LD document (all or none)',
+    description: 'One Agreement, an array of them, or {"@context", "@graph"}; their licensees are created. Anything unsupported is refused naming its JSON path (details.path).',
+    body: odrlDocumentSchema, bodyMediaType: ODRL_MEDIA_TYPE,
+    response: { status: 201, description: 'The consents created and what was re-decided' },
+    errors: { 409: 'A uid is already registered' },
+  },
+  { method: 'GET', path: '/api/consents/:id', tag: 'Consents', summary: 'One consent with every term', params: ID, response: { status: 200, description: 'The consent' } },
+  {
+    method: 'PATCH', path: '/api/consents/:id', tag: 'Consents', summary: "Change a consent's terms and re-decide the matches it touched or now touches",
+    description: 'Any field of a consent request but uid, licensee and status; a list replaces the stored one, null clears a term. The result is checked whole with the stored terms. A licensee changes its own consents only while they are pending.',
+    params: ID, body: consentTermsChangeSchema,
+    response: { status: 200, description: REDECIDED },
+    errors: { 403: 'The role may not call this route, the consent is no longer pending (licensee), or a signed-in browser sent no valid x-csrf-token' },
+  },
+  { method: 'GET', path: '/api/consents/:id/odrl', tag: 'Consents', summary: 'The consent as an ODRL 2.2 Agreement (JSON-LD, RightsML profile)', params: ID, response: { status: 200, mediaType: ODRL_MEDIA_TYPE, description: 'The Agreement; POST /api/consents/import reads it back as the same record' } },
+  { method: 'POST', path: '/api/consents/:id/approve', tag: 'Consents', summary: 'Approve a pending consent', params: ID, body: approveSchema, bodyOptional: true, response: { status: 200, description: REDECIDED }, errors: { 409: 'The consent is not pending' } },
+  { method: 'POST', path: '/api/consents/:id/revoke', tag: 'Consents', summary: 'Revoke a consent (kept as evidence; the note goes into the history of the reports it touches)', params: ID, body: revokeSchema, bodyOptional: true, response: { status: 200, description: REDECIDED }, errors: { 409: 'The consent is already revoked' } },
+];

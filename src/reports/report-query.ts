@@ -198,7 +198,8 @@ function checkSinceUntil(q: { since?: string; until?: string }, ctx: z.Refinemen
 const sameSort = (a: ReportSort, b: ReportSort) => a.field === b.field && a.direction === b.direction;
 const sortText = (s: ReportSort) => `${s.direction === 'desc' ? '-' : ''}${s.field}`;
 
-const listSchema = z
+/** The list query (exported for the OpenAPI description; parseReportListQuery is how to read one). */
+export const reportListQuerySchema = z
   .strictObject({ ...filterShape, limit: limitSchema.optional(), cursor: cursorSchema.optional() })
   .superRefine((q, ctx) => {
     checkSinceUntil(q, ctx);
@@ -210,7 +211,8 @@ const listSchema = z
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-const exportSchema = z
+/** The export query (exported for the OpenAPI description; parseReportExportQuery is how to read one). */
+export const reportExportQuerySchema = z
   .strictObject({
     ...filterShape,
     format: once('format')
@@ -241,19 +243,19 @@ function parseWith<T>(schema: z.ZodType<T>, known: readonly string[], raw: unkno
 
 /** Reads list parameters (all text, as a query string or CLI flags give them). Throws ValidationError naming each bad field. */
 export function parseReportListQuery(raw: Record<string, unknown>, naming: FieldNaming = queryParamNaming): ReportListQueryInput {
-  const q = parseWith(listSchema, LIST_FIELDS, raw, naming);
+  const q = parseWith(reportListQuerySchema, LIST_FIELDS, raw, naming);
   return { ...toInput(q, q.cursor?.sort), ...(q.cursor ? { cursor: q.cursor.cursor } : {}), limit: q.limit ?? DEFAULT_PAGE_SIZE };
 }
 
 /** Reads export parameters: the list filters and sort, and `format`; no limit or cursor (an export is every match). */
 export function parseReportExportQuery(raw: Record<string, unknown>, naming: FieldNaming = queryParamNaming): ReportQueryInput & { format: ExportFormat } {
-  const q = parseWith(exportSchema, EXPORT_FIELDS, raw, naming);
+  const q = parseWith(reportExportQuerySchema, EXPORT_FIELDS, raw, naming);
   return { ...toInput(q), format: q.format };
 }
 
 /** Checks one field alone (a CLI option parser); throws ValidationError with the field's message. */
 export function checkReportQueryField(field: ReportQueryField, value: string): void {
-  const schema = field === 'limit' ? limitSchema : field === 'cursor' ? cursorSchema : field === 'format' ? exportSchema.shape.format : filterShape[field];
+  const schema = field === 'limit' ? limitSchema : field === 'cursor' ? cursorSchema : field === 'format' ? reportExportQuerySchema.shape.format : filterShape[field];
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => i.message).join('; '), { field });
 }

@@ -13,12 +13,21 @@ export interface RouteDoc {
   tag: string;
   summary: string;
   description?: string;
+  /** The schemas the handler parses each `:name` path parameter with; one not named here is text. */
+  params?: Record<string, ZodType>;
   /** The schema the handler parses req.query with. */
   query?: ZodType;
   /** The schema the handler parses req.body with. */
   body?: ZodType;
   /** Default application/json. */
   bodyMediaType?: string;
+  /** The handler reads a missing body as `{}` (sign-out, approve, revoke): the body may be left out. */
+  bodyOptional?: boolean;
   /** The success answer: its status, what it is, and its schema where one exists. */
   response: { status: number; description: string; mediaType?: string; schema?: ZodType };
+  /**
+   * Refusals this route gives beyond the ones every route of its kind gives (the builder adds
+   * 400/401/403/404/413/415/429 from the route's inputs and policy row), e.g. 409, 422, 502.
+   */
+  errors?: Partial<Record<number, string>>;
 }
