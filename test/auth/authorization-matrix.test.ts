@@ -80,13 +80,18 @@ function pathOf(policy: RoutePolicy, side: Side | null): string {
     .replace(':place', encodeURIComponent('http://127.0.0.1/no-such-place/'));
 }
 
-async function call(policy: RoutePolicy, path: string, key: string | null): Promise<{ status: number; body: string }> {
+/** A web page (src/http/pages) rather than an API route: a signed-out GET is sent to /login. */
+function isPage(policy: RoutePolicy): boolean {
+  return !policy.path.startsWith('/api/');
+}
+
+async function call(policy: RoutePolicy, path: string, key: string | null): Promise<{ status: number; body: string; location: string | null }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (key) headers.authorization = `Bearer ${key}`;
   const hasBody = policy.method === 'POST' || policy.method === 'PATCH';
-  const response = await fetch(`${base}${path}`, { method: policy.method, headers, body: hasBody ? '{}' : undefined });
+  const response = await fetch(`${base}${path}`, { method: policy.method, headers, body: hasBody ? '{}' : undefined, redirect: 'manual' });
   casesChecked++;
-  return { status: response.status, body: await response.text() };
+  return { status: response.status, body: await response.text(), location: response.headers.get('location') };
 }
 
 beforeAll(async () => {
@@ -121,9 +126,12 @@ describe('route registration and the policy table', () => {
 describe.each(ROUTE_POLICIES.map((p) => [`${p.method} ${p.path}`, p] as const))('%s', (_name, policy) => {
   it('refuses anonymous, expired and revoked credentials with 401 (public routes answer anyone)', async () => {
     for (const key of [null, seeded.expiredKey, seeded.revokedKey]) {
-      const { status, body } = await call(policy, pathOf(policy, 'A'), key);
+      const { status, body, location } = await call(policy, pathOf(policy, 'A'), key);
       if (policy.public) expect([401, 403], body).not.toContain(status);
-      else expect(status, body).toBe(401);
+      else if (isPage(policy) && policy.method === 'GET') {
+        expect(status, body).toBe(303);
+        expect(location).toMatch(/^\/login\?next=/);
+      } else expect(status, body).toBe(401);
     }
   });
 
