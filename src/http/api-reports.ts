@@ -6,8 +6,10 @@ import type { App } from '../app.ts';
 import { ValidationError } from '../errors.ts';
 import { annotateReport, assignReport, getReportDetail, listReportHistory, MAX_BULK_REPORTS, setReportsStatus, setReportStatus } from '../report-admin.ts';
 import { ExportStopped, toReportDetail, toReportItem, writeReportExport } from '../reports/report-export.ts';
-import { encodeCursor, parseReportExportQuery, parseReportListQuery, reportExportQuerySchema, reportListQuerySchema, resolveReportFilters, type ExportFormat } from '../reports/report-query.ts';
+import { DEFAULT_PAGE_SIZE, DEFAULT_SORT, EXPORT_FORMATS, MAX_PAGE_SIZE, encodeCursor, parseReportExportQuery, parseReportListQuery, reportExportQuerySchema, reportListQuerySchema, resolveReportFilters, type ExportFormat } from '../reports/report-query.ts';
 import { REPORT_STATUSES } from '../reports/status-flow.ts';
+import { REPORT_SORT_FIELDS } from '../../db/reports.ts';
+import { DECISION_VALUES, reports } from '../../db/schema/reports.ts';
 import { actorOf, principalOf } from './actor.ts';
 import { assertMaySetReportStatus } from '../auth/policy.ts';
 import { parseOrThrow } from './api-matches.ts';
@@ -139,6 +141,20 @@ export function createReportsRouter(app: App, guard: Guard): Router {
 }
 
 const TAG = 'Reports';
+// The values behind the text parameters, from the same lists the query parser checks against.
+const FILTER_DESCRIPTIONS: Record<string, string> = {
+  status: `Comma list (or repeated) of: ${REPORT_STATUSES.join(', ')}`,
+  decision: `Comma list (or repeated) of: ${DECISION_VALUES.join(', ')}`,
+  kind: `One of: ${reports.kind.enumValues.join(', ')}`,
+  domain: 'A host name; its sub-domains are included',
+  article: 'An owned article id (an unknown one is refused)',
+  licensee: 'A licensee name (an unknown one is refused)',
+  since: 'ISO 8601 date or date-time (no zone = UTC): first seen at or after',
+  until: 'ISO 8601 date or date-time (no zone = UTC): first seen before (exclusive)',
+  minCoverage: 'A fraction from 0 to 1 (0.4 = 40% of the article copied)',
+  sort: `One of ${REPORT_SORT_FIELDS.join(', ')}; a leading "-" sorts descending (default ${DEFAULT_SORT})`,
+};
+const LIST_DESCRIPTIONS = { ...FILTER_DESCRIPTIONS, limit: `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`, cursor: 'The nextCursor of the previous page, as it is' };
 const ID = { id: idSchema };
 const EVIDENCE_ANSWER = { status: 200, mediaType: 'application/zip', description: 'The evidence package (zip; header x-copyhound-tree-head: size and root of the signed tree head). Verify it offline with its verify.mjs.' };
 
@@ -147,13 +163,15 @@ export const REPORTS_ROUTE_DOCS: RouteDoc[] = [
     method: 'GET', path: '/api/reports', tag: TAG, summary: 'List reports (filters, sort, cursor paging)',
     description: 'status and decision take comma lists; domain includes sub-domains; since/until filter the first sighting (until exclusive); an unknown article or licensee is refused, not answered with an empty list. Pass nextCursor as cursor for the next page.',
     query: reportListQuerySchema,
+    paramDescriptions: LIST_DESCRIPTIONS,
     response: { status: 200, description: '{items: [{id, pageUrl, articleId, kind, coverage, copiedWords, decision, reasons, consentId, licensee, status, assignee, host, firstSeen, lastSeen}], nextCursor}' },
   },
-  { method: 'GET', path: '/api/reports/export', tag: TAG, summary: 'Export every report the filters match (CSV or NDJSON, streamed)', query: reportExportQuerySchema, response: { status: 200, mediaType: 'text/csv', description: 'CSV (format=csv) or NDJSON (format=json, application/x-ndjson), as an attachment' } },
+  { method: 'GET', path: '/api/reports/export', tag: TAG, summary: 'Export every report the filters match (CSV or NDJSON, streamed)', query: reportExportQuerySchema, paramDescriptions: { ...FILTER_DESCRIPTIONS, format: `One of ${EXPORT_FORMATS.join(', ')} (json: NDJSON, one report a line)` }, response: { status: 200, mediaType: 'text/csv', description: 'CSV (format=csv) or NDJSON (format=json, application/x-ndjson), as an attachment' } },
   {
     method: 'GET', path: '/api/reports/evidence', tag: TAG, summary: 'One evidence package for several reports',
     description: `The reports named by ids (comma list or repeated) and/or those the list filters match; at most ${MAX_REPORTS_PER_PACKAGE}.`,
     query: evidenceQuerySchema,
+    paramDescriptions: { ...LIST_DESCRIPTIONS, ids: `Report ids, comma list (or repeated); at most ${MAX_REPORTS_PER_PACKAGE}` },
     response: EVIDENCE_ANSWER,
   },
   { method: 'GET', path: '/api/reports/:id/evidence', tag: TAG, summary: "A report's evidence package", params: ID, response: EVIDENCE_ANSWER },

@@ -88,7 +88,7 @@ function responsesOf(doc: RouteDoc, policy: RoutePolicy): OperationObject['respo
 }
 
 function operationOf(doc: RouteDoc, policy: RoutePolicy): OperationObject {
-  const parameters = [...pathParameters(doc.path, doc.params), ...queryParameters(doc.path, doc.query)];
+  const parameters = [...pathParameters(doc.path, doc.params, doc.paramDescriptions), ...queryParameters(doc.path, doc.query, doc.paramDescriptions)];
   return {
     operationId: operationIdOf(doc.method, doc.path),
     tags: [doc.tag],
@@ -114,6 +114,9 @@ export function buildOpenApiDocument(docs: readonly RouteDoc[], policyOf: (metho
     const policy = policyOf(doc.method, doc.path);
     if (!policy) throw new Error(`Route doc ${doc.method} ${doc.path} has no row in src/auth/policy.ts`);
     const path = toOpenApiPath(doc.path);
+    const described = [...(doc.path.match(/:[A-Za-z_]\w*/g) ?? []).map((p) => p.slice(1)), ...Object.keys(doc.query ? (toJsonSchema(doc.query).properties ?? {}) : {})];
+    const stray = Object.keys(doc.paramDescriptions ?? {}).filter((name) => !described.includes(name));
+    if (stray.length > 0) throw new Error(`Route doc ${doc.method} ${doc.path} describes parameters it does not take: ${stray.join(', ')}`);
     const item = (paths[path] ??= {});
     const method = doc.method.toLowerCase();
     if (item[method]) throw new Error(`Route ${doc.method} ${doc.path} is described twice`);

@@ -34,22 +34,29 @@ export function toOpenApiPath(path: string): string {
 }
 
 /** One parameter per `:name`, with the schema the handler reads it with (text when it has none). */
-export function pathParameters(path: string, schemas: Record<string, ZodType> = {}): ParameterObject[] {
+export function pathParameters(path: string, schemas: Record<string, ZodType> = {}, descriptions: Record<string, string> = {}): ParameterObject[] {
   const names = pathParamNames(path);
   const stray = Object.keys(schemas).filter((name) => !names.includes(name));
   if (stray.length > 0) throw new Error(`Route doc for ${path} describes path parameters it does not have: ${stray.join(', ')}`);
-  return names.map((name) => ({ name, in: 'path', required: true, schema: schemas[name] ? toJsonSchema(schemas[name]) : { type: 'string' } }));
+  return names.map((name) => ({
+    name,
+    in: 'path',
+    required: true,
+    ...(descriptions[name] ? { description: descriptions[name] } : {}),
+    schema: schemas[name] ? toJsonSchema(schemas[name]) : { type: 'string' },
+  }));
 }
 
 /** One parameter per top-level property of the query schema, required as the schema says. */
-export function queryParameters(path: string, schema: ZodType | undefined): ParameterObject[] {
+export function queryParameters(path: string, schema: ZodType | undefined, descriptions: Record<string, string> = {}): ParameterObject[] {
   if (!schema) return [];
   const json = toJsonSchema(schema);
   const properties = json.properties as Record<string, JsonSchema> | undefined;
   if (json.type !== 'object' || !properties) throw new Error(`The query schema of ${path} must be an object schema (one property per parameter)`);
   const required = new Set((json.required as string[] | undefined) ?? []);
   return Object.entries(properties).map(([name, property]) => {
-    const { description, ...propertySchema } = property;
-    return { name, in: 'query', required: required.has(name), ...(typeof description === 'string' ? { description } : {}), schema: propertySchema };
+    const { description: own, ...propertySchema } = property;
+    const description = descriptions[name] ?? (typeof own === 'string' ? own : undefined);
+    return { name, in: 'query', required: required.has(name), ...(description ? { description } : {}), schema: propertySchema };
   });
 }

@@ -15,6 +15,8 @@ export interface RouteDoc {
   description?: string;
   /** The schemas the handler parses each `:name` path parameter with; one not named here is text. */
   params?: Record<string, ZodType>;
+  /** What a path or query parameter means, where its schema alone does not say (e.g. the values a comma list takes). */
+  paramDescriptions?: Record<string, string>;
   /** The schema the handler parses req.query with. */
   query?: ZodType;
   /** The schema the handler parses req.body with. */
