@@ -13,6 +13,7 @@ import { SYSTEM_ACTOR } from '../../decide-store.ts';
 import { signTreeHeadIfDue } from '../../custody-log.ts';
 import type { App } from '../../app.ts';
 import type { Logger } from '../../log.ts';
+import { createAlertDispatcher } from '../../alerts-dispatch.ts';
 
 // Hourly upkeep: consents are marked expired within this long of their valid-until (decisions
 // never wait on it), the planner's statistics follow a growing report table, and the custody
@@ -84,6 +85,9 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
       const scheduler = createCrawlScheduler(app);
       scheduler.start();
       const upkeep = startUpkeep(app, logger);
+      // Webhooks and e-mail digests for new reports; links point at COPYHOUND_PUBLIC_URL, else here.
+      const alerts = createAlertDispatcher({ db: app.database.db, config, logger, fallbackPublicUrl: running.url });
+      alerts.start();
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
           logger.info({ signal }, 'shutting down: finishing in-flight requests');
@@ -91,7 +95,7 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
           process.off('SIGINT', stop);
           sweepAbort.abort();
           clearInterval(upkeep);
-          void Promise.all([running.close(), scheduler.stop(), sweep]).then(() => {
+          void Promise.all([running.close(), scheduler.stop(), sweep, alerts.stop()]).then(() => {
             app.close();
             logger.info('shut down cleanly');
             resolve();
