@@ -126,7 +126,7 @@ export function buildOpenApiDocument(docs: readonly RouteDoc[], policyOf: (metho
   return {
     openapi: OPENAPI_VERSION,
     info: {
-      title: packageJson.name,
+      title: packageJson.name[0].toUpperCase() + packageJson.name.slice(1),
       version: packageJson.version,
       description: packageJson.description + '. Every route answers JSON; a refusal is {"error": {"code", "message", "details"}}. x-copyhound-roles names the roles that may call an operation (`own`: only objects of the caller\'s licensee organisation).',
     },
