@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser } from '../../src/accounts.ts';
 import { findReportById } from '../../db/reports.ts';
+import { findUserByEmail } from '../../db/users.ts';
+import { getAlertPreferences } from '../../src/alert-admin.ts';
 import { startAppServer } from '../helpers/start-app-server.ts';
 import { seedArticles, seedReports } from '../reports/seed-reports.ts';
 import { createWebClient, signInAs } from './web-client.ts';
@@ -160,5 +162,23 @@ describe('the dashboard', () => {
     expect(page.text).toContain('copier.example');
     expect(page.text).toContain('Crawl health');
     expect((await createWebClient(base).get('/')).status).toBe(303);
+  });
+});
+
+describe('alert settings on the account page', () => {
+  it('saves a staff user\'s digest choice and refuses a coverage over 100 %', async () => {
+    const client = await signInAs(base, 'legal@example.test', PASSWORD);
+    const page = await client.get('/account');
+    expect(page.text).toContain('E-mail alerts');
+    const saved = await client.post('/account/alerts', { mode: 'daily', decisions: ['unlicensed', 'licence_breach'], minCoveragePercent: '40' });
+    expect(saved.location).toBe('/account');
+    const db = started.app.database.db;
+    const prefs = getAlertPreferences(db, findUserByEmail(db, 'legal@example.test')!.id);
+    expect(prefs).toMatchObject({ mode: 'daily', minCoverage: 0.4 });
+    expect([...prefs.decisions].sort()).toEqual(['licence_breach', 'unlicensed']);
+    await client.get('/account');
+    const refused = await client.post('/account/alerts', { mode: 'daily', decisions: 'unlicensed', minCoveragePercent: '140' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('must be at most 100');
   });
 });

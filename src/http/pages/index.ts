@@ -7,8 +7,9 @@ import type { SignIn } from '../../sign-in.ts';
 import { renderErrorPage } from '../../web/layout.ts';
 import type { Guard } from '../guard.ts';
 import type { ErrorPageRenderer } from '../http-errors.ts';
+import { createAccountAlertPages, createAlertAccountExtras } from './account-alerts.ts';
 import { createArticlePages } from './article-pages.ts';
-import { createAuthPages, type AccountExtras } from './auth-pages.ts';
+import { createAuthPages } from './auth-pages.ts';
 import { createDashboardPages } from './dashboard-pages.ts';
 import { optionalContextOf, sendHtml } from './page-kit.ts';
 import { createQueuePages } from './queue-pages.ts';
@@ -24,12 +25,13 @@ const UPLOT_DIST = join(dirname(createRequire(import.meta.url).resolve('uplot'))
 const ASSET_MAX_AGE = '1d';
 
 /** The web app: static assets, then every page module (each a guarded router over the policy table). */
-export function createWebPages(app: App, guard: Guard, signIn: SignIn, extras?: { account?: AccountExtras }): Router {
+export function createWebPages(app: App, guard: Guard, signIn: SignIn): Router {
   const router = Router();
   const staticOptions = { maxAge: ASSET_MAX_AGE, index: false, fallthrough: false, dotfiles: 'deny' as const };
   router.use('/assets/uplot', express.static(UPLOT_DIST, staticOptions));
   router.use('/assets', express.static(ASSETS_DIR, staticOptions));
-  router.use(createAuthPages(signIn, guard, extras?.account));
+  router.use(createAuthPages(signIn, guard, createAlertAccountExtras(app)));
+  router.use(createAccountAlertPages(app, guard));
   router.use(createDashboardPages(app, guard));
   router.use(createQueuePages(app, guard));
   router.use(createReportPages(app, guard));
