@@ -128,7 +128,11 @@ export function buildOpenApiDocument(docs: readonly RouteDoc[], policyOf: (metho
     info: {
       title: packageJson.name[0].toUpperCase() + packageJson.name.slice(1),
       version: packageJson.version,
-      description: packageJson.description + '. Every route answers JSON; a refusal is {"error": {"code", "message", "details"}}. x-copyhound-roles names the roles that may call an operation (`own`: only objects of the caller\'s licensee organisation).',
+      description:
+        `${packageJson.description}. Every route answers JSON; a refusal is {"error": {"code", "message", "details"}}. ` +
+        "x-copyhound-roles names the roles that may call an operation (`own`: only objects of the caller's licensee organisation). " +
+        'Besides the refusals listed per operation, any request may be answered 421 host_not_allowed (a Host this server does not answer to), ' +
+        '403 foreign_origin (a write from another site), or 503 storage_busy (another writer holds the database; Retry-After says when to retry).',
     },
     servers: [{ url: '/', description: 'This server' }],
     tags: tags.map((name) => ({ name })),
