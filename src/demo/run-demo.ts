@@ -6,7 +6,7 @@ import { createCrawlFetchers } from '../../crawlers/fetch-adapter.ts';
 import { runSource, type RunSummary } from '../../crawlers/run-source.ts';
 import { createCrawlScheduler, type CrawlScheduler } from '../../crawlers/scheduler.ts';
 import { openApp, type App } from '../app.ts';
-import { ValidationError } from '../errors.ts';
+import { ConflictError, CopyhoundError, ValidationError } from '../errors.ts';
 import { startServer, type RunningServer } from '../http/server.ts';
 import { createLogger } from '../log.ts';
 import { readDemoOutcome, type CaseOutcome } from './demo-outcome.ts';
@@ -75,6 +75,16 @@ function demoOverrides(options: DemoOptions, dataDir: string, site: SampleSite):
   };
 }
 
+/** The server as `serve` starts it; a port in use is named with what to do about it. */
+async function startDemoServer(app: App): Promise<RunningServer> {
+  try {
+    return await startServer(app);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new ConflictError(`Port ${app.config.server.port} is in use: pick another with --port N (0 = any free port)`, { field: 'port', port: app.config.server.port });
+  }
+}
+
 /** Starts the whole demo and prints what to look at; resolves once the server answers. */
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const startedAt = performance.now();
@@ -94,9 +104,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     closers.push(() => app.close());
     const seed = await seedDemo(app, site, now);
     const crawl = await runSource(app, seed.source, { fetchers: createCrawlFetchers(app) });
-    if (crawl.status !== 'completed') throw new Error(`demo: the crawl of the sample web ${crawl.status}${crawl.message ? `: ${crawl.message}` : ''}`);
+    if (crawl.status !== 'completed') throw new CopyhoundError('demo_crawl_failed', `The demo's crawl of the sample web ${crawl.status}${crawl.message ? `: ${crawl.message}` : ''}`, { source: crawl.name, errors: crawl.errors });
     const outcome = readDemoOutcome(app, site.cases);
-    const server: RunningServer = await startServer(app);
+    const server = await startDemoServer(app);
     closers.push(() => server.close());
     // As under `serve`: sources someone adds with a schedule during the demo do run.
     const scheduler: CrawlScheduler = createCrawlScheduler(app);
@@ -112,18 +122,29 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   }
 }
 
-/** Runs the demo until SIGINT or SIGTERM, then closes everything; resolves when it has. */
+/**
+ * Runs the demo until SIGINT or SIGTERM, then closes everything; resolves when it has. A signal
+ * during start-up stops the demo as soon as it is up, so its temp folder is still removed.
+ */
 export async function runDemoUntilSignal(options: DemoOptions): Promise<void> {
-  const demo = await startDemo(options);
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      options.print('Stopping the demo…');
-      void demo.close().then(done);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  options.print('Demo stopped.');
+  let signalled!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (signalled = resolve));
+  // Once: a second Ctrl-C while closing ends the process at once, as under `serve`.
+  const onSignal = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    signalled();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const demo = await startDemo(options);
+    await stopRequested;
+    options.print('Stopping the demo…');
+    await demo.close();
+    options.print('Demo stopped.');
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }

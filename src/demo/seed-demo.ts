@@ -6,6 +6,7 @@ import type { App } from '../app.ts';
 import { saveArticles } from '../articles/article-registry.ts';
 import type { Role } from '../auth/roles.ts';
 import { addConsent } from '../consent-admin.ts';
+import { CopyhoundError } from '../errors.ts';
 import { addLicensee, addOwnerSite, type RightsDeps } from '../rights-admin.ts';
 import { parseConsentRequest } from '../rights/consent-input.ts';
 import type { Consent } from '../rights/types.ts';
@@ -56,7 +57,7 @@ function placeOf(site: SampleSite, outlet: OutletKey): string {
 function registerStories(app: App, now: Date): void {
   const records = listDemoStories(now).map(({ paragraphs, ...story }, ref) => ({ ref, value: { ...story, body: paragraphs.join('\n\n'), language: 'en' } }));
   const result = saveArticles(app.registry, records);
-  if (result.rejected > 0) throw new Error(`demo: owned articles rejected: ${JSON.stringify(result.rejectedRecords)}`);
+  if (result.rejected > 0) throw new CopyhoundError('demo_seed_failed', `The demo's owned articles were rejected: ${JSON.stringify(result.rejectedRecords)}`, { rejected: result.rejectedRecords });
 }
 
 function registerRights(app: App, site: SampleSite, now: Date): { ownerSites: string[]; consents: DemoSeed['consents'] } {

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
@@ -42,6 +43,26 @@ describe('demo orchestrator', () => {
       await expect(fetch(`${demo.url}/healthz`)).rejects.toThrow();
     } finally {
       if (!closed) await demo.close();
+    }
+  });
+
+  it('names a port in use and what to do, and removes the temp folder it had made', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    // The demo's default folder goes under the OS temp dir, which os.tmpdir() reads from TMPDIR.
+    const osTemp = tempDir();
+    const savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = osTemp;
+    try {
+      const starting = startDemo({ port, loadConfig: (o) => loadConfig({}, { ...o, log: { level: 'silent' } }), print: () => {} });
+      await expect(starting).rejects.toThrow(new RegExp(`Port ${port} is in use: pick another with --port N`));
+      // (tsx keeps its compile cache there too.)
+      expect(readdirSync(osTemp).filter((name) => name.startsWith('copyhound-demo-'))).toEqual([]);
+    } finally {
+      if (savedTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmpdir;
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
     }
   });
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { CopyhoundError } from '../../errors.ts';
 
 /**
  * The demo publisher's owned articles: a real Anadolu Agency wire story (as a news site
@@ -135,7 +136,7 @@ export function readWireRepublication(): WireRepublication {
   const footer = rest.pop();
   const [headline, caption] = head.split('\n').map((l) => l.trim());
   if (!footer?.startsWith('©') || !caption || !rest[0]?.startsWith('BRUSSELS (AA)')) {
-    throw new Error(`${WIRE_FILE.pathname}: expected a headline and caption, the story from its dateline, and a © footer`);
+    throw new CopyhoundError('demo_data_damaged', `${WIRE_FILE.pathname}: expected a headline and caption, the story from its dateline, and a © footer`, { file: WIRE_FILE.pathname });
   }
   return { headline, caption, paragraphs: rest, footer };
 }

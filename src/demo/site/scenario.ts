@@ -1,3 +1,4 @@
+import { CopyhoundError } from '../../errors.ts';
 import { DEMO_CREDIT, listDemoStories, readWireRepublication, STORY_IDS, type DemoStory } from './owned-stories.ts';
 import type { ArticlePage, Outlet } from './page-layout.ts';
 
@@ -67,7 +68,7 @@ function hoursAfter(story: DemoStory, hours: number): string {
 /** Drops a wire dateline ("IZMIR, Türkiye (AA) – "), as copiers do. */
 function withoutDateline(paragraph: string): string {
   const stripped = paragraph.replace(/^[^–]{2,40}\(AA\) – /, '');
-  if (stripped === paragraph) throw new Error(`demo scenario: no dateline to strip in "${paragraph.slice(0, 40)}…"`);
+  if (stripped === paragraph) throw new CopyhoundError('demo_data_damaged', `demo scenario: no dateline to strip in "${paragraph.slice(0, 40)}…"`);
   return stripped.charAt(0).toUpperCase() + stripped.slice(1);
 }
 
