@@ -141,7 +141,7 @@ export interface AlertPreferencesView {
 function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+    const problems = parsed.error.issues.map((i) => ({ field: i.path.join('.') || (i as { keys?: string[] }).keys?.join(', ') || '(body)', message: i.message }));
     throw new ValidationError(`Bad ${what}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems });
   }
   return parsed.data;

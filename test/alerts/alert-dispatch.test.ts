@@ -31,7 +31,7 @@ interface Setup {
   clock: { now: Date };
   articles: Map<string, number>;
   makeDispatcher(): AlertDispatcher;
-  seed(seeds: Omit<ReportSeed, 'articleId'>[]): number[];
+  seed(seeds: Omit<ReportSeed, 'articleId' | 'url'>[]): number[];
   addStaff(email: string): Promise<number>;
 }
 
