@@ -7,9 +7,14 @@ import { CopyhoundError } from '../../errors.ts';
  * The four are invented: their people, figures and events are made up, only the places are real.
  */
 
-export const DEMO_PUBLISHER = 'Anadolu Agency (demo)';
-/** The line a licensee must show; the wire story's own credit. */
+export const DEMO_PUBLISHER = 'Copyhound demo publisher';
+/** The wire story's own credit line: a licensee must show it. */
 export const DEMO_CREDIT = 'Anadolu Agency';
+/**
+ * The credit line of the four invented stories: a made-up agency, so that no invented text is
+ * attributed to a real one.
+ */
+export const WRITTEN_CREDIT = 'Demo Wire';
 const OWNER_ORIGIN = 'https://www.aa-demo.example';
 
 export interface DemoStory {
@@ -47,7 +52,7 @@ const WRITTEN_STORIES: StoryText[] = [
     daysAgo: 3,
     hour: 7,
     paragraphs: [
-      'IZMIR, Türkiye (AA) – The first fully electric passenger ferry on Izmir Bay made its maiden crossing on Tuesday morning, carrying 240 commuters from Karşıyaka to Konak in just under twenty minutes without burning a drop of diesel.',
+      'IZMIR, Türkiye (DW) – The first fully electric passenger ferry on Izmir Bay made its maiden crossing on Tuesday morning, carrying 240 commuters from Karşıyaka to Konak in just under twenty minutes without burning a drop of diesel.',
       'The 45-metre vessel, named Yakamoz, was built at a shipyard in Tuzla and runs on two battery banks that are recharged at the piers during the few minutes passengers take to board and disembark, according to the city’s ferry operator.',
       '“People have been asking for years why the bay smells of exhaust every morning,” said Captain Murat Yıldız, who has steered commuter boats across the bay for more than two decades. “This morning the only sound on deck was the water.”',
       'City officials said the new ferry would save roughly 600 tonnes of fuel a year compared with the diesel boat it replaces, and that two more electric vessels were on order for delivery next spring. The operator plans to retire its oldest diesel ferries as the new boats arrive.',
@@ -67,7 +72,7 @@ const WRITTEN_STORIES: StoryText[] = [
     daysAgo: 2,
     hour: 9,
     paragraphs: [
-      'GIRESUN, Türkiye (AA) – Hazelnut growers along Türkiye’s eastern Black Sea coast expect a markedly larger harvest this year after a mild spring spared the orchards the late frosts that ruined much of last season’s crop, producers and traders said on Monday.',
+      'GIRESUN, Türkiye (DW) – Hazelnut growers along Türkiye’s eastern Black Sea coast expect a markedly larger harvest this year after a mild spring spared the orchards the late frosts that ruined much of last season’s crop, producers and traders said on Monday.',
       'Early estimates from growers’ cooperatives in Giresun, Ordu and Trabzon put the coming harvest at around 700,000 tonnes in shell, compared with roughly 550,000 tonnes last year, when a cold snap in April killed many of the young clusters.',
       '“The trees flowered well and the nuts set evenly on the branches,” said Hasan Çelik, who farms four hectares of steep hillside orchards above the town of Tirebolu. “If the weather holds in August, this will be the best year my family has had in a long time.”',
       'Türkiye supplies around two thirds of the world’s hazelnuts, most of them sold to confectionery makers in Europe, and the size of the Black Sea harvest sets the tone for prices across the global market.',
@@ -86,7 +91,7 @@ const WRITTEN_STORIES: StoryText[] = [
     daysAgo: 2,
     hour: 13,
     paragraphs: [
-      'MERSIN, Türkiye (AA) – The port of Mersin on Türkiye’s Mediterranean coast handled a record 1.2 million containers in the first six months of the year, its operator said on Thursday, as shipping lines diverted more cargo to the eastern Mediterranean.',
+      'MERSIN, Türkiye (DW) – The port of Mersin on Türkiye’s Mediterranean coast handled a record 1.2 million containers in the first six months of the year, its operator said on Thursday, as shipping lines diverted more cargo to the eastern Mediterranean.',
       'The figure, measured in twenty-foot equivalent units, is about 11 percent higher than in the same period last year, driven mainly by exports of machinery, textiles and fresh fruit to Europe and the Middle East.',
       'Port manager Selin Arslan told reporters that new cranes installed at the east quay last autumn had allowed the terminal to load and unload the largest container ships now calling at the port in about a day less than before.',
       '“Shipping lines measure everything in hours at the quay,” she said. “When a ship of fourteen thousand boxes can leave a day earlier, the whole schedule behind it improves, and that is what has brought new services here.”',
@@ -105,7 +110,7 @@ const WRITTEN_STORIES: StoryText[] = [
     daysAgo: 1,
     hour: 8,
     paragraphs: [
-      'BODRUM, Türkiye (AA) – Marine scientists have completed the most detailed map yet of seagrass meadows along the Aegean coast between Bodrum and Datça, finding that the underwater plants have retreated from several bays where boats anchor most heavily in summer.',
+      'BODRUM, Türkiye (DW) – Marine scientists have completed the most detailed map yet of seagrass meadows along the Aegean coast between Bodrum and Datça, finding that the underwater plants have retreated from several bays where boats anchor most heavily in summer.',
       'The survey, carried out over two seasons by a team of divers and researchers with an underwater drone, recorded about 140 square kilometres of Posidonia oceanica, a slow-growing seagrass found only in the Mediterranean that shelters young fish and stores large amounts of carbon in its roots.',
       '“A meadow that took a thousand years to grow can be torn up by a single anchor chain in an afternoon,” said marine biologist Deniz Öztürk, who led the diving team. “In the most popular bays we found long bare scars exactly where yachts drop anchor.”',
       'The researchers compared their results with aerial photographs taken fifteen years ago and estimated that meadows in six of the busiest bays had shrunk by between a tenth and a third, while those in remote stretches of coast were largely intact.',
@@ -169,8 +174,8 @@ export function listDemoStories(now: Date): DemoStory[] {
     title: s.title,
     section: s.section,
     tags: s.tags,
-    author: DEMO_CREDIT,
-    credit: DEMO_CREDIT,
+    author: WRITTEN_CREDIT,
+    credit: WRITTEN_CREDIT,
     publishedAt: new Date(day - s.daysAgo * DAY_MS + s.hour * HOUR_MS).toISOString(),
     paragraphs: s.paragraphs,
   }));

@@ -49,7 +49,7 @@ export interface ArticlePage {
   caption?: string;
   /** The story's paragraphs as plain text (escaped here). */
   paragraphs: string[];
-  /** A closing line in italics inside the story, e.g. "Source: Anadolu Agency". */
+  /** A closing line in italics inside the story, e.g. "Source: Demo Wire". */
   sourceLine?: string;
   /** The site's own notice at the end of the story (a republisher's "© … All rights reserved"). */
   notice?: string;

@@ -1,5 +1,5 @@
 import { CopyhoundError } from '../../errors.ts';
-import { DEMO_CREDIT, listDemoStories, readWireRepublication, STORY_IDS, type DemoStory } from './owned-stories.ts';
+import { listDemoStories, readWireRepublication, STORY_IDS, type DemoStory } from './owned-stories.ts';
 import type { ArticlePage, Outlet } from './page-layout.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { ArticlePage, Outlet } from './page-layout.ts';
  */
 
 export const DEMO_OUTLETS = {
-  owner: { slug: 'aa-demo', name: 'Anadolu Agency (demo)', tagline: 'News from Türkiye and the world' },
+  owner: { slug: 'aa-demo', name: 'Copyhound demo publisher', tagline: 'Fictional stories written for the demo, and one real wire story' },
   creditedLicensee: { slug: 'marmara-daily', name: 'Marmara Daily', tagline: 'Istanbul, Izmir and the Aegean' },
   uncreditedLicensee: { slug: 'riverside-courier', name: 'Riverside Courier', tagline: 'Markets, farms and the weather' },
   pendingLicensee: { slug: 'harbour-review', name: 'Harbour Business Review', tagline: 'Ports, shipping and logistics' },
@@ -65,9 +65,9 @@ function hoursAfter(story: DemoStory, hours: number): string {
   return new Date(new Date(story.publishedAt).getTime() + hours * HOUR_MS).toISOString();
 }
 
-/** Drops a wire dateline ("IZMIR, Türkiye (AA) – "), as copiers do. */
+/** Drops a wire dateline ("IZMIR, Türkiye (DW) – "), as copiers do. */
 function withoutDateline(paragraph: string): string {
-  const stripped = paragraph.replace(/^[^–]{2,40}\(AA\) – /, '');
+  const stripped = paragraph.replace(/^[^–]{2,40}\((AA|DW)\) – /, '');
   if (stripped === paragraph) throw new CopyhoundError('demo_data_damaged', `demo scenario: no dateline to strip in "${paragraph.slice(0, 40)}…"`);
   return stripped.charAt(0).toUpperCase() + stripped.slice(1);
 }
@@ -95,7 +95,7 @@ export function listDemoCases(now: Date): DemoCase[] {
       storyId: seagrass.id,
       what: 'the publisher’s own page of its seagrass story (an owner site)',
       expected: { kind: 'reproduction', decision: 'owner_site', reasons: [], report: false },
-      page: page('owner', 'en/environment/divers-map-shrinking-seagrass-meadows-off-aegean-coast/900104', { headline: seagrass.title, author: DEMO_CREDIT, publishedAt: seagrass.publishedAt, paragraphs: seagrass.paragraphs }),
+      page: page('owner', 'en/environment/divers-map-shrinking-seagrass-meadows-off-aegean-coast/900104', { headline: seagrass.title, author: seagrass.credit, publishedAt: seagrass.publishedAt, paragraphs: seagrass.paragraphs }),
     },
     {
       key: 'licensedCopy',
@@ -108,7 +108,7 @@ export function listDemoCases(now: Date): DemoCase[] {
         author: 'Marmara Daily city desk',
         publishedAt: hoursAfter(ferry, 2),
         paragraphs: ferry.paragraphs,
-        sourceLine: `Source: ${DEMO_CREDIT}`,
+        sourceLine: `Source: ${ferry.credit}`,
       }),
     },
     {
