@@ -40,7 +40,7 @@ export function findDueAlertDeliveries(db: Db, now: string, limit: number): Aler
 
 /**
  * Takes a due delivery for one attempt: counts the attempt and moves its next attempt to
- * `retryAt`. False when it is no longer pending and due (another dispatcher took it).
+ * `retryAt`. Undefined when it is no longer pending and due (another dispatcher took it).
  */
 export function claimAlertDelivery(db: Db, id: number, now: string, retryAt: string): AlertDeliveryRow | undefined {
   return db
