@@ -1,4 +1,5 @@
 import { ACCOUNTS_ROUTE_DOCS } from '../api-accounts.ts';
+import { ALERTS_ROUTE_DOCS } from '../api-alerts.ts';
 import { ARTICLES_ROUTE_DOCS } from '../api-articles.ts';
 import { AUTH_ROUTE_DOCS } from '../api-auth.ts';
 import { CHECK_ROUTE_DOCS } from '../api-check.ts';
@@ -23,6 +24,7 @@ export const ALL_ROUTE_DOCS: readonly RouteDoc[] = [
   ...CHECK_ROUTE_DOCS,
   ...MATCHES_ROUTE_DOCS,
   ...SOURCES_ROUTE_DOCS,
+  ...ALERTS_ROUTE_DOCS,
   ...ACCOUNTS_ROUTE_DOCS,
   ...OPENAPI_ROUTE_DOCS,
 ];
