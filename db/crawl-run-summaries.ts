@@ -1,0 +1,42 @@
+import { desc, eq } from 'drizzle-orm';
+import type { Db } from './open-db.ts';
+import { crawlRuns } from './schema/crawl.ts';
+
+/**
+ * A source's last runs without their work lists: the frontier of a run is every URL it
+ * enumerated (up to the list bounds), which a page listing runs never shows.
+ */
+
+export interface CrawlRunSummary {
+  id: number;
+  status: (typeof crawlRuns.status.enumValues)[number];
+  startedAt: string;
+  finishedAt: string | null;
+  pagesFetched: number;
+  pagesUnchanged: number;
+  pagesFailed: number;
+  matchesFound: number;
+  errors: Record<string, number>;
+  message: string | null;
+}
+
+export function listRunSummaries(db: Db, sourceId: number, limit: number): CrawlRunSummary[] {
+  return db
+    .select({
+      id: crawlRuns.id,
+      status: crawlRuns.status,
+      startedAt: crawlRuns.startedAt,
+      finishedAt: crawlRuns.finishedAt,
+      pagesFetched: crawlRuns.pagesFetched,
+      pagesUnchanged: crawlRuns.pagesUnchanged,
+      pagesFailed: crawlRuns.pagesFailed,
+      matchesFound: crawlRuns.matchesFound,
+      errors: crawlRuns.errors,
+      message: crawlRuns.message,
+    })
+    .from(crawlRuns)
+    .where(eq(crawlRuns.sourceId, sourceId))
+    .orderBy(desc(crawlRuns.id))
+    .limit(limit)
+    .all();
+}
