@@ -1,12 +1,12 @@
-import type { CookieOptions, Request, Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
-import { millisOfIso } from '../time/parse-date.ts';
 import type { SignIn } from '../sign-in.ts';
 import { principalOf } from './actor.ts';
 import { parseOrThrow } from './api-matches.ts';
 import { SESSION_COOKIE, sessionTokenOf, setCredential } from './authenticate.ts';
 import { guardedRouter, type Guard } from './guard.ts';
+import { clientAddressOf, sessionCookieOptions } from './session-cookie.ts';
 import type { RouteDoc } from './openapi/route-doc.ts';
 
 /**
@@ -22,24 +22,13 @@ const loginSchema = z.strictObject({ email: z.string().max(MAX_EMAIL), password:
 const passwordSchema = z.strictObject({ current: z.string().max(MAX_PASSWORD), next: z.string().max(MAX_PASSWORD) });
 const emptySchema = z.strictObject({});
 
-function cookieOptions(req: Request, expiresAt?: string): CookieOptions {
-  // Secure whenever the request came over TLS (or a trusted proxy says it did); plain http on
-  // loopback would otherwise never get its cookie back.
-  const expires = expiresAt !== undefined ? millisOfIso(expiresAt) : null;
-  return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', ...(expires !== null ? { expires: new Date(expires) } : {}) };
-}
-
-function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
-}
-
 export function createAuthRouter(signIn: SignIn, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/auth');
 
   router.post('/login', async (req, res) => {
     const { email, password } = parseOrThrow(loginSchema, req.body ?? {}, 'sign-in (send {"email", "password"})');
-    const { token, principal, expiresAt } = await signIn.login(email, password, clientAddress(req), sessionTokenOf(req));
-    res.cookie(SESSION_COOKIE, token, cookieOptions(req, expiresAt));
+    const { token, principal, expiresAt } = await signIn.login(email, password, clientAddressOf(req), sessionTokenOf(req));
+    res.cookie(SESSION_COOKIE, token, sessionCookieOptions(req, expiresAt));
     // The CSRF token is bound to the session: made for the new one, not the one the browser came with.
     setCredential(req, { kind: 'session', value: token });
     res.json({ user: { id: principal.id, actor: principal.actor, role: principal.role, licenseeId: principal.licenseeId }, expiresAt, csrfToken: guard.csrfToken(req, res) });
@@ -55,22 +44,22 @@ export function createAuthRouter(signIn: SignIn, guard: Guard): Router {
     parseOrThrow(emptySchema, req.body ?? {}, 'sign-out (send no body or {})');
     const token = sessionTokenOf(req);
     if (token) signIn.logout(token);
-    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+    res.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
     res.status(204).end();
   });
   router.post('/logout-all', (req, res) => {
     parseOrThrow(emptySchema, req.body ?? {}, 'sign-out everywhere (send no body or {})');
     const p = principalOf(req);
     const ended = p.kind === 'user' && p.id !== null ? signIn.logoutEverywhere(p.id) : 0;
-    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+    res.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
     res.json({ ended });
   });
   router.post('/password', async (req, res) => {
     const { current, next } = parseOrThrow(passwordSchema, req.body ?? {}, 'password change (send {"current", "next"})');
     const p = principalOf(req);
     if (p.kind !== 'user' || p.id === null) throw new ValidationError('Only a signed-in user has a password to change (an API key has none)');
-    await signIn.changePassword(p.id, current, next, clientAddress(req));
-    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+    await signIn.changePassword(p.id, current, next, clientAddressOf(req));
+    res.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
     res.status(204).end();
   });
   return router;
