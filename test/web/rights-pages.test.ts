@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listConsents } from '../../db/consents.ts';
+import { findReportById } from '../../db/reports.ts';
 import { addUser } from '../../src/accounts.ts';
 import { startAppServer } from '../helpers/start-app-server.ts';
+import { PASSWORD as WORLD_PASSWORD, startReportWorld, type ReportWorld } from './report-page-fixture.ts';
 import { signInAs, type WebClient } from './web-client.ts';
 
 /** Licensee and consent pages, driven as a browser would: sign-in form, pages, forms with _csrf. */
@@ -190,5 +192,38 @@ describe('consent pages', () => {
   it('answers 404 for a consent that does not exist', async () => {
     expect((await manager.get('/consents/999999')).status).toBe(404);
     expect((await manager.get('/consents/abc')).status).toBe(404);
+  });
+});
+
+describe('approving a pending consent re-decides the matches it covers', () => {
+  let world: ReportWorld;
+
+  beforeAll(async () => {
+    world = await startReportWorld('copyhound-web-approve-');
+  });
+
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  it("turns the pirate copy's unlicensed report licensed, and says so", async () => {
+    const db = world.server.app.database.db;
+    expect(findReportById(db, world.reports.pirate)?.decision).toBe('unlicensed');
+    const siteUrl = new URL(findReportById(db, world.reports.pirate)!.pageUrl).origin;
+    const client = await signInAs(world.url, 'rights_manager@publisher.example', WORLD_PASSWORD);
+    await client.get('/licensees');
+    const licensee = await client.post('/licensees', { name: 'TopNewsNow24', places: `${siteUrl}/pirate/` });
+    expect(licensee.status).toBe(303);
+    await client.get('/consents/new');
+    const made = await client.post('/consents', { licensee: 'TopNewsNow24', places: `${siteUrl}/pirate/`, use: 'full', status: 'pending' });
+    expect(made.status).toBe(303);
+    // Pending: nothing is licensed yet.
+    expect(findReportById(db, world.reports.pirate)?.decision).toBe('unlicensed');
+
+    const approved = await client.post(`${made.location}/approve`, {});
+    expect(approved.status).toBe(303);
+    const page = await client.get(made.location!);
+    expect(page.text).toMatch(/approved: it is active now; \d+ stored match(es)? decided again: 1 decision changed, 1 report changed/);
+    expect(findReportById(db, world.reports.pirate)?.decision).toBe('licensed');
   });
 });
