@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertCaptureRender } from '../../db/capture-renders.ts';
 import { insertRecheck } from '../../db/matches.ts';
 import { findReportById } from '../../db/reports.ts';
+import { PageTextCache } from '../../src/http/pages/report-page-data.ts';
 import { HOSTILE_TEXT, LICENSEE, ORIGINAL_PHRASE, PASSWORD, REWORDED_PHRASE, startReportWorld, visibleText, type ReportWorld } from './report-page-fixture.ts';
 import { signInAs, type WebClient } from './web-client.ts';
 
@@ -167,6 +168,34 @@ describe('report page', () => {
   it('answers 404 for a report that does not exist', async () => {
     expect((await manager.get('/reports/999999')).status).toBe(404);
     expect((await manager.get('/reports/abc')).status).toBe(404);
+  });
+});
+
+
+describe('page text cache', () => {
+  it('extracts a capture once, keeps the most recently used within its entry and character bounds, and forgets failures', async () => {
+    const cache = new PageTextCache(2, 10);
+    let extractions = 0;
+    const text = (value: string) => () => {
+      extractions++;
+      return Promise.resolve(value);
+    };
+    const [a, again] = [cache.textOf(1, text('aaaa')), cache.textOf(1, text('other'))];
+    expect(await a).toBe('aaaa');
+    expect(await again).toBe('aaaa');
+    expect(extractions).toBe(1);
+    await cache.textOf(2, text('bbbb'));
+    await cache.textOf(1, text('unused')); // 1 is now the most recently used
+    await cache.textOf(3, text('cc')); // over two entries: 2 (least recently used) goes
+    expect(cache.size).toBe(2);
+    expect(await cache.textOf(1, text('x'))).toBe('aaaa');
+    expect(await cache.textOf(2, text('bbbb-again'))).toBe('bbbb-again');
+    // Over ten characters in all: the oldest go until it fits.
+    await cache.textOf(4, text('dddddddd'));
+    expect(cache.size).toBe(1);
+    await expect(cache.textOf(5, () => Promise.reject(new Error('unreadable')))).rejects.toThrow('unreadable');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.textOf(5, text('readable now'))).toBe('readable now');
   });
 });
 
