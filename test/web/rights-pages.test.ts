@@ -109,7 +109,7 @@ describe('consent pages', () => {
     expect(page.text).toContain('in section politics');
     expect(page.text).toContain('From 2026-01-01 00:00 UTC until before 2027-01-01 00:00 UTC.');
     expect(page.text).toContain('only 6 hours after the article was published');
-    expect(page.text).toContain('show the credit line naming the publisher and link back to the original article');
+    expect(page.text).toContain('show the article&#39;s own credit line (e.g. the agency&#39;s name) and link back to the original article');
     expect(page.text).toContain('C-2026-7');
     expect(page.text).toContain('Registered by user:manager@example.test');
     expect(page.text).toContain(`/api/consents/${made.id}/odrl`);

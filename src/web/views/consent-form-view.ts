@@ -102,7 +102,7 @@ export function renderConsentForm(ctx: PageContext, data: ConsentFormData): Html
   <fieldset>
     <legend>Duties of the licensee</legend>
     ${[
-      ['credit', 'credit line naming the publisher'],
+      ['credit', "the article's credit line"],
       ['link', 'link back to the original'],
       ['canonical', 'canonical link to the original'],
     ].map(([value, label]) => html`<span><input type="checkbox" id="c-duty-${value}" name="duties" value="${value}"${v.duties.includes(value) ? html` checked` : ''}> <label for="c-duty-${value}">${label}</label></span>`)}

@@ -6,7 +6,7 @@ import { csrfField, renderPage, type PageContext } from '../layout.ts';
 /** A consent's terms in words, its status and its actions; the consent tables of licensee pages. */
 
 const DUTY_WORDS: Record<string, string> = {
-  credit: 'show the credit line naming the publisher',
+  credit: "show the article's own credit line (e.g. the agency's name)",
   link: 'link back to the original article',
   canonical: 'point the canonical link at the original article',
 };
