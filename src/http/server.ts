@@ -41,7 +41,10 @@ export function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = reso
   // One proxy hop in front, when configured: the client address (login throttle) and https.
   http.set('trust proxy', app.config.auth.trustProxy ? 1 : false);
   http.use(createAccessLog(app.logger));
-  http.use(helmet());
+  // Referrer-Policy same-origin, not helmet's no-referrer: under no-referrer a browser sends
+  // `Origin: null` with every form POST (Fetch spec, "serializing a request origin"), and the
+  // cross-site write guard below could not tell the web app's own forms from a foreign page's.
+  http.use(helmet({ referrerPolicy: { policy: 'same-origin' } }));
   // Refusals first, in this order: a foreign Host is not answered at all; a URL that cannot be
   // decoded is not routed; a cross-site write is refused before its body is read.
   http.use(createHostGuard(allowedHosts));

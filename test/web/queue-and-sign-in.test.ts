@@ -51,6 +51,13 @@ describe('sign-in', () => {
     expect((await client.get('/reports?status=new')).status).toBe(200);
   });
 
+  it('keeps the Referrer-Policy at same-origin, so a browser sends its real Origin with the page forms', async () => {
+    // Under helmet's default no-referrer, browsers send `Origin: null` with form POSTs and the
+    // cross-site write guard refuses the app's own sign-in form.
+    const page = await fetch(`${base}/login`);
+    expect(page.headers.get('referrer-policy')).toBe('same-origin');
+  });
+
   it('answers a wrong password with the form again and one message, and follows no foreign next', async () => {
     const client = createWebClient(base);
     await client.get('/login');

@@ -45,8 +45,11 @@ function readFilters(source: Record<string, unknown>, prefix = ''): Record<strin
   return filters;
 }
 
+// A reviewer's usual moves first (the first is the form's default), the rarer ones after.
+const MANAGER_ACTIONS = ['confirmed', 'dismissed', 'notice_sent', 'removed', 'escalated', 'closed', 'licensed', 'new'] as const satisfies readonly (typeof REPORT_STATUSES)[number][];
+
 export function actionStatusesOf(principal: Principal): readonly string[] {
-  return principal.role === 'legal' ? LEGAL_ACTIONS : REPORT_STATUSES;
+  return principal.role === 'legal' ? LEGAL_ACTIONS : MANAGER_ACTIONS;
 }
 
 const bulkForm = z.object({
