@@ -54,6 +54,18 @@ export interface CrawlFetchersOptions {
   capture?: boolean;
 }
 
+const shared = new WeakMap<App, CrawlFetchers>();
+
+/**
+ * The process's one set of crawl fetchers for an app: the scheduler's runs and the web app's
+ * "run now" share its host scheduler and robots cache, so per-host politeness holds across both.
+ */
+export function sharedCrawlFetchers(app: App): CrawlFetchers {
+  let fetchers = shared.get(app);
+  if (!fetchers) shared.set(app, (fetchers = createCrawlFetchers(app)));
+  return fetchers;
+}
+
 export function createCrawlFetchers(app: App, options: CrawlFetchersOptions = {}): CrawlFetchers {
   const scheduler = createHostScheduler(hostSchedulerOptionsFromConfig(app.config.crawl), { logger: app.logger });
   const rawResource = createResourceFetch(app.config.fetch);

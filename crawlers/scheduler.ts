@@ -10,7 +10,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { findSourceById, listSources } from '../db/sources.ts';
 import type { App } from '../src/app.ts';
 import { ConflictError } from '../src/errors.ts';
-import { createCrawlFetchers, type CrawlFetchers } from './fetch-adapter.ts';
+import { sharedCrawlFetchers, type CrawlFetchers } from './fetch-adapter.ts';
 import { isSourceRunning, runSource, type RunSummary } from './run-source.ts';
 
 // Sources changed by another process (CLI) are noticed within this long; one indexed query each time.
@@ -56,7 +56,7 @@ export function createCrawlScheduler(app: App, options: CrawlSchedulerOptions = 
       log.info({ source: source.name }, 'previous run still busy; tick skipped');
       return;
     }
-    fetchers ??= createCrawlFetchers(app);
+    fetchers ??= sharedCrawlFetchers(app);
     const work = runSource(app, source, { fetchers, signal: controller.signal });
     running.add(work);
     try {

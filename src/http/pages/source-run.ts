@@ -1,4 +1,4 @@
-import { createCrawlFetchers, type CrawlFetchers } from '../../../crawlers/fetch-adapter.ts';
+import { sharedCrawlFetchers } from '../../../crawlers/fetch-adapter.ts';
 import { isSourceRunning, runSource } from '../../../crawlers/run-source.ts';
 import type { SourceRow } from '../../../db/sources.ts';
 import type { App } from '../../app.ts';
@@ -15,13 +15,12 @@ export interface SourceRunner {
 }
 
 export function createSourceRunner(app: App): SourceRunner {
-  // One politeness state (host scheduler, robots cache) for every run started from the pages.
-  let fetchers: CrawlFetchers | undefined;
   const log = app.logger.child({ component: 'run-now' });
   return {
     async start(source) {
       if (isSourceRunning(source.id)) throw new ConflictError(`A run of "${source.name}" is already in progress; its outcome will appear under Last runs`, { sourceId: source.id });
-      fetchers ??= createCrawlFetchers(app);
+      // The scheduler's own fetchers: one politeness state (host scheduler, robots cache) per process.
+      const fetchers = sharedCrawlFetchers(app);
       let refusal: ConflictError | undefined;
       const work = runSource(app, source, { fetchers });
       work.then(
