@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { crawlRuns } from './schema/crawl.ts';
+import { RUN_SUMMARY_COLUMNS } from './sources.ts';
 
 /**
  * A source's last runs without their work lists: the frontier of a run is every URL it
@@ -22,18 +23,7 @@ export interface CrawlRunSummary {
 
 export function listRunSummaries(db: Db, sourceId: number, limit: number): CrawlRunSummary[] {
   return db
-    .select({
-      id: crawlRuns.id,
-      status: crawlRuns.status,
-      startedAt: crawlRuns.startedAt,
-      finishedAt: crawlRuns.finishedAt,
-      pagesFetched: crawlRuns.pagesFetched,
-      pagesUnchanged: crawlRuns.pagesUnchanged,
-      pagesFailed: crawlRuns.pagesFailed,
-      matchesFound: crawlRuns.matchesFound,
-      errors: crawlRuns.errors,
-      message: crawlRuns.message,
-    })
+    .select(RUN_SUMMARY_COLUMNS)
     .from(crawlRuns)
     .where(eq(crawlRuns.sourceId, sourceId))
     .orderBy(desc(crawlRuns.id))

@@ -47,21 +47,24 @@ export interface SourceHealth {
   matchesFound: number;
 }
 
+/** A run's figures without its work list (the frontier): what lists of runs show. */
+export const RUN_SUMMARY_COLUMNS = {
+  id: crawlRuns.id,
+  status: crawlRuns.status,
+  startedAt: crawlRuns.startedAt,
+  finishedAt: crawlRuns.finishedAt,
+  pagesFetched: crawlRuns.pagesFetched,
+  pagesUnchanged: crawlRuns.pagesUnchanged,
+  pagesFailed: crawlRuns.pagesFailed,
+  matchesFound: crawlRuns.matchesFound,
+  errors: crawlRuns.errors,
+  message: crawlRuns.message,
+};
+
 export function readSourceHealth(db: Db, sourceId: number): SourceHealth {
   const lastRun =
     db
-      .select({
-        id: crawlRuns.id,
-        status: crawlRuns.status,
-        startedAt: crawlRuns.startedAt,
-        finishedAt: crawlRuns.finishedAt,
-        pagesFetched: crawlRuns.pagesFetched,
-        pagesUnchanged: crawlRuns.pagesUnchanged,
-        pagesFailed: crawlRuns.pagesFailed,
-        matchesFound: crawlRuns.matchesFound,
-        errors: crawlRuns.errors,
-        message: crawlRuns.message,
-      })
+      .select(RUN_SUMMARY_COLUMNS)
       .from(crawlRuns)
       .where(eq(crawlRuns.sourceId, sourceId))
       .orderBy(desc(crawlRuns.id))
