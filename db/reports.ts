@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle
 import type { Db } from './open-db.ts';
 import { reversedHostRange } from './host-key.ts';
 import { articles } from './schema/articles.ts';
-import { reports, type ReportRow } from './schema/reports.ts';
+import { DECISION_VALUES, reports, type ReportRow } from './schema/reports.ts';
 import { licensees } from './schema/rights.ts';
 
 /** Infringement reports: one row per (page, owned article). Rows are updated, never deleted. */
@@ -121,6 +121,13 @@ function filterConditions(f: ReportFilters): SQL[] {
     if (!f.status.includes('licensed')) where.push(sql`${reports.status} <> 'licensed'`);
   }
   if (f.decision?.length) where.push(f.decision.length === 1 ? eq(reports.decision, f.decision[0]) : inArray(reports.decision, f.decision));
+  else if (f.status?.length && f.domain) {
+    // Every decision, stated: the same rows, but the planner can now seek reports_list_idx
+    // (status, decision, rhost, ...) once per decision instead of walking a status's rows in
+    // last-seen order until a page of the domain turns up (measured on 1M reports by bench:web:
+    // 290-840 ms for a status and a domain, 2-9 ms with this).
+    where.push(inArray(reports.decision, [...DECISION_VALUES]));
+  }
   if (f.kind) where.push(eq(reports.kind, f.kind));
   if (f.domain) {
     const range = reversedHostRange(f.domain, true);
