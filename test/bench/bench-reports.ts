@@ -13,8 +13,7 @@
  * Prints the measured numbers, pass/fail per target and peak RSS; exits 1 when a target is missed.
  * Timings are on a shared 2-core box: expect noise.
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, constants, copyFileSync, existsSync, fsyncSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,7 +27,7 @@ import { writeReportExport } from '../../src/reports/report-export.ts';
 import type { ExportFormat } from '../../src/reports/report-query.ts';
 import { benchRedecision, type TargetResult } from './bench-redecision.ts';
 import { percentile } from './percentile.ts';
-import { ARTICLE_COUNT, buildDomains, FIXTURE_VERSION, seededRandom, YEAR_START_MS, zipfPicker, type BenchDomain } from './reports-fixture.ts';
+import { ARTICLE_COUNT, buildDomains, copyReportsFixture, ensureReportsFixture, seededRandom, YEAR_START_MS, zipfPicker, type BenchDomain } from './reports-fixture.ts';
 
 const { values } = parseArgs({
   options: {
@@ -61,20 +60,6 @@ const EXPORT_MIN_ROWS = 90_000;
 export function formatLatency(ms: number[]): string {
   const s = [...ms].sort((a, b) => a - b);
   return `n=${s.length} p50 ${percentile(s, 0.5).toFixed(2)} ms, p95 ${percentile(s, 0.95).toFixed(2)} ms, p99 ${percentile(s, 0.99).toFixed(2)} ms, max ${s[s.length - 1].toFixed(2)} ms`;
-}
-
-function ensureFixture(): string {
-  const path = join(tmpdir(), `copyhound-bench-reports-${FIXTURE_VERSION}.db`);
-  if (existsSync(path) && !values.fresh) {
-    console.log(`data: cached ${path} (--fresh to build it again)`);
-    return path;
-  }
-  console.log(`data: building ${path} ...`);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL('./reports-fixture.ts', import.meta.url).pathname, '--build', path], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`building the bench database failed (exit ${child.status})`);
-  const built = JSON.parse(child.stdout) as { counts: Record<string, number>; seconds: number; peakRssMb: number };
-  console.log(`data: generated in ${built.seconds.toFixed(1)} s (builder peak RSS ${built.peakRssMb.toFixed(0)} MB): ${JSON.stringify(built.counts)}`);
-  return path;
 }
 
 interface ListQuery {
@@ -253,16 +238,12 @@ async function benchExport(db: Db): Promise<TargetResult> {
 }
 
 async function main(): Promise<number> {
-  const fixture = ensureFixture();
+  const fixture = ensureReportsFixture(values.fresh);
   const dir = mkdtempSync(join(tmpdir(), 'copyhound-bench-reports-'));
   const path = join(dir, 'copyhound.db');
   try {
     const copyStart = performance.now();
-    copyFileSync(fixture, path, constants.COPYFILE_FICLONE);
-    // Written out before timing starts, so the kernel's write-back of the copy does not run under the queries.
-    const fd = openSync(path, 'r+');
-    fsyncSync(fd);
-    closeSync(fd);
+    copyReportsFixture(fixture, path);
     console.log(`data: copied to ${path} in ${((performance.now() - copyStart) / 1000).toFixed(1)} s (each run changes its own copy)`);
     // Opened as `copyhound serve` opens it (src/app.ts): the configured page cache and memory map
     // (the environment's COPYHOUND_DB_* or the defaults), the log checkpointed in the background.

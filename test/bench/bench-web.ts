@@ -21,11 +21,9 @@
  * Prints a table with the targets and PASS/FAIL; exits 1 when a target is missed. Timings are on
  * a shared 2-core box: expect noise.
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, constants, copyFileSync, existsSync, fsyncSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { Pool } from 'undici';
@@ -40,7 +38,7 @@ import { startSampleSite, type SampleSite } from '../../src/demo/site/sample-sit
 import { startServer } from '../../src/http/server.ts';
 import { createLogger } from '../../src/log.ts';
 import { percentile } from './percentile.ts';
-import { buildDomains, FIXTURE_VERSION, seededRandom, TOTAL_REPORTS, zipfPicker } from './reports-fixture.ts';
+import { buildDomains, copyReportsFixture, ensureReportsFixture, seededRandom, TOTAL_REPORTS, zipfPicker } from './reports-fixture.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '300' }, fresh: { type: 'boolean', default: false } } });
 // Timed requests per measured view: 300 makes p99 the 3rd-slowest answer, not the single worst.
@@ -69,27 +67,9 @@ interface Row {
   pass: boolean;
 }
 
-/** The cached 1M-report database bench-reports uses (same file), built by its fixture when missing. */
-function ensureFixture(): string {
-  const path = join(tmpdir(), `copyhound-bench-reports-${FIXTURE_VERSION}.db`);
-  if (existsSync(path) && !values.fresh) {
-    console.log(`data: cached ${path} (--fresh to build it again)`);
-    return path;
-  }
-  console.log(`data: building ${path} (reports-fixture.ts, a minute or two) ...`);
-  const builder = fileURLToPath(new URL('./reports-fixture.ts', import.meta.url));
-  const child = spawnSync(process.execPath, ['--import', 'tsx', builder, '--build', path], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`building the bench database failed (exit ${child.status})`);
-  return path;
-}
-
 function copyFixture(fixture: string, dir: string): string {
   const path = join(dir, 'copyhound.db');
-  copyFileSync(fixture, path, constants.COPYFILE_FICLONE);
-  // Written out before timing starts, so the kernel's write-back of the copy does not run under the requests.
-  const fd = openSync(path, 'r+');
-  fsyncSync(fd);
-  closeSync(fd);
+  copyReportsFixture(fixture, path);
   return path;
 }
 
@@ -252,7 +232,7 @@ async function addDemoReports(app: App, site: SampleSite, now: Date) {
 }
 
 async function main(): Promise<number> {
-  const fixture = ensureFixture();
+  const fixture = ensureReportsFixture(values.fresh);
   const dir = mkdtempSync(join(tmpdir(), 'copyhound-bench-web-'));
   const now = new Date();
   const site = await startSampleSite({ now });
