@@ -12,13 +12,15 @@ import { writeTransaction } from '../db/write-transaction.ts';
 import type { ArticleChangeListener, FingerprintArticle } from './articles/article-registry.ts';
 import { describeFingerprintMethod, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION } from './fingerprint/index.ts';
 import type { Logger } from './log.ts';
-import { FingerprintIndex, type OwnedText } from './match/index.ts';
+import { CandidateIndex, type OwnedText } from './match/index.ts';
 
 // Articles fingerprinted per transaction when catching up on old or missing fingerprints.
 const BACKFILL_BATCH = 500;
 // How often a running server asks the database whether another process changed the registry:
 // two indexed aggregate queries, cheap enough for every few seconds, rare enough to be free.
 const SYNC_INTERVAL_MS = 2000;
+// A re-fingerprint of a million articles takes minutes: say how far it got this often.
+const PROGRESS_LOG_MS = 5000;
 
 /**
  * The in-memory fingerprint index of the owned articles, kept in step with the database:
@@ -26,7 +28,7 @@ const SYNC_INTERVAL_MS = 2000;
  * process (a CLI import while the server runs) changed the registry.
  */
 export interface OwnedIndex {
-  index: FingerprintIndex;
+  index: CandidateIndex;
   fingerprint: FingerprintArticle;
   listener: ArticleChangeListener;
   loadArticles(keys: number[]): OwnedText[];
@@ -41,7 +43,7 @@ export function createArticleFingerprinter(config: Config['match']): Fingerprint
 }
 
 export function createOwnedIndex(db: Db, config: Config['match'], logger: Logger, now: () => number = Date.now): OwnedIndex {
-  let index = new FingerprintIndex(config);
+  let index = new CandidateIndex(config);
   let revision = readArticlesRevision(db);
   let lastCheck = now();
 
@@ -49,26 +51,35 @@ export function createOwnedIndex(db: Db, config: Config['match'], logger: Logger
 
   function backfill(): number {
     let done = 0;
+    let lastLog = now();
     for (;;) {
       const stale = findArticlesNeedingFingerprints(db, describeFingerprintMethod(config), BACKFILL_BATCH);
-      if (stale.length === 0) return done;
+      if (stale.length === 0) {
+        if (done > 0) logger.info({ refreshed: done, method: describeFingerprintMethod(config) }, 'owned-article fingerprints refreshed');
+        return done;
+      }
       const computed = stale.map((a) => ({ key: a.key, stored: fingerprint(a.body) }));
       writeTransaction(db, (tx) => {
         for (const c of computed) upsertArticleFingerprints(tx, c.key, c.stored);
       });
       done += stale.length;
+      // Progress for a long re-fingerprint (a changed method or setting over a large registry).
+      if (now() - lastLog >= PROGRESS_LOG_MS) {
+        lastLog = now();
+        logger.info({ refreshed: done, method: describeFingerprintMethod(config) }, 'refreshing owned-article fingerprints');
+      }
     }
   }
 
   function build(): void {
     const started = now();
     const refreshed = backfill();
-    const fresh = new FingerprintIndex(config);
+    const fresh = new CandidateIndex(config);
     // addEncoded reads the packed hashes directly: no bigint per passage for a million articles.
     for (const row of iterateArticleFingerprints(db)) fresh.addEncoded(row.articleKey, row.passages);
     index = fresh;
     revision = readArticlesRevision(db);
-    logger.info({ articles: fresh.size, refreshed, ms: now() - started, bytes: fresh.memoryBytes() }, 'owned-article index built');
+    logger.info({ articles: fresh.size, refreshed, ms: now() - started, bytes: fresh.memoryBytes().total }, 'owned-article index built');
   }
 
   build();

@@ -40,6 +40,8 @@ export interface LoadedPage {
 export interface CheckMatch {
   articleId: string;
   kind: MatchResult['kind'];
+  /** The rule that gave the kind, with its figures. */
+  rule: MatchResult['rule'];
   coverage: number;
   pageShare: number;
   copiedWords: number;
@@ -103,6 +105,7 @@ function presentMatch(m: MatchResult, decisions?: ReadonlyMap<number, DecisionOu
   return {
     articleId: m.articleId,
     kind: m.kind,
+    rule: m.rule,
     coverage: m.coverage,
     pageShare: m.pageShare,
     copiedWords: m.copiedWords,
@@ -131,7 +134,7 @@ async function findMatches(app: App, article: ExtractedArticle, signal?: AbortSi
   // milliseconds, needs the index on this thread.
   const fingerprints = await app.pagePool.fingerprint(article.text, app.config.match, signal);
   if (!fingerprints) return [];
-  const keys = owned.index.findCandidatesRaw(fingerprints.hi, fingerprints.lo, fingerprints.count);
+  const keys = owned.index.findCandidates(fingerprints);
   if (keys.length === 0) return [];
   return app.pagePool.verify(article.text, owned.loadArticles(keys), app.config.match, signal);
 }

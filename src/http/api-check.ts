@@ -44,7 +44,7 @@ export const CHECK_ROUTE_DOCS: RouteDoc[] = [
     method: 'POST', path: '/api/check', tag: 'Check', summary: 'Check one page for reproductions of owned articles',
     description: '{"url"} fetches the page (stored as a capture); {"html", "url"?} checks HTML you have. The answer is that of `copyhound check --json` for one page.',
     body: checkBodySchema,
-    response: { status: 200, description: '{input, url, title, matches: [{articleId, kind, coverage, pageShare, copiedWords, longestRun, passages, decision, reasons, consentId, explanation}], captureId?}' },
+    response: { status: 200, description: '{input, url, title, matches: [{articleId, kind, rule: {name, why}, coverage, pageShare, copiedWords, longestRun, passages: [{pageStart, pageEnd, articleStart, articleEnd, edits: [{op, pageStart, pageEnd, articleStart, articleEnd}]}], decision, reasons, consentId, explanation}], captureId?}' },
     errors: {
       400: 'The body is refused, or the page address is a blocked one (fetch_blocked_address)',
       413: 'The body is too large, or the page is too large to extract (extract_too_large)',

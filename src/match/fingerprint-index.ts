@@ -57,9 +57,13 @@ export class FingerprintIndex {
   /** Entries from here on are not in any segment yet. */
   private pendingFrom = 0;
 
-  constructor(config: IndexConfig) {
+  /** False: only each article's document fingerprint is indexed (passage simhashes are left out). */
+  private readonly passages: boolean;
+
+  constructor(config: IndexConfig, options: { passages?: boolean } = {}) {
     this.config = config;
     this.maxDistance = config.maxDistance;
+    this.passages = options.passages ?? true;
   }
 
   get size(): number {
@@ -127,6 +131,7 @@ export class FingerprintIndex {
       throw new ValidationError('articleKey must be a positive 31-bit integer', { articleKey });
     }
     if (this.has(articleKey)) this.remove(articleKey);
+    if (!this.passages) n = Math.min(n, 1);
     this.fpHi = grow(this.fpHi, this.entries + n);
     this.fpLo = grow(this.fpLo, this.entries + n);
     this.fpHi.set(hi.subarray(0, n), this.entries);
@@ -286,6 +291,14 @@ export class FingerprintIndex {
   }
 
   findCandidatesRaw(hi: Uint32Array, lo: Uint32Array, count: number): number[] {
+    return [...this.scoreCandidatesRaw(hi, lo, count)]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, this.config.maxCandidates)
+      .map(([key]) => key);
+  }
+
+  /** Article key -> number of the page's fingerprints (document first) it shares; no limit. */
+  scoreCandidatesRaw(hi: Uint32Array, lo: Uint32Array, count: number): Map<number, number> {
     const score = new Map<number, number>();
     const found = new Set<number>();
     const limit = this.config.maxArticlesPerPassage;
@@ -297,9 +310,8 @@ export class FingerprintIndex {
       if (found.size === 0 || found.size > limit) continue;
       for (const slot of found) score.set(slot, (score.get(slot) ?? 0) + 1);
     }
-    return [...score]
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, this.config.maxCandidates)
-      .map(([slot]) => this.slotKey[slot]);
+    const byKey = new Map<number, number>();
+    for (const [slot, n] of score) byKey.set(this.slotKey[slot], n);
+    return byKey;
   }
 }

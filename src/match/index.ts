@@ -1,4 +1,6 @@
 export { FingerprintIndex, type IndexConfig } from './fingerprint-index.ts';
-export { fingerprintPageText, matchText, verifyArticle, verifyCandidates, type OwnedText, type PageFingerprints, type CopiedPassage, type MatchResult, type MatchDeps } from './match-text.ts';
-export { classifyMatch, type MatchKind, type KindSignals } from './classify.ts';
-export { alignTokens, mergeRuns, type Alignment, type CopiedRun, type WordPassage } from './align.ts';
+export { CandidateIndex, DEFAULT_FAMILIES, type CandidateFamilies, type CandidateConfig, type PageFingerprints } from './candidate-index.ts';
+export { WinnowIndex } from './winnow-index.ts';
+export { fingerprintPageText, fingerprintPageTokens, matchText, verifyArticle, verifyCandidates, type OwnedText, type CopiedPassage, type PassageEdit, type MatchResult, type MatchDeps } from './match-text.ts';
+export { classifyMatch, type MatchKind, type KindSignals, type KindRule, type KindDecision } from './classify.ts';
+export { alignTokens, type Alignment, type CopiedRun, type WordPassage, type WordEdit } from './align.ts';

@@ -1,16 +1,28 @@
 import type { Config } from '../../config/index.ts';
 import { fingerprintTokensRaw } from '../fingerprint/passages.ts';
+import { queryKgrams } from '../fingerprint/winnow.ts';
 import { tokenize, type Tokens } from '../text/tokenize.ts';
-import { alignTokens, type Alignment } from './align.ts';
-import { classifyMatch, type MatchKind } from './classify.ts';
-import type { FingerprintIndex } from './fingerprint-index.ts';
+import { alignTokens, type Alignment, type WordEdit } from './align.ts';
+import type { CandidateIndex, PageFingerprints } from './candidate-index.ts';
+import { classifyMatch, type KindRule, type MatchKind } from './classify.ts';
 import { countLeadWords, markQuotedWords } from './text-signals.ts';
+
+export type { PageFingerprints } from './candidate-index.ts';
 
 export interface OwnedText {
   key: number;
   id: string;
   title: string;
   body: string;
+}
+
+/** A change a copier made inside a passage; char offsets (end exclusive, empty for the side without words). */
+export interface PassageEdit {
+  op: WordEdit['op'];
+  pageStart: number;
+  pageEnd: number;
+  articleStart: number;
+  articleEnd: number;
 }
 
 export interface CopiedPassage {
@@ -20,12 +32,16 @@ export interface CopiedPassage {
   /** Char offsets into the article body. */
   articleStart: number;
   articleEnd: number;
+  /** Words inserted, deleted or changed between the copied runs of the passage. */
+  edits: PassageEdit[];
 }
 
 export interface MatchResult {
   articleKey: number;
   articleId: string;
   kind: MatchKind;
+  /** The rule that gave the kind, with its figures. */
+  rule: KindRule;
   /** Share of the article's body words found on the page. */
   coverage: number;
   /** Share of the page text's words that come from the article. */
@@ -37,9 +53,28 @@ export interface MatchResult {
 }
 
 export interface MatchDeps {
-  index: FingerprintIndex;
+  index: CandidateIndex;
   loadArticles: (keys: number[]) => OwnedText[];
   config: Config['match'];
+}
+
+/**
+ * Words of the article's lead as a teaser shows it: its opening sentences, but never all of it
+ * (a brief of two sentences has a one-sentence lead; a one-sentence brief has none).
+ */
+function countTeaserLead(body: string, tokens: Tokens, sentences: number): number {
+  for (let s = sentences; s >= 1; s--) {
+    const words = countLeadWords(body, tokens, s);
+    if (words < tokens.count) return words;
+  }
+  return 0;
+}
+
+/** Char span of words [from, to); an empty span sits right after word from - 1. */
+function charSpan(t: Tokens, from: number, to: number): [number, number] {
+  if (to > from) return [t.start[from], t.end[to - 1]];
+  const at = from > 0 ? t.end[from - 1] : t.start[0];
+  return [at, at];
 }
 
 /** Verifies one candidate article against the page; null when too little is shared. */
@@ -57,24 +92,27 @@ export function verifyArticle(
   let quotedWords = 0;
   const q = quoted();
   for (let i = 0; i < pageTokens.count; i++) if (al.pageCovered[i] && q[i]) quotedWords++;
-  const leadWords = countLeadWords(article.body, articleTokens, config.leadSentences);
+  const leadWords = countTeaserLead(article.body, articleTokens, config.leadSentences);
   let lastCovered = -1;
   for (let j = articleTokens.count - 1; j >= 0 && lastCovered < 0; j--) if (al.articleCovered[j]) lastCovered = j;
-  const kind = classifyMatch(
+  let longestPassage = 0;
+  for (const p of al.passages) longestPassage = Math.max(longestPassage, p.copiedWords);
+  const decided = classifyMatch(
     {
       coverage,
       copiedWords: al.copiedWords,
-      longestRun: al.longestRun,
+      longestPassage,
       quotedShare: al.pageWords > 0 ? quotedWords / al.pageWords : 0,
       leadOnly: lastCovered < leadWords,
     },
     config,
   );
-  if (kind === null) return null;
+  if (decided === null) return null;
   return {
     articleKey: article.key,
     articleId: article.id,
-    kind,
+    kind: decided.kind,
+    rule: decided.rule,
     coverage,
     pageShare: al.pageWords / Math.max(1, pageTokens.count),
     copiedWords: al.copiedWords,
@@ -84,15 +122,13 @@ export function verifyArticle(
       pageEnd: pageTokens.end[p.pageTo - 1],
       articleStart: articleTokens.start[p.articleFrom],
       articleEnd: articleTokens.end[p.articleTo - 1],
+      edits: p.edits.map((e) => {
+        const [pageStart, pageEnd] = charSpan(pageTokens, e.pageFrom, e.pageTo);
+        const [articleStart, articleEnd] = charSpan(articleTokens, e.articleFrom, e.articleTo);
+        return { op: e.op, pageStart, pageEnd, articleStart, articleEnd };
+      }),
     })),
   };
-}
-
-/** A page's passage fingerprints, document hash first, ready for FingerprintIndex.findCandidatesRaw. */
-export interface PageFingerprints {
-  hi: Uint32Array;
-  lo: Uint32Array;
-  count: number;
 }
 
 /** Fingerprints a page's text (pure: may run in a worker thread); null for a text without words. */
@@ -100,7 +136,7 @@ export function fingerprintPageText(pageText: string, config: Config['match']): 
   return fingerprintPageTokens(tokenize(pageText), config);
 }
 
-function fingerprintPageTokens(tokens: Tokens, config: Config['match']): PageFingerprints | null {
+export function fingerprintPageTokens(tokens: Tokens, config: Config['match']): PageFingerprints | null {
   if (tokens.count === 0) return null;
   const fp = fingerprintTokensRaw(tokens, config);
   const hi = new Uint32Array(fp.count + 1);
@@ -109,7 +145,7 @@ function fingerprintPageTokens(tokens: Tokens, config: Config['match']): PageFin
   lo[0] = fp.docLo;
   hi.set(fp.hi.subarray(0, fp.count), 1);
   lo.set(fp.lo.subarray(0, fp.count), 1);
-  return { hi, lo, count: fp.count + 1 };
+  return { hi, lo, count: fp.count + 1, kgrams: queryKgrams(tokens, config) };
 }
 
 /** Verifies candidate articles word by word against the page (pure: may run in a worker thread). */
@@ -130,7 +166,7 @@ function verifyPageTokens(pageText: string, tokens: Tokens, articles: readonly O
 
 /**
  * Which owned articles the page text reproduces, how much of each and where. Candidates come
- * from the fingerprint index; each is then verified word by word. Sorted by coverage, highest
+ * from the candidate index; each is then verified word by word. Sorted by coverage, highest
  * first; [] when nothing matches. `page.title`/`links` are accepted for future signals.
  */
 export function matchText(
@@ -141,7 +177,7 @@ export function matchText(
   const tokens = tokenize(pageText);
   const fp = fingerprintPageTokens(tokens, deps.config);
   if (!fp) return [];
-  const keys = deps.index.findCandidatesRaw(fp.hi, fp.lo, fp.count);
+  const keys = deps.index.findCandidates(fp);
   if (keys.length === 0) return [];
   return verifyPageTokens(pageText, tokens, deps.loadArticles(keys), deps.config);
 }

@@ -91,10 +91,32 @@ describe('copyhound check', () => {
     expect(match).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });
     expect(match.coverage).toBeGreaterThan(0.95);
     expect(match.longestRun).toBeGreaterThan(50);
-    expect(Object.keys(match).sort()).toEqual(['articleId', 'consentId', 'copiedWords', 'coverage', 'decision', 'explanation', 'kind', 'longestRun', 'pageShare', 'passages', 'reasons']);
+    expect(Object.keys(match).sort()).toEqual(['articleId', 'consentId', 'copiedWords', 'coverage', 'decision', 'explanation', 'kind', 'longestRun', 'pageShare', 'passages', 'reasons', 'rule']);
+    // The rule that made the kind, with its figures.
+    expect(match.rule).toEqual({ name: 'whole_article', why: expect.stringMatching(/^coverage \d+(\.\d)?% ≥ 90%/) });
     // No consent is registered: a full copy is unlicensed.
     expect(match).toMatchObject({ decision: 'unlicensed', reasons: [], consentId: null });
-    expect(match.passages[0]).toEqual({ pageStart: expect.any(Number), pageEnd: expect.any(Number), articleStart: expect.any(Number), articleEnd: expect.any(Number) });
+    expect(match.passages[0]).toEqual({ pageStart: expect.any(Number), pageEnd: expect.any(Number), articleStart: expect.any(Number), articleEnd: expect.any(Number), edits: expect.any(Array) });
+  });
+
+  it('shows what an edited copy changed: edits per passage, with offsets into both texts', async () => {
+    const { db, dir } = await setup();
+    const words = nato.body.split(' ');
+    // Change the 30th word and drop the 60th: one passage, a change and a deletion inside it.
+    const edited = [...words.slice(0, 29), 'CHANGED', ...words.slice(30, 59), ...words.slice(60)].join(' ');
+    const file = join(dir, 'edited.txt');
+    writeFileSync(file, `${nato.title}\n\n${edited}\n`);
+    const result = await runCliInProcess(['--db', db, 'check', file, '--json']);
+    const [match] = JSON.parse(result.stdout.trim()).matches;
+    expect(match).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });
+    const edits = match.passages.flatMap((p: { edits: unknown[] }) => p.edits);
+    const page = `${nato.title}\n\n${edited}\n`;
+    const change = edits.find((e: { op: string }) => e.op === 'change');
+    expect(page.slice(change.pageStart, change.pageEnd)).toBe('CHANGED');
+    expect(nato.body.slice(change.articleStart, change.articleEnd)).toBe(words[29].replace(/[.,;:]$/, ''));
+    const deletion = edits.find((e: { op: string }) => e.op === 'delete');
+    expect(deletion.pageStart).toBe(deletion.pageEnd);
+    expect(nato.body.slice(deletion.articleStart, deletion.articleEnd)).toBe(words[59].replace(/[.,;:]$/, ''));
   });
 
   it('does not flag an independent report quoting the same speaker, nor a teaser', async () => {

@@ -1,6 +1,8 @@
 /**
  * Runs the match engine over a labelled reuse set and prints its quality and speed.
- *   npm run eval:reuse -- --set DIR [--out results.ndjson] [--json]
+ *   npm run eval:reuse -- --set DIR [--out results.ndjson] [--json] [--families winnow|simhash|both]
+ * --families picks the candidate fingerprint families: the default (document simhash + winnowed
+ * k-grams), `simhash` (document + passage simhashes, the engine before winnowing) or `both`.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,12 +12,12 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.ts';
 import { extractArticle } from '../../src/extract/extract-article.ts';
 import { fingerprintText } from '../../src/fingerprint/index.ts';
-import { FingerprintIndex, matchText, type MatchResult } from '../../src/match/index.ts';
+import { CandidateIndex, matchText, type CandidateFamilies, type MatchResult } from '../../src/match/index.ts';
 import { formatScore, scoreReuse, type ResultMatch } from './reuse-score.ts';
 import { loadLabels, loadOwned, readPage } from './reuse-set.ts';
 
 const { values } = parseArgs({
-  options: { set: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false } },
+  options: { set: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false }, families: { type: 'string', default: 'winnow' } },
 });
 if (!values.set) {
   console.error('usage: npm run eval:reuse -- --set DIR [--out results.ndjson] [--json]');
@@ -27,7 +29,17 @@ const owned = loadOwned(setDir);
 const byKey = new Map(owned.map((o) => [o.key, o]));
 const labels = loadLabels(setDir);
 
-const index = new FingerprintIndex(config);
+const FAMILIES: Record<string, CandidateFamilies> = {
+  winnow: {},
+  simhash: { simhashPassages: true, winnow: false },
+  both: { simhashPassages: true, winnow: true },
+};
+const families = FAMILIES[values.families!];
+if (!families) {
+  console.error(`--families must be one of ${Object.keys(FAMILIES).join(', ')}`);
+  process.exit(2);
+}
+const index = new CandidateIndex(config, families);
 const t0 = performance.now();
 for (const o of owned) index.add(o.key, fingerprintText(o.body, config));
 const indexMs = performance.now() - t0;
@@ -51,7 +63,7 @@ for (const page of labels.pages) {
   matchCpuMs += (c.user + c.system) / 1000;
   extractMs += e1 - e0;
   pageChars += article.text.length;
-  const matches = found.map((m) => ({ articleId: m.articleId, coverage: Math.round(m.coverage * 10000) / 10000, kind: m.kind, copiedWords: m.copiedWords, longestRun: m.longestRun, pageShare: Math.round(m.pageShare * 10000) / 10000 }));
+  const matches = found.map((m) => ({ articleId: m.articleId, coverage: Math.round(m.coverage * 10000) / 10000, kind: m.kind, rule: m.rule.name, copiedWords: m.copiedWords, longestRun: m.longestRun, pageShare: Math.round(m.pageShare * 10000) / 10000 }));
   results.set(page.file, matches);
   lines.push(JSON.stringify({ file: page.file, matches }));
 }
@@ -89,7 +101,7 @@ const speed = {
 };
 if (values.json) console.log(JSON.stringify({ set: labels.name ?? path.basename(setDir), score, referenceScorer: reference, speed, results: outFile }));
 else {
-  console.log(`${labels.name ?? setDir}: ${labels.pages.length} pages, ${owned.length} owned articles`);
+  console.log(`${labels.name ?? setDir}: ${labels.pages.length} pages, ${owned.length} owned articles; candidate families: ${values.families}`);
   console.log(formatScore(score));
   console.log(`\nreference scorer (score-reuse.mjs) on ${outFile}: ${reference}`);
   console.log(`throughput: extract ${speed.extractMsPerPage} ms/page; matchText ${speed.matchMsPerPage} ms/page wall = ${speed.matchPagesPerSecond} pages/s (${speed.matchMBPerSecond} MB/s of page text), ${speed.matchCpuMsPerPage} ms/page CPU = ${speed.matchPagesPerCpuSecond} pages/s; index build ${speed.indexBuildMs} ms`);

@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/index.ts';
 import { FingerprintIndex } from '../../src/match/index.ts';
 import { extractBits } from '../../src/match/block-tables.ts';
 import { createSplitMix64, fromBigInt, popcount32, toBigInt, type U64 } from '../../src/text/index.ts';
-import { encodeFingerprints, type TextFingerprints } from '../../src/fingerprint/index.ts';
+import { encodeFingerprints, FINGERPRINT_VERSION, type TextFingerprints } from '../../src/fingerprint/index.ts';
 
 const base = loadConfig().match;
 
@@ -36,7 +36,7 @@ describe('FingerprintIndex', () => {
       const bases: U64[] = [];
       // ~5000 entries: crosses the linear-pending limit so segments and pending are both used.
       for (let key = 1; key <= 500; key++) {
-        const fp: TextFingerprints = { version: 1, doc: 0n, passages: [] };
+        const fp: TextFingerprints = { version: FINGERPRINT_VERSION, winnow: new Uint32Array(0), doc: 0n, passages: [] };
         const d = next();
         fp.doc = toBigInt(d.hi, d.lo);
         for (let p = 0; p < 9; p++) {
@@ -68,7 +68,7 @@ describe('FingerprintIndex', () => {
       const h = next();
       const hash = toBigInt(h.hi, h.lo);
       hashes.set(key, hash);
-      index.add(key, { version: 1, doc: hash, passages: [{ hash: hash ^ 1n, start: 0, end: 5 }] });
+      index.add(key, { version: FINGERPRINT_VERSION, winnow: new Uint32Array(0), doc: hash, passages: [{ hash: hash ^ 1n, start: 0, end: 5 }] });
     }
     expect(index.size).toBe(2000);
     expect(index.lookup(hashes.get(17)!)).toEqual([17]);
@@ -78,14 +78,14 @@ describe('FingerprintIndex', () => {
     expect(index.lookup(hashes.get(17)!)).toEqual([]);
     expect(index.lookup(hashes.get(1717)!)).toEqual([1717]);
     expect(index.entryCount).toBeLessThan(2000);
-    index.add(17, { version: 1, doc: hashes.get(17)!, passages: [] });
-    index.add(1717, { version: 1, doc: hashes.get(5)!, passages: [] }); // replaces the old entries
+    index.add(17, { version: FINGERPRINT_VERSION, winnow: new Uint32Array(0), doc: hashes.get(17)!, passages: [] });
+    index.add(1717, { version: FINGERPRINT_VERSION, winnow: new Uint32Array(0), doc: hashes.get(5)!, passages: [] }); // replaces the old entries
     expect(index.lookup(hashes.get(17)!)).toEqual([17]);
     expect(index.lookup(hashes.get(1717)!)).toEqual([]);
     expect(index.lookup(hashes.get(5)!)).toEqual([1717]);
     expect(index.size).toBe(501);
-    expect(() => index.add(0, { version: 1, doc: 1n, passages: [] })).toThrow(/positive/);
-    expect(() => index.add(5, { version: 99, doc: 1n, passages: [] })).toThrow(/version 99/);
+    expect(() => index.add(0, { version: FINGERPRINT_VERSION, winnow: new Uint32Array(0), doc: 1n, passages: [] })).toThrow(/positive/);
+    expect(() => index.add(5, { version: 99, winnow: new Uint32Array(0), doc: 1n, passages: [] })).toThrow(/version 99/);
   });
 
   it('addEncoded (from a stored blob) indexes the same as add', () => {
@@ -99,13 +99,13 @@ describe('FingerprintIndex', () => {
         return toBigInt(h.hi, h.lo);
       });
       queries.push(...hashes);
-      const fp: TextFingerprints = { version: 1, doc: hashes[0], passages: hashes.slice(1).map((hash, i) => ({ hash, start: i, end: i + 1 })) };
+      const fp: TextFingerprints = { version: FINGERPRINT_VERSION, winnow: new Uint32Array(0), doc: hashes[0], passages: hashes.slice(1).map((hash, i) => ({ hash, start: i, end: i + 1 })) };
       a.add(key, fp);
       b.addEncoded(key, encodeFingerprints(fp));
     }
     for (const q of queries) expect(b.lookup(q)).toEqual(a.lookup(q));
     expect(b.size).toBe(50);
-    const old = encodeFingerprints({ version: 1, doc: 1n, passages: [] });
+    const old = encodeFingerprints({ version: FINGERPRINT_VERSION, winnow: new Uint32Array(0), doc: 1n, passages: [] });
     old[0] = 9;
     expect(() => b.addEncoded(51, old)).toThrow(/version 9/);
   });
@@ -113,7 +113,7 @@ describe('FingerprintIndex', () => {
   it('ranks candidates by shared passages and ignores passages common to many articles', () => {
     const index = new FingerprintIndex({ ...base, maxDistance: 1, maxArticlesPerPassage: 3, maxCandidates: 2 });
     const common = 0xabcdefn;
-    const fp = (hashes: bigint[]): TextFingerprints => ({ version: 1, doc: 0n, passages: hashes.map((hash) => ({ hash, start: 0, end: 1 })) });
+    const fp = (hashes: bigint[]): TextFingerprints => ({ version: FINGERPRINT_VERSION, winnow: new Uint32Array(0), doc: 0n, passages: hashes.map((hash) => ({ hash, start: 0, end: 1 })) });
     index.add(1, fp([common, 0x1111n << 40n, 0x2222n << 40n]));
     index.add(2, fp([common, 0x3333n << 40n]));
     index.add(3, fp([common]));

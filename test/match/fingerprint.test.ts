@@ -60,7 +60,7 @@ describe('fingerprintText', () => {
       expect(text[p.start]).toMatch(/\p{L}/u);
       expect(text[p.end - 1]).toMatch(/[\p{L}\p{N}]/u);
     }
-    expect(fingerprintText('', config)).toEqual({ version: FINGERPRINT_VERSION, doc: 0n, passages: [] });
+    expect(fingerprintText('', config)).toEqual({ version: FINGERPRINT_VERSION, doc: 0n, passages: [], winnow: new Uint32Array(0) });
   });
 
   it('the document hash is the simhash of all bigram features (passage votes reused exactly)', () => {
@@ -97,8 +97,10 @@ describe('fingerprintText', () => {
   });
 
   it('names the method and settings the stored fingerprints depend on', () => {
-    expect(describeFingerprintMethod(config)).toBe(`v${FINGERPRINT_VERSION}:r6:p6-40`);
+    expect(describeFingerprintMethod(config)).toBe(`v${FINGERPRINT_VERSION}:r6:p6-40:k3w8`);
     expect(describeFingerprintMethod({ ...config, anchorRadius: 8 })).not.toBe(describeFingerprintMethod(config));
+    expect(describeFingerprintMethod({ ...config, winnowWords: 4 })).not.toBe(describeFingerprintMethod(config));
+    expect(describeFingerprintMethod({ ...config, winnowWindow: 6 })).not.toBe(describeFingerprintMethod(config));
   });
 
   it('encodes and decodes losslessly and rejects truncated blobs', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { fingerprintText } from '../../src/fingerprint/index.ts';
-import { alignTokens, FingerprintIndex, matchText, mergeRuns, verifyArticle, type OwnedText } from '../../src/match/index.ts';
+import { alignTokens, CandidateIndex, matchText, verifyArticle, type OwnedText } from '../../src/match/index.ts';
 import { markQuotedWords } from '../../src/match/text-signals.ts';
 import { tokenize } from '../../src/text/index.ts';
 import { makeText } from './match-helpers.ts';
@@ -9,7 +9,7 @@ import { makeText } from './match-helpers.ts';
 const config = loadConfig().match;
 
 function setup(articles: OwnedText[]) {
-  const index = new FingerprintIndex(config);
+  const index = new CandidateIndex(config);
   for (const a of articles) index.add(a.key, fingerprintText(a.body, config));
   const byKey = new Map(articles.map((a) => [a.key, a]));
   return { index, config, loadArticles: (keys: number[]) => keys.map((k) => byKey.get(k)!) };
@@ -124,15 +124,18 @@ describe('matchText', () => {
   });
 });
 
-describe('alignTokens / mergeRuns', () => {
+describe('alignTokens', () => {
   it('bridges a changed word into one passage and skips short coincidences', () => {
     const article = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen';
     const page = 'one two three four five six seven CHANGED nine ten eleven twelve thirteen fourteen fifteen sixteen and also two three four five';
     const al = alignTokens(tokenize(page), tokenize(article), { ...config, shingleWords: 3, minRunWords: 5 });
     expect(al.runs.map((r) => [r.pageWord, r.articleWord, r.words])).toEqual([[0, 0, 7], [8, 8, 8]]);
     expect(al.copiedWords).toBe(15);
-    expect(al.passages).toEqual([{ pageFrom: 0, pageTo: 16, articleFrom: 0, articleTo: 16 }]);
-    expect(mergeRuns(al.runs, 0)).toHaveLength(2);
+    expect(al.passages).toEqual([
+      { pageFrom: 0, pageTo: 16, articleFrom: 0, articleTo: 16, copiedWords: 15, edits: [{ op: 'change', pageFrom: 7, pageTo: 8, articleFrom: 7, articleTo: 8 }] },
+    ]);
+    // Too far apart to chain: two passages, each long enough alone.
+    expect(alignTokens(tokenize(page), tokenize(article), { ...config, shingleWords: 3, minRunWords: 5, maxGapWords: 0 }).passages).toHaveLength(2);
   });
 
   it('counts unchanged words between two nearby substitutions as copied', () => {

@@ -18,6 +18,7 @@ function printCheck(io: CliIo, input: string, result: CheckResult): void {
       io.stdout,
       `  ${m.kind.padEnd(12)} ${showInline(m.articleId)}  coverage ${formatShare(m.coverage)}, page share ${formatShare(m.pageShare)}, ${m.copiedWords} words copied, longest run ${m.longestRun}, ${m.passages.length} passage(s)`,
     );
+    writeLine(io.stdout, `    why ${m.kind}: ${m.rule.name} — ${m.rule.why}`);
     if (m.decision) {
       const reasons = m.reasons?.length ? ` (${m.reasons.join(', ')})` : '';
       writeLine(io.stdout, `    decision: ${m.decision}${reasons}${m.explanation?.[0] ? ` — ${showInline(m.explanation[0])}` : ''}`);
