@@ -135,6 +135,8 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'POST', path: '/reports/:id/notes', allow: READ_STAFF },
   { method: 'GET', path: '/reports/:id/notice', allow: READ_STAFF },
   { method: 'GET', path: '/captures/:id/screenshot', allow: READ_STAFF },
+  // Renders a stored capture offline (as an evidence export would) so its screenshot shows on the report page.
+  { method: 'POST', path: '/captures/:id/render', allow: READ_STAFF },
   { method: 'GET', path: '/articles', allow: READ_STAFF },
   { method: 'GET', path: '/articles/:id', allow: READ_STAFF },
   { method: 'GET', path: '/licensees', allow: READ_STAFF },

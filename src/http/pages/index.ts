@@ -10,6 +10,7 @@ import type { ErrorPageRenderer } from '../http-errors.ts';
 import { createAccountAlertPages, createAlertAccountExtras } from './account-alerts.ts';
 import { createArticlePages } from './article-pages.ts';
 import { createAuthPages } from './auth-pages.ts';
+import { createCaptureRenderPages } from './capture-render-pages.ts';
 import { createDashboardPages } from './dashboard-pages.ts';
 import { optionalContextOf, sendHtml } from './page-kit.ts';
 import { createQueuePages } from './queue-pages.ts';
@@ -35,6 +36,7 @@ export function createWebPages(app: App, guard: Guard, signIn: SignIn): Router {
   router.use(createDashboardPages(app, guard));
   router.use(createQueuePages(app, guard));
   router.use(createReportPages(app, guard));
+  router.use(createCaptureRenderPages(app, guard));
   router.use(createArticlePages(app, guard));
   router.use(createRightsPages(app, guard));
   router.use(createSourcePages(app, guard));

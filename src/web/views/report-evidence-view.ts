@@ -1,5 +1,6 @@
 import { formatUtc, humanize } from '../format.ts';
 import { html, type Html } from '../html.ts';
+import { csrfField, type PageContext } from '../layout.ts';
 
 /** The report page's evidence lists: captures (with the screenshot), re-checks and history. */
 
@@ -40,7 +41,7 @@ function moreNote(shown: number, total: number, what: string): Html | string {
   return total > shown ? html`<p class="hint">Showing the newest ${shown} of ${total} ${what}; the evidence package holds every one.</p>` : '';
 }
 
-export function renderCaptures(reportId: number, captures: readonly CaptureItem[], total: number): Html {
+export function renderCaptures(ctx: PageContext, reportId: number, captures: readonly CaptureItem[], total: number): Html {
   if (captures.length === 0) return html`<p class="muted">No capture of the page is stored for this report.</p>`;
   const shot = captures.find((c) => c.hasScreenshot);
   return html`${moreNote(captures.length, total, 'captures')}
@@ -61,7 +62,8 @@ export function renderCaptures(reportId: number, captures: readonly CaptureItem[
 ${
   shot
     ? html`<figure class="screenshot"><img class="screenshot" src="/captures/${shot.captureId}/screenshot" alt="The page as captured at ${formatUtc(shot.startedAt)}, rendered offline with JavaScript off" loading="lazy"><figcaption class="muted small">Capture #${shot.captureId}, ${formatUtc(shot.startedAt)}, rendered offline from the stored copy (no network, JavaScript off).</figcaption></figure>`
-    : html`<p class="hint">No screenshot has been rendered for these captures yet. The <a href="/api/reports/${reportId}/evidence">evidence package</a> renders each capture (PNG and PDF) when it is exported; the screenshots then show here.</p>`
+    : html`<p class="hint">No screenshot has been rendered for these captures yet. The <a href="/api/reports/${reportId}/evidence">evidence package</a> renders each capture (PNG and PDF) when it is exported; the screenshots then show here.</p>
+<form method="post" action="/captures/${captures[0].captureId}/render" class="inline">${csrfField(ctx)}<input type="hidden" name="back" value="/reports/${reportId}"><button type="submit">Render capture #${captures[0].captureId} now</button> <span class="muted small">offline, from the stored copy; takes a few seconds</span></form>`
 }`;
 }
 

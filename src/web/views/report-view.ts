@@ -163,7 +163,7 @@ ${renderDecision(d)}
 ${renderFacts(d)}
 ${renderActions(ctx, d)}
 ${renderTexts(d)}
-<section aria-labelledby="captures-h"><h2 id="captures-h">Captures</h2>${renderCaptures(d.id, d.captures, d.captureCount)}</section>
+<section aria-labelledby="captures-h"><h2 id="captures-h">Captures</h2>${renderCaptures(ctx, d.id, d.captures, d.captureCount)}</section>
 <section aria-labelledby="rechecks-h"><h2 id="rechecks-h">Re-checks</h2>${renderRechecks(d.rechecks, d.rechecksCut, d.watched)}</section>
 <section aria-labelledby="history-h"><h2 id="history-h">History</h2>${renderHistory(d.history, d.historyCount)}</section>`,
   );
