@@ -77,6 +77,7 @@ export function createOwnedIndex(db: Db, config: Config['match'], logger: Logger
     const fresh = new CandidateIndex(config);
     // addEncoded reads the packed hashes directly: no bigint per passage for a million articles.
     for (const row of iterateArticleFingerprints(db)) fresh.addEncoded(row.articleKey, row.passages);
+    fresh.optimize();
     index = fresh;
     revision = readArticlesRevision(db);
     logger.info({ articles: fresh.size, refreshed, ms: now() - started, bytes: fresh.memoryBytes().total }, 'owned-article index built');

@@ -86,6 +86,12 @@ export class CandidateIndex {
     this.winnow?.seal();
   }
 
+  /** seal(), and the k-gram postings merged into one segment: call after a bulk load. */
+  optimize(): void {
+    this.simhash.seal();
+    this.winnow?.optimize();
+  }
+
   memoryBytes(): { simhash: number; winnow: number; total: number } {
     const simhash = this.simhash.memoryBytes();
     const winnow = this.winnow?.memoryBytes() ?? 0;

@@ -109,6 +109,15 @@ export class WinnowIndex {
     }
   }
 
+  /**
+   * Seals and merges every segment into one (after a bulk load: one probe per hash instead of one
+   * per segment). Needs the postings' size again in passing.
+   */
+  optimize(): void {
+    this.seal();
+    if (this.segments.length > 1 || this.deadPostings > 0) this.compact();
+  }
+
   private compact(): void {
     this.seal();
     if (this.segments.length > 0) this.segments = [mergeSegments(this.segments, this.slots, this.slotAlive)];

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type { Config } from '../../config/index.ts';
 import { extractArticle } from '../../src/extract/extract-article.ts';
 import { fingerprintText } from '../../src/fingerprint/index.ts';
-import { FingerprintIndex, matchText } from '../../src/match/index.ts';
+import { CandidateIndex, matchText } from '../../src/match/index.ts';
 import { popcount32 } from '../../src/text/hash64.ts';
 import { scoreReuse, type ResultMatch, type ReuseScore } from '../eval/reuse-score.ts';
 import { loadLabels, loadOwned, readPage } from '../eval/reuse-set.ts';
@@ -29,7 +29,7 @@ export function compareOnSet(setDir: string, config: Config['match']): Record<st
   const owned = loadOwned(setDir);
   const labels = loadLabels(setDir);
   const pages = labels.pages.map((p) => ({ file: p.file, text: extractArticle(readPage(setDir, p.file), {}).text }));
-  const index = new FingerprintIndex(config);
+  const index = new CandidateIndex(config);
   const fps = owned.map((o) => fingerprintText(o.body, config));
   owned.forEach((o, i) => index.add(o.key, fps[i]));
   const byKey = new Map(owned.map((o) => [o.key, o]));

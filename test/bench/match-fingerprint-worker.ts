@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../../config/index.ts';
 import { fingerprintTokensRaw } from '../../src/fingerprint/passages.ts';
+import { winnowTokens } from '../../src/fingerprint/winnow.ts';
 import { articleTokens, createVocabulary, generateArticle } from './match-synth.ts';
 
 export interface FingerprintBatch {
@@ -12,6 +13,9 @@ export interface FingerprintBatch {
   counts: Uint16Array;
   hi: Uint32Array;
   lo: Uint32Array;
+  /** Winnowed k-gram hashes per article (distinct), packed. */
+  winnowCounts: Uint16Array;
+  winnow: Uint32Array;
   /** Wall time the worker spent on the batch (process CPU time would count all threads). */
   cpuMs: number;
 }
@@ -24,9 +28,17 @@ for (let start = from; start < to; start += batch) {
   const counts = new Uint16Array(end - start);
   const his: Uint32Array[] = [];
   const los: Uint32Array[] = [];
+  const winnowCounts = new Uint16Array(end - start);
+  const winnows: Uint32Array[] = [];
   let total = 0;
+  let winnowTotal = 0;
   for (let key = start; key < end; key++) {
-    const raw = fingerprintTokensRaw(articleTokens(vocab, generateArticle(vocab, key)), config);
+    const tokens = articleTokens(vocab, generateArticle(vocab, key));
+    const raw = fingerprintTokensRaw(tokens, config);
+    const w = winnowTokens(tokens, config);
+    winnows.push(w);
+    winnowCounts[key - start] = w.length;
+    winnowTotal += w.length;
     const n = raw.count + 1;
     const hi = new Uint32Array(n);
     const lo = new Uint32Array(n);
@@ -47,6 +59,12 @@ for (let start = from; start < to; start += batch) {
     lo.set(los[i], o);
     o += h.length;
   });
-  const msg: FingerprintBatch = { firstKey: start, counts, hi, lo, cpuMs: performance.now() - t0 };
-  parentPort!.postMessage(msg, [counts.buffer, hi.buffer, lo.buffer]);
+  const winnow = new Uint32Array(winnowTotal);
+  o = 0;
+  for (const w of winnows) {
+    winnow.set(w, o);
+    o += w.length;
+  }
+  const msg: FingerprintBatch = { firstKey: start, counts, hi, lo, winnowCounts, winnow, cpuMs: performance.now() - t0 };
+  parentPort!.postMessage(msg, [counts.buffer, hi.buffer, lo.buffer, winnowCounts.buffer, winnow.buffer]);
 }
