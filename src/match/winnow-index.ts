@@ -9,8 +9,8 @@ const mergeSegments = seg.mergeSegments;
 const segmentBytes = seg.segmentBytes;
 
 // Postings wait (8 bytes each) in a buffer until there are this many, then become a segment:
-// 1M postings is ~7,500 articles, 8 MB.
-const PENDING_LIMIT = 1 << 20;
+// 4M postings is ~30,000 articles, 32 MB; fewer, larger segments mean fewer merge rounds.
+const PENDING_LIMIT = 1 << 22;
 // Removed articles' postings are dropped (segments merged) once they are this share of all.
 const COMPACT_DEAD_SHARE = 0.25;
 // Article keys index typed arrays directly: DB row keys are small; this bounds the array.
@@ -46,6 +46,12 @@ export class WinnowIndex {
   private postings = 0;
   private deadPostings = 0;
   private readonly hits = new Int32Array(1024);
+  private readonly pendingLimit: number;
+
+  /** `pendingLimit`: postings buffered before they become a segment (tests use small ones). */
+  constructor(options: { pendingLimit?: number } = {}) {
+    this.pendingLimit = options.pendingLimit ?? PENDING_LIMIT;
+  }
 
   get size(): number {
     return this.live;
@@ -79,7 +85,7 @@ export class WinnowIndex {
     this.pendingSlot.fill(slot, this.pending, this.pending + n);
     this.pending += n;
     this.postings += n;
-    if (this.pending >= PENDING_LIMIT) this.seal();
+    if (this.pending >= this.pendingLimit) this.seal();
   }
 
   remove(articleKey: number): void {
@@ -97,7 +103,7 @@ export class WinnowIndex {
     if (this.pending === 0) return;
     this.segments.push(buildSegment(this.pendingHash, this.pendingSlot, this.pending, this.slots, this.slotAlive));
     this.pending = 0;
-    if (this.pendingHash.length > PENDING_LIMIT) {
+    if (this.pendingHash.length > this.pendingLimit) {
       this.pendingHash = new Uint32Array(0);
       this.pendingSlot = new Uint32Array(0);
     }
@@ -116,6 +122,9 @@ export class WinnowIndex {
   optimize(): void {
     this.seal();
     if (this.segments.length > 1 || this.deadPostings > 0) this.compact();
+    // A bulk load is over: the buffer is not needed until the next one.
+    this.pendingHash = new Uint32Array(0);
+    this.pendingSlot = new Uint32Array(0);
   }
 
   private compact(): void {
@@ -131,6 +140,11 @@ export class WinnowIndex {
     n += this.slotAlive.byteLength + this.slotPostings.byteLength + this.keySlot.byteLength;
     for (const s of this.segments) n += segmentBytes(s);
     return n;
+  }
+
+  /** Segments now (tests: merges keep it O(log n)). */
+  get segmentCount(): number {
+    return this.segments.length;
   }
 
   /** Postings stored, dead ones included until compaction. */

@@ -100,20 +100,29 @@ class Cursor {
   }
   next(): void {
     const s = this.s;
-    const buckets = s.dir.length - 1;
+    const dir = s.dir;
+    const post = s.post;
+    const buckets = dir.length - 1;
+    let b = this.b;
+    let i = this.i;
+    let bucketEnd = b < buckets ? dir[b + 1] : 0;
     for (;;) {
-      while (this.b < buckets && this.i >= s.dir[this.b + 1]) this.b++;
-      if (this.b >= buckets) {
-        this.done = true;
-        return;
+      while (i >= bucketEnd) {
+        if (++b >= buckets) {
+          this.b = b;
+          this.done = true;
+          return;
+        }
+        bucketEnd = dir[b + 1];
       }
-      const p = s.post[this.i++];
+      const p = post[i++];
       const slot = (p & this.mask) >>> 0;
       if (!this.alive[slot]) continue;
-      const check = s.checkBits === 0 ? 0 : p >>> s.slotBits;
-      const low = s.checkBits === 0 ? 0 : check << (32 - s.dirBits - s.checkBits);
-      this.prefix = ((this.b << (32 - s.dirBits)) | low) >>> 0;
+      const low = s.checkBits === 0 ? 0 : (p >>> s.slotBits) << (32 - s.dirBits - s.checkBits);
+      this.prefix = ((b << (32 - s.dirBits)) | low) >>> 0;
       this.slot = slot;
+      this.b = b;
+      this.i = i;
       return;
     }
   }
@@ -142,7 +151,10 @@ export function mergeSegments(parts: WinnowSegment[], maxSlot: number, alive: Ui
   let o = 0;
   for (;;) {
     let pick: Cursor | null = null;
-    for (const c of cursors) if (!c.done && (pick === null || c.prefix < pick.prefix)) pick = c;
+    for (let t = 0; t < cursors.length; t++) {
+      const c = cursors[t];
+      if (!c.done && (pick === null || c.prefix < pick.prefix)) pick = c;
+    }
     if (pick === null) break;
     const prefix = pick.prefix;
     dir[bucketOf(prefix, dirBits) + 1]++;
