@@ -1,0 +1,81 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, type ConfigOverrides } from '../../config/index.ts';
+import { openApp } from '../../src/app.ts';
+import { importArticleFile } from '../../src/articles/import-articles.ts';
+import { encodeFingerprints } from '../../src/fingerprint/index.ts';
+import { matchArticleText } from '../../src/pipeline.ts';
+import { OWNED_NDJSON, readOwnedFixtures } from '../fixtures/check/build-page.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+
+/** An app whose log lines are kept (the re-fingerprint reports its progress there). */
+function open(dir: string, overrides: ConfigOverrides = {}) {
+  const config = loadConfig({}, { ...overrides, db: { path: join(dir, 'c.db') }, data: { dir }, log: { level: 'info' } });
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  return { app: openApp(config, pino({ level: 'info' }, sink)), lines };
+}
+
+const asArticle = (text: string) => ({ title: '', text, links: [] }) as unknown as Parameters<typeof matchArticleText>[1];
+const methods = (dir: string) => {
+  const db = new Database(join(dir, 'c.db'), { readonly: true });
+  const rows = db.prepare('select distinct method from article_fingerprints').all() as { method: string }[];
+  db.close();
+  return rows.map((r) => r.method);
+};
+
+describe('fingerprint method versioning with the winnowed family', () => {
+  const tempDir = useTempDir();
+  const [nato] = readOwnedFixtures();
+  // Every 5th word changed: no run of 5 words survives, so only the edit-tolerant family finds it.
+  let w = 0;
+  const edited = nato.body.replace(/\p{L}+/gu, (word) => (++w % 5 === 0 ? 'zzedit' : word));
+
+  it('re-fingerprints at start when the winnow settings change, says so, and finds edited copies', async () => {
+    const dir = tempDir();
+    const first = open(dir);
+    await importArticleFile(first.app.registry, OWNED_NDJSON.pathname, { maxRecordBytes: first.app.config.import.maxRecordBytes });
+    first.app.close();
+    const before = methods(dir);
+    expect(before).toEqual([expect.stringMatching(/^v2:.*:k3w8$/)]);
+
+    const second = open(dir, { match: { winnowWindow: 6 } });
+    try {
+      const [m] = await matchArticleText(second.app, asArticle(edited));
+      expect(m).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });
+      expect(m.passages.some((p) => p.edits.length > 0)).toBe(true);
+      expect(methods(dir)).toEqual([expect.stringMatching(/:k3w6$/)]);
+      expect(second.lines.find((l) => l.msg === 'owned-article fingerprints refreshed')).toMatchObject({ refreshed: 3 });
+    } finally {
+      second.app.close();
+    }
+  });
+
+  it('replaces fingerprints stored by the previous method (version 1 blobs) at start', async () => {
+    const dir = tempDir();
+    const first = open(dir);
+    await importArticleFile(first.app.registry, OWNED_NDJSON.pathname, { maxRecordBytes: first.app.config.import.maxRecordBytes });
+    first.app.close();
+    const db = new Database(join(dir, 'c.db'));
+    const v1 = encodeFingerprints({ version: 1, doc: 1n, passages: [{ hash: 2n, start: 0, end: 1 }], winnow: new Uint32Array(0) });
+    db.prepare(`update article_fingerprints set version = 1, method = 'v1:r6:p6-40', passages = ?`).run(v1);
+    db.close();
+
+    const second = open(dir);
+    try {
+      const [m] = await matchArticleText(second.app, asArticle(edited));
+      expect(m).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });
+      expect(methods(dir)).toEqual([expect.stringMatching(/^v2:/)]);
+    } finally {
+      second.app.close();
+    }
+  });
+});
