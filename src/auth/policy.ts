@@ -60,6 +60,7 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'GET', path: '/api/sources/:ref', allow: MANAGE },
   { method: 'POST', path: '/api/sources', allow: MANAGE },
   { method: 'PATCH', path: '/api/sources/:ref', allow: MANAGE },
+  { method: 'POST', path: '/api/sources/:ref/run', allow: MANAGE },
   { method: 'DELETE', path: '/api/sources/:ref', allow: MANAGE },
 
   { method: 'GET', path: '/api/owner-sites', allow: READ_STAFF },

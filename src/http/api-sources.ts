@@ -2,8 +2,8 @@ import type { Router } from 'express';
 import { guardedRouter, type Guard } from './guard.ts';
 import { z } from 'zod';
 import { listRuns } from '../../db/crawl-state.ts';
-import { listSources, updateSource } from '../../db/sources.ts';
-import { addSource, getSource, presentSource, removeSource } from '../../crawlers/sources-service.ts';
+import { listSources } from '../../db/sources.ts';
+import { addSource, changeSource, createSourceRunner, getSource, parseSourceChange, presentSource, removeSource, sourceChangeSchema } from '../../crawlers/sources-service.ts';
 import type { App } from '../app.ts';
 import { parseOrThrow } from './api-matches.ts';
 import { sourceInputSchema } from '../../crawlers/source-types.ts';
@@ -11,18 +11,35 @@ import type { RouteDoc } from './openapi/route-doc.ts';
 
 // A source's run history page: enough to see a trend, small enough to answer fast.
 const RUNS_SHOWN = 20;
+// Each listed source carries its health (a few queries): a page is bounded like the other lists.
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 500;
 
-const patchSchema = z.strictObject({ enabled: z.boolean() });
+/** The paging every list answers with ({ items, nextCursor }); a source's cursor is the last id shown. */
+const listQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  cursor: z.string().regex(/^[1-9]\d{0,15}$/, 'must be the nextCursor of the previous page').optional(),
+});
 
-/** /api/sources: POST (create), GET (list with health), GET /:ref, PATCH /:ref {enabled}, DELETE /:ref. */
+/**
+ * /api/sources: POST (create), GET (list with health, paged), GET /:ref, PATCH /:ref (change in
+ * place, crawl state kept), POST /:ref/run (a run in the background), DELETE /:ref.
+ */
 export function createSourcesRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/sources');
+  const runner = createSourceRunner(app);
   router.post('/', (req, res) => {
     res.status(201).json(presentSource(app, addSource(app, req.body ?? {})));
   });
-  router.get('/', (_req, res) => {
-    const items = listSources(app.database.db).map((s) => presentSource(app, s));
-    res.json({ items, total: items.length });
+  router.get('/', (req, res) => {
+    const q = parseOrThrow(listQuerySchema, req.query, 'query parameters');
+    const after = q.cursor ? Number(q.cursor) : 0;
+    // Sources are few (each is a configured crawl); the page is cut before health is read.
+    const all = listSources(app.database.db);
+    const rows = all.filter((s) => s.id > after).slice(0, q.limit + 1);
+    const page = rows.slice(0, q.limit);
+    const nextCursor = rows.length > q.limit ? String(page[page.length - 1].id) : null;
+    res.json({ items: page.map((s) => presentSource(app, s)), nextCursor, total: all.length });
   });
   router.get('/:ref', (req, res) => {
     const source = getSource(app, req.params.ref);
@@ -30,8 +47,12 @@ export function createSourcesRouter(app: App, guard: Guard): Router {
   });
   router.patch('/:ref', (req, res) => {
     const source = getSource(app, req.params.ref);
-    const { enabled } = parseOrThrow(patchSchema, req.body ?? {}, 'source change (send {"enabled": true|false})');
-    res.json(presentSource(app, updateSource(app.database.db, source.id, { enabled, updatedAt: new Date().toISOString() })!));
+    res.json(presentSource(app, changeSource(app, source, parseSourceChange(req.body ?? {}))));
+  });
+  router.post('/:ref/run', async (req, res) => {
+    const source = getSource(app, req.params.ref);
+    const { runId } = await runner.start(source);
+    res.status(202).json({ sourceId: source.id, name: source.name, runId });
   });
   router.delete('/:ref', (req, res) => {
     removeSource(app, req.params.ref);
@@ -50,8 +71,24 @@ export const SOURCES_ROUTE_DOCS: RouteDoc[] = [
     response: { status: 201, description: 'The source with its health' },
     errors: { 409: 'A source with that name exists' },
   },
-  { method: 'GET', path: '/api/sources', tag: 'Sources', summary: 'List sources with their health', response: { status: 200, description: '{items, total}' } },
+  {
+    method: 'GET', path: '/api/sources', tag: 'Sources', summary: 'List sources with their health', query: listQuerySchema,
+    description: 'Oldest first; page with the answer\'s nextCursor as cursor (null: no more). total counts every source.',
+    response: { status: 200, description: '{items, nextCursor, total}' },
+  },
   { method: 'GET', path: '/api/sources/:ref', tag: 'Sources', summary: 'One source, its health and its last runs', description: REF_DESCRIPTION, response: { status: 200, description: 'The source, {health, runs}' } },
-  { method: 'PATCH', path: '/api/sources/:ref', tag: 'Sources', summary: 'Switch a source on or off', description: REF_DESCRIPTION, body: patchSchema, response: { status: 200, description: 'The source' } },
+  {
+    method: 'PATCH', path: '/api/sources/:ref', tag: 'Sources', summary: 'Change a source in place (its crawl state is kept)',
+    description: `${REF_DESCRIPTION}. Only the fields given change; null clears a value (schedule, url, urls, a limit back to its default); limits changes only the limits it names. The changed source is checked whole as a new one would be. type and isOwnerFeed cannot be changed.`,
+    body: sourceChangeSchema,
+    response: { status: 200, description: 'The source with its health' },
+    errors: { 409: 'Another source has that name' },
+  },
+  {
+    method: 'POST', path: '/api/sources/:ref/run', tag: 'Sources', summary: 'Start a run of a source in the background',
+    description: `${REF_DESCRIPTION}. Answers once the run holds its lease; its outcome appears in the source's runs.`,
+    response: { status: 202, description: '{sourceId, name, runId}' },
+    errors: { 409: 'A run of the source is already in progress (here or in another process)' },
+  },
   { method: 'DELETE', path: '/api/sources/:ref', tag: 'Sources', summary: 'Remove a source and its crawl state (pages, matches and captures stay)', description: REF_DESCRIPTION, response: { status: 204, description: 'Removed' } },
 ];

@@ -48,7 +48,7 @@ describe('/api/sources', () => {
       const created = await requestJson(base, { body: { type: 'sitemap', url: 'https://news.example/sitemap.xml', name: 'sm', schedule: '0 * * * *', limits: { maxPages: 100 } } });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ id: 1, name: 'sm', type: 'sitemap', enabled: true, isOwnerFeed: false, limits: { maxPages: 100 } });
-      expect(created.body.health).toEqual({ lastRun: null, pages: 0, errorsByReason: {}, matchesFound: 0 });
+      expect(created.body.health).toEqual({ lastRun: null, pages: 0, errorsByReason: {}, failedUrls: {}, matchesFound: 0 });
 
       const invalid = await requestJson(base, { body: { type: 'site', schedule: 'nope', extra: 1 } });
       expect(invalid.status).toBe(400);
@@ -62,7 +62,7 @@ describe('/api/sources', () => {
       expect(one.body).toMatchObject({ id: 1, runs: [] });
       const patched = await requestJson(`${base}/1`, { method: 'PATCH', body: { enabled: false } });
       expect(patched.body.enabled).toBe(false);
-      expect((await requestJson(`${base}/1`, { method: 'PATCH', body: { name: 'x' } })).status).toBe(400);
+      expect((await requestJson(`${base}/1`, { method: 'PATCH', body: { type: 'feed' } })).status).toBe(400);
       expect((await requestJson(`${base}/1`, { method: 'DELETE' })).status).toBe(204);
       expect((await requestJson(`${base}/1`)).status).toBe(404);
     } finally {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { readSourceHealth, type SourceRow } from '../../../db/sources.ts';
 import { SOURCE_TYPES } from '../../../db/schema/sources.ts';
-import { addSource, getSource, removeSource, setSourceEnabled, presentSource } from '../../../crawlers/sources-service.ts';
+import { addSource, changeSource, getSource, removeSource, setSourceEnabled, presentSource, type SourceChange } from '../../../crawlers/sources-service.ts';
 import { ValidationError } from '../../errors.ts';
 import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { showInline } from '../terminal-text.ts';
@@ -12,6 +12,38 @@ function parseLimit(name: string) {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 0) throw new ValidationError(`${name} must be a whole number ≥ 0, got "${value}"`);
     return n;
+  };
+}
+
+const EXIT_USAGE = 2;
+
+interface EditOptions {
+  name?: string;
+  url?: string[] | false;
+  schedule?: string | false;
+  maxPages?: number | false;
+  maxDepth?: number | false;
+  revisitAfter?: number | false;
+  enable?: boolean;
+  disable?: boolean;
+  json?: boolean;
+}
+
+/** `false` is a --no-* option: the value is cleared. */
+function limitChange(value: number | false | undefined): number | null | undefined {
+  return value === false ? null : value;
+}
+
+function toSourceChange(o: EditOptions): SourceChange {
+  const limits = { maxPages: limitChange(o.maxPages), maxDepth: limitChange(o.maxDepth), revisitAfterMs: limitChange(o.revisitAfter) };
+  const anyLimit = Object.values(limits).some((v) => v !== undefined);
+  return {
+    name: o.name,
+    schedule: o.schedule === false ? null : o.schedule,
+    limits: anyLimit ? limits : undefined,
+    enabled: o.enable ? true : o.disable ? false : undefined,
+    // The URL change depends on the stored type; here it only counts as "something to change".
+    url: o.url === undefined ? undefined : null,
   };
 }
 
@@ -85,6 +117,38 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
         writeLine(io.stdout, `  pages: ${h.pages}, matches found: ${h.matchesFound}`);
         const errors = Object.entries(h.errorsByReason);
         writeLine(io.stdout, `  errors: ${errors.length ? errors.map(([r, n]) => `${showInline(r)} ${n}`).join(', ') : 'none'}`);
+      });
+    });
+
+  command
+    .command('edit')
+    .description('Change a source in place (its crawl state is kept): only the options given change')
+    .argument('<source>', 'name or id')
+    .option('--name <name>', 'new unique name')
+    .option('--url <url>', 'new feed, sitemap or start URL (urls/watch: the new list, repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--no-url', 'watch: no URLs (re-check every flagged match)')
+    .option('--schedule <cron>', 'new cron expression (node-cron)')
+    .option('--no-schedule', 'no schedule: run only with `copyhound crawl NAME`')
+    .option('--max-pages <n>', 'pages per run', parseLimit('--max-pages'))
+    .option('--no-max-pages', 'pages per run back to the default')
+    .option('--max-depth <n>', 'link depth (site crawls)', parseLimit('--max-depth'))
+    .option('--no-max-depth', 'link depth back to the default')
+    .option('--revisit-after <ms>', 'do not refetch a page fetched this recently (ms)', parseLimit('--revisit-after'))
+    .option('--no-revisit-after', 'revisit interval back to the default')
+    .option('--enable', 'enable it')
+    .option('--disable', 'disable it')
+    .option('--json', 'print the source as JSON')
+    .action(async (ref: string, o: EditOptions, self: Command) => {
+      const change = toSourceChange(o);
+      if (o.enable && o.disable) self.error('error: --enable and --disable do not go together', { exitCode: EXIT_USAGE });
+      if (Object.values(change).every((v) => v === undefined)) self.error('error: nothing to change: give at least one option (see --help)', { exitCode: EXIT_USAGE });
+      await withApp(io, globals(), (app) => {
+        const source = getSource(app, ref);
+        const listType = source.type === 'urls' || source.type === 'watch';
+        // A list source's --url replaces its list; the other types have one URL.
+        const urlChange: SourceChange = Array.isArray(o.url) ? (listType ? { urls: o.url, url: null } : { url: o.url[0] }) : o.url === false ? { urls: null, url: null } : {};
+        const changed = changeSource(app, source, { ...change, ...urlChange });
+        writeLine(io.stdout, o.json ? JSON.stringify(presentSource(app, changed)) : `changed source ${changed.id} "${showInline(changed.name)}" (crawl state kept)`);
       });
     });
 
