@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { defineSetting, envInt, envList } from './define.ts';
+import { defineSetting, envAllowList, envHttpUrl, envInt } from './define.ts';
 
 /** Settings of the fetch stage; see config/index.ts for how sections are loaded. */
 export const fetchSettings = {
   // Product token only; the contact URL is appended so site operators can reach us.
   userAgent: defineSetting('COPYHOUND_FETCH_USER_AGENT', z.string().min(1).regex(/^[\x21-\x7e][\x20-\x7e]*$/, 'printable ASCII only'), 'CopyhoundBot/0.1', 'User-Agent product token; sent as "<token> (+<contactUrl>)". Its name should be COPYHOUND_CRAWL_USER_AGENT_TOKEN, so site owners\' robots.txt rules for that token match what they see in their logs.'),
-  contactUrl: defineSetting('COPYHOUND_FETCH_CONTACT_URL', z.url({ protocol: /^https?$/ }), 'https://example.org/copyhound-bot', 'Page that explains the crawler and how to contact its operator (in the User-Agent).'),
+  // No default: a placeholder would send site owners to a page that is not ours. Unset, only
+  // COPYHOUND_FETCH_ALLOW addresses (tests, the demo, an intranet) are fetched.
+  contactUrl: defineSetting('COPYHOUND_FETCH_CONTACT_URL', z.union([z.literal(''), envHttpUrl]), '', 'Page that explains the crawler and how to contact its operator (sent in the User-Agent). Required to crawl the public web; unset, only COPYHOUND_FETCH_ALLOW addresses are fetched.'),
   // 10 s: a healthy server on another continent connects in well under a second.
   connectTimeoutMs: defineSetting('COPYHOUND_FETCH_CONNECT_TIMEOUT_MS', envInt(100, 120_000), 10_000, 'Longest wait for a TCP/TLS connection (ms).'),
   // 15 s: news CMSes under load can be slow to start answering, but not slower than this.
@@ -22,5 +24,5 @@ export const fetchSettings = {
   maxContentEncodings: defineSetting('COPYHOUND_FETCH_MAX_CONTENT_ENCODINGS', envInt(0, 5), 2, 'Most stacked Content-Encoding layers decoded.'),
   // 64 KiB: four times Node's default, room for cookie-heavy sites; 1 MB of headers is an attack.
   maxHeaderBytes: defineSetting('COPYHOUND_FETCH_MAX_HEADER_BYTES', envInt(1024, 1024 * 1024), 64 * 1024, 'Largest response header block (bytes).'),
-  allow: defineSetting('COPYHOUND_FETCH_ALLOW', envList, [] as string[], 'Comma-separated CIDRs, IPs or host names that may be fetched although private/loopback (intranet, tests). Empty: only public addresses.'),
+  allow: defineSetting('COPYHOUND_FETCH_ALLOW', envAllowList, [] as string[], 'Comma-separated CIDRs, IPs or host names that may be fetched although private/loopback (intranet, tests). Empty: only public addresses.'),
 };

@@ -93,6 +93,8 @@ export const FETCH_FAILURE_REASONS = [
   'dns',
   'connection',
   'robots_disallowed',
+  // COPYHOUND_FETCH_CONTACT_URL unset: we do not crawl the public web without saying who we are.
+  'contact_url_unset',
 ] as const;
 export type FetchFailureReason = (typeof FETCH_FAILURE_REASONS)[number];
 

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { fetchSettings } from '../../config/fetch.ts';
 
 /**
  * SSRF guard: decides which URLs and addresses a fetch may reach. Strangers choose the URLs we
@@ -27,11 +28,24 @@ const LOOPBACK_NAME = /(^|\.)localhost$/;
 export interface AllowList {
   cidrs: [Address, number][];
   hosts: Set<string>;
+  /**
+   * No contact URL is configured: the crawler cannot say who runs it, so it may reach only
+   * allow-listed addresses (tests, the demo, an intranet), never the public web.
+   */
+  anonymous?: boolean;
 }
 
 export class BlockedAddressError extends Error {
   readonly code = 'ERR_COPYHOUND_BLOCKED_ADDRESS';
 }
+
+/** The crawler has no contact URL configured, and the address is not an allow-listed one. */
+export class AnonymousCrawlerError extends Error {
+  readonly code = 'ERR_COPYHOUND_CONTACT_URL_UNSET';
+}
+
+/** What an operator who means to fetch a private address must do: said in every such refusal. */
+const ALLOW_HINT = `add it to ${fetchSettings.allow.env} to fetch it (intranet, tests)`;
 
 /** Parses the `allow` setting: CIDRs, single IPs (v4 or v6) or host names. */
 export function parseAllowList(entries: readonly string[]): AllowList {
@@ -110,9 +124,13 @@ export function assertAddressAllowed(ip: string, allow: AllowList, host?: string
   if (!address) throw new BlockedAddressError(`${ip} is not an IP address`);
   if (host !== undefined && allow.hosts.has(normaliseHostName(host))) return;
   const range = forbiddenRange(address);
-  if (range !== undefined && !isInAllowList(address, allow)) {
-    const via = host !== undefined && parseIpLiteral(host) === undefined ? ` (${host} resolves to it)` : '';
-    throw new BlockedAddressError(`${address.toString()} is a ${range} address${via}; refusing to connect`);
+  if (isInAllowList(address, allow)) return;
+  const via = host !== undefined && parseIpLiteral(host) === undefined ? ` (${host} resolves to it)` : '';
+  if (range !== undefined) throw new BlockedAddressError(`${address.toString()} is a ${range} address${via}; refusing to connect; ${ALLOW_HINT}`);
+  if (allow.anonymous) {
+    throw new AnonymousCrawlerError(
+      `${address.toString()}${via} is on the public web and ${fetchSettings.contactUrl.env} is not set: set it to a page saying who runs this crawler and how to reach them (sent in the User-Agent) before crawling; without it only ${fetchSettings.allow.env} addresses are fetched`,
+    );
   }
 }
 
@@ -134,5 +152,5 @@ export function assertUrlAllowed(url: URL, allow: AllowList): void {
     assertAddressAllowed(literal.toString(), allow);
     return;
   }
-  if (LOOPBACK_NAME.test(host)) throw new BlockedAddressError(`${host} is a loopback name`);
+  if (LOOPBACK_NAME.test(host)) throw new BlockedAddressError(`${host} is a loopback name; ${ALLOW_HINT}`);
 }

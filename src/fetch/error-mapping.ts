@@ -1,5 +1,5 @@
 import { FetchError, type FetchFailureReason } from '../errors.ts';
-import { BlockedAddressError } from './address-guard.ts';
+import { AnonymousCrawlerError, BlockedAddressError } from './address-guard.ts';
 import { BodyLimitError, ContentEncodingError } from './content-decoding.ts';
 import { DnsLookupError } from './pinned-agent.ts';
 
@@ -31,6 +31,7 @@ function codeOf(error: unknown): string {
 function classify(error: unknown): FetchFailureReason {
   for (const link of causeChain(error)) {
     if (link instanceof BlockedAddressError) return 'blocked_address';
+    if (link instanceof AnonymousCrawlerError) return 'contact_url_unset';
     if (link instanceof DnsLookupError) return 'dns';
     if (link instanceof BodyLimitError) return 'too_large';
     if (link instanceof ContentEncodingError) return 'unsupported_type';

@@ -23,7 +23,8 @@ type FetchConfig = FetchPageOptions['config'];
 type ResponseData = Awaited<ReturnType<typeof request>>;
 
 export function buildUserAgent(config: FetchConfig): string {
-  return `${config.userAgent} (+${config.contactUrl})`;
+  // Without a contact URL only allow-listed (test, intranet) addresses are fetched at all.
+  return config.contactUrl === '' ? config.userAgent : `${config.userAgent} (+${config.contactUrl})`;
 }
 
 function buildRequestHeaders(url: URL, options: FetchPageOptions, acceptTypes: readonly string[]): [string, string][] {
@@ -326,7 +327,7 @@ export async function fetchPage(url: string, options: FetchPageOptions): Promise
   if (options.signal?.aborted) onCallerAbort();
   else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
   const signal = controller.signal;
-  const allow = parseAllowList(config.allow);
+  const allow = { ...parseAllowList(config.allow), anonymous: config.contactUrl === '' };
   const pinned = createPinnedAgent({
     allow,
     resolve: options.resolve ?? resolveWithSystem,

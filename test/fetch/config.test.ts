@@ -9,7 +9,8 @@ describe('fetch settings', () => {
       maxRedirects: 5,
       maxContentEncodings: 2,
       allow: [],
-      contactUrl: 'https://example.org/copyhound-bot',
+      // No placeholder: unset, the crawler fetches only allow-listed addresses (see contact-url tests).
+      contactUrl: '',
     });
     expect(fetch.totalTimeoutMs).toBeGreaterThan(fetch.connectTimeoutMs);
   });
@@ -28,5 +29,14 @@ describe('fetch settings', () => {
   it('rejects nonsense with the variable named', () => {
     expect(() => loadConfig({ COPYHOUND_FETCH_MAX_REDIRECTS: '-1' })).toThrow(ConfigError);
     expect(() => loadConfig({ COPYHOUND_FETCH_CONTACT_URL: 'mailto:x@example.org' })).toThrow(/COPYHOUND_FETCH_CONTACT_URL/);
+  });
+
+  it('checks every allow-list entry is a CIDR, an IP or a host name, naming the variable and the entry', () => {
+    expect(loadConfig({ COPYHOUND_FETCH_ALLOW: '10.0.0.0/8, [::1], fd00::/8, 192.168.1.5, news.intranet, localhost' }).fetch.allow).toHaveLength(6);
+    for (const bad of ['10.0.0.0/33', '300.1.1.1', 'http://10.0.0.1/', 'two words', 'fd00::/200']) {
+      expect(() => loadConfig({ COPYHOUND_FETCH_ALLOW: `127.0.0.1,${bad}` }), bad).toThrow(new RegExp(`COPYHOUND_FETCH_ALLOW=.*"${bad.replace(/[./[\]]/g, '\\$&')}" is`));
+    }
+    // Overrides (the demo passes an array) are checked the same way.
+    expect(() => loadConfig({}, { fetch: { allow: ['10.0.0.0/99'] } })).toThrow(/COPYHOUND_FETCH_ALLOW/);
   });
 });

@@ -75,8 +75,9 @@ describe('fetchPage', () => {
   afterAll(() => server.close());
 
   it('sends an identifying User-Agent with the contact URL, and compression it can decode', async () => {
-    const page = await fetchPage(server.url('/'), { config });
-    expect(lastHeaders['user-agent']).toBe('CopyhoundBot/0.1 (+https://example.org/copyhound-bot)');
+    const page = await fetchPage(server.url('/'), { config: { ...config, contactUrl: 'https://publisher.example/bot' } });
+    expect(lastHeaders['user-agent']).toBe('CopyhoundBot/0.1 (+https://publisher.example/bot)');
+    expect(buildUserAgent({ ...config, contactUrl: '' })).toBe('CopyhoundBot/0.1');
     expect(buildUserAgent({ ...config, userAgent: 'X/1', contactUrl: 'https://a.example/bot' })).toBe('X/1 (+https://a.example/bot)');
     expect(lastHeaders['accept-encoding']).toBe('gzip, deflate, br');
     expect(page).toMatchObject({ status: 200, contentType: 'text/html', charset: 'utf-8', text: PAGE, notModified: false, remoteAddress: SERVER_HOST });
