@@ -22,6 +22,11 @@ type RobotsParser = typeof import('robots-parser').default;
 const robotsParser = ((robotsParserModule as unknown as { default?: RobotsParser }).default ?? robotsParserModule) as unknown as RobotsParser;
 type Robot = ReturnType<RobotsParser>;
 
+/** Refusals of our own fetch guard: reported under their own reason, never as robots_disallowed. */
+const REFUSAL_REASONS = ['blocked_address', 'contact_url_unset'] as const;
+type RefusalReason = (typeof REFUSAL_REASONS)[number];
+const isRefusalReason = (reason: string): reason is RefusalReason => (REFUSAL_REASONS as readonly string[]).includes(reason);
+
 export type RobotsStatus = 'parsed' | 'allow_all' | 'disallow_all';
 
 export interface RobotsRecord {
@@ -37,6 +42,11 @@ export interface RobotsRecord {
   crawlDelaySeconds?: number;
   /** Sitemap: lines, absolute URLs. */
   sitemaps: string[];
+  /**
+   * Our own fetch guard refused the host (a private address not allow-listed, or the public web
+   * with no contact URL set): no page there can be fetched, and that, not robots.txt, is why.
+   */
+  refused?: { reason: RefusalReason; message: string };
 }
 
 export interface RobotsCacheOptions {
@@ -69,7 +79,7 @@ const MAX_CACHED_ORIGINS = 10_000;
 
 export type RobotsVerdict =
   | { allowed: true; record: RobotsRecord }
-  | { allowed: false; reason: 'robots_disallowed'; record: RobotsRecord; retryable: boolean; retryAfterMs?: number };
+  | { allowed: false; reason: 'robots_disallowed' | RefusalReason; record: RobotsRecord; retryable: boolean; retryAfterMs?: number };
 
 interface Entry {
   record: RobotsRecord;
@@ -116,6 +126,7 @@ export class RobotsCache {
     const { record } = entry;
     if (isRobotsTxtItself(url)) return { allowed: true, record };
     if (record.status === 'allow_all') return { allowed: true, record };
+    if (record.refused !== undefined) return { allowed: false, reason: record.refused.reason, record, retryable: false };
     if (record.status === 'disallow_all') {
       // Unreachable robots.txt: the page may be fine later, once robots.txt answers again.
       return { allowed: false, reason: 'robots_disallowed', record, retryable: true, retryAfterMs: Math.max(0, record.expiresAt - this.now()) };
@@ -124,10 +135,11 @@ export class RobotsCache {
     return verdict === false ? { allowed: false, reason: 'robots_disallowed', record, retryable: false } : { allowed: true, record };
   }
 
-  /** Throws FetchError('robots_disallowed') when the URL may not be fetched. */
+  /** Throws FetchError('robots_disallowed'), or our guard's own reason for a refused host, when the URL may not be fetched. */
   async assertAllowed(url: string): Promise<void> {
     const v = await this.check(url);
     if (v.allowed) return;
+    if (v.record.refused !== undefined) throw new FetchError(v.record.refused.reason, url, `Not fetched: ${v.record.refused.message}`, { retryable: false });
     const why = v.record.status === 'disallow_all' ? `robots.txt of ${v.record.origin} is unreachable (${v.record.note ?? 'error'})` : `robots.txt of ${v.record.origin} disallows it`;
     throw new FetchError('robots_disallowed', url, `Not fetched: ${why}`, {
       retryable: v.retryable,
@@ -215,6 +227,11 @@ export class RobotsCache {
       if (error.status !== undefined) return this.fromStatus(origin, robotsUrl, error.status, '', fetchedAt);
       if (error.reason === 'too_many_redirects') return this.simple(origin, 'allow_all', fetchedAt, 'too many redirects');
       if (error.reason === 'unsupported_type') return this.simple(origin, 'allow_all', fetchedAt, 'not a text file');
+      if (isRefusalReason(error.reason)) {
+        const entry = this.simple(origin, 'disallow_all', fetchedAt, error.reason);
+        entry.record.refused = { reason: error.reason, message: error.message };
+        return entry;
+      }
       return this.simple(origin, 'disallow_all', fetchedAt, error.reason);
     }
     const message = error instanceof Error ? error.message : String(error);

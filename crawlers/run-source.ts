@@ -53,6 +53,11 @@ export interface RunSummary extends RunCounters {
   resumed: boolean;
   /** Skipped because fetched recently (revisit interval) or already done before a resume. */
   pagesSkipped: number;
+  /**
+   * Watch sources: pages whose 404/410 proved a flagged copy removed (this process's part of the
+   * run; also counted in pagesFetched, never in pagesFailed or errors).
+   */
+  pagesRemoved: number;
   message?: string;
 }
 
@@ -142,6 +147,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
     errors: { ...run.errors },
   };
   let pagesSkipped = 0;
+  let pagesRemoved = 0;
   const summary = (status: RunSummary['status'], message?: string): RunSummary => ({
     runId: run.id,
     sourceId: source.id,
@@ -149,6 +155,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
     status,
     resumed: unfinished !== undefined,
     pagesSkipped,
+    pagesRemoved,
     ...counters,
     ...(message ? { message } : {}),
   });
@@ -200,8 +207,15 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
         commit: (tx, outcome) => {
           // A fetch cut short by our own shutdown is not a visit: the resumed run must do it.
           if (outcome.status === 'failed' && options.signal?.aborted) throw new InterruptedVisit();
-          const ok = outcome.status !== 'failed';
-          if (outcome.status === 'failed') {
+          const verdicts = flagged.map((m) => ({ m, verdict: recheckOutcome(outcome, m.articleId, state?.textHash ?? null) }));
+          // A 404/410 that proves a flagged copy gone is the answer a re-check looks for: the page
+          // was fetched and read, so it is counted as removed, never as a failure.
+          const provesRemoval = outcome.status === 'failed' && verdicts.some((v) => v.verdict === 'removed');
+          const ok = outcome.status !== 'failed' || provesRemoval;
+          if (provesRemoval) {
+            counters.pagesFetched++;
+            pagesRemoved++;
+          } else if (outcome.status === 'failed') {
             counters.pagesFailed++;
             bump(counters.errors, outcome.reason);
           } else if (outcome.status === 'not_modified' || outcome.status === 'unchanged') counters.pagesUnchanged++;
@@ -212,14 +226,14 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
             url,
             runId: run.id,
             at,
-            status: outcome.status,
+            // The copy is gone and the page has no match: what "no_match" says, not a failure.
+            status: provesRemoval ? 'no_match' : outcome.status,
             ok,
             ...(outcome.status !== 'failed' && outcome.status !== 'not_modified' ? { etag: outcome.etag, lastModified: outcome.lastModified, textHash: outcome.textHash } : {}),
-            ...(outcome.status === 'failed' ? { failureReason: outcome.reason } : {}),
+            ...(outcome.status === 'failed' && !provesRemoval ? { failureReason: outcome.reason } : {}),
             captureId: outcome.captureId,
           }, state);
-          for (const m of flagged) {
-            const verdict = recheckOutcome(outcome, m.articleId, state?.textHash ?? null);
+          for (const { m, verdict } of verdicts) {
             if (!verdict) continue;
             insertRecheck(tx, { matchId: m.id, url: pageKeyOf(url), checkedAt: at, outcome: verdict, httpStatus: outcome.httpStatus ?? null, captureId: outcome.captureId });
             recordRecheck(tx, { matchId: m.id, verdict, captureId: outcome.captureId, httpStatus: outcome.httpStatus ?? null, at });

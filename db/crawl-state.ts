@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { prepared } from './prepared.ts';
 import { writeTransaction } from './write-transaction.ts';
@@ -215,4 +215,30 @@ export function listFrontier(db: Db, runId: number): { url: string; depth: numbe
     .where(eq(crawlFrontier.runId, runId))
     .orderBy(crawlFrontier.id)
     .all();
+}
+
+/** One URL behind a failure reason, with when it last failed. */
+export interface FailedUrl {
+  url: string;
+  at: string | null;
+}
+
+/**
+ * The URLs whose last visit failed, per reason, latest first, at most `perReason` of each: what an
+ * operator needs to see behind "blocked_address 12" before fixing a setting or a source.
+ */
+export function listFailedUrlsByReason(db: Db, sourceId: number, perReason: number): Record<string, FailedUrl[]> {
+  const failed = and(eq(crawlUrls.sourceId, sourceId), eq(crawlUrls.status, 'failed'));
+  const reasons = db.selectDistinct({ reason: crawlUrls.failureReason }).from(crawlUrls).where(failed).all();
+  const byReason: Record<string, FailedUrl[]> = {};
+  for (const { reason } of reasons) {
+    byReason[reason ?? 'unknown'] = db
+      .select({ url: crawlUrls.url, at: crawlUrls.lastFetchedAt })
+      .from(crawlUrls)
+      .where(and(failed, reason === null ? isNull(crawlUrls.failureReason) : eq(crawlUrls.failureReason, reason)))
+      .orderBy(desc(crawlUrls.lastFetchedAt), desc(crawlUrls.id))
+      .limit(perReason)
+      .all();
+  }
+  return byReason;
 }

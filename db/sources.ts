@@ -1,4 +1,5 @@
 import { asc, count, desc, eq, sql } from 'drizzle-orm';
+import { listFailedUrlsByReason, type FailedUrl } from './crawl-state.ts';
 import type { Db } from './open-db.ts';
 import { crawlRuns, crawlUrls, type CrawlRunRow } from './schema/crawl.ts';
 import { matches, pages } from './schema/matches.ts';
@@ -43,6 +44,8 @@ export interface SourceHealth {
   pages: number;
   /** Current failures of its URLs (their last visit), by reason. */
   errorsByReason: Record<string, number>;
+  /** The URLs behind each reason of errorsByReason, latest failure first (FAILED_URLS_SHOWN each at most). */
+  failedUrls: Record<string, FailedUrl[]>;
   /** Stored matches on pages this source visited. */
   matchesFound: number;
 }
@@ -60,6 +63,9 @@ export const RUN_SUMMARY_COLUMNS = {
   errors: crawlRuns.errors,
   message: crawlRuns.message,
 };
+
+// Enough to see the pattern (one host, one path) behind a reason without flooding a terminal.
+export const FAILED_URLS_SHOWN = 20;
 
 export function readSourceHealth(db: Db, sourceId: number): SourceHealth {
   const lastRun =
@@ -86,5 +92,5 @@ export function readSourceHealth(db: Db, sourceId: number): SourceHealth {
       .innerJoin(crawlUrls, eq(crawlUrls.url, pages.url))
       .where(eq(crawlUrls.sourceId, sourceId))
       .get()?.n ?? 0;
-  return { lastRun, pages: pageCount, errorsByReason, matchesFound };
+  return { lastRun, pages: pageCount, errorsByReason, failedUrls: listFailedUrlsByReason(db, sourceId, FAILED_URLS_SHOWN), matchesFound };
 }

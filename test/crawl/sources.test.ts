@@ -48,7 +48,7 @@ describe('/api/sources', () => {
       const created = await requestJson(base, { body: { type: 'sitemap', url: 'https://news.example/sitemap.xml', name: 'sm', schedule: '0 * * * *', limits: { maxPages: 100 } } });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ id: 1, name: 'sm', type: 'sitemap', enabled: true, isOwnerFeed: false, limits: { maxPages: 100 } });
-      expect(created.body.health).toEqual({ lastRun: null, pages: 0, errorsByReason: {}, matchesFound: 0 });
+      expect(created.body.health).toEqual({ lastRun: null, pages: 0, errorsByReason: {}, failedUrls: {}, matchesFound: 0 });
 
       const invalid = await requestJson(base, { body: { type: 'site', schedule: 'nope', extra: 1 } });
       expect(invalid.status).toBe(400);

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
+import { createResourceFetch } from '../../crawlers/fetch-adapter.ts';
 import { RobotsCache, originOf, robotsOptionsFromConfig, type RobotsCacheOptions } from '../../crawlers/robots.ts';
 import type { FetchText } from '../../crawlers/types.ts';
 import { FetchError, ValidationError } from '../../src/errors.ts';
@@ -145,6 +146,28 @@ describe('RobotsCache status handling', () => {
     expect(await cache.isAllowed(`${down.origin}/a`)).toBe(false);
   });
 });
+
+describe('RobotsCache and our own fetch guard', () => {
+  it('a host the guard refuses is blocked_address (or contact_url_unset), never robots_disallowed, and robots.txt is never asked', async () => {
+    const s = await serve({ '/robots.txt': { status: 200, headers: TEXT, body: 'User-agent: *\nAllow: /\n' } });
+    const blocked = makeCache(createResourceFetch(loadConfig({}, { fetch: { allow: [], contactUrl: 'https://publisher.example/bot' } }).fetch)).cache;
+    expect(await blocked.check(`${s.origin}/a`)).toMatchObject({ allowed: false, reason: 'blocked_address', retryable: false });
+    const err = await blocked.assertAllowed(`${s.origin}/a`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FetchError);
+    expect(err).toMatchObject({ reason: 'blocked_address', retryable: false, url: `${s.origin}/a` });
+    expect((err as Error).message).toMatch(/COPYHOUND_FETCH_ALLOW/);
+
+    const anonymous = makeCache(throwingRefusal('contact_url_unset')).cache;
+    expect(await anonymous.assertAllowed('https://news.example/a').catch((e: unknown) => e)).toMatchObject({ reason: 'contact_url_unset' });
+    expect(s.hits('/robots.txt')).toBe(0);
+  });
+});
+
+function throwingRefusal(reason: 'contact_url_unset' | 'blocked_address'): FetchText {
+  return async (url) => {
+    throw new FetchError(reason, url, `fetch of ${url} failed (${reason})`);
+  };
+}
 
 describe('RobotsCache redirects', () => {
   it('follows redirects, and the rules apply to the origin that was asked', async () => {
