@@ -133,3 +133,16 @@ export function fingerprintTokensRaw(tokens: Tokens, config: FingerprintConfig):
   }
   return out;
 }
+
+/**
+ * The document fingerprint alone: the same value as fingerprintTokensRaw's docHi/docLo (every
+ * feature counted once), without cutting passages (page lookups that search documents only).
+ */
+export function fingerprintDocumentRaw(tokens: Tokens): { docHi: number; docLo: number } {
+  if (tokens.count === 0) return { docHi: 0, docLo: 0 };
+  const f = computeFeatures(tokens);
+  docCounts.fill(0);
+  countBits(f.hi, f.lo, 0, f.count, docCounts);
+  majorityBits(docCounts, f.count, bits, f.hi[0], f.lo[0]);
+  return { docHi: bits[0], docLo: bits[1] };
+}

@@ -39,11 +39,14 @@ export interface PageFingerprints {
 export class CandidateIndex {
   readonly simhash: FingerprintIndex;
   readonly winnow: WinnowIndex | null;
+  /** Whether page lookups need passage simhashes (else the document simhash is enough). */
+  readonly simhashPassages: boolean;
   private readonly config: CandidateConfig;
 
   constructor(config: CandidateConfig, families: CandidateFamilies = {}) {
     const f = { ...DEFAULT_FAMILIES, ...families };
     this.config = config;
+    this.simhashPassages = f.simhashPassages;
     this.simhash = new FingerprintIndex(config, { passages: f.simhashPassages });
     this.winnow = f.winnow ? new WinnowIndex() : null;
   }

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/index.ts';
-import { fingerprintTokensRaw } from '../fingerprint/passages.ts';
+import { fingerprintDocumentRaw, fingerprintTokensRaw } from '../fingerprint/passages.ts';
 import { queryKgrams } from '../fingerprint/winnow.ts';
 import { tokenize, type Tokens } from '../text/tokenize.ts';
 import { alignTokens, type Alignment, type WordEdit } from './align.ts';
@@ -136,8 +136,13 @@ export function fingerprintPageText(pageText: string, config: Config['match']): 
   return fingerprintPageTokens(tokenize(pageText), config);
 }
 
-export function fingerprintPageTokens(tokens: Tokens, config: Config['match']): PageFingerprints | null {
+/** `passages` false: only the document simhash (for an index that searches documents only). */
+export function fingerprintPageTokens(tokens: Tokens, config: Config['match'], passages = true): PageFingerprints | null {
   if (tokens.count === 0) return null;
+  if (!passages) {
+    const doc = fingerprintDocumentRaw(tokens);
+    return { hi: Uint32Array.of(doc.docHi), lo: Uint32Array.of(doc.docLo), count: 1, kgrams: queryKgrams(tokens, config) };
+  }
   const fp = fingerprintTokensRaw(tokens, config);
   const hi = new Uint32Array(fp.count + 1);
   const lo = new Uint32Array(fp.count + 1);
@@ -175,7 +180,7 @@ export function matchText(
   _page?: { title?: string; links?: string[] },
 ): MatchResult[] {
   const tokens = tokenize(pageText);
-  const fp = fingerprintPageTokens(tokens, deps.config);
+  const fp = fingerprintPageTokens(tokens, deps.config, deps.index.simhashPassages);
   if (!fp) return [];
   const keys = deps.index.findCandidates(fp);
   if (keys.length === 0) return [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { describeFingerprintMethod, decodeFingerprintHashes, decodeFingerprints, encodeFingerprints, fingerprintText, FINGERPRINT_VERSION, countBits, majorityBits, simhashReference } from '../../src/fingerprint/index.ts';
 import { createSplitMix64, toBigInt, tokenize } from '../../src/text/index.ts';
-import { computeFeatures, fingerprintTokensRaw } from '../../src/fingerprint/passages.ts';
+import { computeFeatures, fingerprintDocumentRaw, fingerprintTokensRaw } from '../../src/fingerprint/passages.ts';
 import { makeText } from './match-helpers.ts';
 
 const config = loadConfig().match;
@@ -94,6 +94,14 @@ describe('fingerprintText', () => {
     const d2 = hamming(fingerprintText(text, config).doc, fingerprintText(makeText(9, 600), config).doc);
     expect(d1).toBeLessThan(d2);
     expect(d2).toBeGreaterThan(16);
+  });
+
+  it('the document fingerprint alone equals the one computed with the passages', () => {
+    for (const t of [text, makeText(4, 37), makeText(9, 2500), 'one', 'one two', '']) {
+      const tokens = tokenize(t);
+      const all = fingerprintTokensRaw(tokens, config);
+      expect(fingerprintDocumentRaw(tokens)).toEqual({ docHi: all.docHi, docLo: all.docLo });
+    }
   });
 
   it('names the method and settings the stored fingerprints depend on', () => {
