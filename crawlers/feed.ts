@@ -3,6 +3,7 @@
  * crawler needs: an absolute article URL plus the little metadata that helps matching.
  * Parsing is delegated to feedsmith (maintained, lenient, fast-xml-parser based).
  */
+import { decodeHTML } from 'entities';
 import { parseFeed as parseAnyFeed } from 'feedsmith';
 import { ValidationError } from '../src/errors.ts';
 import { formatUtcIso, parseAnyDate } from '../src/time/parse-date.ts';
@@ -43,21 +44,9 @@ function textOf(t: Text): string | undefined {
 
 /** Feeds often carry HTML (escaped or in CDATA) in titles/summaries; we want readable text. */
 function stripMarkup(s: string): string {
-  return decodeEntities(s.replace(/<!\[CDATA\[|\]\]>/g, '').replace(/<!--[\s\S]*?-->|<\/?[a-zA-Z][^>]*>/g, ' '))
+  return decodeHTML(s.replace(/<!\[CDATA\[|\]\]>/g, '').replace(/<!--[\s\S]*?-->|<\/?[a-zA-Z][^>]*>/g, ' '))
     .replace(/\s+/g, ' ')
     .trim();
-}
-
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name[0] === '#') {
-      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
-  });
 }
 
 function truncate(s: string | undefined, max: number): string | undefined {

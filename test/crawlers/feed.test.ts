@@ -127,6 +127,15 @@ describe('parseFeed: robustness', () => {
     expect(parseFeed(xml, 'https://e.example/').entries[0].title).toBe('5 < 6 and 7 > 3');
   });
 
+  it('decodes every HTML entity in escaped titles and summaries (named beyond the XML five, numeric, legacy without ";")', () => {
+    // The feed escapes its HTML once (&amp;eacute;); the HTML inside then names entities of its own.
+    const title = 'Caf&amp;eacute; &amp;ndash; &amp;#x2019;s &amp;hellip; &amp;copy 2026 &amp;euro;5 AT&amp;amp;T &amp;bogus;';
+    const xml = `<rss version="2.0"><channel><title>t</title><item><title>${title}</title><link>https://e.example/x</link><description>&lt;p&gt;Fa&amp;ccedil;ade&amp;nbsp;&amp;mdash;&amp;#8203;x&lt;/p&gt;</description></item></channel></rss>`;
+    const entry = parseFeed(xml, 'https://e.example/').entries[0];
+    expect(entry.title).toBe('Café – ’s … © 2026 €5 AT&T &bogus;');
+    expect(entry.summary).toBe('Façade —\u200bx');
+  });
+
   it('truncates very long summaries', () => {
     const long = 'word '.repeat(2000);
     const xml = `<rss version="2.0"><channel><title>t</title><item><link>https://e.example/x</link><description>${long}</description></item></channel></rss>`;
