@@ -18,6 +18,7 @@ import { createKeysCommand } from './commands/keys-command.ts';
 import { createLogCommand } from './commands/log-command.ts';
 import { createEvidenceCommand } from './commands/evidence-command.ts';
 import { createDemoCommand } from './commands/demo-command.ts';
+import { createBackupCommands } from './commands/backup-command.ts';
 
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
@@ -62,6 +63,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   program.addCommand(createServeCommand(io, globals));
   program.addCommand(createDemoCommand(io, globals));
   program.addCommand(createConfigCommand(io, globals));
+  for (const command of createBackupCommands(io, globals, setExit)) program.addCommand(command);
   configureCommand(program, io);
 
   try {
