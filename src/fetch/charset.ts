@@ -1,5 +1,6 @@
 import { getBOMEncoding, normalizeEncoding, TextDecoder } from '@exodus/bytes/encoding.js';
 import sniffHtmlEncoding from 'html-encoding-sniffer';
+import MIMEType from 'whatwg-mimetype';
 
 /** Parsed Content-Type: lower-cased essence ("text/html") and its parameters. */
 export interface MediaType {
@@ -7,22 +8,15 @@ export interface MediaType {
   params: Record<string, string>;
 }
 
-/** Tolerant Content-Type parser: servers send junk; a bad header must not crash a fetch. */
+/**
+ * Content-Type by the WHATWG MIME Sniffing algorithm (whatwg-mimetype), as browsers read it:
+ * servers send junk, and a header that does not parse is no type at all, never a crash.
+ */
 export function parseContentType(header: string | undefined): MediaType | undefined {
   if (header === undefined) return undefined;
-  const [typePart, ...paramParts] = header.split(';');
-  const essence = typePart.trim().toLowerCase();
-  if (!/^[!#$%&'*+.^_`|~0-9a-z-]+\/[!#$%&'*+.^_`|~0-9a-z-]+$/.test(essence)) return undefined;
-  const params: Record<string, string> = {};
-  for (const part of paramParts) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim().toLowerCase();
-    let value = part.slice(eq + 1).trim();
-    if (value.startsWith('"')) value = value.slice(1).replace(/".*$/, '');
-    if (!(name in params)) params[name] = value;
-  }
-  return { essence, params };
+  const parsed = MIMEType.parse(header);
+  if (parsed === null) return undefined;
+  return { essence: parsed.essence, params: Object.fromEntries(parsed.parameters) };
 }
 
 const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true });

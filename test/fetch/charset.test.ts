@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeHtmlBytes, fetchPage } from '../../src/fetch/index.ts';
+import { decodeHtmlBytes, fetchPage, parseContentType } from '../../src/fetch/index.ts';
 import { startServer, testFetchConfig, type TestServer } from './helpers.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/fetch/${name}`, import.meta.url));
@@ -112,5 +112,17 @@ describe('fetchPage decodes as a browser would', () => {
     const page = await fetchPage(server.url(path), { config });
     expect(page.charset).toBe(charset);
     expect(page.text).toContain(snippet);
+  });
+});
+
+describe('parseContentType (WHATWG MIME Sniffing, via whatwg-mimetype)', () => {
+  it('reads headers the way browsers do, and junk as no type at all', () => {
+    expect(parseContentType('Text/HTML; Charset="utf-8"')).toEqual({ essence: 'text/html', params: { charset: 'utf-8' } });
+    // A quoted value keeps its escaped quote and ends at its closing quote; the first of a repeated parameter wins.
+    expect(parseContentType('text/html; charset="a\\"b" junk; x=1; x=2')).toEqual({ essence: 'text/html', params: { charset: 'a"b', x: '1' } });
+    expect(parseContentType('text/html;charset=windows-1252;')?.params.charset).toBe('windows-1252');
+    expect(parseContentType('application/rss+xml ; charset=')?.essence).toBe('application/rss+xml');
+    for (const junk of ['', 'garbage', 'text/', '/html', 'text/html, text/plain', 'tëxt/html']) expect(parseContentType(junk), junk).toBeUndefined();
+    expect(parseContentType(undefined)).toBeUndefined();
   });
 });
