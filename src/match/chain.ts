@@ -21,10 +21,6 @@ export interface WordPassage {
   edits: WordEdit[];
 }
 
-// Runs out of order by this many article words still chain (a copier swapping two clauses
-// mostly moves them further; small overlaps come from a repeated word at a run's edge).
-const MAX_BACKSTEP_WORDS = 0;
-
 /**
  * Chains runs (in page order, disjoint) whose gaps are at most maxGapWords in both texts and go
  * forward in both, keeping for each run the best-scoring predecessor (dynamic programming over
@@ -52,7 +48,8 @@ export function chainRuns(
       // Runs are disjoint in the page and sorted, so earlier ones end earlier still.
       if (pageGap > gap) break;
       const articleGap = rj.articleWord - (ri.articleWord + ri.words);
-      if (pageGap < 0 || articleGap < -MAX_BACKSTEP_WORDS || articleGap > gap) continue;
+      // Forward in both texts: a clause moved elsewhere starts a passage of its own.
+      if (pageGap < 0 || articleGap < 0 || articleGap > gap) continue;
       if (best[i] + rj.words > best[j]) {
         best[j] = best[i] + rj.words;
         pred[j] = i;

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/index.ts';
 import { fingerprintDocumentRaw, fingerprintTokensRaw } from '../fingerprint/passages.ts';
-import { queryKgrams } from '../fingerprint/winnow.ts';
+import { queryKgrams, winnowTokens } from '../fingerprint/winnow.ts';
 import { tokenize, type Tokens } from '../text/tokenize.ts';
 import { alignTokens, type Alignment, type WordEdit } from './align.ts';
 import type { CandidateIndex, PageFingerprints } from './candidate-index.ts';
@@ -131,6 +131,12 @@ export function verifyArticle(
   };
 }
 
+// Pages up to this many words look up every k-gram (any article-kept k-gram on the page is
+// found, even in runs shorter than the winnowing guarantee); longer ones (a 10 MB page has ~1.7M
+// words, and lookups run on the main thread) look up their own winnowed k-grams, ~2/9 of them,
+// which still finds every shared run of winnowWindow + winnowWords - 1 words.
+const FULL_QUERY_MAX_WORDS = 20_000;
+
 /** Fingerprints a page's text (pure: may run in a worker thread); null for a text without words. */
 export function fingerprintPageText(pageText: string, config: Config['match']): PageFingerprints | null {
   return fingerprintPageTokens(tokenize(pageText), config);
@@ -141,7 +147,7 @@ export function fingerprintPageTokens(tokens: Tokens, config: Config['match'], p
   if (tokens.count === 0) return null;
   if (!passages) {
     const doc = fingerprintDocumentRaw(tokens);
-    return { hi: Uint32Array.of(doc.docHi), lo: Uint32Array.of(doc.docLo), count: 1, kgrams: queryKgrams(tokens, config) };
+    return { hi: Uint32Array.of(doc.docHi), lo: Uint32Array.of(doc.docLo), count: 1, kgrams: pageKgrams(tokens, config) };
   }
   const fp = fingerprintTokensRaw(tokens, config);
   const hi = new Uint32Array(fp.count + 1);
@@ -150,7 +156,11 @@ export function fingerprintPageTokens(tokens: Tokens, config: Config['match'], p
   lo[0] = fp.docLo;
   hi.set(fp.hi.subarray(0, fp.count), 1);
   lo.set(fp.lo.subarray(0, fp.count), 1);
-  return { hi, lo, count: fp.count + 1, kgrams: queryKgrams(tokens, config) };
+  return { hi, lo, count: fp.count + 1, kgrams: pageKgrams(tokens, config) };
+}
+
+function pageKgrams(tokens: Tokens, config: Config['match']): Uint32Array {
+  return tokens.count <= FULL_QUERY_MAX_WORDS ? queryKgrams(tokens, config) : winnowTokens(tokens, config);
 }
 
 /** Verifies candidate articles word by word against the page (pure: may run in a worker thread). */

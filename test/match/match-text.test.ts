@@ -101,6 +101,17 @@ describe('matchText', () => {
     expect(verifyArticle(teaserTokens, () => markQuotedWords(teaser, teaserTokens), a, config)?.kind).toBe('quotation');
   });
 
+  it('finds an edited copy by its k-grams, also on a page too long to look up every k-gram', () => {
+    const a = articles[12];
+    let w = 0;
+    // Every 12th word changed: no 13-word passage survives, but every 11-word run does.
+    const edited = a.body.replace(/\w+/g, (word) => (++w % 12 === 0 ? 'zzedit' : word));
+    expect(matchText(edited, deps)[0]).toMatchObject({ articleKey: 13, kind: 'reproduction' });
+    const long = `${filler(20, 21_000)}\n\n${edited}`;
+    expect(tokenize(long).count).toBeGreaterThan(20_000);
+    expect(matchText(long, deps).map((m) => [m.articleKey, m.kind])).toEqual([[13, 'reproduction']]);
+  });
+
   it('finds nothing in unrelated text or an empty page', () => {
     expect(matchText(filler(8, 800), deps)).toEqual([]);
     expect(matchText('', deps)).toEqual([]);
