@@ -11,6 +11,7 @@
  *   than the cap fails the task at once, error intact, so the caller can requeue it for later.
  * Time is injectable (now/sleep/random) for deterministic tests.
  */
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../src/log.ts';
 import { FetchError, ValidationError } from '../src/errors.ts';
@@ -106,18 +107,13 @@ function hostKey(url: string): string {
   }
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+/**
+ * Node's own abortable timer; an abort rejects with the signal's reason (what callers check for,
+ * e.g. a crawl's shutdown), not the AbortError wrapped around it.
+ */
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  sleepFor(ms, undefined, signal ? { signal } : {}).catch((error: unknown) => {
+    throw signal?.aborted ? signal.reason : error;
   });
 
 interface HostState {

@@ -218,6 +218,26 @@ describe('host scheduler: cancellation and input', () => {
     expect(timers()).toBe(before);
   });
 
+  it('with real timers, a backoff wait aborted mid-way rejects with the abort reason and leaves no timer behind', async () => {
+    const s = createHostScheduler({ ...base, minHostDelayMs: 0, backoffBaseMs: 60_000, backoffCapMs: 60_000 }, { random: () => 1 });
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const ac = new AbortController();
+    let attempts = 0;
+    const running = s.run('https://a.example/flaky', async () => {
+      attempts++;
+      throw timeout();
+    }, { signal: ac.signal }).catch((e: unknown) => e);
+    while (attempts === 0) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(timers()).toBe(before + 1);
+    const reason = new Error('shutdown');
+    ac.abort(reason);
+    expect(await running).toBe(reason);
+    expect(attempts).toBe(1);
+    expect(timers()).toBe(before);
+  });
+
   it('rejects an invalid URL', async () => {
     const { s } = setup();
     await expect(s.run('not a url', async () => 1)).rejects.toBeInstanceOf(ValidationError);
