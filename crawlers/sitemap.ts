@@ -13,6 +13,7 @@ import type { FetchText } from './types.ts';
 import { parseFeed } from './feed.ts';
 import { tryNormaliseUrl } from './url-normalise.ts';
 import { decodeXmlBytes } from './xml-bytes.ts';
+import { GZIP_MAGIC, isGzip } from '../src/bytes/is-gzip.ts';
 
 export interface SitemapUrl {
   url: string;
@@ -53,14 +54,11 @@ const parser = new XMLParser({
   isArray: (_name, jpath) => jpath === 'urlset.url' || jpath === 'sitemapindex.sitemap',
 });
 
-function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
 function toText(input: Uint8Array | string, maxBytes: number, baseUrl: string): string {
   if (typeof input === 'string') {
     if (input.length > maxBytes) throw new ValidationError(`Sitemap is larger than ${maxBytes} bytes`, { url: baseUrl });
-    if (input.charCodeAt(0) === 0x1f && (input.charCodeAt(1) === 0x8b || input.charCodeAt(1) === 0xfffd)) {
+    // Gzip bytes decoded as text: ID1 survives, ID2 becomes itself (latin1) or U+FFFD (UTF-8).
+    if (input.charCodeAt(0) === GZIP_MAGIC[0] && (input.charCodeAt(1) === GZIP_MAGIC[1] || input.charCodeAt(1) === 0xfffd)) {
       throw new ValidationError('Sitemap is gzip-compressed but was decoded as text; pass the raw bytes', { url: baseUrl });
     }
     return input;
