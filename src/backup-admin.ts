@@ -24,6 +24,8 @@ import type { Logger } from './log.ts';
 // The whole database in one backup step: one read snapshot, so writes by other connections
 // cannot restart it half-way (SQLite restarts a stepwise backup when another connection writes).
 const PAGES_PER_STEP = 0x7fffffff;
+// Owner only: a backup holds the custody signing key and password and API key hashes.
+const BACKUP_FOLDER_MODE = 0o700;
 // Problems named one by one in a refusal; the rest are counted.
 const PROBLEMS_LISTED = 20;
 
@@ -74,7 +76,7 @@ async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
 export async function takeBackup(app: App, dir: string, logger: Logger = app.logger): Promise<BackupManifest> {
   const target = resolve(dir);
   await assertEmptyFolder(target);
-  await mkdir(target, { recursive: true });
+  await mkdir(target, { recursive: true, mode: BACKUP_FOLDER_MODE });
   const dbFile = join(target, BACKUP_DATABASE_FILE);
   const createdAt = new Date().toISOString();
   await sqliteOf(app.database.db).backup(dbFile, { progress: () => PAGES_PER_STEP });

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/run-cli.ts';
@@ -39,6 +39,8 @@ describe('copyhound backup / restore', () => {
     expect(summary).toMatchObject({ dir: backupDir, files: 2, missingFiles: [], database: { path: 'copyhound.db', rowCounts: { captures: 2, sources: 1 } } });
     const manifest = JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ format: 'copyhound-backup', formatVersion: 1, custodyLog: summary.custodyLog, copyhoundVersion: expect.any(String) });
+    // Owner only: the snapshot holds the signing key and password hashes.
+    expect(statSync(backupDir).mode & 0o777).toBe(0o700);
     expect(manifest.files.map((f: { path: string }) => f.path).every((p: string) => p.startsWith('data/warc/'))).toBe(true);
 
     const again = await runCliInProcess(['backup', backupDir], { env });
