@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
-import { dirname, isAbsolute, normalize, sep } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
 
 /**
  * File work for backups: copies that hash what they copy, and hashes of files in place. A copy
@@ -54,6 +54,6 @@ export async function copyFileHashed(from: string, to: string): Promise<FileDige
  */
 export function isContainedPath(path: string): boolean {
   if (path === '' || isAbsolute(path) || path.includes('\0')) return false;
-  const normal = normalize(path);
-  return normal !== '..' && !normal.startsWith(`..${sep}`) && !normal.split(sep).includes('..');
+  // Any `..` segment is refused, even one that normalises away: what is checked is what is used.
+  return !path.split(/[\\/]/).includes('..');
 }

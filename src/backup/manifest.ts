@@ -27,7 +27,7 @@ export const manifestSchema = z.strictObject({
   database: z.strictObject({ path: relativePath, sha256: sha256Schema, size: z.number().int().min(0), rowCounts: z.record(z.string(), z.number().int().min(0)) }),
   custodyLog: z.strictObject({ size: z.number().int().min(0), rootHash: z.string() }),
   /** Capture files (WARC files, renders), each at `data/<path relative to the data dir>`. */
-  files: z.array(z.strictObject({ path: relativePath, sha256: sha256Schema, size: z.number().int().min(0) })),
+  files: z.array(z.strictObject({ path: relativePath.refine((p) => p.startsWith(`${BACKUP_DATA_FOLDER}/`), `must be under ${BACKUP_DATA_FOLDER}/`), sha256: sha256Schema, size: z.number().int().min(0) })),
   /** Paths the snapshot's rows name whose file was already missing when the backup was taken. */
   missingFiles: z.array(z.string()),
 });
