@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { defineSetting, envInt, envList } from './define.ts';
 
 export const dbSettings = {
-  path: defineSetting('COPYHOUND_DB', z.string().min(1), './data/copyhound.db', 'SQLite database file (created with its folder if missing).'),
+  // The CLI puts the file inside COPYHOUND_DATA_DIR when neither this nor --db is given, so one
+  // folder holds everything; this default is that file for the default data folder.
+  path: defineSetting('COPYHOUND_DB', z.string().min(1), './data/copyhound.db', 'SQLite database file (default: copyhound.db in COPYHOUND_DATA_DIR). Only `init`, `serve`, `demo` and commands that write create it.'),
   // 5 s rides out a crawler's write burst without making an interactive request hang noticeably.
   busyTimeoutMs: defineSetting('COPYHOUND_DB_BUSY_TIMEOUT_MS', envInt(0, 600_000), 5000, 'How long a writer waits for a lock before failing (ms).'),
   // A consent change over a licensee with 10,000 copies dirties ~90 MB of pages in one
@@ -41,10 +43,12 @@ export const logSettings = {
     'LOG_LEVEL',
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     'info',
-    'Log level for the structured (JSON) log on stderr.',
+    'Log level of the log on stderr (CLI commands default to warn, `serve` to info).',
   ),
+  // auto: pretty for a person at a terminal, JSON lines for a program or a file.
+  format: defineSetting('LOG_FORMAT', z.enum(['auto', 'json', 'pretty']), 'auto', 'Log format on stderr: json (one object per line), pretty (for people), auto (pretty when stderr is a terminal).'),
 };
 
 export const dataSettings = {
-  dir: defineSetting('COPYHOUND_DATA_DIR', z.string().min(1), './data', 'Folder for captures (WARC files) and other evidence.'),
+  dir: defineSetting('COPYHOUND_DATA_DIR', z.string().min(1), './data', 'Folder for the database and the captures (WARC files, renders); made absolute at start. Capture paths are stored relative to it.'),
 };
