@@ -1,12 +1,23 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadConfig, type Config, type ConfigOverrides } from '../../config/index.ts';
 import { openApp, type App } from '../app.ts';
-import { createLogger } from '../log.ts';
+import { CopyhoundError } from '../errors.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { createStderrLogDestination } from './progress-bar.ts';
 
 /** Options every command understands, given before or after the subcommand. */
 export interface GlobalOptions {
   db?: string;
   logLevel?: string;
+  logFormat?: string;
 }
+
+type LogLevel = Config['log']['level'];
+
+// A command's printout is its interface; info lines would bury it. The server logs at info.
+export const CLI_LOG_LEVEL: LogLevel = 'warn';
+const DATABASE_FILE = 'copyhound.db';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -16,22 +27,60 @@ export interface CliIo {
   stdin?: NodeJS.ReadStream;
 }
 
-export function buildConfig(io: CliIo, globals: GlobalOptions, more: ConfigOverrides = {}): Config {
+/**
+ * The configuration for one command: defaults, environment, flags. Then the one data location:
+ * the data folder made absolute (a later `cd` or a supervisor's working directory cannot move
+ * it), and the database inside it unless --db or COPYHOUND_DB names another file. The log level
+ * is `defaultLogLevel` unless LOG_LEVEL or --log-level says otherwise; the format "auto" becomes
+ * pretty when stderr is a terminal, JSON lines otherwise.
+ */
+export function buildConfig(io: CliIo, globals: GlobalOptions, more: ConfigOverrides = {}, defaultLogLevel: LogLevel = CLI_LOG_LEVEL): Config {
   const overrides: ConfigOverrides = { ...more };
   if (globals.db) overrides.db = { ...overrides.db, path: globals.db };
-  if (globals.logLevel) overrides.log = { ...overrides.log, level: globals.logLevel as Config['log']['level'] };
-  return loadConfig(io.env, overrides);
+  const log: Partial<Config['log']> = { ...overrides.log };
+  if (globals.logLevel) log.level = globals.logLevel as LogLevel;
+  else if (!log.level && !io.env.LOG_LEVEL) log.level = defaultLogLevel;
+  if (globals.logFormat) log.format = globals.logFormat as Config['log']['format'];
+  overrides.log = log;
+  const config = loadConfig(io.env, overrides);
+  const dataDir = resolve(config.data.dir);
+  const dbGiven = Boolean(overrides.db?.path || io.env.COPYHOUND_DB);
+  const dbPath = !dbGiven ? join(dataDir, DATABASE_FILE) : config.db.path === ':memory:' ? config.db.path : resolve(config.db.path);
+  const format = config.log.format === 'auto' ? (io.stderr.isTTY ? 'pretty' : 'json') : config.log.format;
+  return { ...config, data: { ...config.data, dir: dataDir }, db: { ...config.db, path: dbPath }, log: { ...config.log, format } };
+}
+
+/** The CLI's logger: on the command's stderr, below a progress bar when one is running. */
+export function createCliLogger(io: CliIo, config: Config): Logger {
+  return createLogger(config, {}, createStderrLogDestination(io.stderr));
+}
+
+/** What a command that only reads says when there is nothing to read: it never creates a database. */
+export function ensureDatabaseExists(config: Config): void {
+  if (config.db.path === ':memory:' || existsSync(config.db.path)) return;
+  throw new CopyhoundError('no_database', `no database at ${config.db.path}; run \`copyhound init\` or \`serve\` first (or give --db / COPYHOUND_DATA_DIR)`, { path: config.db.path });
+}
+
+export interface WithAppOptions {
+  /** A command that only reads: refused with a clear line when the database does not exist yet. */
+  readOnly?: boolean;
 }
 
 /** Opens the app for one command and always closes it, whatever the command does. */
-export async function withApp<T>(io: CliIo, globals: GlobalOptions, run: (app: App) => Promise<T> | T, more: ConfigOverrides = {}): Promise<T> {
+export async function withApp<T>(io: CliIo, globals: GlobalOptions, run: (app: App) => Promise<T> | T, more: ConfigOverrides = {}, options: WithAppOptions = {}): Promise<T> {
   const config = buildConfig(io, globals, more);
-  const app = openApp(config, createLogger(config));
+  if (options.readOnly) ensureDatabaseExists(config);
+  const app = openApp(config, createCliLogger(io, config));
   try {
     return await run(app);
   } finally {
     app.close();
   }
+}
+
+/** withApp for a command that only reads: it never creates a database. */
+export function withExistingApp<T>(io: CliIo, globals: GlobalOptions, run: (app: App) => Promise<T> | T): Promise<T> {
+  return withApp(io, globals, run, {}, { readOnly: true });
 }
 
 export function writeLine(stream: NodeJS.WritableStream, text: string): void {

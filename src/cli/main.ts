@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../../config/index.ts';
 import { CopyhoundError } from '../errors.ts';
 import { writeLine, type CliIo, type GlobalOptions } from './cli-context.ts';
@@ -19,6 +19,7 @@ import { createLogCommand } from './commands/log-command.ts';
 import { createEvidenceCommand } from './commands/evidence-command.ts';
 import { createDemoCommand } from './commands/demo-command.ts';
 import { createBackupCommands } from './commands/backup-command.ts';
+import { createInitCommand } from './commands/init-command.ts';
 
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
@@ -38,13 +39,15 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   let exitCode = 0;
   const program = new Command('copyhound')
     .description('Copyhound: find, verify and document unlicensed reproductions of your articles')
-    .option('--db <path>', 'SQLite database file (env COPYHOUND_DB, default ./data/copyhound.db)')
-    .option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace, silent (env LOG_LEVEL)')
+    .option('--db <path>', 'SQLite database file (env COPYHOUND_DB, default copyhound.db in the data folder, COPYHOUND_DATA_DIR or ./data)')
+    .addOption(new Option('--log-level <level>', 'log level (env LOG_LEVEL; default warn, serve info)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .addOption(new Option('--log-format <format>', 'log lines on stderr: json, pretty, or auto = pretty on a terminal (env LOG_FORMAT)').choices(['auto', 'json', 'pretty']))
     .enablePositionalOptions(false);
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   const setExit = (code: number) => {
     exitCode = Math.max(exitCode, code);
   };
+  program.addCommand(createInitCommand(io, globals));
   program.addCommand(createArticlesCommand(io, globals, setExit));
   program.addCommand(createCheckCommand(io, globals, setExit));
   program.addCommand(createExtractCommand(io, globals, setExit));

@@ -1,4 +1,5 @@
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, startServeProcess } from '../helpers/run-cli.ts';
@@ -14,8 +15,8 @@ describe('copyhound serve', () => {
 
   it('answers /healthz and finishes an in-flight request after SIGTERM, then exits 0', async () => {
     const db = join(tempDir(), 'serve.db');
-    // A CLI run creates the schema; the in-flight write then carries an admin key of that database.
-    const created = await runCli(['--db', db, 'articles', 'list', '--limit', '1']);
+    // `init` creates the schema; the in-flight write then carries an admin key of that database.
+    const created = await runCli(['--db', db, 'init']);
     expect(created.code, created.stderr).toBe(0);
     const apiKey = createAdminKey(db);
     const { child, url, output } = await startServeProcess(['--db', db]);
@@ -44,6 +45,33 @@ describe('copyhound serve', () => {
     expect(output()).toContain('shut down cleanly');
     // Loopback: nothing to warn about.
     expect(output()).not.toContain('reachable from other machines');
+  });
+
+  it('stops on SIGINT (Ctrl-C) as on SIGTERM, printing where its data lives', async () => {
+    const dataDir = join(tempDir(), 'data');
+    expect((await runCli(['init'], { env: { COPYHOUND_DATA_DIR: dataDir } })).code).toBe(0);
+    const { child, url, output } = await startServeProcess([], { COPYHOUND_DATA_DIR: dataDir });
+    const exited = waitForExit(child);
+    expect(output()).toContain(`data folder ${dataDir} (database ${join(dataDir, 'copyhound.db')})`);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output()).toContain('"signal":"SIGINT"');
+    expect(output()).toContain('shut down cleanly');
+  });
+
+  it('a port in use is one clear line and exit 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const db = join(tempDir(), 'busy.db');
+      const result = await runCli(['--db', db, 'serve', '--port', String(port)]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`error: port ${port} on 127.0.0.1 is in use (another copyhound?): stop it, or pick another with --port N or PORT (0 = any free port)\n`);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
   // Binding beyond loopback (refused without an admin, else a loud warning): serve-exposure.test.ts.
 });

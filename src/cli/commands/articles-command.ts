@@ -1,13 +1,13 @@
-import { Command } from 'commander';
-import cliProgress from 'cli-progress';
+import { Command, InvalidArgumentError } from 'commander';
 import { statSync } from 'node:fs';
 import { listArticles } from '../../../db/articles.ts';
 import { archiveArticle, describeRejection, getArticle, removeArticle, type RejectedArticle } from '../../articles/article-registry.ts';
 import { importArticleFile } from '../../articles/import-articles.ts';
 import { ValidationError } from '../../errors.ts';
 import { presentArticle } from '../../http/api-articles.ts';
-import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
-import { escapeTerminalText, showInline } from '../terminal-text.ts';
+import { withApp, withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { startProgressBar } from '../progress-bar.ts';
+import { escapeTerminalText, jsonLine, showInline } from '../terminal-text.ts';
 
 // 100 rejection lines show what is wrong with a file; more only bury the summary (a hostile file
 // of one-byte records once produced 40 GB of stderr). The rest are counted on one line.
@@ -27,10 +27,11 @@ function describeRejectionForTerminal(rejected: RejectedArticle): string {
   );
 }
 
-function parsePositiveInt(name: string) {
+/** A flag's count; anything else is a usage error (exit 2), reported by commander naming the flag. */
+function parseCount(min: number) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${name} must be a whole number ≥ 1, got "${value}"`);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be a whole number ≥ ${min}`);
     return n;
   };
 }
@@ -42,8 +43,9 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .command('import')
     .description('Import owned articles from a JSON array or NDJSON file (.gz too); re-importing is idempotent (upsert by id)')
     .argument('<file>', 'JSON array or NDJSON file of articles')
-    .option('--batch-size <n>', 'records per transaction', parsePositiveInt('--batch-size'))
-    .action(async (file: string, options: { batchSize?: number }) => {
+    .option('--batch-size <n>', 'records per transaction', parseCount(1))
+    .option('--json', 'print the counts as one JSON object: inserted, updated, unchanged, rejected (and stopped)')
+    .action(async (file: string, options: { batchSize?: number; json?: boolean }) => {
       let size: number;
       try {
         size = statSync(file).size;
@@ -51,13 +53,7 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
         throw new ValidationError(`Cannot read import file "${file}": no such file`);
       }
       await withApp(io, globals(), async (app) => {
-        const bar = io.stderr.isTTY
-          ? new cliProgress.SingleBar(
-              { stream: io.stderr as NodeJS.WriteStream, format: 'importing [{bar}] {percentage}% | {value}/{total} bytes | {records} records', hideCursor: true },
-              cliProgress.Presets.shades_classic,
-            )
-          : undefined;
-        bar?.start(size, 0, { records: 0 });
+        const bar = startProgressBar(io.stderr, 'importing [{bar}] {percentage}% | {value}/{total} bytes | {records} records', size, { records: 0 });
         let printed = 0;
         const { stopped, ...counts } = await importArticleFile(app.registry, file, {
           maxRecordBytes: app.config.import.maxRecordBytes,
@@ -81,7 +77,8 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
             `import stopped at line ${stopped.line}${stopped.column ? `, column ${stopped.column}` : ''} (${stopped.reason}): ${stopped.recordsRead} record(s) were read before it; nothing after it was imported. Fix the file there and import it again (records already imported are recognised as unchanged).`,
           );
         }
-        writeLine(io.stdout, `inserted ${counts.inserted}, updated ${counts.updated}, unchanged ${counts.unchanged}, rejected ${counts.rejected}${stopped ? `; stopped early at line ${stopped.line}` : ''}`);
+        if (options.json) writeLine(io.stdout, jsonLine({ ...counts, ...(stopped ? { stopped } : {}) }));
+        else writeLine(io.stdout, `inserted ${counts.inserted}, updated ${counts.updated}, unchanged ${counts.unchanged}, rejected ${counts.rejected}${stopped ? `; stopped early at line ${stopped.line}` : ''}`);
         app.logger.info({ file, ...counts, ...(stopped ? { stopped } : {}) }, 'import finished');
         if (counts.rejected > 0 || stopped) setExit(1);
       });
@@ -91,14 +88,14 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .command('list')
     .description('List owned articles, newest first')
     .option('-q, --query <text>', 'only articles whose title contains this text')
-    .option('--limit <n>', 'how many', parsePositiveInt('--limit'), 50)
-    .option('--offset <n>', 'skip this many', (v) => (v === '0' ? 0 : parsePositiveInt('--offset')(v)), 0)
+    .option('--limit <n>', 'how many', parseCount(1), 50)
+    .option('--offset <n>', 'skip this many', parseCount(0), 0)
     .option('--json', 'one JSON object per line')
     .action(async (options: { query?: string; limit: number; offset: number; json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const { items, total } = listArticles(app.database.db, { q: options.query, limit: options.limit, offset: options.offset });
         for (const item of items) {
-          if (options.json) writeLine(io.stdout, JSON.stringify(presentArticle(item)));
+          if (options.json) writeLine(io.stdout, jsonLine(presentArticle(item)));
           else writeLine(io.stdout, `${showInline(item.id)}\t${showInline(item.publishedAt ?? '-')}\t${showInline(item.title)}`);
         }
         if (!options.json) writeLine(io.stderr, `${items.length} of ${total} articles`);
@@ -111,10 +108,10 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .argument('<id>', "the publisher's article id")
     .option('--json', 'as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const article = presentArticle(getArticle(app.database.db, id));
         if (options.json) {
-          writeLine(io.stdout, JSON.stringify(article));
+          writeLine(io.stdout, jsonLine(article));
           return;
         }
         const { body, ...meta } = article;
@@ -129,10 +126,11 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .command('remove')
     .description('Remove an owned article (and its fingerprints); refused while a report cites it (archive it instead)')
     .argument('<id>', "the publisher's article id")
-    .action(async (id: string) => {
-      await withApp(io, globals(), (app) => {
+    .option('--json', 'print {"id","removed":true}')
+    .action(async (id: string, options: { json?: boolean }) => {
+      await withExistingApp(io, globals(), (app) => {
         removeArticle(app.registry, id);
-        writeLine(io.stdout, `removed ${showInline(id)}`);
+        writeLine(io.stdout, options.json ? jsonLine({ id, removed: true }) : `removed ${showInline(id)}`);
       });
     });
 
@@ -140,10 +138,11 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .command('archive')
     .description('Archive an owned article: kept with its reports and evidence, no longer matched against pages')
     .argument('<id>', "the publisher's article id")
-    .action(async (id: string) => {
-      await withApp(io, globals(), (app) => {
+    .option('--json', 'print {"id","archivedAt"}')
+    .action(async (id: string, options: { json?: boolean }) => {
+      await withExistingApp(io, globals(), (app) => {
         const row = archiveArticle(app.registry, id);
-        writeLine(io.stdout, `archived ${showInline(id)} (${row.archivedAt})`);
+        writeLine(io.stdout, options.json ? jsonLine({ id, archivedAt: row.archivedAt }) : `archived ${showInline(id)} (${row.archivedAt})`);
       });
     });
 

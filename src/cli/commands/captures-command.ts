@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { App } from '../../app.ts';
 import { orphanGraceMs, sweepOrphanCaptures, type SweepReport } from '../../evidence/index.ts';
-import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 
 const EXIT_FAILURE = 1;
 // Ids listed on one line of the human summary; --json has them all (up to the report's cap).
@@ -46,7 +46,7 @@ export function createCapturesCommand(io: CliIo, globals: () => GlobalOptions, s
     .option('--dry-run', 'report what would be removed, remove nothing')
     .option('--json', 'the report as one JSON object')
     .action(async (options: { dryRun?: boolean; json?: boolean }) => {
-      await withApp(io, globals(), async (app) => {
+      await withExistingApp(io, globals(), async (app) => {
         const report = await sweepCaptures(app, options.dryRun === true);
         if (options.json) writeLine(io.stdout, JSON.stringify(report));
         else for (const line of describeSweep(report)) writeLine(io.stdout, line);

@@ -8,7 +8,7 @@ import { parseConsentRequest } from '../../rights/consent-input.ts';
 import { exportConsentToOdrl } from '../../rights/odrl-export.ts';
 import { parseOdrlDocument } from '../../rights/odrl-import.ts';
 import { CONSENT_STATUSES, type Consent } from '../../rights/types.ts';
-import { CLI_ACTOR, withApp, writeLine, type CliIo } from '../cli-context.ts';
+import { CLI_ACTOR, withApp, withExistingApp, writeLine, type CliIo } from '../cli-context.ts';
 import { escapeJsonText, showInline } from '../terminal-text.ts';
 import {
   checkConsentFlag, depsOf, describeConsent, describeRedecided, formatSpan, parseIdArgument, printChange, readArticles, readList, readNumber, type ConsentField, type Globals,
@@ -166,7 +166,7 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
     .option('--json', 'print the consent and what was re-decided as JSON')
     .action(async (id: number, o: TermFlags, cmd: Command) => {
       const changes = changesOf(o, cmd);
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         // The changes are checked together with the stored terms (limits on a full-use consent, until before from).
         const result = asUsageError(cmd, () => changeConsentTerms(depsOf(app), id, changes, CLI_ACTOR));
         printChange(io, o.json, result, `changed consent ${describeConsent(result.consent)}`);
@@ -179,7 +179,7 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
     .addOption(new Option('--status <status>', 'only in this status').choices([...CONSENT_STATUSES]))
     .option('--json', 'one JSON object per line')
     .action(async (o: { licensee?: string; status?: Consent['status']; json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const db = app.database.db;
         const licenseeId = o.licensee === undefined ? undefined : getLicensee(db, o.licensee).id;
         for (const c of listAllConsents(db, { licenseeId, status: o.status })) writeLine(io.stdout, o.json ? JSON.stringify(c) : describeConsent(c));
@@ -191,7 +191,7 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
     .argument('<id>', 'consent id', parseIdArgument)
     .option('--json', 'as JSON')
     .action(async (id: number, o: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const consent = getConsent(app.database.db, id);
         for (const line of o.json ? [JSON.stringify(consent)] : describeConsentInDetail(consent)) writeLine(io.stdout, line);
       });
@@ -203,7 +203,7 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
       .argument('<id>', 'consent id', parseIdArgument);
     if (change === 'revoke') sub.option('--note <text>', 'why (recorded in the history of the reports it touches)');
     sub.option('--json', 'print the consent and what was re-decided as JSON').action(async (id: number, o: { note?: string; json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const result = changeConsentStatus(depsOf(app), id, change, CLI_ACTOR, o.note);
         printChange(io, o.json, result, `${change === 'approve' ? 'approved' : 'revoked'} consent ${describeConsent(result.consent)}`);
       });
@@ -237,7 +237,7 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
     .argument('<id>', 'consent id', parseIdArgument)
     .option('--json', 'on one line')
     .action(async (id: number, o: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const { publisherName: name, publisherUid: uid } = app.config.rights;
         const doc = exportConsentToOdrl(getConsent(app.database.db, id), { name, uid });
         const text = JSON.stringify(doc, null, o.json ? undefined : 2);

@@ -1,13 +1,13 @@
 import { setMaxListeners } from 'node:events';
 import { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { createCrawlFetchers } from '../../../crawlers/fetch-adapter.ts';
 import { runSource, type RunSummary } from '../../../crawlers/run-source.ts';
 import { getSource } from '../../../crawlers/sources-service.ts';
 import { listSources } from '../../../db/sources.ts';
 import { ConflictError, ValidationError } from '../../errors.ts';
-import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
-import { showInline } from '../terminal-text.ts';
+import { withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { startProgressBar } from '../progress-bar.ts';
+import { jsonLine, showInline } from '../terminal-text.ts';
 
 function formatSummary(s: RunSummary): string {
   const errors = Object.entries(s.errors);
@@ -24,21 +24,27 @@ export function createCrawlCommand(io: CliIo, globals: () => GlobalOptions, setE
     .argument('[source...]', 'source names or ids')
     .option('--json', 'print one summary object per source as JSON lines')
     .action(async (refs: string[], options: { json?: boolean }) => {
-      await withApp(io, globals(), async (app) => {
+      await withExistingApp(io, globals(), async (app) => {
         const sources = refs.length > 0 ? refs.map((r) => getSource(app, r)) : listSources(app.database.db, { enabledOnly: true });
         if (sources.length === 0) throw new ValidationError('No enabled sources: add one with `copyhound sources add`');
+        if (!options.json) writeLine(io.stderr, `data folder ${app.config.data.dir} (database ${app.database.path})`);
         const controller = new AbortController();
         // Every fetch of the crawl listens on this one signal.
         setMaxListeners(0, controller.signal);
-        const stop = () => controller.abort(new Error('interrupted'));
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        const bar = io.stderr.isTTY
-          ? new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format: 'crawling [{bar}] {value}/{total} pages | {url}', hideCursor: true }, cliProgress.Presets.shades_classic)
-          : undefined;
+        let interruptedBy: NodeJS.Signals | undefined;
+        // The first Ctrl-C stops the runs where they are (each keeps what it stored) and the
+        // summaries are printed; a second one, while they stop, ends the process at once.
+        const stop = (signal: NodeJS.Signals) => {
+          interruptedBy = signal;
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          controller.abort(new Error('interrupted'));
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+        const bar = startProgressBar(io.stderr, 'crawling [{bar}] {value}/{total} pages | {url}', 0, { url: '' });
         const totals = new Map<number, number>();
         let done = 0;
-        bar?.start(0, 0, { url: '' });
         const fetchers = createCrawlFetchers(app);
         try {
           const summaries = await Promise.all(
@@ -61,9 +67,14 @@ export function createCrawlCommand(io: CliIo, globals: () => GlobalOptions, setE
           );
           bar?.stop();
           for (const s of summaries) {
-            if (s.status === 'skipped') writeLine(io.stdout, options.json ? JSON.stringify(s) : `${showInline(s.name)}: skipped — ${showInline(s.message)}`);
-            else writeLine(io.stdout, options.json ? JSON.stringify(s) : formatSummary(s));
+            if (s.status === 'skipped') writeLine(io.stdout, options.json ? jsonLine(s) : `${showInline(s.name)}: skipped — ${showInline(s.message)}`);
+            else writeLine(io.stdout, options.json ? jsonLine(s) : formatSummary(s));
             if (s.status !== 'completed') setExit(1);
+          }
+          if (interruptedBy) {
+            const stopped = summaries.filter((s) => s.status === 'aborted').map((s) => s.name);
+            const names = stopped.map((n) => (/^[\w.-]+$/.test(n) ? n : `'${n.replace(/'/g, "'\\''")}'`)).join(' ');
+            writeLine(io.stderr, `interrupted (${interruptedBy}): what was fetched is kept; resume with \`copyhound crawl${names ? ` ${showInline(names)}` : ''}\` (or on the next scheduled run)`);
           }
         } finally {
           bar?.stop();

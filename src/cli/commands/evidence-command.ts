@@ -9,7 +9,7 @@ import { exportEvidencePackage, MAX_REPORTS_PER_PACKAGE } from '../../evidence-e
 import { formatResult, verifyPackage } from '../../evidence-verify/verify-package.mjs';
 import { cliFlagNaming, parseReportListQuery, resolveReportFilters } from '../../reports/report-query.ts';
 import type { App } from '../../app.ts';
-import { CLI_ACTOR, withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { CLI_ACTOR, withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { addFilterOptions, asUsage, FILTER_FIELDS, idArgument, rawQuery } from './reports-command.ts';
 
 /** `evidence export` and `evidence verify`: evidence packages for legal teams. */
@@ -61,7 +61,7 @@ export function createEvidenceCommand(io: CliIo, globals: () => GlobalOptions, s
     .requiredOption('-o, --output <file>', 'the zip to write')
     .option('--json', 'a summary as one JSON object');
   addFilterOptions(exp).action(async (ids: number[] | undefined, options: Record<string, unknown> & { output: string; json?: boolean }) => {
-    await withApp(io, globals(), async (app) => {
+    await withExistingApp(io, globals(), async (app) => {
       const reportIds = collectIds(app, ids ?? [], options, exp);
       if (reportIds.length === 0) throw new ValidationError('No reports to export: give report ids or a filter that matches some');
       if (io.stderr.isTTY && !options.json) io.stderr.write(`rendering and packing ${reportIds.length} report(s)…\n`);
@@ -91,7 +91,7 @@ export function createEvidenceCommand(io: CliIo, globals: () => GlobalOptions, s
       if (options.publicKey && options.ownKey) throw new ValidationError('Give --public-key or --own-key, not both');
       let publicKeyPem: string | undefined;
       if (options.publicKey) publicKeyPem = readFileSync(options.publicKey, 'utf8');
-      if (options.ownKey) publicKeyPem = await withApp(io, globals(), (app) => custodyPublicKey(app.database.db).publicKeyPem);
+      if (options.ownKey) publicKeyPem = await withExistingApp(io, globals(), (app) => custodyPublicKey(app.database.db).publicKeyPem);
       let reader;
       try {
         reader = openZipReader(file);

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createKey, listKeyViews, revokeKey, type KeyView } from '../../accounts.ts';
 import { LOCAL_PRINCIPAL, ROLES } from '../../auth/roles.ts';
-import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { withApp, withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { jsonLine, showInline } from '../terminal-text.ts';
 import { asUsage } from './users-command.ts';
 
@@ -58,7 +58,7 @@ export function createKeysCommand(io: CliIo, globals: Globals): Command {
     .description('List API keys: prefix, role, licensee, expiry, last use, revocation (never the key or its hash)')
     .option('--json', 'one JSON object per line')
     .action(async (o: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         for (const k of listKeyViews(app.database.db)) writeLine(io.stdout, o.json ? jsonLine(k) : describeKey(k));
       });
     });
@@ -68,7 +68,7 @@ export function createKeysCommand(io: CliIo, globals: Globals): Command {
     .argument('<id>', 'the key id, as `keys list` shows it', parseKeyId)
     .option('--json', 'print the key record as JSON')
     .action(async (id: number, o: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const view = revokeKey({ db: app.database.db }, id);
         writeLine(io.stdout, o.json ? jsonLine(view) : `revoked API key #${view.id} "${showInline(view.name)}" at ${view.revokedAt}`);
       });

@@ -3,7 +3,7 @@ import { countCustodyEntries, findCustodyEntry, findLatestTreeHead, listTreeHead
 import { checkConsistency, custodyPublicKey, proveInclusion, signNewTreeHead } from '../../custody-log.ts';
 import { verifyCustodyLog, type LogVerification } from '../../custody-verify.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 
 const EXIT_FAILURE = 1;
 // Progress is written every this many entries on a terminal (a log may hold millions).
@@ -44,7 +44,7 @@ export function createLogCommand(io: CliIo, globals: () => GlobalOptions, setExi
     .description('Recompute the log from its stored entries; name the first entry that does not match')
     .option('--json', 'the result as one JSON object')
     .action(async (options: { json?: boolean }) => {
-      await withApp(io, globals(), async (app) => {
+      await withExistingApp(io, globals(), async (app) => {
         const tty = io.stderr.isTTY === true && !options.json;
         const result = await verifyCustodyLog(app.database.db, app.config.data.dir, (done) => {
           if (tty && done % PROGRESS_EVERY === 0) io.stderr.write(`\rverified ${done} entries…`);
@@ -62,7 +62,7 @@ export function createLogCommand(io: CliIo, globals: () => GlobalOptions, setExi
     .option('--sign', 'sign a new tree head now')
     .option('--json', 'the head as one JSON object')
     .action(async (options: { sign?: boolean; json?: boolean }) => {
-      await withApp(io, globals(), async (app) => {
+      await withExistingApp(io, globals(), async (app) => {
         const deps = { db: app.database.db, config: app.config.evidence, logger: app.logger };
         const head = options.sign ? await signNewTreeHead(deps, 'command') : findLatestTreeHead(app.database.db);
         if (!head) throw new NotFoundError(`No signed tree head yet (the log holds ${countCustodyEntries(app.database.db)} entries); run \`copyhound log head --sign\``);
@@ -75,7 +75,7 @@ export function createLogCommand(io: CliIo, globals: () => GlobalOptions, setExi
     .command('public-key')
     .description("The installation's Ed25519 public key (PEM): publish it so anyone can check tree heads and evidence packages")
     .action(async () => {
-      await withApp(io, globals(), async (app) => {
+      await withExistingApp(io, globals(), async (app) => {
         const { publicKeyPem, keyId } = custodyPublicKey(app.database.db);
         io.stdout.write(publicKeyPem);
         writeLine(io.stderr, `key id (SHA-256 of the key): ${keyId}`);
@@ -87,7 +87,7 @@ export function createLogCommand(io: CliIo, globals: () => GlobalOptions, setExi
     .description('Inclusion proof of an entry under the latest signed tree head')
     .argument('<entry>', 'entry index (0-based)', parseCount)
     .action(async (entry: number) => {
-      await withApp(io, globals(), async (app) => {
+      await withExistingApp(io, globals(), async (app) => {
         const db = app.database.db;
         const head = findLatestTreeHead(db);
         const row = findCustodyEntry(db, entry);
@@ -103,7 +103,7 @@ export function createLogCommand(io: CliIo, globals: () => GlobalOptions, setExi
     .argument('<older>', 'tree head number', parseCount)
     .argument('<newer>', 'tree head number', parseCount)
     .action(async (older: number, newer: number) => {
-      await withApp(io, globals(), async (app) => {
+      await withExistingApp(io, globals(), async (app) => {
         const heads = new Map(listTreeHeads(app.database.db).map((h) => [h.id, h]));
         const [a, b] = [heads.get(older), heads.get(newer)];
         if (!a || !b) throw new NotFoundError(`No tree head #${!a ? older : newer}`);

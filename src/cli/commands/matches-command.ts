@@ -1,23 +1,24 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { listMatches, setMatchFlagged, listRechecks, findMatchById } from '../../../db/matches.ts';
 import { MATCH_KINDS } from '../../../db/schema/matches.ts';
-import { NotFoundError, ValidationError } from '../../errors.ts';
-import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
-import { showInline } from '../terminal-text.ts';
+import { NotFoundError } from '../../errors.ts';
+import { withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { jsonLine, showInline } from '../terminal-text.ts';
 
 // The default page of a listing: a screenful; --limit raises it.
 const DEFAULT_LIMIT = 100;
 
-function parseCount(name: string, min: number) {
+/** A count or an id; anything else is a usage error (exit 2), reported by commander naming the flag. */
+function parseCount(min: number) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new ValidationError(`${name} must be a whole number ≥ ${min}, got "${value}"`);
+    if (value.trim() === '' || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`must be a whole number ≥ ${min}`);
     return n;
   };
 }
 
 function parseKind(value: string): (typeof MATCH_KINDS)[number] {
-  if (!(MATCH_KINDS as readonly string[]).includes(value)) throw new ValidationError(`--kind must be one of ${MATCH_KINDS.join(', ')}, got "${value}"`);
+  if (!(MATCH_KINDS as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${MATCH_KINDS.join(', ')}`);
   return value as (typeof MATCH_KINDS)[number];
 }
 
@@ -33,10 +34,10 @@ export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): C
     .option('--article <id>', 'only matches of this owned article')
     .option('--kind <kind>', `only this kind (${MATCH_KINDS.join(', ')})`, parseKind)
     .option('--flagged', 'only flagged matches (re-checked by watch sources)')
-    .option('--limit <n>', `at most this many (default ${DEFAULT_LIMIT})`, parseCount('--limit', 1))
-    .option('--offset <n>', 'skip this many', parseCount('--offset', 0))
+    .option('--limit <n>', `at most this many (default ${DEFAULT_LIMIT})`, parseCount(1))
+    .option('--offset <n>', 'skip this many', parseCount(0))
     .action(async (options: { json?: boolean; article?: string; kind?: (typeof MATCH_KINDS)[number]; flagged?: boolean; limit?: number; offset?: number }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const { items, total } = listMatches(app.database.db, {
           ...(options.article ? { articleId: options.article } : {}),
           ...(options.kind ? { kind: options.kind } : {}),
@@ -47,7 +48,7 @@ export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): C
         for (const m of items) {
           if (options.json) {
             const { passages: _p, ...rest } = m;
-            writeLine(io.stdout, JSON.stringify(rest));
+            writeLine(io.stdout, jsonLine(rest));
           } else {
             const decision = m.decision ? `${m.decision}${m.reasons?.length ? ` (${m.reasons.join(', ')})` : ''}${m.consentId !== null ? ` consent ${m.consentId}` : ''}` : 'undecided';
             writeLine(io.stdout, `#${m.id} ${m.kind.padEnd(12)} ${showInline(m.articleId)}  ${showInline(m.pageUrl)}  coverage ${pct(m.coverage)}, ${m.copiedWords} words, ${decision}, seen ${m.firstSeen} … ${m.lastSeen}${m.flagged ? ' [flagged]' : ''}`);
@@ -61,11 +62,12 @@ export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): C
     command
       .command(name)
       .description(flagged ? 'Flag a match: watch sources re-check its page (still present, changed, removed)' : 'Stop re-checking a match')
-      .argument('<id>', 'match id (from matches list)', parseCount('id', 1))
-      .action(async (id: number) => {
-        await withApp(io, globals(), (app) => {
+      .argument('<id>', 'match id (from matches list)', parseCount(1))
+      .option('--json', 'print {"id","flagged"}')
+      .action(async (id: number, options: { json?: boolean }) => {
+        await withExistingApp(io, globals(), (app) => {
           if (!setMatchFlagged(app.database.db, id, flagged)) throw new NotFoundError(`No match with id ${id}`);
-          writeLine(io.stdout, `match ${id} ${flagged ? 'flagged' : 'unflagged'}`);
+          writeLine(io.stdout, options.json ? jsonLine({ id, flagged }) : `match ${id} ${flagged ? 'flagged' : 'unflagged'}`);
         });
       });
   }
@@ -73,13 +75,13 @@ export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): C
   command
     .command('rechecks')
     .description('Re-check history of a match: still_present, changed or removed, each with its capture')
-    .argument('<id>', 'match id', parseCount('id', 1))
+    .argument('<id>', 'match id', parseCount(1))
     .option('--json', 'one JSON object per line')
     .action(async (id: number, options: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         if (!findMatchById(app.database.db, id)) throw new NotFoundError(`No match with id ${id}`);
         for (const r of listRechecks(app.database.db, { matchId: id, limit: 1000 })) {
-          if (options.json) writeLine(io.stdout, JSON.stringify(r));
+          if (options.json) writeLine(io.stdout, jsonLine(r));
           else writeLine(io.stdout, `${r.checkedAt}  ${r.outcome.padEnd(13)} HTTP ${r.httpStatus ?? '-'}  capture ${r.captureId ?? '-'}  ${showInline(r.url)}`);
         }
       });

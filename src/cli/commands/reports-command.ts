@@ -11,7 +11,7 @@ import {
   resolveReportFilters, type ReportQueryField,
 } from '../../reports/report-query.ts';
 import { REPORT_STATUSES, type ReportStatus } from '../../reports/status-flow.ts';
-import { CLI_ACTOR, withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { CLI_ACTOR, withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { escapeTerminalText, jsonLine, showInline } from '../terminal-text.ts';
 
 /** `reports`: list, show, change and export infringement reports (adapters over src/report-admin.ts). */
@@ -96,7 +96,7 @@ function addListCommand(command: Command, io: CliIo, globals: Globals): void {
     .option('--cursor <cursor>', 'continue after the page that printed this cursor', queryFlag('cursor'))
     .action(async (options: Record<string, unknown>) => {
       const q = asUsage(list, () => parseReportListQuery(rawQuery(options, [...FILTER_FIELDS, 'limit', 'cursor']), cliFlagNaming));
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const db = app.database.db;
         const filters = asUsage(list, () => resolveReportFilters(db, q.filters, cliFlagNaming));
         // One more than asked tells whether another page exists without a count.
@@ -116,7 +116,7 @@ function addExportCommand(command: Command, io: CliIo, globals: Globals): void {
     .requiredOption('--format <format>', `${EXPORT_FORMATS.join(' or ')} (json = one report per line); CSV cells that a spreadsheet would run as a formula get a leading '`, queryFlag('format'));
   addFilterOptions(exp).action(async (options: Record<string, unknown>) => {
     const q = asUsage(exp, () => parseReportExportQuery(rawQuery(options, [...FILTER_FIELDS, 'format']), cliFlagNaming));
-    await withApp(io, globals(), async (app) => {
+    await withExistingApp(io, globals(), async (app) => {
       const db = app.database.db;
       const filters = asUsage(exp, () => resolveReportFilters(db, q.filters, cliFlagNaming));
       const stdout = io.stdout as Writable;
@@ -203,7 +203,7 @@ export function createReportsCommand(io: CliIo, globals: Globals): Command {
     .argument('<id>', 'report id', idArgument)
     .option('--json', 'the report as one JSON object')
     .action(async (id: number, options: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const detail = toReportDetail(getReportDetail(app.database.db, id));
         if (options.json) writeLine(io.stdout, jsonLine(detail));
         else for (const line of describeReport(detail)) writeLine(io.stdout, line);
@@ -218,7 +218,7 @@ export function createReportsCommand(io: CliIo, globals: Globals): Command {
     .requiredOption('--note <text>', 'why (kept in the history)')
     .option('--json', 'the report after the change as one JSON object')
     .action(async (id: number, status: ReportStatus, options: { note: string; json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const report = setReportStatus(app.database.db, id, status, options.note, CLI_ACTOR);
         printReport(io, options.json, toReportItem(report), `report ${report.id} is now ${report.status}`);
       });
@@ -230,7 +230,7 @@ export function createReportsCommand(io: CliIo, globals: Globals): Command {
     .argument('<id>', 'report id', idArgument)
     .option('--json', 'one JSON object per line')
     .action(async (id: number, options: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         for (const event of listReportHistory(app.database.db, id)) writeLine(io.stdout, options.json ? jsonLine(event) : describeHistoryEvent(event));
       });
     });
@@ -243,7 +243,7 @@ export function createReportsCommand(io: CliIo, globals: Globals): Command {
     .option('--json', 'the report after the change as one JSON object')
     .action(async (id: number, who: string, options: { json?: boolean }) => {
       if (who.trim() === '') assign.error('error: <who> must not be empty; `reports unassign ID` clears the assignee', { exitCode: EXIT_USAGE });
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const report = assignReport(app.database.db, id, who, CLI_ACTOR);
         printReport(io, options.json, toReportItem(report), `report ${report.id} assigned to ${report.assignee}`);
       });
@@ -253,10 +253,11 @@ export function createReportsCommand(io: CliIo, globals: Globals): Command {
     .command('unassign')
     .description("Clear a report's assignee")
     .argument('<id>', 'report id', idArgument)
-    .action(async (id: number) => {
-      await withApp(io, globals(), (app) => {
+    .option('--json', 'the report after the change as one JSON object')
+    .action(async (id: number, options: { json?: boolean }) => {
+      await withExistingApp(io, globals(), (app) => {
         const report = assignReport(app.database.db, id, null, CLI_ACTOR);
-        writeLine(io.stdout, `report ${report.id} unassigned`);
+        printReport(io, options.json, toReportItem(report), `report ${report.id} unassigned`);
       });
     });
 
@@ -265,10 +266,11 @@ export function createReportsCommand(io: CliIo, globals: Globals): Command {
     .description("Add a note to a report (kept in its notes and its history)")
     .argument('<id>', 'report id', idArgument)
     .argument('<text>', 'the note')
-    .action(async (id: number, text: string) => {
-      await withApp(io, globals(), (app) => {
+    .option('--json', 'the report after the change as one JSON object')
+    .action(async (id: number, text: string, options: { json?: boolean }) => {
+      await withExistingApp(io, globals(), (app) => {
         const report = annotateReport(app.database.db, id, text, CLI_ACTOR);
-        writeLine(io.stdout, `note added to report ${report.id}`);
+        printReport(io, options.json, toReportItem(report), `note added to report ${report.id}`);
       });
     });
 

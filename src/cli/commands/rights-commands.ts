@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { listLicensees, type LicenseeRow } from '../../../db/licensees.ts';
 import { addLicensee, addOwnerSite, changeLicensee, getLicensee, listAllOwnerSites, removeLicensee, removeOwnerSite, type LicenseeInput } from '../../rights-admin.ts';
 import { listAllConsents } from '../../consent-admin.ts';
-import { CLI_ACTOR, withApp, writeLine, type CliIo } from '../cli-context.ts';
+import { CLI_ACTOR, withApp, withExistingApp, writeLine, type CliIo } from '../cli-context.ts';
 import { showInline } from '../terminal-text.ts';
 import { collect, collectPlace, depsOf, describeConsent, parsePlaceArgument, printChange, type Globals } from './rights-cli-shared.ts';
 
@@ -37,7 +37,7 @@ export function createOwnerSitesCommand(io: CliIo, globals: Globals): Command {
     .description('List owner sites: from COPYHOUND_OWNER_SITES, owner feeds, and added ones')
     .option('--json', 'one JSON object per line')
     .action(async (o: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         for (const s of listAllOwnerSites(depsOf(app))) writeLine(io.stdout, o.json ? JSON.stringify(s) : `${showInline(s.place)}  ${originOf(s)}`);
       });
     });
@@ -47,7 +47,7 @@ export function createOwnerSitesCommand(io: CliIo, globals: Globals): Command {
     .argument('<place>', 'the place as listed', parsePlaceArgument)
     .option('--json', 'print what was re-decided as JSON')
     .action(async (place: string, o: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         printChange(io, o.json, { place, ...removeOwnerSite(depsOf(app), place, CLI_ACTOR) }, `removed owner site ${showInline(place)}`);
       });
     });
@@ -75,7 +75,7 @@ export function createLicenseesCommand(io: CliIo, globals: Globals): Command {
     .description('List licensees')
     .option('--json', 'one JSON object per line')
     .action(async (o: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         for (const l of listLicensees(app.database.db)) writeLine(io.stdout, o.json ? JSON.stringify(l) : describeLicensee(l));
       });
     });
@@ -85,7 +85,7 @@ export function createLicenseesCommand(io: CliIo, globals: Globals): Command {
     .argument('<name>', 'licensee name')
     .option('--json', 'as JSON (consents included)')
     .action(async (name: string, o: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const licensee = getLicensee(app.database.db, name);
         const consents = listAllConsents(app.database.db, { licenseeId: licensee.id });
         if (o.json) return writeLine(io.stdout, JSON.stringify({ ...licensee, consents }));
@@ -119,7 +119,7 @@ export function createLicenseesCommand(io: CliIo, globals: Globals): Command {
         ...(o.notes !== undefined || o.clearNotes ? { notes: o.notes ?? null } : {}),
       };
       if (Object.keys(set).length === 0) cmd.error('error: nothing to change (give --rename, --place, --contact, --notes or a --clear-* option)', { exitCode: 2, code: 'copyhound.nothingToChange' });
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const result = changeLicensee(depsOf(app), name, set, CLI_ACTOR);
         printChange(io, o.json, result, `changed licensee #${result.licensee.id} "${showInline(result.licensee.name)}"`);
       });
@@ -130,7 +130,7 @@ export function createLicenseesCommand(io: CliIo, globals: Globals): Command {
     .argument('<name>', 'licensee name')
     .option('--json', 'print what was re-decided as JSON')
     .action(async (name: string, o: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         printChange(io, o.json, { name, ...removeLicensee(depsOf(app), name, CLI_ACTOR) }, `removed licensee "${showInline(name)}"`);
       });
     });

@@ -3,10 +3,9 @@ import { createCrawlScheduler } from '../../../crawlers/scheduler.ts';
 import { openApp } from '../../app.ts';
 import { describeExposure, isLoopbackAddress } from '../../http/host-names.ts';
 import { countActiveAdmins } from '../../../db/users.ts';
-import { CopyhoundError } from '../../errors.ts';
+import { ConflictError, CopyhoundError } from '../../errors.ts';
 import { startServer } from '../../http/server.ts';
-import { createLogger } from '../../log.ts';
-import { buildConfig, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { buildConfig, createCliLogger, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { sweepCaptures } from './captures-command.ts';
 import { expireConsents } from '../../consent-admin.ts';
 import { SYSTEM_ACTOR } from '../../decide-store.ts';
@@ -20,6 +19,8 @@ import { createAlertDispatcher } from '../../alerts-dispatch.ts';
 // log gets its signed tree head when the last is a day old (the first at first start, with the
 // installation's signing key).
 const UPKEEP_INTERVAL_MS = 3_600_000;
+// A server's log is its record of what happened: requests, crawls, upkeep.
+const SERVE_LOG_LEVEL = 'info';
 
 function startUpkeep(app: App, logger: Logger): NodeJS.Timeout {
   const run = () => {
@@ -38,16 +39,35 @@ function startUpkeep(app: App, logger: Logger): NodeJS.Timeout {
   return timer;
 }
 
+/**
+ * Resolves with the first SIGTERM or SIGINT. Its listeners are removed then, so a second Ctrl-C
+ * while in-flight requests finish ends the process at once (the default action).
+ */
+function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve(signal);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
 export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Command {
   return new Command('serve')
     .description('Start the HTTP API and the crawl scheduler')
     .option('--port <port>', 'port to listen on (0 = any free port)')
     .option('--host <address>', 'address to bind')
     .action(async (options: { port?: string; host?: string }) => {
-      const config = buildConfig(io, globals(), {
-        server: { ...(options.port !== undefined ? { port: options.port as unknown as number } : {}), ...(options.host ? { host: options.host } : {}) },
-      });
-      const logger = createLogger(config);
+      const config = buildConfig(
+        io,
+        globals(),
+        { server: { ...(options.port !== undefined ? { port: options.port as unknown as number } : {}), ...(options.host ? { host: options.host } : {}) } },
+        SERVE_LOG_LEVEL,
+      );
+      const logger = createCliLogger(io, config);
       const app = openApp(config, logger, { checkpointInBackground: true });
       // Reachable from other machines with nobody able to sign in and manage access: refused.
       if (!isLoopbackAddress(config.server.host) && countActiveAdmins(app.database.db) === 0) {
@@ -63,10 +83,15 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
         running = await startServer(app);
       } catch (error) {
         app.close();
-        throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        throw new ConflictError(`port ${config.server.port} on ${config.server.host} is in use (another copyhound?): stop it, or pick another with --port N or PORT (0 = any free port)`, { port: config.server.port });
       }
-      logger.info({ url: running.url, db: config.db.path, schemaVersion: app.database.schemaVersion }, 'server listening');
+      // Caught from the moment the server listens: a supervisor's SIGTERM that comes while the
+      // rest starts (upkeep, alerts) still ends in a clean shutdown, never in a kill mid-write.
+      const signalled = waitForStopSignal();
+      logger.info({ url: running.url, dataDir: config.data.dir, db: config.db.path, schemaVersion: app.database.schemaVersion }, 'server listening');
       writeLine(io.stdout, `Copyhound listening on ${running.url}`);
+      writeLine(io.stdout, `data folder ${config.data.dir} (database ${config.db.path})`);
       const exposure = describeExposure(running.address, running.port, running.allowedHosts);
       if (exposure) {
         // Loud on purpose: in the structured log, and on stderr even when the log level hides warnings.
@@ -88,21 +113,12 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
       // Webhooks and e-mail digests for new reports; links point at COPYHOUND_PUBLIC_URL, else here.
       const alerts = createAlertDispatcher({ db: app.database.db, config, logger, fallbackPublicUrl: running.url });
       alerts.start();
-      await new Promise<void>((resolve) => {
-        const stop = (signal: NodeJS.Signals) => {
-          logger.info({ signal }, 'shutting down: finishing in-flight requests');
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-          sweepAbort.abort();
-          clearInterval(upkeep);
-          void Promise.all([running.close(), scheduler.stop(), sweep, alerts.stop()]).then(() => {
-            app.close();
-            logger.info('shut down cleanly');
-            resolve();
-          });
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-      });
+      const signal = await signalled;
+      logger.info({ signal }, 'shutting down: finishing in-flight requests');
+      sweepAbort.abort();
+      clearInterval(upkeep);
+      await Promise.all([running.close(), scheduler.stop(), sweep, alerts.stop()]);
+      app.close();
+      logger.info('shut down cleanly');
     });
 }

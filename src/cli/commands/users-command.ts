@@ -5,7 +5,7 @@ import { addUser, checkNewUser, getUser, listUserViews, resetPassword, setUserDi
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from '../../auth/passwords.ts';
 import { LOCAL_PRINCIPAL, ROLES } from '../../auth/roles.ts';
 import { ValidationError } from '../../errors.ts';
-import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { withApp, withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { jsonLine, showInline } from '../terminal-text.ts';
 
 /**
@@ -141,7 +141,7 @@ export function createUsersCommand(io: CliIo, globals: Globals): Command {
     .description('List users (never a password or its hash)')
     .option('--json', 'one JSON object per line')
     .action(async (o: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         for (const u of listUserViews(app.database.db)) writeLine(io.stdout, o.json ? jsonLine(u) : describeUser(u));
       });
     });
@@ -153,7 +153,7 @@ export function createUsersCommand(io: CliIo, globals: Globals): Command {
       .option('--json', 'print the user as JSON')
       .action(async (email: string, o: { json?: boolean }, cmd: Command) => {
         await asUsage(cmd, () =>
-          withApp(io, globals(), (app) => {
+          withExistingApp(io, globals(), (app) => {
             const user = setUserDisabled({ db: app.database.db }, email, disabled);
             const ended = disabled ? '; their sessions are ended' : '';
             printUser(io, o.json, user, `${name}d user #${user.id} ${showInline(user.email)}${ended}`);
@@ -168,7 +168,7 @@ export function createUsersCommand(io: CliIo, globals: Globals): Command {
     .option('--json', 'print the user as JSON')
     .action(async (email: string, o: { json?: boolean }, cmd: Command) => {
       await asUsage(cmd, () =>
-        withApp(io, globals(), async (app) => {
+        withExistingApp(io, globals(), async (app) => {
           const db = app.database.db;
           const found = getUser(db, email);
           const password = await readNewPassword(io, found.email);
