@@ -35,6 +35,9 @@ export class WinnowIndex {
   private segments: WinnowSegment[] = [];
   private pendingHash = new Uint32Array(0);
   private pendingSlot = new Uint32Array(0);
+  /** Sort scratch for seal(), as long as the pending buffers. */
+  private scratchHash = new Uint32Array(0);
+  private scratchSlot = new Uint32Array(0);
   private pending = 0;
   private slotKey = new Int32Array(0);
   private slotAlive = new Uint8Array(0);
@@ -101,12 +104,15 @@ export class WinnowIndex {
   /** Moves buffered postings into a segment (queries call it; call it after a bulk load). */
   seal(): void {
     if (this.pending === 0) return;
-    this.segments.push(buildSegment(this.pendingHash, this.pendingSlot, this.pending, this.slots, this.slotAlive));
-    this.pending = 0;
-    if (this.pendingHash.length > this.pendingLimit) {
-      this.pendingHash = new Uint32Array(0);
-      this.pendingSlot = new Uint32Array(0);
+    if (this.scratchHash.length < this.pending) {
+      this.scratchHash = new Uint32Array(this.pendingHash.length);
+      this.scratchSlot = new Uint32Array(this.pendingHash.length);
     }
+    const buf = { hashes: this.pendingHash, slots: this.pendingSlot, scratchHashes: this.scratchHash, scratchSlots: this.scratchSlot };
+    this.segments.push(buildSegment(buf, this.pending, this.slots, this.slotAlive));
+    this.pending = 0;
+    // One article with a huge hash list may have grown the buffers: do not keep them that large.
+    if (this.pendingHash.length > 2 * this.pendingLimit) this.releaseBuffers();
     while (this.segments.length >= 2) {
       const a = this.segments[this.segments.length - 2];
       const b = this.segments[this.segments.length - 1];
@@ -122,9 +128,15 @@ export class WinnowIndex {
   optimize(): void {
     this.seal();
     if (this.segments.length > 1 || this.deadPostings > 0) this.compact();
-    // A bulk load is over: the buffer is not needed until the next one.
+    // A bulk load is over: the buffers are not needed until the next one.
+    this.releaseBuffers();
+  }
+
+  private releaseBuffers(): void {
     this.pendingHash = new Uint32Array(0);
     this.pendingSlot = new Uint32Array(0);
+    this.scratchHash = new Uint32Array(0);
+    this.scratchSlot = new Uint32Array(0);
   }
 
   private compact(): void {
@@ -136,7 +148,7 @@ export class WinnowIndex {
 
   /** Bytes held (typed arrays; the pending buffer included). */
   memoryBytes(): number {
-    let n = this.pendingHash.byteLength + this.pendingSlot.byteLength + this.slotKey.byteLength;
+    let n = this.pendingHash.byteLength + this.pendingSlot.byteLength + this.scratchHash.byteLength + this.scratchSlot.byteLength + this.slotKey.byteLength;
     n += this.slotAlive.byteLength + this.slotPostings.byteLength + this.keySlot.byteLength;
     for (const s of this.segments) n += segmentBytes(s);
     return n;

@@ -35,12 +35,23 @@ export function checkOf(hash: number, dirBits: number, checkBits: number): numbe
   return ((hash << dirBits) >>> 0) >>> (32 - checkBits);
 }
 
-/** Stable LSD radix sort of (keys, values) by key; returns the sorted pair (inputs are reused). */
-function radixSort(keys: Uint32Array, values: Uint32Array, n: number): { keys: Uint32Array; values: Uint32Array } {
-  let k = keys;
-  let v = values;
-  let k2: Uint32Array = new Uint32Array(n);
-  let v2: Uint32Array = new Uint32Array(n);
+/** Buffers a build sorts in: pending postings and their scratch twins (at least n long each). */
+export interface SortBuffers {
+  hashes: Uint32Array;
+  slots: Uint32Array;
+  scratchHashes: Uint32Array;
+  scratchSlots: Uint32Array;
+}
+
+/**
+ * Stable LSD radix sort of the first n (hash, slot) pairs by hash, in the given buffers (no
+ * allocation: a bulk load builds hundreds of segments); returns the pair holding the result.
+ */
+function radixSort(buf: SortBuffers, n: number): { keys: Uint32Array; values: Uint32Array } {
+  let k = buf.hashes;
+  let v = buf.slots;
+  let k2 = buf.scratchHashes;
+  let v2 = buf.scratchSlots;
   const counts = new Uint32Array(1 << DIGIT_BITS);
   for (let shift = 0; shift < 32; shift += DIGIT_BITS) {
     const mask = (1 << Math.min(DIGIT_BITS, 32 - shift)) - 1;
@@ -63,9 +74,9 @@ function radixSort(keys: Uint32Array, values: Uint32Array, n: number): { keys: U
   return { keys: k, values: v };
 }
 
-/** A segment from raw (hash, slot) pairs; `alive` filters out removed articles. */
-export function buildSegment(hashes: Uint32Array, slots: Uint32Array, n: number, maxSlot: number, alive: Uint8Array): WinnowSegment {
-  const sorted = radixSort(hashes.slice(0, n), slots.slice(0, n), n);
+/** A segment from the first n raw (hash, slot) pairs (the buffers are overwritten); `alive` filters out removed articles. */
+export function buildSegment(buf: SortBuffers, n: number, maxSlot: number, alive: Uint8Array): WinnowSegment {
+  const sorted = radixSort(buf, n);
   let live = 0;
   for (let i = 0; i < n; i++) live += alive[sorted.values[i]];
   const layout = planSegment(live, maxSlot);
