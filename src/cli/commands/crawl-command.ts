@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { createCrawlFetchers } from '../../../crawlers/fetch-adapter.ts';
 import { runSource, type RunSummary } from '../../../crawlers/run-source.ts';
 import { getSource } from '../../../crawlers/sources-service.ts';
-import { listSources } from '../../../db/sources.ts';
+import { listSources, readSourceHealth } from '../../../db/sources.ts';
+import type { App } from '../../app.ts';
 import { ConflictError, ValidationError } from '../../errors.ts';
 import { withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { startProgressBar } from '../progress-bar.ts';
@@ -16,6 +17,18 @@ function formatSummary(s: RunSummary): string {
     (errors.length ? `; errors: ${errors.map(([r, n]) => `${showInline(r)} ${n}`).join(', ')}` : '') +
     (s.message ? `; ${showInline(s.message)}` : '')
   );
+}
+
+type StoredRun = NonNullable<ReturnType<typeof readSourceHealth>['lastRun']>;
+
+/** The summary of an interrupted run as stored: what it fetched before the interruption. */
+function interruptedSummary(app: App, sourceId: number, name: string): { name: string; status: 'aborted'; stored: StoredRun | null } {
+  return { name, status: 'aborted', stored: readSourceHealth(app.database.db, sourceId).lastRun };
+}
+
+function formatInterrupted(s: ReturnType<typeof interruptedSummary>): string {
+  const r = s.stored;
+  return `${showInline(s.name)}: aborted — ${r ? `fetched ${r.pagesFetched}, unchanged ${r.pagesUnchanged}, failed ${r.pagesFailed}, new matches ${r.matchesFound} (as stored)` : 'nothing stored yet'}`;
 }
 
 export function createCrawlCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
@@ -34,11 +47,12 @@ export function createCrawlCommand(io: CliIo, globals: () => GlobalOptions, setE
         let interruptedBy: NodeJS.Signals | undefined;
         // The first Ctrl-C stops the runs where they are (each keeps what it stored) and the
         // summaries are printed; a second one, while they stop, ends the process at once.
+        const interruption = new Error('interrupted');
         const stop = (signal: NodeJS.Signals) => {
           interruptedBy = signal;
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          controller.abort(new Error('interrupted'));
+          controller.abort(interruption);
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
@@ -61,6 +75,10 @@ export function createCrawlCommand(io: CliIo, globals: () => GlobalOptions, setE
               }).catch((error: unknown) => {
                 // Another run of this source is in progress (here or in another process): skip it, not the others.
                 if (error instanceof ConflictError) return { name: source.name, status: 'skipped' as const, message: error.message };
+                // A run stopped while waiting (a host's slot, a retry's back-off) can end with the
+                // interruption itself rather than its summary: it is an interrupted run all the
+                // same, resumable, and its figures so far are the ones stored.
+                if (error === interruption) return interruptedSummary(app, source.id, source.name);
                 throw error;
               }),
             ),
@@ -68,6 +86,7 @@ export function createCrawlCommand(io: CliIo, globals: () => GlobalOptions, setE
           bar?.stop();
           for (const s of summaries) {
             if (s.status === 'skipped') writeLine(io.stdout, options.json ? jsonLine(s) : `${showInline(s.name)}: skipped — ${showInline(s.message)}`);
+            else if ('stored' in s) writeLine(io.stdout, options.json ? jsonLine(s) : formatInterrupted(s));
             else writeLine(io.stdout, options.json ? jsonLine(s) : formatSummary(s));
             if (s.status !== 'completed') setExit(1);
           }
