@@ -44,6 +44,26 @@ describe('crawl counters tell the true reason', () => {
   );
 
   it(
+    'without COPYHOUND_FETCH_CONTACT_URL a public address is refused as contact_url_unset, naming the variable, before any connection',
+    async () => {
+      const dir = tempDir();
+      openTestApp(dir).close();
+      const env = crawlTestEnv(dir);
+      // A public IP literal: refused before connecting, so nothing leaves the machine.
+      expect((await runCliInProcess(['sources', 'add', '--type', 'urls', '--url', 'http://93.184.215.14/news/1', '--name', 'public'], { env })).code).toBe(0);
+      expect((await runCliInProcess(['sources', 'add', '--type', 'feed', '--url', 'http://93.184.215.14/feed.xml', '--name', 'public-feed'], { env })).code).toBe(0);
+      const list = JSON.parse((await runCliInProcess(['crawl', 'public', '--json'], { env })).stdout);
+      expect(list).toMatchObject({ pagesFailed: 1, errors: { contact_url_unset: 1 } });
+      const feed = JSON.parse((await runCliInProcess(['crawl', 'public-feed', '--json'], { env })).stdout);
+      expect(feed).toMatchObject({ status: 'failed', errors: { contact_url_unset: 1 } });
+      expect(feed.message).toMatch(/COPYHOUND_FETCH_CONTACT_URL is not set/);
+      const health = JSON.parse((await runCliInProcess(['sources', 'show', 'public', '--json'], { env })).stdout).health;
+      expect(health.failedUrls).toEqual({ contact_url_unset: [{ url: 'http://93.184.215.14/news/1', at: expect.any(String) }] });
+    },
+    CRAWL_TEST_TIMEOUT_MS,
+  );
+
+  it(
     'a re-check whose 404 proves a flagged copy removed counts as removed, not as a failure',
     async () => {
       site = await startNewsSite({ stories: 12 });
