@@ -24,5 +24,5 @@ export const fetchSettings = {
   maxContentEncodings: defineSetting('COPYHOUND_FETCH_MAX_CONTENT_ENCODINGS', envInt(0, 5), 2, 'Most stacked Content-Encoding layers decoded.'),
   // 64 KiB: four times Node's default, room for cookie-heavy sites; 1 MB of headers is an attack.
   maxHeaderBytes: defineSetting('COPYHOUND_FETCH_MAX_HEADER_BYTES', envInt(1024, 1024 * 1024), 64 * 1024, 'Largest response header block (bytes).'),
-  allow: defineSetting('COPYHOUND_FETCH_ALLOW', envAllowList, [] as string[], 'Comma-separated CIDRs, IPs or host names that may be fetched although private/loopback (intranet, tests). Empty: only public addresses.'),
+  allow: defineSetting('COPYHOUND_FETCH_ALLOW', envAllowList, [] as string[], 'Comma-separated CIDRs, IPs or host names that may be fetched although private/loopback (intranet, tests); each entry is checked, a bad one stops the start. Empty: only public addresses.'),
 };
