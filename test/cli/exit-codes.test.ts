@@ -19,6 +19,8 @@ const BAD_USAGE: { args: string[]; names: RegExp }[] = [
   { args: ['keys', 'revoke', 'x'], names: /API key id/ },
   { args: ['consents', 'show', '0'], names: /consent id/ },
   { args: ['log', 'prove', 'first'], names: /whole number/ },
+  { args: ['log', 'consistency', '3', '1'], names: /<older> \(3\) must not come after <newer> \(1\)/ },
+  { args: ['evidence', 'verify', 'p.zip', '--public-key', 'k.pem', '--own-key'], names: /--public-key or --own-key, not both/ },
   { args: ['--log-format', 'xml', 'articles', 'list'], names: /--log-format/ },
   { args: ['--log-level', 'loud', 'articles', 'list'], names: /--log-level/ },
   { args: ['articles', 'frobnicate'], names: /unknown command/ },

@@ -15,6 +15,7 @@ import { addFilterOptions, asUsage, FILTER_FIELDS, idArgument, rawQuery } from '
 /** `evidence export` and `evidence verify`: evidence packages for legal teams. */
 
 const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
 // A package of 200 reports with their captures and renders stays far below this; a bigger file
 // is not ours (and would be read into memory whole).
 const MAX_PACKAGE_BYTES = 2 * 1024 ** 3;
@@ -87,8 +88,8 @@ export function createEvidenceCommand(io: CliIo, globals: () => GlobalOptions, s
     .option('--public-key <file>', "the publisher's public key (PEM), obtained separately")
     .option('--own-key', "compare the package's key with this installation's (`copyhound log public-key`)")
     .option('--json', 'the result as one JSON object')
-    .action(async (file: string, options: { publicKey?: string; ownKey?: boolean; json?: boolean }) => {
-      if (options.publicKey && options.ownKey) throw new ValidationError('Give --public-key or --own-key, not both');
+    .action(async (file: string, options: { publicKey?: string; ownKey?: boolean; json?: boolean }, cmd: Command) => {
+      if (options.publicKey && options.ownKey) cmd.error('error: give --public-key or --own-key, not both', { exitCode: EXIT_USAGE, code: 'copyhound.conflictingOptions' });
       let publicKeyPem: string | undefined;
       if (options.publicKey) publicKeyPem = readFileSync(options.publicKey, 'utf8');
       if (options.ownKey) publicKeyPem = await withExistingApp(io, globals(), (app) => custodyPublicKey(app.database.db).publicKeyPem);

@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from '../../errors.ts';
 import { withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 
 const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
 // Progress is written every this many entries on a terminal (a log may hold millions).
 const PROGRESS_EVERY = 50_000;
 
@@ -102,7 +103,8 @@ export function createLogCommand(io: CliIo, globals: () => GlobalOptions, setExi
     .description('Consistency proof between two signed tree heads, checked against both signed roots')
     .argument('<older>', 'tree head number', parseCount)
     .argument('<newer>', 'tree head number', parseCount)
-    .action(async (older: number, newer: number) => {
+    .action(async (older: number, newer: number, _options: unknown, cmd: Command) => {
+      if (older > newer) cmd.error(`error: <older> (${older}) must not come after <newer> (${newer})`, { exitCode: EXIT_USAGE, code: 'copyhound.usage' });
       await withExistingApp(io, globals(), async (app) => {
         const heads = new Map(listTreeHeads(app.database.db).map((h) => [h.id, h]));
         const [a, b] = [heads.get(older), heads.get(newer)];
