@@ -42,11 +42,19 @@ const { values } = parseArgs({
   },
 });
 
-// Each engine runs in a process of its own: freed index memory is not always returned to the
-// system, so a second engine in the same process would inherit the first one's RSS.
+// Each engine and corpus size runs in a process of its own: freed index memory is not always
+// returned to the system, so a later index in the same process would inherit an earlier one's RSS.
 if (!values.engine) {
-  for (const engine of ['now', 'before']) {
-    execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2), '--engine', engine], { stdio: 'inherit' });
+  const sizeList = values.sizes!.split(',').map((x) => x.trim());
+  // matchText is measured on a corpus of 100k (or the smaller one given).
+  if (!sizeList.some((x) => Number(x) <= 100_000)) sizeList.push('100000');
+  for (const [i, size] of sizeList.entries()) {
+    for (const engine of ['now', 'before']) {
+      const args = ['--sizes', size, '--pages', values.pages!, '--lookups', values.lookups!, '--workers', values.workers!, '--before', values.before!, '--engine', engine];
+      // The dev-set quality comparison runs once, with this engine.
+      if (values.set && engine === 'now' && i === 0) args.push('--set', values.set);
+      execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
+    }
   }
   process.exit(0);
 }
@@ -128,7 +136,6 @@ for (const size of sizes) {
     if (size <= 100_000) measureMatchText(vocab, built, size);
   }
 }
-if (!sizes.some((s) => s <= 100_000)) measureMatchText(vocab, await buildIndex(100_000, engine), 100_000);
 
 if (values.set && engine === 'now') {
   console.log(`\nquality on ${values.set} (page text from extractArticle):`);
