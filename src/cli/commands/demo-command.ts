@@ -1,9 +1,10 @@
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { Config } from '../../../config/index.ts';
 import { runDemoUntilSignal } from '../../demo/run-demo.ts';
 import { buildConfig, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 
-// The printout is the demo's interface; JSON log lines at info would bury it. LOG_LEVEL or
+// The printout is the demo's interface; log lines at info would bury it. LOG_LEVEL or
 // --log-level still win.
 const DEMO_LOG_LEVEL: Config['log']['level'] = 'warn';
 const EXIT_USAGE = 2;
@@ -25,7 +26,8 @@ export function createDemoCommand(io: CliIo, globals: () => GlobalOptions): Comm
       const logLevel = given.logLevel || io.env.LOG_LEVEL ? {} : { log: { level: DEMO_LOG_LEVEL } };
       await runDemoUntilSignal({
         ...(options.port !== undefined ? { port: options.port as unknown as number } : {}),
-        ...(options.data !== undefined ? { dataDir: options.data } : {}),
+        // Absolute, as every data folder is: the printout names it, and a later `cd` cannot move it.
+        ...(options.data !== undefined ? { dataDir: resolve(options.data) } : {}),
         loadConfig: (overrides) => buildConfig(io, given, { ...logLevel, ...overrides }),
         print: (line) => writeLine(io.stdout, line),
       });
