@@ -61,7 +61,8 @@ describe('sources edit (CLI)', () => {
     expect(cleared.limits.maxDepth).toBeUndefined();
 
     const badCron = await runCliInProcess(['sources', 'edit', 'renamed', '--schedule', 'every day'], { env });
-    expect(badCron.code).toBe(1);
+    // A bad value: 1 today, 2 once bad values exit as usage errors (issue 14 item 4); never success.
+    expect(badCron.code).not.toBe(0);
     expect(badCron.stderr).toContain('schedule');
     const nothing = await runCliInProcess(['sources', 'edit', 'renamed'], { env });
     expect(nothing.code).toBe(2);
