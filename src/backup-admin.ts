@@ -159,7 +159,9 @@ export async function restoreBackup(dir: string, target: RestoreTarget): Promise
   if (existsSync(target.dbPath) && !target.force) throw new ConflictError(`a database exists at ${target.dbPath}; give --force to replace it (or restore --to an empty data folder)`, { field: 'force', path: target.dbPath });
 
   await mkdir(dirname(target.dbPath), { recursive: true });
-  for (const suffix of ['', '-wal', '-shm']) await rm(`${target.dbPath}${suffix}`, { force: true });
+  // A write-ahead log left beside the old file would be replayed into the restored one. The
+  // database itself is replaced by rename, so a failed copy leaves the old one in place.
+  for (const suffix of ['-wal', '-shm']) await rm(`${target.dbPath}${suffix}`, { force: true });
   await copyFileHashed(join(source, manifest.database.path), target.dbPath);
   let bytes = manifest.database.size;
   for (const file of manifest.files) {
