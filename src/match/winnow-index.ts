@@ -3,7 +3,7 @@ import * as seg from './winnow-segment.ts';
 import type { WinnowSegment } from './winnow-segment.ts';
 
 // Module-level copies: imported bindings may compile to getters, too slow in the probe loop.
-const countPostings = seg.countPostings;
+const findPostings = seg.findPostings;
 const buildSegment = seg.buildSegment;
 const mergeSegments = seg.mergeSegments;
 const segmentBytes = seg.segmentBytes;
@@ -49,6 +49,7 @@ export class WinnowIndex {
   private postings = 0;
   private deadPostings = 0;
   private readonly hits = new Int32Array(1024);
+  private readonly range = new Uint32Array(2);
   private readonly pendingLimit: number;
 
   /** `pendingLimit`: postings buffered before they become a segment (tests use small ones). */
@@ -175,11 +176,13 @@ export class WinnowIndex {
     for (let q = 0; q < hashes.length; q++) {
       const h = hashes[q];
       let n = 0;
-      for (const s of this.segments) {
-        const r = countPostings(s, h);
-        if (r.to === r.from) continue;
+      const r = this.range;
+      for (let t = 0; t < this.segments.length; t++) {
+        const s = this.segments[t];
+        findPostings(s, h, r);
+        if (r[1] === r[0]) continue;
         const mask = (2 ** s.slotBits - 1) >>> 0;
-        for (let i = r.from; i < r.to && n <= maxArticles; i++) found[n++] = (s.post[i] & mask) >>> 0;
+        for (let i = r[0]; i < r[1] && n <= maxArticles; i++) found[n++] = (s.post[i] & mask) >>> 0;
         if (n > maxArticles) break;
       }
       if (n === 0 || n > maxArticles) continue;

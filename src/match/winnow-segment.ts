@@ -177,30 +177,38 @@ export function mergeSegments(parts: WinnowSegment[], maxSlot: number, alive: Ui
   return { dirBits, slotBits, checkBits, dir, post };
 }
 
-/** The range of a segment's postings that carry the hash (a bucket's run of its check bits). */
-export function countPostings(s: WinnowSegment, hash: number): { from: number; to: number } {
-  const b = bucketOf(hash, s.dirBits);
-  let lo = s.dir[b];
-  let hi = s.dir[b + 1];
-  if (s.checkBits === 0) return { from: lo, to: hi };
-  const c = checkOf(hash, s.dirBits, s.checkBits);
+/**
+ * The range of a segment's postings that carry the hash (a bucket's run of its check bits),
+ * written into out[0], out[1] (no object per lookup: a page makes ~1,000 of them).
+ */
+export function findPostings(s: WinnowSegment, hash: number, out: Uint32Array): void {
+  const b = hash >>> (32 - s.dirBits);
+  const lo = s.dir[b];
+  const hi = s.dir[b + 1];
+  if (s.checkBits === 0 || lo === hi) {
+    out[0] = lo;
+    out[1] = hi;
+    return;
+  }
+  const c = ((hash << s.dirBits) >>> 0) >>> (32 - s.checkBits);
   const shift = s.slotBits;
+  const post = s.post;
   // Lower bound of check c, then of c + 1.
   let a = lo;
   let z = hi;
   while (a < z) {
     const m = (a + z) >>> 1;
-    if (s.post[m] >>> shift < c) a = m + 1;
+    if (post[m] >>> shift < c) a = m + 1;
     else z = m;
   }
-  lo = a;
+  out[0] = a;
   z = hi;
   while (a < z) {
     const m = (a + z) >>> 1;
-    if (s.post[m] >>> shift <= c) a = m + 1;
+    if (post[m] >>> shift <= c) a = m + 1;
     else z = m;
   }
-  return { from: lo, to: a };
+  out[1] = a;
 }
 
 export function segmentBytes(s: WinnowSegment): number {
