@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { buildNewsPage, escapeHtml, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
 import { runCliInProcess as runCli } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -30,6 +31,15 @@ describe('stored text in listings', () => {
       expect(listed.stdout).not.toMatch(/[\u001b\u202e]/);
       const json = await runCli(['--db', db, 'matches', 'list', '--json'], { env });
       expect(JSON.parse(json.stdout.trim().split('\n')[0]).articleId).toBe(hostileId);
+      // The capture's file is stored relative to the data folder, so the folder can move.
+      const sqlite = new Database(db, { readonly: true });
+      const paths = sqlite.prepare('select warc_path as p from captures').all() as { p: string }[];
+      sqlite.close();
+      expect(paths.length).toBeGreaterThan(0);
+      for (const { p } of paths) {
+        expect(p.startsWith('/'), p).toBe(false);
+        expect(existsSync(join(dir, 'data', p)), p).toBe(true);
+      }
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
