@@ -15,10 +15,12 @@ export interface WinnowSegment {
 
 // Directory of 2^22 slots (16 MB) at most: ~36 postings per bucket at 150M postings.
 const MAX_DIR_BITS = 22;
+// A small segment still gets 64 buckets (260 bytes): below that the directory saves nothing.
 const MIN_DIR_BITS = 6;
 // Radix digit: 2^11 counters stay in L1 cache.
 const DIGIT_BITS = 11;
 
+/** Layout for a segment: ~4 postings per bucket, and as many hash check bits as the slot numbers leave. */
 export function planSegment(postings: number, maxSlot: number): { dirBits: number; slotBits: number; checkBits: number } {
   const dirBits = Math.max(MIN_DIR_BITS, Math.min(MAX_DIR_BITS, Math.ceil(Math.log2(Math.max(2, postings))) - 2));
   const slotBits = Math.max(1, Math.ceil(Math.log2(maxSlot + 1)));
