@@ -43,7 +43,7 @@ describe('exit codes: 0 ok, 1 failure, 2 bad usage or a bad value', () => {
     expect(badEnv.stderr).toContain('LOG_FORMAT="loud" is not valid');
   });
 
-  it('a failure (unknown record) exits 1; --json works on import, remove, archive, flag/unflag, config and init', async () => {
+  it('a failure (unknown record) exits 1; --json works on import, remove, archive, flag/unflag, log public-key, config and init', async () => {
     const dir = tempDir();
     const env = { COPYHOUND_DATA_DIR: join(dir, 'data') };
     const init = await runCli(['init', '--json'], { env });
@@ -61,6 +61,9 @@ describe('exit codes: 0 ok, 1 failure, 2 bad usage or a bad value', () => {
     const flag = await runCli(['matches', 'flag', '7', '--json'], { env });
     expect(flag.code).toBe(1);
     expect(flag.stderr).toBe('error: No match with id 7\n');
+    const key = JSON.parse((await runCli(['log', 'public-key', '--json'], { env })).stdout);
+    expect(key.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    expect(key.keyId).toMatch(/^[0-9a-f]{64}$/);
     const config = await runCli(['config', '--json'], { env });
     const settings = config.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(settings.find((s) => s.env === 'COPYHOUND_DATA_DIR')).toMatchObject({ name: 'data.dir', value: join(dir, 'data'), default: './data' });

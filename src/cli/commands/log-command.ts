@@ -75,9 +75,11 @@ export function createLogCommand(io: CliIo, globals: () => GlobalOptions, setExi
   command
     .command('public-key')
     .description("The installation's Ed25519 public key (PEM): publish it so anyone can check tree heads and evidence packages")
-    .action(async () => {
+    .option('--json', 'print {"keyId","publicKeyPem"} on one line')
+    .action(async (options: { json?: boolean }) => {
       await withExistingApp(io, globals(), async (app) => {
         const { publicKeyPem, keyId } = custodyPublicKey(app.database.db);
+        if (options.json) return writeLine(io.stdout, JSON.stringify({ keyId, publicKeyPem }));
         io.stdout.write(publicKeyPem);
         writeLine(io.stderr, `key id (SHA-256 of the key): ${keyId}`);
       });
