@@ -21,7 +21,7 @@ const PRETTY_HIDDEN_FIELDS = 'pid,hostname,app';
 export function createLogger(config: Pick<Config, 'log'>, bindings: Record<string, unknown> = {}, destination?: LogDestination): Logger {
   const options = { level: config.log.level, base: { app: 'copyhound', ...bindings } };
   if (config.log.format === 'pretty') {
-    const format = prettyFactory({ ignore: PRETTY_HIDDEN_FIELDS, translateTime: 'SYS:HH:MM:ss' });
+    const format = prettyFactory({ ignore: PRETTY_HIDDEN_FIELDS, translateTime: 'SYS:HH:MM:ss', singleLine: true });
     const out = destination ?? process.stderr;
     return pino(options, { write: (line: string) => out.write(format(line)) });
   }

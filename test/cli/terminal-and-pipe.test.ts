@@ -71,7 +71,8 @@ describe('the real bin in a terminal and in a pipe', () => {
 
     const info = await runShell(inTerminal(['--log-level', 'info', 'articles', 'import', '/dev/null']), env);
     expect(info.code).toBe(0);
-    expect(plain(info.stdout)).toMatch(/^\[[\d:]+\] INFO: import finished\r?\n\s+file: "\/dev\/null"/m);
+    // One line per entry, its fields after the message.
+    expect(plain(info.stdout)).toMatch(/^\[[\d:]+\] INFO: import finished \{"file":"\/dev\/null","inserted":0,/m);
     expect(info.stdout).not.toMatch(/\{"level"/);
     // At warn (the default for commands) the info line is not shown.
     const quiet = await runShell(inTerminal(['articles', 'import', '/dev/null']), env);
