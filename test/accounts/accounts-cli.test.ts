@@ -46,7 +46,7 @@ describe('copyhound users and keys', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () =
       read((d) => insertSession(d, { tokenHash: hashToken(token), userId: findUserByEmail(d, email)!.id, createdAt: '2025-01-01T00:00:00.000Z', lastSeenAt: '2025-01-01T00:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z' }));
     /** The tokens, of those given, that still open a session. */
     const liveSessions = (...tokens: string[]) => read((d) => tokens.filter((t) => findSessionByTokenHash(d, hashToken(t)) !== undefined));
-    expect((await cli('users', 'list')).code).toBe(0);
+    expect((await cli('init')).code).toBe(0);
     return { db, cli, piped, pipedBin, read, passwordWorks, addSession, liveSessions };
   }
 

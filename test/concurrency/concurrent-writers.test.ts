@@ -34,7 +34,7 @@ describe('concurrent writers on one database', () => {
     writeArticles(join(dir, 'a.ndjson'), 'alpha', 20_000);
     writeArticles(join(dir, 'b.ndjson'), 'beta', 20_000);
     // Create the schema first so both importers start on equal terms.
-    expect((await runCli(['--db', db, 'articles', 'list', '--limit', '1'])).code).toBe(0);
+    expect((await runCli(['--db', db, 'init'])).code).toBe(0);
     const [a, b] = await Promise.all([
       runCli(['--db', db, 'articles', 'import', join(dir, 'a.ndjson'), '--batch-size', '500']),
       runCli(['--db', db, 'articles', 'import', join(dir, 'b.ndjson'), '--batch-size', '500']),
@@ -53,7 +53,7 @@ describe('concurrent writers on one database', () => {
     const db = join(dir, 'c.db');
     writeArticles(join(dir, 'a.ndjson'), 'alpha', 20_000);
     // The schema first, so that the API clients can post as an admin key of this database.
-    expect((await runCli(['--db', db, 'articles', 'list', '--limit', '1'])).code).toBe(0);
+    expect((await runCli(['--db', db, 'init'])).code).toBe(0);
     const apiKey = createAdminKey(db);
     const server = await startServeProcess(['--db', db]);
     try {

@@ -41,7 +41,7 @@ describe('bad client input is a 4xx with a named code, logged without a stack', 
     // The body is parsed only after authentication: every case carries an admin key so that
     // what is refused is the input itself, not a missing identity. A CLI run creates the schema.
     const dbPath = join(tempDir(), 'edge.db');
-    const created = await runCli(['--db', dbPath, 'articles', 'list', '--limit', '1']);
+    const created = await runCli(['--db', dbPath, 'init']);
     expect(created.code, created.stderr).toBe(0);
     auth = { authorization: `Bearer ${createAdminKey(dbPath)}` };
     const started = await startServeProcess(['--db', dbPath]);
