@@ -7,7 +7,7 @@ import { crawlTestEnv } from './crawl-helpers.ts';
 describe('sources CLI', () => {
   const tempDir = useTempDir();
 
-  it('adds, lists, shows, disables and removes sources; refuses bad input with exit status 1', async () => {
+  it('adds, lists, shows, disables and removes sources; bad option values exit 2, a taken name 1', async () => {
     const env = crawlTestEnv(tempDir());
     const added = await runCliInProcess(['sources', 'add', '--type', 'feed', '--url', 'https://news.example/rss', '--name', 'example-feed', '--schedule', '*/15 * * * *'], { env });
     expect(added.code, added.stderr).toBe(0);
@@ -23,15 +23,19 @@ describe('sources CLI', () => {
     expect((await runCliInProcess(['sources', 'list'], { env })).stdout).toMatch(/example-feed.*disabled/);
 
     const badCron = await runCliInProcess(['sources', 'add', '--type', 'feed', '--url', 'https://x.example/rss', '--schedule', 'every day'], { env });
-    expect(badCron.code).toBe(1);
+    expect(badCron.code).toBe(2);
     expect(badCron.stderr).toContain('schedule');
     const noUrl = await runCliInProcess(['sources', 'add', '--type', 'sitemap'], { env });
-    expect(noUrl.code).toBe(1);
+    expect(noUrl.code).toBe(2);
     expect(noUrl.stderr).toContain('url');
     const badType = await runCliInProcess(['sources', 'add', '--type', 'ftp', '--url', 'https://x.example/'], { env });
     expect(badType.code).toBe(2);
     const dup = await runCliInProcess(['sources', 'add', '--type', 'feed', '--url', 'https://y.example/rss', '--name', 'example-feed'], { env });
     expect(dup.code).toBe(1);
+    const badLimit = await runCliInProcess(['sources', 'add', '--type', 'feed', '--url', 'https://y.example/rss', '--max-pages', 'lots'], { env });
+    expect(badLimit.code).toBe(2);
+    const toggled = await runCliInProcess(['sources', 'disable', 'example-feed', '--json'], { env });
+    expect(JSON.parse(toggled.stdout)).toMatchObject({ name: 'example-feed', enabled: false });
 
     expect((await runCliInProcess(['sources', 'remove', 'example-feed'], { env })).code).toBe(0);
     expect((await runCliInProcess(['sources', 'show', 'example-feed'], { env })).code).toBe(1);

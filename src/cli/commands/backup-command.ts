@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { restoreBackup, takeBackup, type RestoreReport } from '../../backup-admin.ts';
 import { BACKUP_DATABASE_FILE } from '../../backup/manifest.ts';
 import { ValidationError } from '../../errors.ts';
-import { buildConfig, withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { buildConfig, withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 
 const EXIT_FAILURE = 1;
 // Problems printed one per line; --json has every one the verification listed.
@@ -33,7 +33,7 @@ export function createBackupCommands(io: CliIo, globals: () => GlobalOptions, se
       const config = buildConfig(io, globals());
       // A backup of nothing is a mistake (a wrong --db or data folder), not an empty backup.
       if (config.db.path !== ':memory:' && !existsSync(config.db.path)) throw new ValidationError(`no database at ${config.db.path}: nothing to back up`, { field: 'db', path: config.db.path });
-      await withApp(io, globals(), async (app) => {
+      await withExistingApp(io, globals(), async (app) => {
         const manifest = await takeBackup(app, dir);
         const bytes = manifest.files.reduce((sum, f) => sum + f.size, manifest.database.size);
         const summary = { dir: resolve(dir), createdAt: manifest.createdAt, copyhoundVersion: manifest.copyhoundVersion, database: manifest.database, custodyLog: manifest.custodyLog, files: manifest.files.length, bytes, missingFiles: manifest.missingFiles };

@@ -13,7 +13,7 @@ import { jsonLine, showInline } from '../terminal-text.ts';
 function formatSummary(s: RunSummary): string {
   const errors = Object.entries(s.errors);
   return (
-    `${showInline(s.name)}: ${s.status}${s.resumed ? ' (resumed)' : ''} — fetched ${s.pagesFetched}, unchanged ${s.pagesUnchanged}, skipped ${s.pagesSkipped}, failed ${s.pagesFailed}, new matches ${s.matchesFound}` +
+    `${showInline(s.name)}: ${s.status}${s.resumed ? ' (resumed)' : ''} — fetched ${s.pagesFetched}, unchanged ${s.pagesUnchanged}, skipped ${s.pagesSkipped}, failed ${s.pagesFailed}${s.pagesRemoved ? `, removed ${s.pagesRemoved}` : ''}, new matches ${s.matchesFound}` +
     (errors.length ? `; errors: ${errors.map(([r, n]) => `${showInline(r)} ${n}`).join(', ')}` : '') +
     (s.message ? `; ${showInline(s.message)}` : '')
   );

@@ -79,8 +79,14 @@ export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): C
     .option('--json', 'one JSON object per line')
     .action(async (id: number, options: { json?: boolean }) => {
       await withExistingApp(io, globals(), (app) => {
-        if (!findMatchById(app.database.db, id)) throw new NotFoundError(`No match with id ${id}`);
-        for (const r of listRechecks(app.database.db, { matchId: id, limit: 1000 })) {
+        const match = findMatchById(app.database.db, id);
+        if (!match) throw new NotFoundError(`No match with id ${id}`);
+        const rechecks = listRechecks(app.database.db, { matchId: id, limit: 1000 });
+        // An empty history says why, instead of printing nothing.
+        if (rechecks.length === 0 && !options.json) {
+          writeLine(io.stdout, match.flagged ? `match ${id} has not been re-checked yet: the next run of a watch source re-checks it` : `match ${id} has no re-checks: it is not flagged (\`copyhound matches flag ${id}\` has watch sources re-check it)`);
+        }
+        for (const r of rechecks) {
           if (options.json) writeLine(io.stdout, jsonLine(r));
           else writeLine(io.stdout, `${r.checkedAt}  ${r.outcome.padEnd(13)} HTTP ${r.httpStatus ?? '-'}  capture ${r.captureId ?? '-'}  ${showInline(r.url)}`);
         }

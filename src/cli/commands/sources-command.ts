@@ -1,16 +1,17 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { readSourceHealth, type SourceRow } from '../../../db/sources.ts';
 import { SOURCE_TYPES } from '../../../db/schema/sources.ts';
 import { addSource, changeSource, getSource, removeSource, setSourceEnabled, presentSource, type SourceChange } from '../../../crawlers/sources-service.ts';
 import { ValidationError } from '../../errors.ts';
-import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { withApp, withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { showInline } from '../terminal-text.ts';
 import { listSources } from '../../../db/sources.ts';
 
 function parseLimit(name: string) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new ValidationError(`${name} must be a whole number ≥ 0, got "${value}"`);
+    // A bad flag value is bad usage (exit 2), as commander reports its own.
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number ≥ 0, got "${value}"`);
     return n;
   };
 }
@@ -68,7 +69,7 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
     .option('--owner', "the publisher's own feed/sitemap: its pages become owned articles")
     .option('--disabled', 'add it disabled')
     .option('--json', 'print the source as JSON')
-    .action(async (o: { type: string; url?: string[]; name?: string; schedule?: string; maxPages?: number; maxDepth?: number; revisitAfter?: number; owner?: boolean; disabled?: boolean; json?: boolean }) => {
+    .action(async (o: { type: string; url?: string[]; name?: string; schedule?: string; maxPages?: number; maxDepth?: number; revisitAfter?: number; owner?: boolean; disabled?: boolean; json?: boolean }, self: Command) => {
       await withApp(io, globals(), (app) => {
         const urls = o.url ?? [];
         const listType = o.type === 'urls' || o.type === 'watch';
@@ -77,15 +78,22 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
           ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
           ...(o.revisitAfter !== undefined ? { revisitAfterMs: o.revisitAfter } : {}),
         };
-        const source = addSource(app, {
+        let source: SourceRow;
+        try {
+          source = addSource(app, {
           type: o.type,
           ...(listType && urls.length > 0 ? { urls } : urls[0] ? { url: urls[0] } : {}),
           ...(o.name ? { name: o.name } : {}),
           ...(o.schedule ? { schedule: o.schedule } : {}),
           limits,
-          enabled: !o.disabled,
-          isOwnerFeed: o.owner === true,
-        });
+            enabled: !o.disabled,
+            isOwnerFeed: o.owner === true,
+          });
+        } catch (error) {
+          // A value the options gave (a bad cron expression, URL or type) is bad usage: exit 2.
+          if (error instanceof ValidationError) return self.error(`error: ${error.message}`, { exitCode: EXIT_USAGE });
+          throw error;
+        }
         writeLine(io.stdout, o.json ? JSON.stringify(presentSource(app, source)) : `added source ${source.id} "${showInline(source.name)}"`);
       });
     });
@@ -95,7 +103,7 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
     .description('List sources')
     .option('--json', 'one JSON object per line (with health)')
     .action(async (o: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         for (const s of listSources(app.database.db)) writeLine(io.stdout, o.json ? JSON.stringify(presentSource(app, s)) : describeSource(s));
       });
     });
@@ -106,7 +114,7 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
     .argument('<source>', 'name or id')
     .option('--json', 'as JSON')
     .action(async (ref: string, o: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), (app) => {
         const source = getSource(app, ref);
         if (o.json) return writeLine(io.stdout, JSON.stringify(presentSource(app, source)));
         const h = readSourceHealth(app.database.db, source.id);
@@ -117,6 +125,10 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
         writeLine(io.stdout, `  pages: ${h.pages}, matches found: ${h.matchesFound}`);
         const errors = Object.entries(h.errorsByReason);
         writeLine(io.stdout, `  errors: ${errors.length ? errors.map(([r, n]) => `${showInline(r)} ${n}`).join(', ') : 'none'}`);
+        for (const [reason, failed] of Object.entries(h.failedUrls)) {
+          writeLine(io.stdout, `  ${showInline(reason)} (latest ${failed.length} of ${h.errorsByReason[reason] ?? failed.length}):`);
+          for (const f of failed) writeLine(io.stdout, `    ${f.at ?? '-'}  ${showInline(f.url)}`);
+        }
       });
     });
 
@@ -156,10 +168,11 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
     .command('remove')
     .description('Remove a source with its crawl state (stored pages and matches stay)')
     .argument('<source>', 'name or id')
-    .action(async (ref: string) => {
-      await withApp(io, globals(), (app) => {
+    .option('--json', 'print the removed source as JSON')
+    .action(async (ref: string, o: { json?: boolean }) => {
+      await withExistingApp(io, globals(), (app) => {
         const source = removeSource(app, ref);
-        writeLine(io.stdout, `removed source ${source.id} "${showInline(source.name)}"`);
+        writeLine(io.stdout, o.json ? JSON.stringify({ removed: { id: source.id, name: source.name } }) : `removed source ${source.id} "${showInline(source.name)}"`);
       });
     });
 
@@ -168,10 +181,11 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
       .command(name)
       .description(enabled ? 'Enable a source (scheduled and crawled by `crawl`)' : 'Disable a source')
       .argument('<source>', 'name or id')
-      .action(async (ref: string) => {
-        await withApp(io, globals(), (app) => {
+      .option('--json', 'print the source as JSON')
+      .action(async (ref: string, o: { json?: boolean }) => {
+        await withExistingApp(io, globals(), (app) => {
           const source = setSourceEnabled(app, ref, enabled);
-          writeLine(io.stdout, `source ${source.id} "${showInline(source.name)}" ${enabled ? 'enabled' : 'disabled'}`);
+          writeLine(io.stdout, o.json ? JSON.stringify(presentSource(app, source)) : `source ${source.id} "${showInline(source.name)}" ${enabled ? 'enabled' : 'disabled'}`);
         });
       });
   }
