@@ -36,7 +36,7 @@ function termsOf(input: ConsentInput) {
 function storeConsent(tx: Db, input: ConsentInput & { licenseeName: string }, actor: string, now: string, createLicensee?: { places: string[] }): Consent {
   let licensee = findLicenseeByName(tx, input.licenseeName);
   if (!licensee) {
-    if (!createLicensee) throw new NotFoundError(`No licensee named "${input.licenseeName}"; add it first (copyhound licensees add --name ...)`, { field: 'licensee', name: input.licenseeName });
+    if (!createLicensee) throw new NotFoundError(`No licensee named "${input.licenseeName}"; add the licensee first`, { field: 'licensee', name: input.licenseeName });
     licensee = insertLicensee(tx, { name: input.licenseeName, contacts: [], notes: null, places: createLicensee.places, createdBy: actor, createdAt: now, updatedAt: now });
   }
   const uid = input.uid ?? `urn:uuid:${randomUUID()}`;

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { FileRecord } from './file-record.ts';
 import { createJsonArrayScanner } from './scan-json-array.ts';
 import { createNdjsonScanner } from './scan-ndjson.ts';
+import { isGzip } from '../bytes/is-gzip.ts';
 
 export type { FileRecord, RecordProblem, RecordProblemReason, StopPoint } from './file-record.ts';
 
@@ -14,7 +15,6 @@ export interface ReadOptions {
   onBytes?: (bytesRead: number) => void;
 }
 
-const GZIP_MAGIC = [0x1f, 0x8b];
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 async function readHead(path: string): Promise<Buffer> {
@@ -33,7 +33,7 @@ async function openBytes(path: string, onBytes?: (bytesRead: number) => void): P
   const raw = createReadStream(path);
   let bytes = 0;
   raw.on('data', (d) => onBytes?.((bytes += d.length)));
-  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  const gzip = isGzip(head);
   if (!gzip) return { raw, stream: raw, gzip };
   const stream = raw.pipe(createGunzip());
   raw.on('error', (e) => stream.destroy(e));

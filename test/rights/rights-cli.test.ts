@@ -214,7 +214,7 @@ describe('copyhound owner-sites, licensees, consents', () => {
 
     const unknown = await cli('consents', 'add', '--licensee', 'Nobody', '--place', 'x.example');
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe('error: No licensee named "Nobody"; add it first (copyhound licensees add --name ...)\n');
+    expect(unknown.stderr).toBe('error: No licensee named "Nobody"; add the licensee first\n');
     expect(jsonLines((await cli('consents', 'list', '--json')).stdout)).toEqual([]);
   });
 
