@@ -1,3 +1,5 @@
+import { radixSortPairs } from './radix-sort.ts';
+
 /**
  * Permuted-block tables (Manku, Jain & Das Sarma 2007) over a contiguous range of index entries.
  * With d allowed differing bits, the 64 bits are cut into d+1 blocks: any fingerprint within
@@ -51,10 +53,9 @@ export interface BlockTables {
   ids: Uint32Array[];
 }
 
-// Radix digit for sorting entries by key: 2^11 counters stay in L1 cache, and two passes cover
-// the largest (22-bit) keys. A direct counting sort over 2^21 buckets scatters writes across
-// memory and was ~10x slower.
-const DIGIT_BITS = 11;
+// Entries are sorted by key with src/match/radix-sort.ts (11-bit digits: two passes cover the
+// largest, 22-bit, keys). A direct counting sort over 2^21 buckets scatters writes across memory
+// and was ~10x slower.
 
 interface Scratch {
   keys: Uint32Array<ArrayBuffer>;
@@ -70,34 +71,16 @@ function sortByKey(scratch: Scratch, lo: number, keyBits: number): { ids: Uint32
   const n = scratch.keys.length;
   let ids = new Uint32Array(n);
   for (let i = 0; i < n; i++) ids[i] = lo + i;
-  let k = scratch.keys;
-  let ids2 = scratch.ids2;
-  let k2 = scratch.keys2;
-  const counts = new Uint32Array(1 << DIGIT_BITS);
-  for (let shift = 0; shift < keyBits; shift += DIGIT_BITS) {
-    const mask = (1 << Math.min(DIGIT_BITS, keyBits - shift)) - 1;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(k[i] >>> shift) & mask]++;
-    let sum = 0;
-    for (let d = 0; d <= mask; d++) {
-      const c = counts[d];
-      counts[d] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const at = counts[(k[i] >>> shift) & mask]++;
-      k2[at] = k[i];
-      ids2[at] = ids[i];
-    }
-    [k, k2] = [k2, k];
-    [ids, ids2] = [ids2, ids];
-  }
+  const inputIds = ids;
+  const sorted = radixSortPairs(scratch.keys, ids, scratch.keys2, scratch.ids2, n, keyBits);
+  const k = sorted.keys;
+  ids = sorted.values;
   const dir = new Uint32Array(2 ** keyBits + 1);
   for (let i = 0; i < n; i++) dir[k[i] + 1]++;
   for (let s = 0; s < dir.length - 1; s++) dir[s + 1] += dir[s];
   // After an odd number of passes the result sits in the scratch buffer: keep it, hand back the other.
   if (ids === scratch.ids2) {
-    scratch.ids2 = ids2;
+    scratch.ids2 = inputIds;
   }
   if (k !== scratch.keys) {
     scratch.keys2 = scratch.keys;

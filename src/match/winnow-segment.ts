@@ -1,3 +1,4 @@
+import { radixSortPairs } from './radix-sort.ts';
 /**
  * One immutable segment of the winnow index: postings (article slots) grouped by hash. A hash's
  * top `dirBits` bits pick a bucket of the directory; each posting is one 32-bit word holding the
@@ -17,8 +18,6 @@ export interface WinnowSegment {
 const MAX_DIR_BITS = 22;
 // A small segment still gets 64 buckets (260 bytes): below that the directory saves nothing.
 const MIN_DIR_BITS = 6;
-// Radix digit: 2^11 counters stay in L1 cache.
-const DIGIT_BITS = 11;
 
 /** Layout for a segment: ~4 postings per bucket, and as many hash check bits as the slot numbers leave. */
 export function planSegment(postings: number, maxSlot: number): { dirBits: number; slotBits: number; checkBits: number } {
@@ -50,30 +49,7 @@ export interface SortBuffers {
  * allocation: a bulk load builds hundreds of segments); returns the pair holding the result.
  */
 function radixSort(buf: SortBuffers, n: number): { keys: Uint32Array; values: Uint32Array } {
-  let k = buf.hashes;
-  let v = buf.slots;
-  let k2 = buf.scratchHashes;
-  let v2 = buf.scratchSlots;
-  const counts = new Uint32Array(1 << DIGIT_BITS);
-  for (let shift = 0; shift < 32; shift += DIGIT_BITS) {
-    const mask = (1 << Math.min(DIGIT_BITS, 32 - shift)) - 1;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(k[i] >>> shift) & mask]++;
-    let sum = 0;
-    for (let d = 0; d <= mask; d++) {
-      const c = counts[d];
-      counts[d] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const at = counts[(k[i] >>> shift) & mask]++;
-      k2[at] = k[i];
-      v2[at] = v[i];
-    }
-    [k, k2] = [k2, k];
-    [v, v2] = [v2, v];
-  }
-  return { keys: k, values: v };
+  return radixSortPairs(buf.hashes, buf.slots, buf.scratchHashes, buf.scratchSlots, n);
 }
 
 /** A segment from the first n raw (hash, slot) pairs (the buffers are overwritten); `alive` filters out removed articles. */
