@@ -90,8 +90,9 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
       // rest starts (upkeep, alerts) still ends in a clean shutdown, never in a kill mid-write.
       const signalled = waitForStopSignal();
       logger.info({ url: running.url, dataDir: config.data.dir, db: config.db.path, schemaVersion: app.database.schemaVersion }, 'server listening');
-      writeLine(io.stdout, `Copyhound listening on ${running.url}`);
+      // The data folder first: whoever waits for the "listening on" line has both.
       writeLine(io.stdout, `data folder ${config.data.dir} (database ${config.db.path})`);
+      writeLine(io.stdout, `Copyhound listening on ${running.url}`);
       const exposure = describeExposure(running.address, running.port, running.allowedHosts);
       if (exposure) {
         // Loud on purpose: in the structured log, and on stderr even when the log level hides warnings.
