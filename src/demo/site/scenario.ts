@@ -1,4 +1,5 @@
 import { CopyhoundError } from '../../errors.ts';
+import { millisOfIso } from '../../time/parse-date.ts';
 import { listDemoStories, readWireRepublication, STORY_IDS, type DemoStory } from './owned-stories.ts';
 import type { ArticlePage, Outlet } from './page-layout.ts';
 
@@ -62,7 +63,10 @@ const OBSERVER_REPORT = [
 const HOUR_MS = 3_600_000;
 
 function hoursAfter(story: DemoStory, hours: number): string {
-  return new Date(new Date(story.publishedAt).getTime() + hours * HOUR_MS).toISOString();
+  // publishedAt is the demo's own UTC ISO text; read by the project's one rule, never Date.parse.
+  const published = millisOfIso(story.publishedAt);
+  if (published === null) throw new CopyhoundError('demo_data_damaged', `demo story ${story.id}: publishedAt "${story.publishedAt}" is not an ISO date`);
+  return new Date(published + hours * HOUR_MS).toISOString();
 }
 
 /** Drops a wire dateline ("IZMIR, Türkiye (DW) – "), as copiers do. */
