@@ -53,11 +53,6 @@ export interface RunSummary extends RunCounters {
   resumed: boolean;
   /** Skipped because fetched recently (revisit interval) or already done before a resume. */
   pagesSkipped: number;
-  /**
-   * Watch sources: pages whose 404/410 proved a flagged copy removed (this process's part of the
-   * run; also counted in pagesFetched, never in pagesFailed or errors).
-   */
-  pagesRemoved: number;
   message?: string;
 }
 
@@ -144,10 +139,10 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
     pagesUnchanged: run.pagesUnchanged,
     pagesFailed: run.pagesFailed,
     matchesFound: run.matchesFound,
+    pagesRemoved: run.pagesRemoved,
     errors: { ...run.errors },
   };
   let pagesSkipped = 0;
-  let pagesRemoved = 0;
   const summary = (status: RunSummary['status'], message?: string): RunSummary => ({
     runId: run.id,
     sourceId: source.id,
@@ -155,7 +150,6 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
     status,
     resumed: unfinished !== undefined,
     pagesSkipped,
-    pagesRemoved,
     ...counters,
     ...(message ? { message } : {}),
   });
@@ -214,7 +208,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
           const ok = outcome.status !== 'failed' || provesRemoval;
           if (provesRemoval) {
             counters.pagesFetched++;
-            pagesRemoved++;
+            counters.pagesRemoved++;
           } else if (outcome.status === 'failed') {
             counters.pagesFailed++;
             bump(counters.errors, outcome.reason);

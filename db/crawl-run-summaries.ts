@@ -17,6 +17,8 @@ export interface CrawlRunSummary {
   pagesUnchanged: number;
   pagesFailed: number;
   matchesFound: number;
+  /** Watch sources: pages whose 404/410 proved a flagged copy removed (also in pagesFetched). */
+  pagesRemoved: number;
   errors: Record<string, number>;
   message: string | null;
 }

@@ -13,6 +13,8 @@ export interface RunCounters {
   pagesUnchanged: number;
   pagesFailed: number;
   matchesFound: number;
+  /** Watch sources: pages whose 404/410 proved a flagged copy removed (also in pagesFetched). */
+  pagesRemoved: number;
   errors: Record<string, number>;
 }
 
@@ -60,11 +62,12 @@ export function saveRunCounters(db: Db, runId: number, owner: string, c: RunCoun
         pagesUnchanged: sql`${sql.placeholder('pagesUnchanged')}`,
         pagesFailed: sql`${sql.placeholder('pagesFailed')}`,
         matchesFound: sql`${sql.placeholder('matchesFound')}`,
+        pagesRemoved: sql`${sql.placeholder('pagesRemoved')}`,
         errors: sql`${sql.placeholder('errors')}`,
       })
       .where(and(eq(crawlRuns.id, sql.placeholder('runId')), eq(crawlRuns.leaseOwner, sql.placeholder('owner'))))
       .prepare(),
-  ).run({ runId, owner, pagesFetched: c.pagesFetched, pagesUnchanged: c.pagesUnchanged, pagesFailed: c.pagesFailed, matchesFound: c.matchesFound, errors: JSON.stringify(c.errors) }).changes === 1;
+  ).run({ runId, owner, pagesFetched: c.pagesFetched, pagesUnchanged: c.pagesUnchanged, pagesFailed: c.pagesFailed, matchesFound: c.matchesFound, pagesRemoved: c.pagesRemoved, errors: JSON.stringify(c.errors) }).changes === 1;
 }
 
 /** Ends the run, only while `owner` holds its lease (a run taken over is the new holder's to end). */

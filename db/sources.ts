@@ -39,7 +39,7 @@ export function deleteSource(db: Db, id: number): boolean {
 }
 
 export interface SourceHealth {
-  lastRun: Pick<CrawlRunRow, 'id' | 'status' | 'startedAt' | 'finishedAt' | 'pagesFetched' | 'pagesUnchanged' | 'pagesFailed' | 'matchesFound' | 'errors' | 'message'> | null;
+  lastRun: Pick<CrawlRunRow, 'id' | 'status' | 'startedAt' | 'finishedAt' | 'pagesFetched' | 'pagesUnchanged' | 'pagesFailed' | 'matchesFound' | 'pagesRemoved' | 'errors' | 'message'> | null;
   /** URLs this source has visited at least once. */
   pages: number;
   /** Current failures of its URLs (their last visit), by reason. */
@@ -60,6 +60,7 @@ export const RUN_SUMMARY_COLUMNS = {
   pagesUnchanged: crawlRuns.pagesUnchanged,
   pagesFailed: crawlRuns.pagesFailed,
   matchesFound: crawlRuns.matchesFound,
+  pagesRemoved: crawlRuns.pagesRemoved,
   errors: crawlRuns.errors,
   message: crawlRuns.message,
 };

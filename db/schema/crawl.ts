@@ -31,6 +31,8 @@ export const crawlRuns = sqliteTable(
     pagesUnchanged: integer('pages_unchanged').notNull(),
     pagesFailed: integer('pages_failed').notNull(),
     matchesFound: integer('matches_found').notNull(),
+    // Watch sources: pages whose 404/410 proved a flagged copy removed (also in pagesFetched).
+    pagesRemoved: integer('pages_removed').notNull().default(0),
     // Failures counted by FetchError reason (plus `extract_failed`, `source_failed`).
     errors: text('errors', { mode: 'json' }).$type<Record<string, number>>().notNull(),
     message: text('message'),

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { listRuns } from '../../db/crawl-state.ts';
 import { startNewsSite, storyPath, type NewsSite } from '../fixtures/crawl/news-site.ts';
 import { runCliInProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -83,7 +84,15 @@ describe('crawl counters tell the true reason', () => {
       const health = JSON.parse((await runCliInProcess(['sources', 'show', 'watch', '--json'], { env })).stdout).health;
       expect(health.errorsByReason).toEqual({});
       expect(health.failedUrls).toEqual({});
-      expect(health.lastRun).toMatchObject({ pagesFailed: 0, errors: {} });
+      expect(health.lastRun).toMatchObject({ pagesFailed: 0, pagesRemoved: 1, errors: {} });
+      // Stored on the run row itself (not only in the summary the crawl printed).
+      const app = openTestApp(dir, {}, { owned: false });
+      try {
+        const [stored] = listRuns(app.database.db, run.sourceId, 1);
+        expect(stored).toMatchObject({ id: run.runId, status: 'completed', pagesFetched: 1, pagesRemoved: 1, pagesFailed: 0 });
+      } finally {
+        app.close();
+      }
       const history = jsonLines((await runCliInProcess(['matches', 'rechecks', String(story7.id), '--json'], { env })).stdout);
       expect(history.map((r) => [r.outcome, r.httpStatus])).toEqual([['removed', 404]]);
 
@@ -91,6 +100,8 @@ describe('crawl counters tell the true reason', () => {
       site.queueAnswers(storyPath(3), [{ status: 404 }]);
       await runCliInProcess(['sources', 'add', '--type', 'urls', '--url', site.url + storyPath(3), '--name', 'plain', '--revisit-after', '0'], { env });
       expect(JSON.parse((await runCliInProcess(['crawl', 'plain', '--json'], { env })).stdout)).toMatchObject({ pagesFailed: 1, pagesRemoved: 0, errors: { bad_status: 1 } });
+      const plain = JSON.parse((await runCliInProcess(['sources', 'show', 'plain', '--json'], { env })).stdout).health;
+      expect(plain.lastRun).toMatchObject({ pagesFailed: 1, pagesRemoved: 0 });
     },
     CRAWL_TEST_TIMEOUT_MS,
   );

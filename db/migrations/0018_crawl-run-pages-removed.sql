@@ -1,0 +1,1 @@
+ALTER TABLE `crawl_runs` ADD `pages_removed` integer DEFAULT 0 NOT NULL;
