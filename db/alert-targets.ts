@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, gt } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { alertTargets, type AlertTargetRow } from './schema/alerts.ts';
 
@@ -14,9 +14,10 @@ export function findAlertTargetById(db: Db, id: number): AlertTargetRow | undefi
   return db.select().from(alertTargets).where(eq(alertTargets.id, id)).get();
 }
 
-/** Every target, oldest first (there are a handful). */
-export function listAlertTargetRows(db: Db): AlertTargetRow[] {
-  return db.select().from(alertTargets).orderBy(asc(alertTargets.id)).all();
+/** Every target, oldest first (there are a handful); `afterId` and `limit` give one keyset page. */
+export function listAlertTargetRows(db: Db, page: { afterId?: number; limit?: number } = {}): AlertTargetRow[] {
+  const query = db.select().from(alertTargets).where(page.afterId !== undefined ? gt(alertTargets.id, page.afterId) : undefined).orderBy(asc(alertTargets.id));
+  return (page.limit !== undefined ? query.limit(page.limit) : query).all();
 }
 
 export function listEnabledAlertTargets(db: Db): AlertTargetRow[] {

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, count, eq, gt } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { placeholders, prepared } from './prepared.ts';
 import { apiKeys, type ApiKeyRow } from './schema/auth.ts';
@@ -19,9 +19,15 @@ export function findApiKeyById(db: Db, id: number): ApiKeyRow | undefined {
   return db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
 }
 
-export function listApiKeys(db: Db, q: { licenseeId?: number } = {}): ApiKeyRow[] {
-  const query = db.select().from(apiKeys);
-  return (q.licenseeId !== undefined ? query.where(eq(apiKeys.licenseeId, q.licenseeId)) : query).orderBy(asc(apiKeys.id)).all();
+/** Keys in id order, of one licensee when `licenseeId`; `afterId` and `limit` give one keyset page. */
+export function listApiKeys(db: Db, q: { licenseeId?: number; afterId?: number; limit?: number } = {}): ApiKeyRow[] {
+  const where = and(q.licenseeId !== undefined ? eq(apiKeys.licenseeId, q.licenseeId) : undefined, q.afterId !== undefined ? gt(apiKeys.id, q.afterId) : undefined);
+  const query = db.select().from(apiKeys).where(where).orderBy(asc(apiKeys.id));
+  return (q.limit !== undefined ? query.limit(q.limit) : query).all();
+}
+
+export function countApiKeys(db: Db, q: { licenseeId?: number } = {}): number {
+  return db.select({ n: count() }).from(apiKeys).where(q.licenseeId !== undefined ? eq(apiKeys.licenseeId, q.licenseeId) : undefined).get()?.n ?? 0;
 }
 
 export function setApiKeyRevoked(db: Db, id: number, revokedAt: string): void {

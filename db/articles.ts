@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, isNull, like, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { articleFingerprints, articles, type ArticleRow, type NewArticleRow } from './schema/articles.ts';
 
@@ -68,6 +68,20 @@ export interface ListArticlesQuery {
   q?: string;
   limit: number;
   offset: number;
+  /** Keyset paging: only the articles after this one in the list's order (newest published first, then key). */
+  after?: ArticleListKey;
+}
+
+/** Where an article stands in the list's order; publishedAt null sorts last (SQLite puts NULL last in DESC). */
+export interface ArticleListKey {
+  publishedAt: string | null;
+  key: number;
+}
+
+/** The rows after `after` in (publishedAt DESC NULLS LAST, key DESC) order. */
+function afterArticle(after: ArticleListKey): SQL | undefined {
+  if (after.publishedAt === null) return and(isNull(articles.publishedAt), lt(articles.key, after.key));
+  return or(lt(articles.publishedAt, after.publishedAt), and(eq(articles.publishedAt, after.publishedAt), lt(articles.key, after.key)), isNull(articles.publishedAt));
 }
 
 function escapeLike(text: string): string {
@@ -81,7 +95,7 @@ export function listArticles(db: Db, query: ListArticlesQuery): { items: Article
   const items = db
     .select(summaryColumns)
     .from(articles)
-    .where(where)
+    .where(query.after ? and(where, afterArticle(query.after)) : where)
     .orderBy(desc(articles.publishedAt), desc(articles.key))
     .limit(query.limit)
     .offset(query.offset)

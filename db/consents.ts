@@ -1,4 +1,4 @@
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, type SQL } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { consents, licensees, type ConsentRow } from './schema/rights.ts';
 
@@ -13,18 +13,34 @@ function flatten(row: { consent: ConsentRow; licenseeName: string }): ConsentWit
   return { ...row.consent, licenseeName: row.licenseeName };
 }
 
-export function listConsents(db: Db, q: { licenseeId?: number; status?: ConsentRow['status'] } = {}): ConsentWithLicensee[] {
+export interface ConsentListQuery {
+  licenseeId?: number;
+  status?: ConsentRow['status'];
+  /** Keyset paging (id order): only consents with a greater id, and at most `limit` of them. */
+  afterId?: number;
+  limit?: number;
+}
+
+function consentFilters(q: ConsentListQuery): SQL | undefined {
   const where: SQL[] = [];
   if (q.licenseeId !== undefined) where.push(eq(consents.licenseeId, q.licenseeId));
   if (q.status !== undefined) where.push(eq(consents.status, q.status));
-  return db
+  return where.length > 0 ? and(...where) : undefined;
+}
+
+export function listConsents(db: Db, q: ConsentListQuery = {}): ConsentWithLicensee[] {
+  const query = db
     .select(columns)
     .from(consents)
     .innerJoin(licensees, eq(licensees.id, consents.licenseeId))
-    .where(where.length > 0 ? and(...where) : undefined)
-    .orderBy(asc(consents.id))
-    .all()
-    .map(flatten);
+    .where(and(consentFilters(q), q.afterId !== undefined ? gt(consents.id, q.afterId) : undefined))
+    .orderBy(asc(consents.id));
+  return (q.limit !== undefined ? query.limit(q.limit) : query).all().map(flatten);
+}
+
+/** How many consents the filters of `q` select (its paging ignored). */
+export function countConsents(db: Db, q: ConsentListQuery = {}): number {
+  return db.select({ n: count() }).from(consents).where(consentFilters(q)).get()?.n ?? 0;
 }
 
 export function findConsentById(db: Db, id: number): ConsentWithLicensee | undefined {

@@ -1,4 +1,4 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, gt, type SQL } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { consents, licensees, type LicenseeRow } from './schema/rights.ts';
 
@@ -8,6 +8,18 @@ export type { LicenseeRow };
 
 export function listLicensees(db: Db): LicenseeRow[] {
   return db.select().from(licensees).orderBy(asc(licensees.name)).all();
+}
+
+/** One page of licensees by name (names are unique): those after `afterName`, at most `limit`; `onlyId` narrows to one. */
+export function listLicenseePage(db: Db, q: { onlyId?: number; afterName?: string; limit: number }): LicenseeRow[] {
+  const where: SQL[] = [];
+  if (q.onlyId !== undefined) where.push(eq(licensees.id, q.onlyId));
+  if (q.afterName !== undefined) where.push(gt(licensees.name, q.afterName));
+  return db.select().from(licensees).where(and(...where)).orderBy(asc(licensees.name)).limit(q.limit).all();
+}
+
+export function countLicensees(db: Db, q: { onlyId?: number } = {}): number {
+  return db.select({ n: count() }).from(licensees).where(q.onlyId !== undefined ? eq(licensees.id, q.onlyId) : undefined).get()?.n ?? 0;
 }
 
 export function findLicenseeByName(db: Db, name: string): LicenseeRow | undefined {

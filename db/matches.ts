@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { prepared } from './prepared.ts';
 import { articles } from './schema/articles.ts';
@@ -98,6 +98,8 @@ export interface ListMatchesQuery {
   flagged?: boolean;
   limit: number;
   offset: number;
+  /** Keyset paging: only the matches after this one in the list's order (lastSeen DESC, id DESC). */
+  after?: { lastSeen: string; id: number };
 }
 
 export interface MatchListItem {
@@ -140,7 +142,7 @@ const listColumns = {
   lastSeen: matches.lastSeenAt,
 };
 
-function matchFilters(q: Omit<ListMatchesQuery, 'limit' | 'offset'>): SQL | undefined {
+function matchFilters(q: Omit<ListMatchesQuery, 'limit' | 'offset' | 'after'>): SQL | undefined {
   const where: SQL[] = [];
   if (q.articleId !== undefined) where.push(eq(articles.id, q.articleId));
   if (q.kind !== undefined) where.push(eq(matches.kind, q.kind));
@@ -153,13 +155,14 @@ function matchFilters(q: Omit<ListMatchesQuery, 'limit' | 'offset'>): SQL | unde
 /** Stored matches, most recently seen first, with the page URL and the article's own id. */
 export function listMatches(db: Db, q: ListMatchesQuery): { items: MatchListItem[]; total: number } {
   const where = matchFilters(q);
+  const after = q.after ? or(lt(matches.lastSeenAt, q.after.lastSeen), and(eq(matches.lastSeenAt, q.after.lastSeen), lt(matches.id, q.after.id))) : undefined;
   const items = db
     .select(listColumns)
     .from(matches)
     .innerJoin(pages, eq(pages.id, matches.pageId))
     .innerJoin(articles, eq(articles.key, matches.articleKey))
     .leftJoin(matchDecisions, eq(matchDecisions.matchId, matches.id))
-    .where(where)
+    .where(after ? and(where, after) : where)
     .orderBy(desc(matches.lastSeenAt), desc(matches.id))
     .limit(q.limit)
     .offset(q.offset)

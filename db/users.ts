@@ -1,4 +1,4 @@
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, gt } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { users, type UserRow } from './schema/auth.ts';
 
@@ -18,8 +18,14 @@ export function findUserById(db: Db, id: number): UserRow | undefined {
   return db.select().from(users).where(eq(users.id, id)).get();
 }
 
-export function listUsers(db: Db): UserRow[] {
-  return db.select().from(users).orderBy(asc(users.id)).all();
+/** Users in id order; `afterId` and `limit` give one keyset page. */
+export function listUsers(db: Db, page: { afterId?: number; limit?: number } = {}): UserRow[] {
+  const query = db.select().from(users).where(page.afterId !== undefined ? gt(users.id, page.afterId) : undefined).orderBy(asc(users.id));
+  return (page.limit !== undefined ? query.limit(page.limit) : query).all();
+}
+
+export function countUsers(db: Db): number {
+  return db.select({ n: count() }).from(users).get()?.n ?? 0;
 }
 
 export function updateUser(db: Db, id: number, set: Partial<Pick<UserRow, 'passwordHash' | 'disabled' | 'updatedAt'>>): UserRow | undefined {

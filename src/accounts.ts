@@ -127,8 +127,8 @@ export async function addUser(deps: AccountDeps, input: { email: string; role: s
   return viewUser(deps.db, user);
 }
 
-export function listUserViews(db: Db): UserView[] {
-  const rows = listUsers(db);
+export function listUserViews(db: Db, page: { afterId?: number; limit?: number } = {}): UserView[] {
+  const rows = listUsers(db, page);
   const names = licenseeNames(db, rows.map((u) => u.licenseeId));
   return rows.map((u) => toUserView(u, names));
 }
@@ -191,7 +191,7 @@ export function createKey(deps: AccountDeps, principal: Principal, input: { name
   return { key, view: toKeyView(row, licenseeNames(deps.db, [row.licenseeId])) };
 }
 
-export function listKeyViews(db: Db, q: { licenseeId?: number } = {}): KeyView[] {
+export function listKeyViews(db: Db, q: { licenseeId?: number; afterId?: number; limit?: number } = {}): KeyView[] {
   const rows = listApiKeys(db, q);
   const names = licenseeNames(db, rows.map((k) => k.licenseeId));
   return rows.map((k) => toKeyView(k, names));

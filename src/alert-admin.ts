@@ -159,8 +159,8 @@ function getTarget(db: Db, id: number): AlertTargetRow {
 }
 
 /** Every webhook target (never their secrets). */
-export function listAlertTargets(db: Db): AlertTargetView[] {
-  return listAlertTargetRows(db).map(toTargetView);
+export function listAlertTargets(db: Db, page: { afterId?: number; limit?: number } = {}): AlertTargetView[] {
+  return listAlertTargetRows(db, page).map(toTargetView);
 }
 
 export function getAlertTarget(db: Db, id: number): AlertTargetView {

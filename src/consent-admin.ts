@@ -22,7 +22,7 @@ export function getConsent(db: Db, id: number): Consent {
   return toConsent(row);
 }
 
-export function listAllConsents(db: Db, q: { licenseeId?: number; status?: ConsentStatus } = {}): Consent[] {
+export function listAllConsents(db: Db, q: { licenseeId?: number; status?: ConsentStatus; afterId?: number; limit?: number } = {}): Consent[] {
   return listConsents(db, q).map((r: ConsentWithLicensee) => toConsent(r));
 }
 

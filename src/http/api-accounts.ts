@@ -7,6 +7,9 @@ import { principalOf, scopeOf } from './actor.ts';
 import { parseOrThrow } from './api-matches.ts';
 import { guardedRouter, type Guard } from './guard.ts';
 import type { RouteDoc } from './openapi/route-doc.ts';
+import { cursorParam, idKey, limitParam, pageOf, PAGING_DESCRIPTION } from './api-paging.ts';
+import { countUsers } from '../../db/users.ts';
+import { countApiKeys } from '../../db/api-keys.ts';
 
 /**
  * /api/users (admins: list, add, disable, enable) and /api/keys (admins: all keys; a licensee:
@@ -19,15 +22,19 @@ const licenseeRef = z.union([z.string().min(1).max(MAX_TEXT), z.number().int().m
 const newUserSchema = z.strictObject({ email: z.string().max(MAX_TEXT), role: z.enum(ROLES), licensee: licenseeRef, password: z.string().max(1024) });
 const newKeySchema = z.strictObject({ name: z.string().max(MAX_TEXT), role: z.enum(ROLES), licensee: licenseeRef, expires: z.string().max(64).nullable().optional() });
 
+// Users and keys are listed in id order (oldest first); the cursor is the last id shown.
+const listQuerySchema = z.strictObject({ limit: limitParam, cursor: cursorParam(idKey) });
+
 function depsOf(app: App): AccountDeps {
   return { db: app.database.db };
 }
 
 export function createUsersRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/users');
-  router.get('/', (_req, res) => {
-    const items = listUserViews(app.database.db);
-    res.json({ items, total: items.length });
+  router.get('/', (req, res) => {
+    const q = parseOrThrow(listQuerySchema, req.query, 'query parameters');
+    const rows = listUserViews(app.database.db, { afterId: q.cursor?.i, limit: q.limit + 1 });
+    res.json({ ...pageOf(rows, q.limit, (u) => ({ i: u.id })), total: countUsers(app.database.db) });
   });
   router.post('/', async (req, res) => {
     const input = parseOrThrow(newUserSchema, req.body ?? {}, 'user');
@@ -45,9 +52,11 @@ export function createUsersRouter(app: App, guard: Guard): Router {
 export function createKeysRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/keys');
   router.get('/', (req, res) => {
+    const q = parseOrThrow(listQuerySchema, req.query, 'query parameters');
     const scope = scopeOf(req);
-    const items = listKeyViews(app.database.db, scope !== null ? { licenseeId: scope } : {});
-    res.json({ items, total: items.length });
+    const own = scope !== null ? { licenseeId: scope } : {};
+    const rows = listKeyViews(app.database.db, { ...own, afterId: q.cursor?.i, limit: q.limit + 1 });
+    res.json({ ...pageOf(rows, q.limit, (k) => ({ i: k.id })), total: countApiKeys(app.database.db, own) });
   });
   router.post('/', (req, res) => {
     const input = parseOrThrow(newKeySchema, req.body ?? {}, 'API key');
@@ -61,7 +70,11 @@ export function createKeysRouter(app: App, guard: Guard): Router {
 }
 
 export const ACCOUNTS_ROUTE_DOCS: RouteDoc[] = [
-  { method: 'GET', path: '/api/users', tag: 'Users and keys', summary: 'List user accounts', response: { status: 200, description: '{items: [{id, email, role, licenseeId, disabled, ...}], total}' } },
+  {
+    method: 'GET', path: '/api/users', tag: 'Users and keys', summary: 'List user accounts, oldest first', query: listQuerySchema,
+    description: `${PAGING_DESCRIPTION} total counts every user.`,
+    response: { status: 200, description: '{items: [{id, email, role, licenseeId, disabled, ...}], total, nextCursor}' },
+  },
   {
     method: 'POST', path: '/api/users', tag: 'Users and keys', summary: 'Add a user account',
     description: 'licensee names the organisation (name or id) a user with the licensee role acts for; other roles have none.',
@@ -71,7 +84,11 @@ export const ACCOUNTS_ROUTE_DOCS: RouteDoc[] = [
   },
   { method: 'POST', path: '/api/users/:id/disable', tag: 'Users and keys', summary: 'Disable a user (ends their sessions)', params: { id: idSchema }, response: { status: 200, description: 'The user' }, errors: { 409: 'The last enabled admin cannot be disabled' } },
   { method: 'POST', path: '/api/users/:id/enable', tag: 'Users and keys', summary: 'Enable a user again', params: { id: idSchema }, response: { status: 200, description: 'The user' } },
-  { method: 'GET', path: '/api/keys', tag: 'Users and keys', summary: 'List API keys (a licensee: its organisation\'s)', response: { status: 200, description: '{items: [{id, name, role, licenseeId, prefix, expiresAt, revokedAt, ...}], total}' } },
+  {
+    method: 'GET', path: '/api/keys', tag: 'Users and keys', summary: 'List API keys, oldest first (a licensee: its organisation\'s)', query: listQuerySchema,
+    description: `${PAGING_DESCRIPTION} total counts every key the caller may see.`,
+    response: { status: 200, description: '{items: [{id, name, role, licenseeId, prefix, expiresAt, revokedAt, ...}], total, nextCursor}' },
+  },
   {
     method: 'POST', path: '/api/keys', tag: 'Users and keys', summary: 'Create an API key',
     description: 'The key itself is in this answer once and nowhere else. A licensee creates licensee keys for its own organisation only.',

@@ -21,6 +21,7 @@ import { parseOrThrow } from './api-matches.ts';
 import { guardedRouter, type Guard } from './guard.ts';
 import { HttpRefusal } from './http-errors.ts';
 import type { RouteDoc } from './openapi/route-doc.ts';
+import { cursorParam, idKey, limitParam, pageOf, PAGING_DESCRIPTION } from './api-paging.ts';
 
 /**
  * Alerts (/api/alerts): webhook targets and their delivery log (admins), and the signed-in user's
@@ -29,6 +30,8 @@ import type { RouteDoc } from './openapi/route-doc.ts';
  */
 
 const idSchema = z.coerce.number().int().min(1);
+// Targets are listed oldest first; the cursor is the last id shown.
+const targetListQuerySchema = z.strictObject({ limit: limitParam, cursor: cursorParam(idKey) });
 
 const SIGNATURE_SCHEME =
   'Each delivery is a POST of JSON `{id, event: "reports.created", createdAt, reports: [{id, url, article: {id, title}, decision, kind, coverage, copiedWords, status, link}]}` ' +
@@ -86,8 +89,9 @@ export function createAlertsRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/alerts');
   const db = app.database.db;
 
-  router.get('/targets', (_req, res) => {
-    res.json({ items: listAlertTargets(db) });
+  router.get('/targets', (req, res) => {
+    const q = parseOrThrow(targetListQuerySchema, req.query, 'query parameters');
+    res.json(pageOf(listAlertTargets(db, { afterId: q.cursor?.i, limit: q.limit + 1 }), q.limit, (t) => ({ i: t.id })));
   });
 
   router.post('/targets', (req, res) => {
@@ -134,7 +138,15 @@ const TAG = 'Alerts';
 const NOT_A_USER = 'An API key (not a signed-in user) has no preferences: code not_a_user';
 
 export const ALERTS_ROUTE_DOCS: RouteDoc[] = [
-  { method: 'GET', path: '/api/alerts/targets', tag: TAG, summary: 'Webhook targets (never their secrets)', response: { status: 200, description: '{items}', schema: z.object({ items: z.array(targetViewSchema) }) } },
+  {
+    method: 'GET',
+    path: '/api/alerts/targets',
+    tag: TAG,
+    summary: 'Webhook targets, oldest first (never their secrets)',
+    description: PAGING_DESCRIPTION,
+    query: targetListQuerySchema,
+    response: { status: 200, description: '{items, nextCursor}', schema: z.object({ items: z.array(targetViewSchema), nextCursor: z.string().nullable() }) },
+  },
   {
     method: 'POST',
     path: '/api/alerts/targets',

@@ -6,18 +6,21 @@ import { archiveArticle, getArticle, removeArticle, saveArticles, type ArticleRe
 import { ConflictError, ValidationError } from '../errors.ts';
 import { articleInputSchema } from '../articles/article-record.ts';
 import type { RouteDoc } from './openapi/route-doc.ts';
+import { cursorOrOffset, cursorParam, limitParam, pageOf, PAGING_DESCRIPTION } from './api-paging.ts';
 
 // One request carries at most this many articles: bigger loads belong to the streaming CLI import.
 export const MAX_ARTICLES_PER_REQUEST = 10_000;
-// Paging: 50 fits a screen; 500 bounds the cost of one query.
-const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 500;
+// An article's place in the list (newest published first, then key): p its publishedAt (null sorts last), k its key.
+const articleKey = z.strictObject({ p: z.string().max(64).nullable(), k: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
-const listQuerySchema = z.strictObject({
-  q: z.string().trim().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  offset: z.coerce.number().int().min(0).default(0),
-});
+const listQuerySchema = z
+  .strictObject({
+    q: z.string().trim().max(500).optional(),
+    limit: limitParam,
+    offset: z.coerce.number().int().min(0).default(0),
+    cursor: cursorParam(articleKey),
+  })
+  .refine(cursorOrOffset.check, { message: cursorOrOffset.message, path: cursorOrOffset.path });
 
 const postQuerySchema = z.strictObject({
   onConflict: z.enum(['update', 'reject']).default('update'),
@@ -83,8 +86,10 @@ export function createArticlesRouter(registry: ArticleRegistryDeps, guard: Guard
 
   router.get('/', (req, res) => {
     const query = parseQuery(listQuerySchema, req.query);
-    const { items, total } = listArticles(registry.db, query);
-    res.json({ items: items.map(presentArticle), total, limit: query.limit, offset: query.offset });
+    const after = query.cursor ? { publishedAt: query.cursor.p, key: query.cursor.k } : undefined;
+    const { items: rows, total } = listArticles(registry.db, { q: query.q, limit: query.limit + 1, offset: query.offset, after });
+    const { items, nextCursor } = pageOf(rows, query.limit, (a) => ({ p: a.publishedAt, k: a.key }));
+    res.json({ items: items.map(presentArticle), total, limit: query.limit, offset: query.offset, nextCursor });
   });
 
   router.get('/:id', (req, res) => {
@@ -113,7 +118,11 @@ export const ARTICLES_ROUTE_DOCS: RouteDoc[] = [
     response: { status: 201, description: '{inserted, updated, unchanged, rejected}' },
     errors: { 409: 'onConflict=reject and some of the articles exist (details.ids)' },
   },
-  { method: 'GET', path: '/api/articles', tag: 'Owned articles', summary: 'List owned articles, newest first (q searches titles)', query: listQuerySchema, response: { status: 200, description: '{items, total, limit, offset}' } },
+  {
+    method: 'GET', path: '/api/articles', tag: 'Owned articles', summary: 'List owned articles, newest first (q searches titles)', query: listQuerySchema,
+    description: `${PAGING_DESCRIPTION} offset (the older way) still works, but not together with cursor. total counts every article q selects.`,
+    response: { status: 200, description: '{items, total, limit, offset, nextCursor}' },
+  },
   { method: 'GET', path: '/api/articles/:id', tag: 'Owned articles', summary: 'One owned article', response: { status: 200, description: 'The article' } },
   { method: 'DELETE', path: '/api/articles/:id', tag: 'Owned articles', summary: 'Remove an owned article and its fingerprints', response: { status: 204, description: 'Removed' }, errors: { 409: 'A report cites the article: archive it instead' } },
   { method: 'POST', path: '/api/articles/:id/archive', tag: 'Owned articles', summary: 'Archive an owned article (kept for its reports, no longer matched)', response: { status: 200, description: 'The article' } },

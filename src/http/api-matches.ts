@@ -7,14 +7,15 @@ import type { App } from '../app.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { formatUtcIso, parseIsoDate } from '../time/parse-date.ts';
 import type { RouteDoc } from './openapi/route-doc.ts';
+import { cursorOrOffset, cursorParam, limitParam, pageOf, PAGING_DESCRIPTION } from './api-paging.ts';
 
-// Paging as for /api/articles: 50 fits a screen; 500 bounds the cost of one query.
-const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 500;
+// A match's place in the list (most recently seen first): t its lastSeen (UTC ISO text), i its id.
+const matchKey = z.strictObject({ t: z.string().min(1).max(64), i: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 // A match's re-check history is short (one per schedule tick); this bounds a pathological one.
 const MAX_RECHECKS = 1000;
 
 const listQuerySchema = z.strictObject({
+  cursor: cursorParam(matchKey),
   articleId: z.string().min(1).max(500).optional(),
   kind: z.enum(MATCH_KINDS).optional(),
   pageUrl: z.string().min(1).max(4000).optional(),
@@ -26,9 +27,9 @@ const listQuerySchema = z.strictObject({
     return z.NEVER;
   }).optional(),
   flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  limit: limitParam,
   offset: z.coerce.number().int().min(0).default(0),
-});
+}).refine(cursorOrOffset.check, { message: cursorOrOffset.message, path: cursorOrOffset.path });
 
 const idSchema = z.coerce.number().int().min(1);
 
@@ -47,9 +48,11 @@ export function createMatchesRouter(app: App, guard: Guard): Router {
   const db = app.database.db;
 
   router.get('/', (req, res) => {
-    const q = parseOrThrow(listQuerySchema, req.query, 'query parameters');
-    const { items, total } = listMatches(db, q);
-    res.json({ items, total, limit: q.limit, offset: q.offset });
+    const { cursor, ...q } = parseOrThrow(listQuerySchema, req.query, 'query parameters');
+    const after = cursor ? { lastSeen: cursor.t, id: cursor.i } : undefined;
+    const { items: rows, total } = listMatches(db, { ...q, limit: q.limit + 1, after });
+    const { items, nextCursor } = pageOf(rows, q.limit, (m) => ({ t: m.lastSeen, i: m.id }));
+    res.json({ items, total, limit: q.limit, offset: q.offset, nextCursor });
   });
 
   router.get('/:id', (req, res) => {
@@ -70,7 +73,11 @@ export function createMatchesRouter(app: App, guard: Guard): Router {
 }
 
 export const MATCHES_ROUTE_DOCS: RouteDoc[] = [
-  { method: 'GET', path: '/api/matches', tag: 'Matches', summary: 'Stored matches, most recently seen first', query: listQuerySchema, response: { status: 200, description: '{items, total, limit, offset}' } },
+  {
+    method: 'GET', path: '/api/matches', tag: 'Matches', summary: 'Stored matches, most recently seen first', query: listQuerySchema,
+    description: `${PAGING_DESCRIPTION} offset (the older way) still works, but not together with cursor. total counts every match the filters select. A match seen again while you page moves to the front: it is not shown twice.`,
+    response: { status: 200, description: '{items, total, limit, offset, nextCursor}' },
+  },
   { method: 'GET', path: '/api/matches/:id', tag: 'Matches', summary: 'One match with its re-check history', params: { id: idSchema }, response: { status: 200, description: 'The match and {rechecks}' } },
   { method: 'POST', path: '/api/matches/:id/flag', tag: 'Matches', summary: 'Flag a match for re-checks (watch sources re-fetch its page)', params: { id: idSchema }, response: { status: 200, description: 'The match' } },
   { method: 'DELETE', path: '/api/matches/:id/flag', tag: 'Matches', summary: 'Unflag a match', params: { id: idSchema }, response: { status: 200, description: 'The match' } },

@@ -1,7 +1,8 @@
 import type { Router } from 'express';
 import { guardedRouter, type Guard } from './guard.ts';
 import { z } from 'zod';
-import { findLicenseeById, listLicensees, type LicenseeRow } from '../../db/licensees.ts';
+import { countLicensees, findLicenseeById, listLicenseePage, type LicenseeRow } from '../../db/licensees.ts';
+import { countConsents } from '../../db/consents.ts';
 import type { App } from '../app.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { addLicensee, addOwnerSite, changeLicensee, getLicensee, listAllOwnerSites, removeLicensee, removeOwnerSite, type RightsDeps } from '../rights-admin.ts';
@@ -16,6 +17,7 @@ import { assertMayChangeConsentTerms, assertMayChangeLicensee, narrowConsentInpu
 import { parseOrThrow } from './api-matches.ts';
 import { MAX_AGREEMENTS } from '../rights/odrl-vocabulary.ts';
 import type { RouteDoc } from './openapi/route-doc.ts';
+import { cursorParam, idKey, limitParam, pageOf, PAGING_DESCRIPTION } from './api-paging.ts';
 
 /** /api/owner-sites, /api/licensees, /api/consents: thin adapters over src/rights-admin.ts. */
 
@@ -32,6 +34,14 @@ const place = placeSchema;
 
 const ownerSiteSchema = z.strictObject({ place: z.string() });
 
+// Owner sites come from three origins, listed in this order, each by place: the key is (origin, place).
+const OWNER_SITE_ORIGINS = ['config', 'owner_source', 'database'] as const;
+const ownerSiteKey = z.strictObject({ s: z.enum(OWNER_SITE_ORIGINS), p: z.string().max(MAX_TEXT) });
+const ownerSiteListQuerySchema = z.strictObject({ limit: limitParam, cursor: cursorParam(ownerSiteKey) });
+// Licensees are listed by name (unique): the key is the last name shown.
+const licenseeKey = z.strictObject({ n: z.string().max(MAX_TEXT) });
+const licenseeListQuerySchema = z.strictObject({ limit: limitParam, cursor: cursorParam(licenseeKey) });
+
 const licenseeFields = {
   name: z.string().max(MAX_TEXT),
   places: z.array(place).max(MAX_PLACES),
@@ -44,7 +54,7 @@ const licenseeChangeSchema = z
   .refine((set) => Object.keys(set).length > 0, 'give at least one of name, places, contacts, notes');
 
 const consentQuerySchema = z
-  .strictObject({ licenseeId: idSchema.optional(), licensee: z.string().min(1).max(MAX_TEXT).optional(), status: z.enum(CONSENT_STATUSES).optional() })
+  .strictObject({ licenseeId: idSchema.optional(), licensee: z.string().min(1).max(MAX_TEXT).optional(), status: z.enum(CONSENT_STATUSES).optional(), limit: limitParam, cursor: cursorParam(idKey) })
   .refine((q) => q.licenseeId === undefined || q.licensee === undefined, { message: 'give licenseeId or licensee, not both', path: ['licensee'] });
 // The fields are checked by parseConsentRequest on the merged record (naming each bad one).
 const termsChangeSchema = z.record(z.string(), z.unknown()).refine((changes) => Object.keys(changes).length > 0, 'give at least one term to change');
@@ -70,6 +80,11 @@ export const odrlDocumentSchema = z.union([
   odrlAgreementSchema,
 ]);
 
+/** Code-unit order, as SQLite's default BINARY collation compares text (localeCompare would not match it). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function depsOf(app: App): RightsDeps {
   return { db: app.database.db, config: app.config.rights };
 }
@@ -84,9 +99,14 @@ function getLicenseeById(app: App, rawId: string | number): LicenseeRow {
 /** GET (list), POST {place}, DELETE /:place (the place URL-encoded, e.g. https%3A%2F%2Fexample.com%2Fnews%2F). */
 export function createOwnerSitesRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/owner-sites');
-  router.get('/', (_req, res) => {
-    const items = listAllOwnerSites(depsOf(app));
-    res.json({ items, total: items.length });
+  router.get('/', (req, res) => {
+    const q = parseOrThrow(ownerSiteListQuerySchema, req.query, 'query parameters');
+    // A few dozen places from configuration, owner sources and the table: ordered and cut here, by key (not by position).
+    const rank = (origin: (typeof OWNER_SITE_ORIGINS)[number]) => OWNER_SITE_ORIGINS.indexOf(origin);
+    const all = listAllOwnerSites(depsOf(app)).sort((a, b) => rank(a.source) - rank(b.source) || compareText(a.place, b.place));
+    const after = q.cursor;
+    const rest = after ? all.filter((s) => rank(s.source) > rank(after.s) || (s.source === after.s && compareText(s.place, after.p) > 0)) : all;
+    res.json({ ...pageOf(rest.slice(0, q.limit + 1), q.limit, (s) => ({ s: s.source, p: s.place })), total: all.length });
   });
   router.post('/', (req, res) => {
     const { place: raw } = parseOrThrow(ownerSiteSchema, req.body ?? {}, 'owner site (send {"place": "example.com"})');
@@ -104,9 +124,10 @@ export function createLicenseesRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/licensees');
   const db = app.database.db;
   router.get('/', (req, res) => {
-    const scope = scopeOf(req);
-    const items = listLicensees(db).filter((l) => scope === null || l.id === scope);
-    res.json({ items, total: items.length });
+    const q = parseOrThrow(licenseeListQuerySchema, req.query, 'query parameters');
+    const onlyId = scopeOf(req) ?? undefined;
+    const rows = listLicenseePage(db, { onlyId, afterName: q.cursor?.n, limit: q.limit + 1 });
+    res.json({ ...pageOf(rows, q.limit, (l) => ({ n: l.name })), total: countLicensees(db, { onlyId }) });
   });
   router.get('/:id', (req, res) => {
     const licensee = getLicenseeById(app, req.params.id);
@@ -149,8 +170,9 @@ export function createConsentsRouter(app: App, guard: Guard): Router {
     const scope = scopeOf(req);
     // A licensee asking for another organisation's consents is told it does not exist.
     if (scope !== null && asked !== undefined && asked !== scope) throw new NotFoundError(q.licensee !== undefined ? `No licensee named "${q.licensee}"` : `No licensee with id ${q.licenseeId}`, {});
-    const items = listAllConsents(db, { licenseeId: scope ?? asked, status: q.status });
-    res.json({ items, total: items.length });
+    const filters = { licenseeId: scope ?? asked, status: q.status };
+    const rows = listAllConsents(db, { ...filters, afterId: q.cursor?.i, limit: q.limit + 1 });
+    res.json({ ...pageOf(rows, q.limit, (c) => ({ i: c.id })), total: countConsents(db, filters) });
   });
   router.post('/', (req, res) => {
     const [input] = narrowConsentInputs(principalOf(req), ownName(req), [parseConsentRequest(req.body ?? {})]);
@@ -192,7 +214,11 @@ const ID = { id: idSchema };
 const REDECIDED = '{consent, redecided: {matches, changed, reportsCreated, reportsChanged}}';
 
 export const RIGHTS_ROUTE_DOCS: RouteDoc[] = [
-  { method: 'GET', path: '/api/owner-sites', tag: 'Owner sites', summary: 'Owner sites with their origin (configuration, owner feeds, added)', response: { status: 200, description: '{items, total}' } },
+  {
+    method: 'GET', path: '/api/owner-sites', tag: 'Owner sites', summary: 'Owner sites with their origin (configuration, owner feeds, added)', query: ownerSiteListQuerySchema,
+    description: `By origin (config, owner_source, database), then place. ${PAGING_DESCRIPTION} total counts every owner site.`,
+    response: { status: 200, description: '{items, total, nextCursor}' },
+  },
   {
     method: 'POST', path: '/api/owner-sites', tag: 'Owner sites', summary: 'Register an owner site (pages there are never reports)',
     description: 'place: a host ("example.com"), a wildcard ("*.example.com") or a URL prefix ("https://example.com/news/"). Re-decides the matches on it.',
@@ -202,7 +228,11 @@ export const RIGHTS_ROUTE_DOCS: RouteDoc[] = [
   },
   { method: 'DELETE', path: '/api/owner-sites/:place', tag: 'Owner sites', summary: 'Remove an added owner site (the place URL-encoded)', params: { place: placeSchema }, response: { status: 200, description: '{place, redecided}' } },
 
-  { method: 'GET', path: '/api/licensees', tag: 'Licensees', summary: "List licensees (a licensee: its own)", response: { status: 200, description: '{items, total}' } },
+  {
+    method: 'GET', path: '/api/licensees', tag: 'Licensees', summary: 'List licensees by name (a licensee: its own)', query: licenseeListQuerySchema,
+    description: `${PAGING_DESCRIPTION} total counts every licensee the caller may see.`,
+    response: { status: 200, description: '{items, total, nextCursor}' },
+  },
   { method: 'GET', path: '/api/licensees/:id', tag: 'Licensees', summary: 'One licensee with its consents', params: ID, response: { status: 200, description: 'The licensee and {consents}' } },
   { method: 'POST', path: '/api/licensees', tag: 'Licensees', summary: 'Add a licensee and the places it publishes on', body: newLicenseeSchema, response: { status: 201, description: '{licensee, redecided}' }, errors: { 409: 'A licensee with that name exists' } },
   {
@@ -214,7 +244,11 @@ export const RIGHTS_ROUTE_DOCS: RouteDoc[] = [
   },
   { method: 'DELETE', path: '/api/licensees/:id', tag: 'Licensees', summary: 'Remove a licensee without consent records', params: ID, response: { status: 200, description: '{id, name, redecided}' }, errors: { 409: 'The licensee has consent records: revoke them instead' } },
 
-  { method: 'GET', path: '/api/consents', tag: 'Consents', summary: 'List consents (a licensee: its own)', query: consentQuerySchema, response: { status: 200, description: '{items, total}' } },
+  {
+    method: 'GET', path: '/api/consents', tag: 'Consents', summary: 'List consents, oldest first (a licensee: its own)', query: consentQuerySchema,
+    description: `${PAGING_DESCRIPTION} total counts every consent the filters select.`,
+    response: { status: 200, description: '{items, total, nextCursor}' },
+  },
   {
     method: 'POST', path: '/api/consents', tag: 'Consents', summary: 'Register a consent and re-decide the matches it touches',
     description: 'Dates are ISO 8601 (a date without zone is UTC; until is exclusive). Excerpt limits need use "excerpt". A licensee registers consents for its own organisation only, and they start pending.',

@@ -8,16 +8,17 @@ import type { App } from '../app.ts';
 import { parseOrThrow } from './api-matches.ts';
 import { sourceInputSchema } from '../../crawlers/source-types.ts';
 import type { RouteDoc } from './openapi/route-doc.ts';
+import { limitParam } from './api-paging.ts';
 
 // A source's run history page: enough to see a trend, small enough to answer fast.
 const RUNS_SHOWN = 20;
-// Each listed source carries its health (a few queries): a page is bounded like the other lists.
-const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 500;
 
-/** The paging every list answers with ({ items, nextCursor }); a source's cursor is the last id shown. */
+/**
+ * The paging every list answers with ({ items, nextCursor }; limit as ./api-paging.ts bounds it:
+ * each listed source carries its health, a few queries). A source's cursor is the last id shown.
+ */
 const listQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  limit: limitParam,
   cursor: z.string().regex(/^[1-9]\d{0,15}$/, 'must be the nextCursor of the previous page').optional(),
 });
 
