@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { findCapturesByIds } from '../db/captures.ts';
 import { findRendersByIds } from '../db/capture-renders.ts';
-import { countCustodyEntries, digestRecord, findCustodyEntry, listCustodyEntriesAfter, listTileHashesAfter, listTreeHeads, TILE_LEAVES, type CustodyEntryRow } from '../db/custody-log.ts';
+import { countCustodyEntries, digestRecord, findCustodyEntriesFor, findCustodyEntry, listCustodyEntriesAfter, listTileHashesAfter, listTreeHeads, TILE_LEAVES, type CustodyEntryRow } from '../db/custody-log.ts';
 import { decisionRecordOf, listDecisionsAfter } from '../db/match-decisions.ts';
 import type { Db } from '../db/open-db.ts';
 import { eventRecordOf, listReportEventsByIds } from '../db/report-events.ts';
@@ -16,7 +16,10 @@ import { hashLeaf, verifyTreeHead } from './evidence-verify/verify-package.mjs';
  * against everything that vouches for it — each leaf's hash, the stored tiles, every signed tree
  * head (root and signature), consistency between consecutive heads — and each entry against the
  * record it vouches for (the report event, the decision as it stands, the capture's WARC file, the
- * rendered view). Names the first entry that does not match, and every problem found.
+ * rendered view). Names the first entry that does not match, and every problem found. A capture
+ * removed by `captures prune` is accepted without its row and file when a later `capture_pruned`
+ * entry (its tombstone) records the same file digest; a tombstone whose capture is still there,
+ * or that names no matching capture entry, is a problem.
  */
 
 // Entries read per query: a bounded page of a log that may hold millions.
@@ -30,6 +33,8 @@ export interface LogVerification {
   treeHeads: number;
   recordsChecked: number;
   filesChecked: number;
+  /** Capture entries whose capture was removed under a capture_pruned tombstone (accepted). */
+  capturesPruned: number;
   /** The lowest entry index named by a problem, or null when the log verifies. */
   firstBadEntry: number | null;
   problems: string[];
@@ -65,7 +70,7 @@ async function sha256OfFile(path: string): Promise<string | null> {
 /** Each entry of the page against its leaf text and against the record it vouches for. */
 async function checkPage(db: Db, dataDir: string, entries: CustodyEntryRow[], walk: Walk, expectId: number): Promise<number> {
   const events = new Map(listReportEventsByIds(db, entries.filter((e) => e.type === 'report_event').map((e) => e.refId)).map((ev) => [ev.id, ev]));
-  const captures = new Map(findCapturesByIds(db, entries.filter((e) => e.type === 'capture').map((e) => e.refId)).map((c) => [c.id, c]));
+  const captures = new Map(findCapturesByIds(db, entries.filter((e) => e.type === 'capture' || e.type === 'capture_pruned').map((e) => e.refId)).map((c) => [c.id, c]));
   const renders = new Map(findRendersByIds(db, entries.filter((e) => e.type === 'render').map((e) => e.refId)).map((r) => [r.id, r]));
   for (const e of entries) {
     for (; expectId < e.id; expectId++) addProblem(walk, `entry ${expectId - 1} is missing: its row was deleted`, expectId - 1);
@@ -82,12 +87,64 @@ async function checkPage(db: Db, dataDir: string, entries: CustodyEntryRow[], wa
       continue;
     }
     if (leaf.type !== e.type || leaf.id !== e.refId || leaf.at !== e.at) addProblem(walk, `${describe(e)}: its leaf says ${leaf.type} ${leaf.id} at ${leaf.at}`, index);
+    if (e.type === 'capture_pruned') {
+      checkTombstone(db, e, leaf as PrunedLeaf, captures.has(e.refId), walk);
+      continue;
+    }
+    if (e.type === 'capture' && !captures.has(e.refId) && acceptPruned(db, e, leaf.sha256, walk)) continue;
     const expected = await expectedDigest(dataDir, e, events, captures, renders, walk);
     if (expected === undefined) continue;
     if (expected === null) addProblem(walk, `${describe(e)}: the ${e.type.replace('_', ' ')} it vouches for is gone`, index);
     else if (expected !== leaf.sha256) addProblem(walk, `${describe(e)}: the ${e.type.replace('_', ' ')} no longer matches what was logged (sha256 ${expected}, logged ${leaf.sha256})`, index);
   }
   return expectId;
+}
+
+/** The fields a capture_pruned leaf carries (src/capture-retention.ts). */
+interface PrunedLeaf {
+  sha256?: string;
+  /** Tree index of the capture's own entry; null for a capture stored before the log existed. */
+  captureEntry?: number | null;
+}
+
+/** The leaf of an entry, parsed (entries are checked as JSON where they are walked). */
+function leafOf(e: CustodyEntryRow): { type?: string; id?: number; sha256?: string } | undefined {
+  try {
+    return JSON.parse(e.leaf) as { type?: string; id?: number; sha256?: string };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A capture entry whose row is gone: accepted when a later capture_pruned entry for it records
+ * the digest this entry logged (capture ids are AUTOINCREMENT, never reused, so the id names one
+ * capture for good). False when there is no tombstone: the caller reports the capture gone.
+ */
+function acceptPruned(db: Db, e: CustodyEntryRow, logged: string | undefined, walk: Walk): boolean {
+  const tombstone = findCustodyEntriesFor(db, 'capture_pruned', e.refId).find((t) => t.id > e.id);
+  if (!tombstone) return false;
+  walk.result.capturesPruned++;
+  const recorded = leafOf(tombstone)?.sha256;
+  if (recorded !== logged) addProblem(walk, `${describe(e)}: pruned under entry ${tombstone.id - 1}, which records sha256 ${recorded}, not the logged ${logged}`, e.id - 1);
+  return true;
+}
+
+/** A capture_pruned entry: its capture's row must be gone, and the capture entry it names must be that capture's, with the same digest. */
+function checkTombstone(db: Db, e: CustodyEntryRow, leaf: PrunedLeaf, rowStillThere: boolean, walk: Walk): void {
+  const index = e.id - 1;
+  walk.result.recordsChecked++;
+  if (rowStillThere) addProblem(walk, `${describe(e)}: logs capture ${e.refId} as pruned, but its row is still there`, index);
+  const named = leaf.captureEntry;
+  if (named === null || named === undefined) {
+    // A capture older than the log has no entry to name; one that has an entry must name it.
+    if (findCustodyEntriesFor(db, 'capture', e.refId).some((c) => c.id < e.id)) addProblem(walk, `${describe(e)}: names no capture entry, but capture ${e.refId} has one`, index);
+    return;
+  }
+  const entry = typeof named === 'number' && named < index ? findCustodyEntry(db, named) : undefined;
+  const logged = entry ? leafOf(entry) : undefined;
+  if (!logged || logged.type !== 'capture' || logged.id !== e.refId) addProblem(walk, `${describe(e)}: names entry ${named}, which is not an earlier entry of capture ${e.refId}`, index);
+  else if (logged.sha256 !== leaf.sha256) addProblem(walk, `${describe(e)}: records sha256 ${leaf.sha256}, but entry ${named} logged ${logged.sha256}`, index);
 }
 
 /** The digest the entry should hold, from the record as it is now; null when the record is gone, undefined when not checked here. */
@@ -135,7 +192,7 @@ function checkDecisions(db: Db, walk: Walk): void {
 }
 
 export async function verifyCustodyLog(db: Db, dataDir: string, onProgress?: (done: number) => void): Promise<LogVerification> {
-  const result: LogVerification = { entries: 0, tiles: 0, treeHeads: 0, recordsChecked: 0, filesChecked: 0, firstBadEntry: null, problems: [], problemCount: 0 };
+  const result: LogVerification = { entries: 0, tiles: 0, treeHeads: 0, recordsChecked: 0, filesChecked: 0, capturesPruned: 0, firstBadEntry: null, problems: [], problemCount: 0 };
   // The highest row id: a deleted last entry shows against the signed heads (they counted it).
   const last = countCustodyEntries(db);
   const walk: Walk = { result, leafHashes: Buffer.alloc(last * 32) };

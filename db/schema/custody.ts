@@ -3,11 +3,12 @@ import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
  * The custody log: a Merkle tree in the style of Certificate Transparency (RFC 6962/9162) over
- * every capture, decision, rendered view and report event. Append-only (triggers refuse UPDATE
+ * every capture, decision, rendered view and report event, and every capture removed by
+ * retention (`capture_pruned`, a tombstone: src/capture-retention.ts). Append-only (triggers refuse UPDATE
  * and DELETE); entry n of the tree is the row with id n + 1, so a removed row leaves a gap that
  * `log verify` names.
  */
-export const CUSTODY_ENTRY_TYPES = ['capture', 'render', 'decision', 'report_event', 'export'] as const;
+export const CUSTODY_ENTRY_TYPES = ['capture', 'render', 'decision', 'report_event', 'export', 'capture_pruned'] as const;
 
 export const custodyEntries = sqliteTable(
   'custody_entries',

@@ -19,7 +19,8 @@ import { gunzipSync } from 'node:zlib';
 
 export const PACKAGE_FORMAT = 'copyhound-evidence-package/1';
 const TREE_HEAD_CONTEXT = 'copyhound-tree-head-v1';
-const LEAF_TYPES = new Set(['capture', 'render', 'decision', 'report_event', 'export']);
+// capture_pruned: a capture removed by `captures prune` (a tombstone; never a package's own file).
+const LEAF_TYPES = new Set(['capture', 'render', 'decision', 'report_event', 'export', 'capture_pruned']);
 const HASH_BYTES = 32;
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
