@@ -17,7 +17,7 @@ const MAX_CURSOR_CHARS = 16_384;
 const CURSOR_REFUSAL = 'is not a cursor this list gave out; pass the nextCursor of the previous page as it is';
 
 /** The `limit` query parameter of every list. */
-export const limitParam = z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE);
+export const limitParam = z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).meta({ description: `Rows per page, 1 to ${MAX_PAGE_SIZE}` });
 
 /** The opaque text that continues a list after the row whose sort key is `key`. */
 export function encodeCursor(key: Record<string, unknown>): string {
@@ -45,6 +45,7 @@ export function decodeCursor<T>(text: string, key: z.ZodType<T>): T | undefined 
 export function cursorParam<T>(key: z.ZodType<T>) {
   return z
     .string()
+    .meta({ description: "The previous answer's nextCursor, as it is (opaque)" })
     .transform((text, ctx) => {
       const decoded = decodeCursor(text, key);
       if (decoded !== undefined) return decoded;
