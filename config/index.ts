@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from './config-error.ts';
 import type { Section, SectionValues, Setting } from './define.ts';
 import { dataSettings, dbSettings, logSettings, serverSettings } from './core.ts';
 import { matchSettings } from './match.ts';
@@ -33,12 +34,7 @@ type Settings = typeof settings;
 export type Config = { [S in keyof Settings]: SectionValues<Settings[S]> };
 export type ConfigOverrides = { [S in keyof Config]?: Partial<Config[S]> };
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 function describeIssue(setting: Setting<unknown>, raw: unknown, error: z.ZodError): string {
   const why = error.issues.map((i) => i.message).join('; ');

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import type { prettyFactory as PrettyFactory } from 'pino-pretty';
 import type { Config } from '../config/index.ts';
 
 export type { Logger };
@@ -8,6 +9,10 @@ export type { Logger };
 export interface LogDestination {
   write(line: string): unknown;
 }
+
+// pino-pretty (and its dependencies) loads only for a terminal: a command in a pipe or under a
+// supervisor logs JSON and should not pay for it at start. Synchronous, as creating a logger is.
+const requirePretty = (): typeof PrettyFactory => (createRequire(import.meta.url)('pino-pretty') as { prettyFactory: typeof PrettyFactory }).prettyFactory;
 
 // Fields every line carries that a person at a terminal does not need to read on each line.
 const PRETTY_HIDDEN_FIELDS = 'pid,hostname,app';
@@ -21,7 +26,7 @@ const PRETTY_HIDDEN_FIELDS = 'pid,hostname,app';
 export function createLogger(config: Pick<Config, 'log'>, bindings: Record<string, unknown> = {}, destination?: LogDestination): Logger {
   const options = { level: config.log.level, base: { app: 'copyhound', ...bindings } };
   if (config.log.format === 'pretty') {
-    const format = prettyFactory({ ignore: PRETTY_HIDDEN_FIELDS, translateTime: 'SYS:HH:MM:ss', singleLine: true });
+    const format = requirePretty()({ ignore: PRETTY_HIDDEN_FIELDS, translateTime: 'SYS:HH:MM:ss', singleLine: true });
     const out = destination ?? process.stderr;
     return pino(options, { write: (line: string) => out.write(format(line)) });
   }

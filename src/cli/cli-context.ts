@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config, type ConfigOverrides } from '../../config/index.ts';
-import { openApp, type App } from '../app.ts';
+import type { App } from '../app.ts';
+import { openDatabase, type Db } from '../../db/open-db.ts';
 import { CopyhoundError } from '../errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createStderrLogDestination } from './progress-bar.ts';
+import { writeLine } from './terminal-text.ts';
 
 /** Options every command understands, given before or after the subcommand. */
 export interface GlobalOptions {
@@ -70,6 +72,7 @@ export interface WithAppOptions {
 export async function withApp<T>(io: CliIo, globals: GlobalOptions, run: (app: App) => Promise<T> | T, more: ConfigOverrides = {}, options: WithAppOptions = {}): Promise<T> {
   const config = buildConfig(io, globals, more);
   if (options.readOnly) ensureDatabaseExists(config);
+  const { openApp } = await import('../app.ts');
   const app = openApp(config, createCliLogger(io, config));
   try {
     return await run(app);
@@ -83,9 +86,22 @@ export function withExistingApp<T>(io: CliIo, globals: GlobalOptions, run: (app:
   return withApp(io, globals, run, {}, { readOnly: true });
 }
 
-export function writeLine(stream: NodeJS.WritableStream, text: string): void {
-  stream.write(`${text}\n`);
+/**
+ * For a command that only reads rows: the database alone, opened (migrations applied) and closed,
+ * without the capture store, the page workers or the matcher that `withApp` brings.
+ */
+export async function withExistingDatabase<T>(io: CliIo, globals: GlobalOptions, run: (db: Db, config: Config) => Promise<T> | T): Promise<T> {
+  const config = buildConfig(io, globals);
+  ensureDatabaseExists(config);
+  const database = openDatabase({ path: config.db.path, busyTimeoutMs: config.db.busyTimeoutMs, cacheMb: config.db.cacheMb, mmapMb: config.db.mmapMb });
+  try {
+    return await run(database.db, config);
+  } finally {
+    database.close();
+  }
 }
+
+export { writeLine };
 
 /**
  * Who a CLI command acts as, recorded on what it writes (consents, report history). Accounts

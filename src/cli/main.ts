@@ -1,25 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError } from '../../config/index.ts';
+import { ConfigError } from '../../config/config-error.ts';
 import { CopyhoundError } from '../errors.ts';
-import { writeLine, type CliIo, type GlobalOptions } from './cli-context.ts';
-import { createArticlesCommand } from './commands/articles-command.ts';
-import { createCapturesCommand } from './commands/captures-command.ts';
-import { createCheckCommand, createExtractCommand } from './commands/check-command.ts';
-import { createConfigCommand } from './commands/config-command.ts';
-import { createMatchesCommand } from './commands/matches-command.ts';
-import { createCrawlCommand } from './commands/crawl-command.ts';
-import { createSourcesCommand } from './commands/sources-command.ts';
-import { createServeCommand } from './commands/serve-command.ts';
-import { createLicenseesCommand, createOwnerSitesCommand } from './commands/rights-commands.ts';
-import { createConsentsCommand } from './commands/consents-command.ts';
-import { createReportsCommand } from './commands/reports-command.ts';
-import { createUsersCommand } from './commands/users-command.ts';
-import { createKeysCommand } from './commands/keys-command.ts';
-import { createLogCommand } from './commands/log-command.ts';
-import { createEvidenceCommand } from './commands/evidence-command.ts';
-import { createDemoCommand } from './commands/demo-command.ts';
-import { createBackupCommands } from './commands/backup-command.ts';
-import { createInitCommand } from './commands/init-command.ts';
+import type { CliIo, GlobalOptions } from './cli-context.ts';
+import { writeLine } from './terminal-text.ts';
+import packageJson from '../../package.json' with { type: 'json' };
+import { COMMAND_DESCRIPTIONS, type CommandName } from './command-descriptions.ts';
+import { COMMAND_LOADERS, findCommandName } from './command-index.ts';
 
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
@@ -42,31 +28,19 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     .option('--db <path>', 'SQLite database file (env COPYHOUND_DB, default copyhound.db in the data folder, COPYHOUND_DATA_DIR or ./data)')
     .addOption(new Option('--log-level <level>', 'log level (env LOG_LEVEL; default warn, serve info)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .addOption(new Option('--log-format <format>', 'log lines on stderr: json, pretty, or auto = pretty on a terminal (env LOG_FORMAT)').choices(['auto', 'json', 'pretty']))
+    .version(packageJson.version, '-V, --version', 'print the version and exit')
     .enablePositionalOptions(false);
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   const setExit = (code: number) => {
     exitCode = Math.max(exitCode, code);
   };
-  program.addCommand(createInitCommand(io, globals));
-  program.addCommand(createArticlesCommand(io, globals, setExit));
-  program.addCommand(createCheckCommand(io, globals, setExit));
-  program.addCommand(createExtractCommand(io, globals, setExit));
-  program.addCommand(createSourcesCommand(io, globals));
-  program.addCommand(createCrawlCommand(io, globals, setExit));
-  program.addCommand(createMatchesCommand(io, globals));
-  program.addCommand(createCapturesCommand(io, globals, setExit));
-  program.addCommand(createOwnerSitesCommand(io, globals));
-  program.addCommand(createLicenseesCommand(io, globals));
-  program.addCommand(createConsentsCommand(io, globals));
-  program.addCommand(createReportsCommand(io, globals));
-  program.addCommand(createUsersCommand(io, globals));
-  program.addCommand(createKeysCommand(io, globals));
-  program.addCommand(createLogCommand(io, globals, setExit));
-  program.addCommand(createEvidenceCommand(io, globals, setExit));
-  program.addCommand(createServeCommand(io, globals));
-  program.addCommand(createDemoCommand(io, globals));
-  program.addCommand(createConfigCommand(io, globals));
-  for (const command of createBackupCommands(io, globals, setExit)) program.addCommand(command);
+  // Only the command that runs is loaded; the others are listed by name and description for the
+  // help and for commander's "did you mean" on a misspelt name.
+  const wanted = findCommandName(program, argv);
+  for (const [name, description] of Object.entries(COMMAND_DESCRIPTIONS)) {
+    if (name === wanted) program.addCommand((await COMMAND_LOADERS[name as CommandName]())(io, globals, setExit));
+    else program.command(name).description(description);
+  }
   configureCommand(program, io);
 
   try {

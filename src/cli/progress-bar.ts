@@ -1,5 +1,9 @@
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { LogDestination } from '../log.ts';
+
+// The bar library loads on the first bar (a terminal and a long command), not with every command.
+const requireCliProgress = (): typeof cliProgress => createRequire(import.meta.url)('cli-progress') as typeof cliProgress;
 
 /**
  * A progress bar and log lines share stderr. A bar redraws its line in place, so a log line
@@ -32,7 +36,8 @@ export function createStderrLogDestination(stderr: Stderr): LogDestination {
 /** A progress bar on stderr when it is a terminal (nothing otherwise), drawn below log lines. */
 export function startProgressBar<P extends object>(stderr: Stderr, format: string, total: number, payload: P): cliProgress.SingleBar | undefined {
   if (!stderr.isTTY) return undefined;
-  const bar = new cliProgress.SingleBar({ stream: stderr as NodeJS.WriteStream, format, hideCursor: true }, cliProgress.Presets.shades_classic) as Bar;
+  const { SingleBar, Presets } = requireCliProgress();
+  const bar = new SingleBar({ stream: stderr as NodeJS.WriteStream, format, hideCursor: true }, Presets.shades_classic) as Bar;
   activeBars.set(stderr, bar);
   bar.start(total, 0, payload);
   return bar;

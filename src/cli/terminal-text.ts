@@ -75,3 +75,8 @@ export function escapeJsonText(json: string): string {
 export function jsonLine(value: unknown): string {
   return escapeJsonText(JSON.stringify(value));
 }
+
+/** One line of output on a stream (stdout for results, stderr for messages). */
+export function writeLine(stream: NodeJS.WritableStream, text: string): void {
+  stream.write(`${text}\n`);
+}

@@ -5,6 +5,7 @@ import { findArticleHashes, listArticles, type ArticleRow, type ArticleSummary }
 import { archiveArticle, getArticle, removeArticle, saveArticles, type ArticleRegistryDeps } from '../articles/article-registry.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { articleInputSchema } from '../articles/article-record.ts';
+import { presentArticle } from '../articles/present-article.ts';
 import type { RouteDoc } from './openapi/route-doc.ts';
 import { cursorOrOffset, cursorParam, limitParam, pageOf, PAGING_DESCRIPTION } from './api-paging.ts';
 
@@ -43,10 +44,6 @@ function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
 }
 
 /** The API shape of an article: everything but the internal numeric key. */
-export function presentArticle<T extends ArticleSummary | ArticleRow>(row: T): Omit<T, 'key'> {
-  const { key: _key, ...rest } = row;
-  return rest;
-}
 
 export function createArticlesRouter(registry: ArticleRegistryDeps, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/articles');

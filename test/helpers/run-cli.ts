@@ -13,9 +13,9 @@ export interface CliResult {
  * Runs the real `copyhound` bin in a child process, as a user would. With `input`, that is written
  * to its stdin (a pipe, not a terminal: `echo pw | copyhound ...`); without, stdin is closed.
  */
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string | Buffer } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string | Buffer; bin?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? CLI_PATH, ...args], {
       cwd: options.cwd,
       env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
       stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -34,10 +34,10 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
   });
 }
 
-/** Starts `copyhound serve` on a free port and resolves with its URL once it listens. */
-export function startServeProcess(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+/** Starts `copyhound serve` on a free port and resolves with its URL once it listens (`bin`: another build of the bin). */
+export function startServeProcess(args: string[], env: Record<string, string> = {}, bin = CLI_PATH): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args, 'serve'], {
+    const child = spawn(process.execPath, [bin, ...args, 'serve'], {
       env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

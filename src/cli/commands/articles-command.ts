@@ -1,11 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { statSync } from 'node:fs';
 import { listArticles } from '../../../db/articles.ts';
-import { archiveArticle, describeRejection, getArticle, removeArticle, type RejectedArticle } from '../../articles/article-registry.ts';
-import { importArticleFile } from '../../articles/import-articles.ts';
+import type { RejectedArticle } from '../../articles/article-registry.ts';
 import { ValidationError } from '../../errors.ts';
-import { presentArticle } from '../../http/api-articles.ts';
-import { withApp, withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { presentArticle } from '../../articles/present-article.ts';
+import { withApp, withExistingApp, withExistingDatabase, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { startProgressBar } from '../progress-bar.ts';
 import { escapeTerminalText, jsonLine, showInline } from '../terminal-text.ts';
 
@@ -15,8 +15,12 @@ export const MAX_PRINTED_REJECTIONS = 100;
 // A rejected record's id and messages are cut at this many characters: an id can be megabytes.
 const MAX_REJECTION_TEXT_CHARS = 200;
 
+// The registry (fingerprinting, matching) and the importer load only for the commands that use
+// them: `articles list` stays a quick read of the database.
+const loadRegistry = () => import('../../articles/article-registry.ts');
+
 /** A rejection line with everything from the file escaped and cut: the file is not trusted. */
-function describeRejectionForTerminal(rejected: RejectedArticle): string {
+function describeRejectionForTerminal(describeRejection: Awaited<ReturnType<typeof loadRegistry>>['describeRejection'], rejected: RejectedArticle): string {
   return describeRejection(
     {
       ref: rejected.ref,
@@ -37,7 +41,7 @@ function parseCount(min: number) {
 }
 
 export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
-  const articles = new Command('articles').description('Manage the registry of owned articles (the articles you protect)');
+  const articles = new Command('articles').description(COMMAND_DESCRIPTIONS.articles);
 
   articles
     .command('import')
@@ -52,6 +56,7 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
       } catch {
         throw new ValidationError(`Cannot read import file "${file}": no such file`);
       }
+      const [{ importArticleFile }, { describeRejection }] = await Promise.all([import('../../articles/import-articles.ts'), loadRegistry()]);
       await withApp(io, globals(), async (app) => {
         const bar = startProgressBar(io.stderr, 'importing [{bar}] {percentage}% | {value}/{total} bytes | {records} records', size, { records: 0 });
         let printed = 0;
@@ -64,7 +69,7 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
             if (printed >= MAX_PRINTED_REJECTIONS) return;
             printed++;
             if (bar) bar.stop();
-            writeLine(io.stderr, describeRejectionForTerminal(rejected));
+            writeLine(io.stderr, describeRejectionForTerminal(describeRejection, rejected));
           },
         });
         bar?.stop();
@@ -92,8 +97,8 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .option('--offset <n>', 'skip this many', parseCount(0), 0)
     .option('--json', 'one JSON object per line')
     .action(async (options: { query?: string; limit: number; offset: number; json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        const { items, total } = listArticles(app.database.db, { q: options.query, limit: options.limit, offset: options.offset });
+      await withExistingDatabase(io, globals(), (db) => {
+        const { items, total } = listArticles(db, { q: options.query, limit: options.limit, offset: options.offset });
         for (const item of items) {
           if (options.json) writeLine(io.stdout, jsonLine(presentArticle(item)));
           else writeLine(io.stdout, `${showInline(item.id)}\t${showInline(item.publishedAt ?? '-')}\t${showInline(item.title)}`);
@@ -108,6 +113,7 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .argument('<id>', "the publisher's article id")
     .option('--json', 'as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
+      const { getArticle } = await loadRegistry();
       await withExistingApp(io, globals(), (app) => {
         const article = presentArticle(getArticle(app.database.db, id));
         if (options.json) {
@@ -128,6 +134,7 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .argument('<id>', "the publisher's article id")
     .option('--json', 'print {"id","removed":true}')
     .action(async (id: string, options: { json?: boolean }) => {
+      const { removeArticle } = await loadRegistry();
       await withExistingApp(io, globals(), (app) => {
         removeArticle(app.registry, id);
         writeLine(io.stdout, options.json ? jsonLine({ id, removed: true }) : `removed ${showInline(id)}`);
@@ -140,6 +147,7 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .argument('<id>', "the publisher's article id")
     .option('--json', 'print {"id","archivedAt"}')
     .action(async (id: string, options: { json?: boolean }) => {
+      const { archiveArticle } = await loadRegistry();
       await withExistingApp(io, globals(), (app) => {
         const row = archiveArticle(app.registry, id);
         writeLine(io.stdout, options.json ? jsonLine({ id, archivedAt: row.archivedAt }) : `archived ${showInline(id)} (${row.archivedAt})`);

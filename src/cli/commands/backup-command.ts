@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { restoreBackup, takeBackup, type RestoreReport } from '../../backup-admin.ts';
 import { BACKUP_DATABASE_FILE } from '../../backup/manifest.ts';
 import { ValidationError } from '../../errors.ts';
@@ -26,7 +27,7 @@ function describeRestore(report: RestoreReport): string[] {
 /** `copyhound backup DIR` and `copyhound restore DIR`. */
 export function createBackupCommands(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command[] {
   const backup = new Command('backup')
-    .description('Take a consistent snapshot of the database and the capture files its rows name into DIR (new or empty), with a manifest of SHA-256 hashes; safe while the server runs')
+    .description(COMMAND_DESCRIPTIONS.backup)
     .argument('<dir>', 'folder for the backup (new or empty)')
     .option('--json', 'the summary as one JSON object')
     .action(async (dir: string, o: { json?: boolean }) => {
@@ -50,7 +51,7 @@ export function createBackupCommands(io: CliIo, globals: () => GlobalOptions, se
     });
 
   const restore = new Command('restore')
-    .description('Check a backup against its manifest (every hash), restore it, then run the integrity check and the custody log verification on the result')
+    .description(COMMAND_DESCRIPTIONS.restore)
     .argument('<dir>', 'a folder made by `copyhound backup`')
     .option('--to <data-dir>', `restore into this data folder (the database as ${BACKUP_DATABASE_FILE} in it); default: the configured database and data folder`)
     .option('--force', 'replace an existing database')

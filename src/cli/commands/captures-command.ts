@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import type { App } from '../../app.ts';
 import { orphanGraceMs, sweepOrphanCaptures, type SweepReport } from '../../evidence/index.ts';
 import { withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
@@ -38,7 +39,7 @@ function describeSweep(report: SweepReport): string[] {
 }
 
 export function createCapturesCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
-  const command = new Command('captures').description('The evidence store: WARC captures and their rows');
+  const command = new Command('captures').description(COMMAND_DESCRIPTIONS.captures);
 
   command
     .command('sweep')

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { checkPage, describeError, extractPageArticle, loadPage, parseInput, type CheckResult } from '../../pipeline.ts';
 import type { App } from '../../app.ts';
 import { withApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
@@ -71,7 +72,7 @@ function definePerInputCommand<T extends object>(
 export function createCheckCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
   return definePerInputCommand(
     'check',
-    'Check pages (URLs or local .html/.html.gz/.txt files) for reproductions of owned articles',
+    COMMAND_DESCRIPTIONS.check,
     io,
     globals,
     setExit,
@@ -83,7 +84,7 @@ export function createCheckCommand(io: CliIo, globals: () => GlobalOptions, setE
 export function createExtractCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
   return definePerInputCommand(
     'extract',
-    "Extract a page's article text and metadata (URLs or local .html/.html.gz files)",
+    COMMAND_DESCRIPTIONS.extract,
     io,
     globals,
     setExit,

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { listSettings } from '../../../config/index.ts';
 import { buildConfig, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { jsonLine } from '../terminal-text.ts';
 
 export function createConfigCommand(io: CliIo, globals: () => GlobalOptions): Command {
   return new Command('config')
-    .description('Show every setting: its environment variable, default and current value')
+    .description(COMMAND_DESCRIPTIONS.config)
     .option('--markdown', 'as a Markdown table (for the README)')
     .option('--json', 'one JSON object per setting: name, env, value, default, description (values as this command would use them)')
     .action((options: { markdown?: boolean; json?: boolean }) => {

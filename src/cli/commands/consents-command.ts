@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { ValidationError } from '../../errors.ts';
 import { getLicensee } from '../../rights-admin.ts';
 import { addConsent, addConsents, changeConsentStatus, changeConsentTerms, getConsent, listAllConsents } from '../../consent-admin.ts';
@@ -247,7 +248,7 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
 }
 
 export function createConsentsCommand(io: CliIo, globals: Globals): Command {
-  const command = new Command('consents').description('Consents (licences) given to licensees: register, change, approve, revoke, import and export as ODRL');
+  const command = new Command('consents').description(COMMAND_DESCRIPTIONS.consents);
   addConsentsSubcommands(io, globals, command);
   return command;
 }

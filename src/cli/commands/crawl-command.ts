@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { Command } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { createCrawlFetchers } from '../../../crawlers/fetch-adapter.ts';
 import { runSource, type RunSummary } from '../../../crawlers/run-source.ts';
 import { getSource } from '../../../crawlers/sources-service.ts';
@@ -33,7 +34,7 @@ function formatInterrupted(s: ReturnType<typeof interruptedSummary>): string {
 
 export function createCrawlCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
   return new Command('crawl')
-    .description('Run sources now (all enabled sources when none is named); an interrupted run resumes next time')
+    .description(COMMAND_DESCRIPTIONS.crawl)
     .argument('[source...]', 'source names or ids')
     .option('--json', 'print one summary object per source as JSON lines')
     .action(async (refs: string[], options: { json?: boolean }) => {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import type { Config } from '../../../config/index.ts';
 import { runDemoUntilSignal } from '../../demo/run-demo.ts';
 import { buildConfig, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
@@ -11,7 +12,7 @@ const EXIT_USAGE = 2;
 
 export function createDemoCommand(io: CliIo, globals: () => GlobalOptions): Command {
   return new Command('demo')
-    .description('Start the app on a fresh demo database with a sample web of copies, crawl it once, and print the logins')
+    .description(COMMAND_DESCRIPTIONS.demo)
     .option('--port <port>', 'port for the app (0 = any free port; default PORT or 3000)')
     .option('--data <dir>', 'folder for the demo database and captures, new or empty (default: a new temp folder, removed at exit)')
     .addHelpText(

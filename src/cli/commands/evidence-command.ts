@@ -1,6 +1,7 @@
 import { readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { unzipSync } from 'fflate';
 import { iterateReports } from '../../../db/reports.ts';
 import { custodyPublicKey } from '../../custody-log.ts';
@@ -53,7 +54,7 @@ function collectIds(app: App, ids: number[], options: Record<string, unknown>, c
 }
 
 export function createEvidenceCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
-  const command = new Command('evidence').description('Evidence packages: captures, renders, passages, decision, history and a DMCA notice, provable offline');
+  const command = new Command('evidence').description(COMMAND_DESCRIPTIONS.evidence);
 
   const exp = command
     .command('export')

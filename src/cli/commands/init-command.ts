@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { existsSync, mkdirSync } from 'node:fs';
 import { openDatabase } from '../../../db/open-db.ts';
 import { buildConfig, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
@@ -7,7 +8,7 @@ import { jsonLine } from '../terminal-text.ts';
 /** `init`: creates the data folder and the database, or brings an existing one's schema up to date. */
 export function createInitCommand(io: CliIo, globals: () => GlobalOptions): Command {
   return new Command('init')
-    .description('Create the data folder and the database (or apply pending migrations to an existing one)')
+    .description(COMMAND_DESCRIPTIONS.init)
     .option('--json', 'print {"dataDir","db","created","schemaVersion"} on one line')
     .action((options: { json?: boolean }) => {
       const config = buildConfig(io, globals());

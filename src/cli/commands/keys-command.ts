@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { createKey, listKeyViews, revokeKey, type KeyView } from '../../accounts.ts';
 import { LOCAL_PRINCIPAL, ROLES } from '../../auth/roles.ts';
 import { withApp, withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
@@ -32,7 +33,7 @@ function describeKey(k: KeyView): string {
 }
 
 export function createKeysCommand(io: CliIo, globals: Globals): Command {
-  const command = new Command('keys').description('API keys for programs: create (shown once), list, revoke');
+  const command = new Command('keys').description(COMMAND_DESCRIPTIONS.keys);
   command
     .command('create')
     .description('Create an API key and print it; it is shown this once and cannot be shown again')

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { countCustodyEntries, findCustodyEntry, findLatestTreeHead, listTreeHeads, type TreeHeadRow } from '../../../db/custody-log.ts';
 import { checkConsistency, custodyPublicKey, proveInclusion, signNewTreeHead } from '../../custody-log.ts';
 import { verifyCustodyLog, type LogVerification } from '../../custody-verify.ts';
@@ -38,7 +39,7 @@ function describeVerification(r: LogVerification): string[] {
 }
 
 export function createLogCommand(io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): Command {
-  const command = new Command('log').description('The custody log: a Merkle tree (RFC 6962) over every capture, decision, rendered view and report event');
+  const command = new Command('log').description(COMMAND_DESCRIPTIONS.log);
 
   command
     .command('verify')

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { listMatches, setMatchFlagged, listRechecks, findMatchById } from '../../../db/matches.ts';
 import { MATCH_KINDS } from '../../../db/schema/matches.ts';
 import { NotFoundError } from '../../errors.ts';
@@ -25,7 +26,7 @@ function parseKind(value: string): (typeof MATCH_KINDS)[number] {
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): Command {
-  const command = new Command('matches').description('Stored matches found by crawls and checks');
+  const command = new Command('matches').description(COMMAND_DESCRIPTIONS.matches);
 
   command
     .command('list')

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { Command, InvalidArgumentError } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import type { ReportEventRow } from '../../../db/report-events.ts';
 import { cursorAfter, iterateReports, listReports, type ReportListItem } from '../../../db/reports.ts';
 import { DECISION_VALUES, reports } from '../../../db/schema/reports.ts';
@@ -194,7 +195,7 @@ function describeReport(d: ReturnType<typeof toReportDetail<ReturnType<typeof ge
 }
 
 export function createReportsCommand(io: CliIo, globals: Globals): Command {
-  const command = new Command('reports').description('Infringement reports: list, review, change status, export');
+  const command = new Command('reports').description(COMMAND_DESCRIPTIONS.reports);
   addListCommand(command, io, globals);
 
   command

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { listLicensees, type LicenseeRow } from '../../../db/licensees.ts';
 import { addLicensee, addOwnerSite, changeLicensee, getLicensee, listAllOwnerSites, removeLicensee, removeOwnerSite, type LicenseeInput } from '../../rights-admin.ts';
 import { listAllConsents } from '../../consent-admin.ts';
@@ -20,7 +21,7 @@ function originOf(site: ReturnType<typeof listAllOwnerSites>[number]): string {
 }
 
 export function createOwnerSitesCommand(io: CliIo, globals: Globals): Command {
-  const command = new Command('owner-sites').description("The publisher's own sites: pages there are never reports");
+  const command = new Command('owner-sites').description(COMMAND_DESCRIPTIONS['owner-sites']);
   command
     .command('add')
     .description('Register an owner site and re-decide the matches on it')
@@ -55,7 +56,7 @@ export function createOwnerSitesCommand(io: CliIo, globals: Globals): Command {
 }
 
 export function createLicenseesCommand(io: CliIo, globals: Globals): Command {
-  const command = new Command('licensees').description('Organisations that may republish under consent, and the sites they publish on');
+  const command = new Command('licensees').description(COMMAND_DESCRIPTIONS.licensees);
   command
     .command('add')
     .description('Add a licensee')

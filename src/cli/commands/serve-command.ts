@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { createCrawlScheduler } from '../../../crawlers/scheduler.ts';
 import { openApp } from '../../app.ts';
 import { describeExposure, isLoopbackAddress } from '../../http/host-names.ts';
@@ -57,7 +58,7 @@ function waitForStopSignal(): Promise<NodeJS.Signals> {
 
 export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Command {
   return new Command('serve')
-    .description('Start the HTTP API and the crawl scheduler')
+    .description(COMMAND_DESCRIPTIONS.serve)
     .option('--port <port>', 'port to listen on (0 = any free port)')
     .option('--host <address>', 'address to bind')
     .action(async (options: { port?: string; host?: string }) => {

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { readSourceHealth, type SourceRow } from '../../../db/sources.ts';
 import { SOURCE_TYPES } from '../../../db/schema/sources.ts';
 import { addSource, changeSource, getSource, removeSource, setSourceEnabled, presentSource, type SourceChange } from '../../../crawlers/sources-service.ts';
@@ -54,7 +55,7 @@ function describeSource(s: SourceRow): string {
 }
 
 export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): Command {
-  const command = new Command('sources').description('Manage crawl sources (feeds, sitemaps, URL lists, sites, watched URLs)');
+  const command = new Command('sources').description(COMMAND_DESCRIPTIONS.sources);
 
   command
     .command('add')

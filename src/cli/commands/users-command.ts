@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { addUser, checkNewUser, getUser, listUserViews, resetPassword, setUserDisabled, type UserView } from '../../accounts.ts';
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from '../../auth/passwords.ts';
 import { LOCAL_PRINCIPAL, ROLES } from '../../auth/roles.ts';
@@ -117,7 +118,7 @@ function printUser(io: CliIo, json: boolean | undefined, user: UserView, human: 
 }
 
 export function createUsersCommand(io: CliIo, globals: Globals): Command {
-  const command = new Command('users').description('People who sign in: add, list, disable, enable, reset a password');
+  const command = new Command('users').description(COMMAND_DESCRIPTIONS.users);
   command
     .command('add')
     .description('Add a user; the password is asked for at a terminal (twice, not shown) or read as one line of stdin')
