@@ -122,7 +122,7 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
         writeLine(io.stdout, describeSource(source));
         if (source.urls) for (const u of source.urls.slice(0, 20)) writeLine(io.stdout, `  url: ${showInline(u)}`);
         writeLine(io.stdout, `  limits: ${JSON.stringify(source.limits)}`);
-        writeLine(io.stdout, h.lastRun ? `  last run #${h.lastRun.id}: ${h.lastRun.status}, started ${h.lastRun.startedAt}${h.lastRun.finishedAt ? `, finished ${h.lastRun.finishedAt}` : ''}, fetched ${h.lastRun.pagesFetched}, unchanged ${h.lastRun.pagesUnchanged}, failed ${h.lastRun.pagesFailed}, new matches ${h.lastRun.matchesFound}${h.lastRun.message ? ` (${showInline(h.lastRun.message)})` : ''}` : '  never run');
+        writeLine(io.stdout, h.lastRun ? `  last run #${h.lastRun.id}: ${h.lastRun.status}, started ${h.lastRun.startedAt}${h.lastRun.finishedAt ? `, finished ${h.lastRun.finishedAt}` : ''}, fetched ${h.lastRun.pagesFetched}, unchanged ${h.lastRun.pagesUnchanged}, failed ${h.lastRun.pagesFailed}${h.lastRun.pagesRemoved ? `, removed ${h.lastRun.pagesRemoved}` : ''}, new matches ${h.lastRun.matchesFound}${h.lastRun.message ? ` (${showInline(h.lastRun.message)})` : ''}` : '  never run');
         writeLine(io.stdout, `  pages: ${h.pages}, matches found: ${h.matchesFound}`);
         const errors = Object.entries(h.errorsByReason);
         writeLine(io.stdout, `  errors: ${errors.length ? errors.map(([r, n]) => `${showInline(r)} ${n}`).join(', ') : 'none'}`);
