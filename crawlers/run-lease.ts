@@ -48,11 +48,11 @@ export interface HeldRun {
  * Claims the source's run for this process and keeps its lease fresh until released; undefined
  * when another live process holds it.
  */
-export function claimRunLease(app: App, source: SourceRow, clock: () => Date): HeldRun | undefined {
+export async function claimRunLease(app: App, source: SourceRow, clock: () => Date): Promise<HeldRun | undefined> {
   const db = app.database.db;
   const now = clock();
   const leaseEnd = new Date(now.getTime() + RUN_LEASE_MS).toISOString();
-  const claim = claimRun(db, source.id, LEASE_OWNER, now.toISOString(), leaseEnd, describeLeaseHolder);
+  const claim = await claimRun(db, source.id, LEASE_OWNER, now.toISOString(), leaseEnd, describeLeaseHolder);
   if (!claim) return undefined;
   const log = app.logger.child({ source: source.name, sourceId: source.id, runId: claim.run.id });
   const lost = new AbortController();
@@ -71,7 +71,7 @@ export function claimRunLease(app: App, source: SourceRow, clock: () => Date): H
     lost: lost.signal,
     async release() {
       await heartbeat.stop();
-      releaseLease(db, claim.run.id, LEASE_OWNER);
+      await releaseLease(db, claim.run.id, LEASE_OWNER);
     },
   };
 }
@@ -82,8 +82,8 @@ function startHeartbeat(app: App, runId: number, onLost: () => void, onError: (m
   if (path !== ':memory:' && path !== '') {
     return startLeaseHeartbeat({ dbPath: path, busyTimeoutMs: app.config.db.busyTimeoutMs, runId, owner: LEASE_OWNER, leaseMs: RUN_LEASE_MS, onLost, onError });
   }
-  const timer = setInterval(() => {
-    if (!renewLease(app.database.db, runId, LEASE_OWNER, new Date(Date.now() + RUN_LEASE_MS).toISOString())) onLost();
+  const timer = setInterval(async () => {
+    if (!await renewLease(app.database.db, runId, LEASE_OWNER, new Date(Date.now() + RUN_LEASE_MS).toISOString())) onLost();
   }, RUN_LEASE_MS / 3);
   timer.unref();
   return { stop: async () => clearInterval(timer) };

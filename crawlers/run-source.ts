@@ -68,11 +68,11 @@ class InterruptedVisit extends Error {}
  * The site frontier of a run: rebuilt from its rows (pending ones queued again, in the order they
  * were accepted), or seeded from the enumerated start state on the run's first page.
  */
-function loadSiteFrontier(db: Db, runId: number, seed: FrontierState | undefined, options: FrontierOptions): SiteFrontier {
-  const rows = listFrontier(db, runId);
+async function loadSiteFrontier(db: Db, runId: number, seed: FrontierState | undefined, options: FrontierOptions): Promise<SiteFrontier> {
+  const rows = await listFrontier(db, runId);
   if (rows.length === 0) {
     const site = seed ? SiteFrontier.fromJSON(seed, options) : new SiteFrontier(options);
-    addFrontierEntries(db, runId, site.toJSON().queue);
+    await addFrontierEntries(db, runId, site.toJSON().queue);
     return site;
   }
   const queryVariants: Record<string, number> = {};
@@ -118,7 +118,7 @@ export async function runSource(app: App, source: SourceRow, options: RunSourceO
 async function runLocked(app: App, source: SourceRow, options: RunSourceOptions): Promise<RunSummary> {
   const fetchers = options.fetchers ?? createCrawlFetchers(app);
 
-  const held = claimRunLease(app, source, () => options.now?.() ?? new Date());
+  const held = await claimRunLease(app, source, () => options.now?.() ?? new Date());
   if (!held) throw new ConflictError(`Source "${source.name}" is being crawled by another process`, { sourceId: source.id });
   const signal = options.signal ? AbortSignal.any([options.signal, held.lost]) : held.lost;
   try {
@@ -170,21 +170,21 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
       const reason = error instanceof FetchError ? error.reason : 'source_failed';
       bump(counters.errors, reason);
       const message = `${source.url ?? source.name}: ${(error as Error).message}`;
-      finishRun(db, run.id, lease.owner, 'failed', counters, now(), message);
+      await finishRun(db, run.id, lease.owner, 'failed', counters, now(), message);
       log.warn({ reason, err: (error as Error).message }, 'crawl run failed: source could not be read');
       return summary('failed', message);
     }
-    saveRunProgress(db, run.id, { frontier });
+    await saveRunProgress(db, run.id, { frontier });
   }
 
-  const done = listUrlsDoneInRun(db, run.id);
+  const done = await listUrlsDoneInRun(db, run.id);
   const revisitAfterMs = source.limits.revisitAfterMs ?? DEFAULT_REVISIT_AFTER_MS;
   const isWatch = source.type === 'watch';
   let doneCount = 0;
 
   /** Visits one URL; `extra` runs inside the same transaction (the site frontier save). Returns the recorded status. */
   async function visit(url: string, state: CrawlUrlRow | undefined, extra?: (db: Db, outcome: PageOutcome) => void): Promise<UrlStatus | 'skipped'> {
-    const flagged = isWatch ? findFlaggedMatchesForUrl(db, pageKeyOf(url)) : [];
+    const flagged = isWatch ? await findFlaggedMatchesForUrl(db, pageKeyOf(url)) : [];
     // Site crawls need every body for its links, so they never ask for a 304.
     const usesValidators = frontier!.kind === 'list';
     const at = now();
@@ -198,7 +198,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
         ownerFeed: source.isOwnerFeed,
         recheck: isWatch,
         ...(options.signal ? { signal: options.signal } : {}),
-        commit: (tx, outcome) => {
+        commit: async (tx, outcome) => {
           // A fetch cut short by our own shutdown is not a visit: the resumed run must do it.
           if (outcome.status === 'failed' && options.signal?.aborted) throw new InterruptedVisit();
           const verdicts = flagged.map((m) => ({ m, verdict: recheckOutcome(outcome, m.articleId, state?.textHash ?? null) }));
@@ -215,7 +215,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
           } else if (outcome.status === 'not_modified' || outcome.status === 'unchanged') counters.pagesUnchanged++;
           else counters.pagesFetched++;
           if (outcome.status === 'matched' || outcome.status === 'no_match') counters.matchesFound += outcome.newMatches;
-          recordUrlVisit(tx, {
+          await recordUrlVisit(tx, {
             sourceId: source.id,
             url,
             runId: run.id,
@@ -229,11 +229,11 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
           }, state);
           for (const { m, verdict } of verdicts) {
             if (!verdict) continue;
-            insertRecheck(tx, { matchId: m.id, url: pageKeyOf(url), checkedAt: at, outcome: verdict, httpStatus: outcome.httpStatus ?? null, captureId: outcome.captureId });
-            recordRecheck(tx, { matchId: m.id, verdict, captureId: outcome.captureId, httpStatus: outcome.httpStatus ?? null, at });
+            await insertRecheck(tx, { matchId: m.id, url: pageKeyOf(url), checkedAt: at, outcome: verdict, httpStatus: outcome.httpStatus ?? null, captureId: outcome.captureId });
+            await recordRecheck(tx, { matchId: m.id, verdict, captureId: outcome.captureId, httpStatus: outcome.httpStatus ?? null, at });
           }
           extra?.(tx, outcome);
-          if (!saveRunCounters(tx, run.id, lease.owner, counters)) {
+          if (!await saveRunCounters(tx, run.id, lease.owner, counters)) {
             // Taken over: roll this page's bookkeeping back; the run's new holder does the page.
             lease.lose();
             throw new InterruptedVisit();
@@ -259,7 +259,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
         if (i >= urls.length) return;
         const url = urls[i];
         let status: RunProgress['status'] = 'skipped';
-        const state = done.has(url) ? undefined : findUrlState(db, source.id, url);
+        const state = done.has(url) ? undefined : await findUrlState(db, source.id, url);
         const lastOk = state?.lastOkAt ? millisOfIso(state.lastOkAt) : null;
         const fresh = lastOk !== null && (millisOfIso(now()) ?? 0) - lastOk < revisitAfterMs;
         if (done.has(url) || (fresh && !isWatch)) pagesSkipped++;
@@ -270,7 +270,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
     await Promise.all(Array.from({ length: Math.min(concurrency, urls.length) }, worker));
   } else {
     const siteOptions = siteFrontierOptions(app.config.crawl, source);
-    const site = loadSiteFrontier(db, run.id, frontier.state as FrontierState | undefined, siteOptions);
+    const site = await loadSiteFrontier(db, run.id, frontier.state as FrontierState | undefined, siteOptions);
     let sleepers: (() => void)[] = [];
     let inFlight = 0;
     const worker = async () => {
@@ -288,7 +288,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
           if (done.has(entry.url)) {
             pagesSkipped++;
           } else {
-            status = await visit(entry.url, findUrlState(db, source.id, entry.url), (tx, outcome) => {
+            status = await visit(entry.url, await findUrlState(db, source.id, entry.url), async (tx, outcome) => {
               if (outcome.status !== 'failed' && outcome.status !== 'not_modified' && outcome.html && entry.depth < siteOptions.maxDepth) {
                 const links = discoverLinks(outcome.html, entry.url, { includeWww: siteOptions.includeWww, dropQuery: siteOptions.dropQuery, extraStripParams: siteOptions.extraStripParams });
                 const norm = { dropQuery: siteOptions.dropQuery, extraStripParams: siteOptions.extraStripParams };
@@ -297,9 +297,9 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
                   // The frontier stores URLs in normalised form; so does its table.
                   if (site.add(link, entry.depth + 1) === 'queued') queued.push({ url: tryNormaliseUrl(link, norm) ?? link, depth: entry.depth + 1 });
                 }
-                addFrontierEntries(tx, run.id, queued);
+                await addFrontierEntries(tx, run.id, queued);
               }
-              markFrontierDone(tx, run.id, entry.url);
+              await markFrontierDone(tx, run.id, entry.url);
             });
           }
         } finally {
@@ -318,7 +318,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
     log.info({ runId: run.id, ...counters }, 'crawl run interrupted; the next run resumes it');
     return summary('aborted');
   }
-  if (!finishRun(db, run.id, lease.owner, 'completed', counters, now())) {
+  if (!await finishRun(db, run.id, lease.owner, 'completed', counters, now())) {
     lease.lose();
     return summary('aborted', 'the run was taken over by another process');
   }

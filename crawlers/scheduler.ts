@@ -50,7 +50,7 @@ export function createCrawlScheduler(app: App, options: CrawlSchedulerOptions = 
 
   async function tick(sourceId: number): Promise<void> {
     if (controller.signal.aborted) return;
-    const source = findSourceById(app.database.db, sourceId);
+    const source = await findSourceById(app.database.db, sourceId);
     if (!source || !source.enabled) return;
     if (isSourceRunning(sourceId)) {
       log.info({ source: source.name }, 'previous run still busy; tick skipped');
@@ -70,10 +70,10 @@ export function createCrawlScheduler(app: App, options: CrawlSchedulerOptions = 
     }
   }
 
-  function reload(): void {
+  async function reload(): Promise<void> {
     if (controller.signal.aborted) return;
     const wanted = new Map<number, string>();
-    for (const s of listSources(app.database.db, { enabledOnly: true })) if (s.schedule) wanted.set(s.id, s.schedule);
+    for (const s of await listSources(app.database.db, { enabledOnly: true })) if (s.schedule) wanted.set(s.id, s.schedule);
     for (const [id, t] of tasks) {
       if (wanted.get(id) !== t.schedule) {
         void t.task.destroy();
@@ -82,15 +82,15 @@ export function createCrawlScheduler(app: App, options: CrawlSchedulerOptions = 
     }
     for (const [id, schedule] of wanted) {
       if (tasks.has(id)) continue;
-      const task = cron.schedule(schedule, () => tick(id), { name: `source-${id}`, noOverlap: true, logger: cronLogger });
+      const task = cron.schedule(schedule, async () => await tick(id), { name: `source-${id}`, noOverlap: true, logger: cronLogger });
       tasks.set(id, { schedule, task });
       log.info({ sourceId: id, schedule }, 'source scheduled');
     }
   }
 
   return {
-    start() {
-      reload();
+    async start() {
+      await reload();
       reloadTimer = setInterval(reload, options.reloadIntervalMs ?? SOURCE_RELOAD_INTERVAL_MS);
       reloadTimer.unref();
     },

@@ -137,7 +137,7 @@ export async function enumerateSource(source: SourceRow, ctx: EnumerateContext):
     }
     case 'watch':
       // A watch source re-checks its own URLs, or every page with a flagged match when it has none.
-      return { kind: 'list', urls: dedupe(source.urls ?? listFlaggedPageUrls(ctx.db), source.limits) };
+      return { kind: 'list', urls: dedupe(source.urls ?? await listFlaggedPageUrls(ctx.db), source.limits) };
     case 'site':
       return { kind: 'site', state: SiteFrontier.start([source.url!], siteFrontierOptions(ctx.config, source)).toJSON() };
   }

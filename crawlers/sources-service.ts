@@ -12,37 +12,37 @@ import { sharedCrawlFetchers } from './fetch-adapter.ts';
 import { isSourceRunning, runSource } from './run-source.ts';
 import { buildSourceRow } from './source-types.ts';
 
-export function addSource(app: App, input: unknown): SourceRow {
+export async function addSource(app: App, input: unknown): Promise<SourceRow> {
   const row = buildSourceRow(input, new Date().toISOString());
-  if (findSourceByName(app.database.db, row.name)) throw new ConflictError(`A source named "${row.name}" exists; pick another name`, { field: 'name', name: row.name });
-  return insertSource(app.database.db, row);
+  if (await findSourceByName(app.database.db, row.name)) throw new ConflictError(`A source named "${row.name}" exists; pick another name`, { field: 'name', name: row.name });
+  return await insertSource(app.database.db, row);
 }
 
 /** A source by id (digits) or name. */
-export function findSource(app: App, ref: string | number): SourceRow | undefined {
+export async function findSource(app: App, ref: string | number): Promise<SourceRow | undefined> {
   const db = app.database.db;
-  if (typeof ref === 'number' || /^\d+$/.test(ref)) return findSourceById(db, Number(ref));
-  return findSourceByName(db, ref);
+  if (typeof ref === 'number' || /^\d+$/.test(ref)) return await findSourceById(db, Number(ref));
+  return await findSourceByName(db, ref);
 }
 
-export function getSource(app: App, ref: string | number): SourceRow {
-  const source = findSource(app, ref);
+export async function getSource(app: App, ref: string | number): Promise<SourceRow> {
+  const source = await findSource(app, ref);
   if (!source) throw new NotFoundError(`No source "${ref}"`);
   return source;
 }
 
-export function removeSource(app: App, ref: string | number): SourceRow {
-  const source = getSource(app, ref);
-  deleteSource(app.database.db, source.id);
+export async function removeSource(app: App, ref: string | number): Promise<SourceRow> {
+  const source = await getSource(app, ref);
+  await deleteSource(app.database.db, source.id);
   return source;
 }
 
-export function setSourceEnabled(app: App, ref: string | number, enabled: boolean): SourceRow {
-  return changeSource(app, getSource(app, ref), { enabled });
+export async function setSourceEnabled(app: App, ref: string | number, enabled: boolean): Promise<SourceRow> {
+  return changeSource(app, await getSource(app, ref), { enabled });
 }
 
-export function presentSource(app: App, source: SourceRow): SourceRow & { health: SourceHealth } {
-  return { ...source, health: readSourceHealth(app.database.db, source.id) };
+export async function presentSource(app: App, source: SourceRow): Promise<SourceRow & { health: SourceHealth }> {
+  return { ...source, health: await readSourceHealth(app.database.db, source.id) };
 }
 
 // Field types only: the changed source is validated whole by the create schema (source-types.ts).
@@ -101,7 +101,7 @@ function mergeLimits(stored: SourceLimits, change: SourceChange['limits']): Sour
  * visited, their validators, runs). The changed source is validated whole by the same schema as
  * a new one, so an edit can make nothing a create would refuse.
  */
-export function changeSource(app: App, source: SourceRow, change: SourceChange): SourceRow {
+export async function changeSource(app: App, source: SourceRow, change: SourceChange): Promise<SourceRow> {
   if (Object.values(change).every((v) => v === undefined)) {
     throw new ValidationError('Nothing to change: give at least one of name, url, urls, schedule, limits, enabled', { problems: [{ field: '(change)', message: 'empty' }] });
   }
@@ -118,10 +118,10 @@ export function changeSource(app: App, source: SourceRow, change: SourceChange):
   };
   const checked = buildSourceRow(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)), new Date().toISOString());
   const db = app.database.db;
-  const holder = checked.name !== source.name ? findSourceByName(db, checked.name) : undefined;
+  const holder = checked.name !== source.name ? await findSourceByName(db, checked.name) : undefined;
   if (holder) throw new ConflictError(`A source named "${checked.name}" exists; pick another name`, { field: 'name', name: checked.name });
   const { name, url, urls, schedule, limits, enabled, updatedAt } = checked;
-  return updateSource(db, source.id, { name, url, urls, schedule, limits, enabled, updatedAt })!;
+  return (await updateSource(db, source.id, { name, url, urls, schedule, limits, enabled, updatedAt }))!;
 }
 
 /**
@@ -154,7 +154,7 @@ export function createSourceRunner(app: App): SourceRunner {
       // (another process holds the lease) has settled once the current microtasks have run.
       await new Promise((resolve) => setImmediate(resolve));
       if (refusal) throw new ConflictError(`${refusal.message}; try again when that run has finished`, refusal.details);
-      return { runId: listRuns(app.database.db, source.id, 1)[0]?.id };
+      return { runId: (await listRuns(app.database.db, source.id, 1))[0]?.id };
     },
   };
 }

@@ -14,7 +14,7 @@ export type { AlertDeliveryRow, AlertDeliveryStatus };
 
 export type NewAlertDelivery = Pick<AlertDeliveryRow, 'targetId' | 'event' | 'reportIds' | 'createdAt'>;
 
-export function insertAlertDeliveries(db: Db, rows: NewAlertDelivery[]): AlertDeliveryRow[] {
+export async function insertAlertDeliveries(db: Db, rows: NewAlertDelivery[]): Promise<AlertDeliveryRow[]> {
   if (rows.length === 0) return [];
   return db
     .insert(alertDeliveries)
@@ -23,12 +23,12 @@ export function insertAlertDeliveries(db: Db, rows: NewAlertDelivery[]): AlertDe
     .all();
 }
 
-export function findAlertDeliveryById(db: Db, id: number): AlertDeliveryRow | undefined {
+export async function findAlertDeliveryById(db: Db, id: number): Promise<AlertDeliveryRow | undefined> {
   return db.select().from(alertDeliveries).where(eq(alertDeliveries.id, id)).get();
 }
 
 /** Pending deliveries due at `now`, the longest waiting first. */
-export function findDueAlertDeliveries(db: Db, now: string, limit: number): AlertDeliveryRow[] {
+export async function findDueAlertDeliveries(db: Db, now: string, limit: number): Promise<AlertDeliveryRow[]> {
   return db
     .select()
     .from(alertDeliveries)
@@ -42,7 +42,7 @@ export function findDueAlertDeliveries(db: Db, now: string, limit: number): Aler
  * Takes a due delivery for one attempt: counts the attempt and moves its next attempt to
  * `retryAt`. Undefined when it is no longer pending and due (another dispatcher took it).
  */
-export function claimAlertDelivery(db: Db, id: number, now: string, retryAt: string): AlertDeliveryRow | undefined {
+export async function claimAlertDelivery(db: Db, id: number, now: string, retryAt: string): Promise<AlertDeliveryRow | undefined> {
   return db
     .update(alertDeliveries)
     .set({ attempts: sql`${alertDeliveries.attempts} + 1`, lastAttemptAt: now, nextAttemptAt: retryAt })
@@ -51,7 +51,7 @@ export function claimAlertDelivery(db: Db, id: number, now: string, retryAt: str
     .get();
 }
 
-export function markAlertDeliveryDelivered(db: Db, id: number, result: { statusCode: number; at: string }): void {
+export async function markAlertDeliveryDelivered(db: Db, id: number, result: { statusCode: number; at: string }): Promise<void> {
   db.update(alertDeliveries)
     .set({ status: 'delivered', deliveredAt: result.at, nextAttemptAt: null, lastStatusCode: result.statusCode, lastError: null })
     .where(eq(alertDeliveries.id, id))
@@ -59,7 +59,7 @@ export function markAlertDeliveryDelivered(db: Db, id: number, result: { statusC
 }
 
 /** A failed attempt: the delivery stays pending (its retry time was set by the claim) unless `final`. */
-export function recordAlertDeliveryFailure(db: Db, id: number, result: { statusCode: number | null; error: string; final: boolean }): void {
+export async function recordAlertDeliveryFailure(db: Db, id: number, result: { statusCode: number | null; error: string; final: boolean }): Promise<void> {
   db.update(alertDeliveries)
     .set({ lastStatusCode: result.statusCode, lastError: result.error, ...(result.final ? { status: 'failed' as const, nextAttemptAt: null } : {}) })
     .where(eq(alertDeliveries.id, id))
@@ -67,7 +67,7 @@ export function recordAlertDeliveryFailure(db: Db, id: number, result: { statusC
 }
 
 /** Gives up on a target's pending deliveries (the target was disabled). */
-export function failPendingDeliveriesOfTarget(db: Db, targetId: number, error: string): number {
+export async function failPendingDeliveriesOfTarget(db: Db, targetId: number, error: string): Promise<number> {
   return db
     .update(alertDeliveries)
     .set({ status: 'failed', nextAttemptAt: null, lastError: error })
@@ -75,7 +75,7 @@ export function failPendingDeliveriesOfTarget(db: Db, targetId: number, error: s
     .run().changes;
 }
 
-export function deleteDeliveriesOfTarget(db: Db, targetId: number): number {
+export async function deleteDeliveriesOfTarget(db: Db, targetId: number): Promise<number> {
   return db.delete(alertDeliveries).where(eq(alertDeliveries.targetId, targetId)).run().changes;
 }
 
@@ -88,7 +88,7 @@ export interface DeliveryListQuery {
 }
 
 /** The delivery log newest first, with each target's name. */
-export function listAlertDeliveryRows(db: Db, q: DeliveryListQuery): (AlertDeliveryRow & { targetName: string })[] {
+export async function listAlertDeliveryRows(db: Db, q: DeliveryListQuery): Promise<(AlertDeliveryRow & { targetName: string })[]> {
   const where: SQL[] = [];
   if (q.status) where.push(eq(alertDeliveries.status, q.status));
   if (q.targetId !== undefined) where.push(eq(alertDeliveries.targetId, q.targetId));
@@ -105,7 +105,7 @@ export function listAlertDeliveryRows(db: Db, q: DeliveryListQuery): (AlertDeliv
 }
 
 /** What a delivery's payload says about its reports, as they are now (in id order). */
-export function findAlertReportSummaries(db: Db, reportIds: number[]) {
+export async function findAlertReportSummaries(db: Db, reportIds: number[]) {
   if (reportIds.length === 0) return [];
   return db
     .select({

@@ -7,17 +7,17 @@ import { users } from './schema/auth.ts';
 
 export type { AlertPreferencesRow };
 
-export function findAlertPreferences(db: Db, userId: number): AlertPreferencesRow | undefined {
+export async function findAlertPreferences(db: Db, userId: number): Promise<AlertPreferencesRow | undefined> {
   return db.select().from(alertPreferences).where(eq(alertPreferences.userId, userId)).get();
 }
 
-export function upsertAlertPreferences(db: Db, row: AlertPreferencesRow): AlertPreferencesRow {
+export async function upsertAlertPreferences(db: Db, row: AlertPreferencesRow): Promise<AlertPreferencesRow> {
   const { userId, ...set } = row;
   return db.insert(alertPreferences).values(row).onConflictDoUpdate({ target: alertPreferences.userId, set }).returning().get()!;
 }
 
 /** Digests to consider: a mode other than off, of users who are enabled and not licensees. */
-export function listActiveAlertPreferences(db: Db): (AlertPreferencesRow & { email: string })[] {
+export async function listActiveAlertPreferences(db: Db): Promise<(AlertPreferencesRow & { email: string })[]> {
   return db
     .select({
       userId: alertPreferences.userId,
@@ -37,6 +37,6 @@ export function listActiveAlertPreferences(db: Db): (AlertPreferencesRow & { ema
 }
 
 /** Records a digest's progress: the last report id it covered, and for a daily one when it ran. */
-export function setDigestProgress(db: Db, userId: number, progress: { digestWatermark: number; lastDigestAt?: string }): void {
+export async function setDigestProgress(db: Db, userId: number, progress: { digestWatermark: number; lastDigestAt?: string }): Promise<void> {
   db.update(alertPreferences).set(progress).where(eq(alertPreferences.userId, userId)).run();
 }

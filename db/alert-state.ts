@@ -6,18 +6,18 @@ import { alertState } from './schema/alerts.ts';
 
 const STATE_ID = 1;
 
-export function readAlertWatermark(db: Db): number | undefined {
+export async function readAlertWatermark(db: Db): Promise<number | undefined> {
   return db.select({ lastReportId: alertState.lastReportId }).from(alertState).where(eq(alertState.id, STATE_ID)).get()?.lastReportId;
 }
 
 /** Starts the watermark at `lastReportId` unless it exists already; answers the stored value. */
-export function initAlertWatermark(db: Db, lastReportId: number, now: string): number {
+export async function initAlertWatermark(db: Db, lastReportId: number, now: string): Promise<number> {
   db.insert(alertState).values({ id: STATE_ID, lastReportId, updatedAt: now }).onConflictDoNothing().run();
-  return readAlertWatermark(db)!;
+  return (await readAlertWatermark(db))!;
 }
 
 /** Moves the watermark forward (never back). */
-export function advanceAlertWatermark(db: Db, lastReportId: number, now: string): void {
+export async function advanceAlertWatermark(db: Db, lastReportId: number, now: string): Promise<void> {
   db.update(alertState)
     .set({ lastReportId: sql`max(${alertState.lastReportId}, ${lastReportId})`, updatedAt: now })
     .where(eq(alertState.id, STATE_ID))

@@ -6,28 +6,28 @@ import { alertTargets, type AlertTargetRow } from './schema/alerts.ts';
 
 export type { AlertTargetRow };
 
-export function insertAlertTarget(db: Db, row: Omit<AlertTargetRow, 'id'>): AlertTargetRow {
+export async function insertAlertTarget(db: Db, row: Omit<AlertTargetRow, 'id'>): Promise<AlertTargetRow> {
   return db.insert(alertTargets).values(row).returning().get();
 }
 
-export function findAlertTargetById(db: Db, id: number): AlertTargetRow | undefined {
+export async function findAlertTargetById(db: Db, id: number): Promise<AlertTargetRow | undefined> {
   return db.select().from(alertTargets).where(eq(alertTargets.id, id)).get();
 }
 
 /** Every target, oldest first (there are a handful); `afterId` and `limit` give one keyset page. */
-export function listAlertTargetRows(db: Db, page: { afterId?: number; limit?: number } = {}): AlertTargetRow[] {
+export async function listAlertTargetRows(db: Db, page: { afterId?: number; limit?: number } = {}): Promise<AlertTargetRow[]> {
   const query = db.select().from(alertTargets).where(page.afterId !== undefined ? gt(alertTargets.id, page.afterId) : undefined).orderBy(asc(alertTargets.id));
   return (page.limit !== undefined ? query.limit(page.limit) : query).all();
 }
 
-export function listEnabledAlertTargets(db: Db): AlertTargetRow[] {
+export async function listEnabledAlertTargets(db: Db): Promise<AlertTargetRow[]> {
   return db.select().from(alertTargets).where(eq(alertTargets.enabled, true)).orderBy(asc(alertTargets.id)).all();
 }
 
-export function updateAlertTargetRow(db: Db, id: number, set: Partial<Omit<AlertTargetRow, 'id' | 'createdBy' | 'createdAt'>>): AlertTargetRow | undefined {
+export async function updateAlertTargetRow(db: Db, id: number, set: Partial<Omit<AlertTargetRow, 'id' | 'createdBy' | 'createdAt'>>): Promise<AlertTargetRow | undefined> {
   return db.update(alertTargets).set(set).where(eq(alertTargets.id, id)).returning().get();
 }
 
-export function deleteAlertTargetRow(db: Db, id: number): boolean {
+export async function deleteAlertTargetRow(db: Db, id: number): Promise<boolean> {
   return db.delete(alertTargets).where(eq(alertTargets.id, id)).run().changes > 0;
 }

@@ -7,33 +7,33 @@ import { apiKeys, type ApiKeyRow } from './schema/auth.ts';
 
 export type { ApiKeyRow };
 
-export function insertApiKey(db: Db, row: Omit<ApiKeyRow, 'id'>): ApiKeyRow {
+export async function insertApiKey(db: Db, row: Omit<ApiKeyRow, 'id'>): Promise<ApiKeyRow> {
   return db.insert(apiKeys).values(row).returning().get();
 }
 
-export function findApiKeyByHash(db: Db, keyHash: string): ApiKeyRow | undefined {
+export async function findApiKeyByHash(db: Db, keyHash: string): Promise<ApiKeyRow | undefined> {
   return prepared(db, 'findApiKeyByHash', (c) => c.select().from(apiKeys).where(eq(apiKeys.keyHash, placeholders('keyHash').keyHash)).prepare()).get({ keyHash });
 }
 
-export function findApiKeyById(db: Db, id: number): ApiKeyRow | undefined {
+export async function findApiKeyById(db: Db, id: number): Promise<ApiKeyRow | undefined> {
   return db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
 }
 
 /** Keys in id order, of one licensee when `licenseeId`; `afterId` and `limit` give one keyset page. */
-export function listApiKeys(db: Db, q: { licenseeId?: number; afterId?: number; limit?: number } = {}): ApiKeyRow[] {
+export async function listApiKeys(db: Db, q: { licenseeId?: number; afterId?: number; limit?: number } = {}): Promise<ApiKeyRow[]> {
   const where = and(q.licenseeId !== undefined ? eq(apiKeys.licenseeId, q.licenseeId) : undefined, q.afterId !== undefined ? gt(apiKeys.id, q.afterId) : undefined);
   const query = db.select().from(apiKeys).where(where).orderBy(asc(apiKeys.id));
   return (q.limit !== undefined ? query.limit(q.limit) : query).all();
 }
 
-export function countApiKeys(db: Db, q: { licenseeId?: number } = {}): number {
+export async function countApiKeys(db: Db, q: { licenseeId?: number } = {}): Promise<number> {
   return db.select({ n: count() }).from(apiKeys).where(q.licenseeId !== undefined ? eq(apiKeys.licenseeId, q.licenseeId) : undefined).get()?.n ?? 0;
 }
 
-export function setApiKeyRevoked(db: Db, id: number, revokedAt: string): void {
+export async function setApiKeyRevoked(db: Db, id: number, revokedAt: string): Promise<void> {
   db.update(apiKeys).set({ revokedAt }).where(eq(apiKeys.id, id)).run();
 }
 
-export function setApiKeyLastUsed(db: Db, id: number, lastUsedAt: string): void {
+export async function setApiKeyLastUsed(db: Db, id: number, lastUsedAt: string): Promise<void> {
   prepared(db, 'setApiKeyLastUsed', (c) => c.update(apiKeys).set(placeholders('lastUsedAt')).where(eq(apiKeys.id, placeholders('id').id)).prepare()).run({ id, lastUsedAt });
 }

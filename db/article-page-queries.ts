@@ -37,7 +37,7 @@ const listColumns = {
 };
 
 /** The most recently registered articles (highest key first), after `beforeKey` when given. */
-export function listArticlesNewest(db: Db, beforeKey: number | null, limit: number): ArticleListRow[] {
+export async function listArticlesNewest(db: Db, beforeKey: number | null, limit: number): Promise<ArticleListRow[]> {
   return db
     .select(listColumns)
     .from(articles)
@@ -51,7 +51,7 @@ export function listArticlesNewest(db: Db, beforeKey: number | null, limit: numb
 const PREFIX_END = '\u{10FFFF}';
 
 /** Articles whose id starts with `prefix` (case as given), in id order, after `afterId` when given. */
-export function listArticlesByIdPrefix(db: Db, prefix: string, afterId: string | null, limit: number): ArticleListRow[] {
+export async function listArticlesByIdPrefix(db: Db, prefix: string, afterId: string | null, limit: number): Promise<ArticleListRow[]> {
   const where: SQL[] = [gte(articles.id, prefix), lt(articles.id, prefix + PREFIX_END)];
   if (afterId !== null) where.push(gt(articles.id, afterId));
   return db.select(listColumns).from(articles).where(and(...where)).orderBy(articles.id).limit(limit).all();
@@ -69,7 +69,7 @@ export interface TitleCursor {
  * articles_title_idx alone (title and key, no table rows), so a rare word costs the same bounded
  * time as a common one; `next` says where to go on (null: every title was looked at).
  */
-export function searchArticleTitles(db: Db, needle: string, after: TitleCursor | null, budget: number, limit: number): { items: ArticleListRow[]; next: TitleCursor | null } {
+export async function searchArticleTitles(db: Db, needle: string, after: TitleCursor | null, budget: number, limit: number): Promise<{ items: ArticleListRow[]; next: TitleCursor | null }> {
   const from = after ? sql`where (${articles.title}, ${articles.key}) > (${after.title}, ${after.key})` : sql``;
   const scan = sql`select ${articles.key} as key, ${articles.title} as title from ${articles} indexed by articles_title_idx ${from} order by ${articles.title}, ${articles.key} limit ${budget}`;
   const hits = db.all<{ key: number; title: string }>(sql`select key, title from (${scan}) where instr(lower(title), ${needle.toLowerCase()}) > 0 limit ${limit + 1}`);
@@ -106,7 +106,7 @@ export interface ArticleMatchRow {
 }
 
 /** The article's matches, newest first (matches_article_idx holds the key and the id), before `beforeMatchId` when given. */
-export function listArticleMatches(db: Db, articleKey: number, beforeMatchId: number | null, limit: number): ArticleMatchRow[] {
+export async function listArticleMatches(db: Db, articleKey: number, beforeMatchId: number | null, limit: number): Promise<ArticleMatchRow[]> {
   const where: SQL[] = [eq(matches.articleKey, articleKey)];
   if (beforeMatchId !== null) where.push(lt(matches.id, beforeMatchId));
   return db
@@ -136,7 +136,7 @@ export function listArticleMatches(db: Db, articleKey: number, beforeMatchId: nu
 }
 
 /** How many pages the article was found on, counted up to `cap` (more reads as "more than cap"). */
-export function countArticleMatchesUpTo(db: Db, articleKey: number, cap: number): number {
+export async function countArticleMatchesUpTo(db: Db, articleKey: number, cap: number): Promise<number> {
   const capped = sql`select 1 from ${matches} where ${matches.articleKey} = ${articleKey} limit ${cap + 1}`;
   return db.all<{ n: number }>(sql`select count(*) as n from (${capped})`)[0]?.n ?? 0;
 }

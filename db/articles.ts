@@ -25,12 +25,12 @@ const summaryColumns = {
   updatedAt: articles.updatedAt,
 };
 
-export function findArticleById(db: Db, id: string): ArticleRow | undefined {
+export async function findArticleById(db: Db, id: string): Promise<ArticleRow | undefined> {
   return db.select().from(articles).where(eq(articles.id, id)).get();
 }
 
 /** Key and content hash of existing articles, to tell inserts, updates and unchanged records apart. */
-export function findArticleHashes(db: Db, ids: string[]): Map<string, { key: number; contentHash: string }> {
+export async function findArticleHashes(db: Db, ids: string[]): Promise<Map<string, { key: number; contentHash: string }>> {
   const found = new Map<string, { key: number; contentHash: string }>();
   if (ids.length === 0) return found;
   const rows = db
@@ -42,16 +42,16 @@ export function findArticleHashes(db: Db, ids: string[]): Map<string, { key: num
   return found;
 }
 
-export function insertArticle(db: Db, row: NewArticleRow): number {
+export async function insertArticle(db: Db, row: NewArticleRow): Promise<number> {
   const inserted = db.insert(articles).values(row).returning({ key: articles.key }).get();
   return inserted.key;
 }
 
-export function updateArticle(db: Db, key: number, row: Omit<NewArticleRow, 'key' | 'createdAt'>): void {
+export async function updateArticle(db: Db, key: number, row: Omit<NewArticleRow, 'key' | 'createdAt'>): Promise<void> {
   db.update(articles).set(row).where(eq(articles.key, key)).run();
 }
 
-export function deleteArticleByKey(db: Db, key: number): void {
+export async function deleteArticleByKey(db: Db, key: number): Promise<void> {
   db.delete(articles).where(eq(articles.key, key)).run();
 }
 
@@ -59,7 +59,7 @@ export function deleteArticleByKey(db: Db, key: number): void {
  * Archives an article: kept (its reports cite it) but no longer matched. updatedAt moves so other
  * processes notice the registry changed; the live-article count drops, so their index is rebuilt.
  */
-export function archiveArticleByKey(db: Db, key: number, now: string): void {
+export async function archiveArticleByKey(db: Db, key: number, now: string): Promise<void> {
   db.update(articles).set({ archivedAt: now, updatedAt: now }).where(eq(articles.key, key)).run();
 }
 
@@ -88,7 +88,7 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export function listArticles(db: Db, query: ListArticlesQuery): { items: ArticleSummary[]; total: number } {
+export async function listArticles(db: Db, query: ListArticlesQuery): Promise<{ items: ArticleSummary[]; total: number }> {
   const where = query.q
     ? like(sql`lower(${articles.title})`, sql`${`%${escapeLike(query.q.toLowerCase())}%`} escape '\\'`)
     : undefined;
@@ -104,12 +104,12 @@ export function listArticles(db: Db, query: ListArticlesQuery): { items: Article
   return { items, total };
 }
 
-export function countArticles(db: Db): number {
+export async function countArticles(db: Db): Promise<number> {
   return db.select({ n: count() }).from(articles).get()?.n ?? 0;
 }
 
 /** Bodies of the given articles, for verifying candidate matches. */
-export function findArticleTexts(db: Db, keys: number[]): { key: number; id: string; title: string; body: string }[] {
+export async function findArticleTexts(db: Db, keys: number[]): Promise<{ key: number; id: string; title: string; body: string }[]> {
   if (keys.length === 0) return [];
   return db
     .select({ key: articles.key, id: articles.id, title: articles.title, body: articles.body })
@@ -124,7 +124,7 @@ export interface StoredFingerprints {
   blob: Buffer;
 }
 
-export function upsertArticleFingerprints(db: Db, articleKey: number, fp: StoredFingerprints): void {
+export async function upsertArticleFingerprints(db: Db, articleKey: number, fp: StoredFingerprints): Promise<void> {
   const values = { version: fp.version, method: fp.method, passages: fp.blob };
   db.insert(articleFingerprints)
     .values({ articleKey, ...values })
@@ -133,10 +133,10 @@ export function upsertArticleFingerprints(db: Db, articleKey: number, fp: Stored
 }
 
 /** Every stored fingerprint blob, in key order, a page at a time (a million rows do not fit one array comfortably). */
-export function* iterateArticleFingerprints(
+export async function* iterateArticleFingerprints(
   db: Db,
   pageSize = 10_000,
-): Generator<{ articleKey: number; version: number; passages: Buffer }> {
+): AsyncGenerator<{ articleKey: number; version: number; passages: Buffer }> {
   let after = 0;
   for (;;) {
     // Archived articles keep their row (reports cite them) but are not matched any more.
@@ -155,7 +155,7 @@ export function* iterateArticleFingerprints(
 }
 
 /** Articles whose stored fingerprints are missing or were made by another method or settings. */
-export function findArticlesNeedingFingerprints(db: Db, method: string, limit: number): { key: number; body: string }[] {
+export async function findArticlesNeedingFingerprints(db: Db, method: string, limit: number): Promise<{ key: number; body: string }[]> {
   return db
     .select({ key: articles.key, body: articles.body })
     .from(articles)
@@ -169,7 +169,7 @@ export function findArticlesNeedingFingerprints(db: Db, method: string, limit: n
  * A cheap summary of the registry's state: when it changes, another process changed articles.
  * `count` counts live (not archived) articles, the ones the index holds.
  */
-export function readArticlesRevision(db: Db): { count: number; lastUpdatedAt: string | null } {
+export async function readArticlesRevision(db: Db): Promise<{ count: number; lastUpdatedAt: string | null }> {
   const row = db
     .select({ n: sql<number>`coalesce(sum(case when ${articles.archivedAt} is null then 1 else 0 end), 0)`, last: sql<string | null>`max(${articles.updatedAt})` })
     .from(articles)
@@ -178,7 +178,7 @@ export function readArticlesRevision(db: Db): { count: number; lastUpdatedAt: st
 }
 
 /** Fingerprints of articles updated after the given time (another process's import). */
-export function findFingerprintsUpdatedAfter(db: Db, after: string): { articleKey: number; version: number; passages: Buffer }[] {
+export async function findFingerprintsUpdatedAfter(db: Db, after: string): Promise<{ articleKey: number; version: number; passages: Buffer }[]> {
   return db
     .select({ articleKey: articleFingerprints.articleKey, version: articleFingerprints.version, passages: articleFingerprints.passages })
     .from(articleFingerprints)
@@ -187,6 +187,6 @@ export function findFingerprintsUpdatedAfter(db: Db, after: string): { articleKe
     .all();
 }
 
-export function findArticleByKey(db: Db, key: number): ArticleRow | undefined {
+export async function findArticleByKey(db: Db, key: number): Promise<ArticleRow | undefined> {
   return db.select().from(articles).where(eq(articles.key, key)).get();
 }

@@ -8,19 +8,19 @@ import { writeTransaction } from './write-transaction.ts';
 
 export type { CaptureRenderRow };
 
-export function insertCaptureRender(db: Db, row: Omit<CaptureRenderRow, 'id'>): CaptureRenderRow {
-  return writeTransaction(db, (tx) => {
+export async function insertCaptureRender(db: Db, row: Omit<CaptureRenderRow, 'id'>): Promise<CaptureRenderRow> {
+  return writeTransaction(db, async (tx) => {
     const stored = tx.insert(captureRenders).values(row).returning().get();
-    appendCustodyEntry(tx, { type: 'render', refId: stored.id, at: row.createdAt, sha256: row.sha256, fields: { captureId: row.captureId, format: row.format } });
+    await appendCustodyEntry(tx, { type: 'render', refId: stored.id, at: row.createdAt, sha256: row.sha256, fields: { captureId: row.captureId, format: row.format } });
     return stored;
   });
 }
 
-export function listRendersOfCapture(db: Db, captureId: number): CaptureRenderRow[] {
+export async function listRendersOfCapture(db: Db, captureId: number): Promise<CaptureRenderRow[]> {
   return db.select().from(captureRenders).where(eq(captureRenders.captureId, captureId)).orderBy(asc(captureRenders.id)).all();
 }
 
-export function findRendersByIds(db: Db, ids: readonly number[]): CaptureRenderRow[] {
+export async function findRendersByIds(db: Db, ids: readonly number[]): Promise<CaptureRenderRow[]> {
   if (ids.length === 0) return [];
   return db.select().from(captureRenders).where(inArray(captureRenders.id, [...ids])).all();
 }

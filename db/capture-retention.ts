@@ -82,7 +82,7 @@ const PRUNABLE_COLUMNS = {
 };
 
 /** Up to `limit` prunable captures created before `cutoff` (ISO UTC), by id after `afterId`. */
-export function listPrunableCaptures(db: Db, cutoff: string, afterId: number, limit: number): PrunableCapture[] {
+export async function listPrunableCaptures(db: Db, cutoff: string, afterId: number, limit: number): Promise<PrunableCapture[]> {
   return db
     .select(PRUNABLE_COLUMNS)
     .from(captures)
@@ -97,7 +97,7 @@ export function listPrunableCaptures(db: Db, cutoff: string, afterId: number, li
  * with a report_captures link in the same transaction (src/decide-store.ts), so this is a second
  * guard, not the only one; read once per prune call (a LIKE scan of the history).
  */
-export function listCaptureIdsInReportHistory(db: Db): Set<number> {
+export async function listCaptureIdsInReportHistory(db: Db): Promise<Set<number>> {
   const ids = new Set<number>();
   const rows = db.select({ detail: reportEvents.detail }).from(reportEvents).where(like(reportEvents.detail, '%"captureId"%')).all();
   for (const row of rows) {
@@ -114,14 +114,14 @@ export function listCaptureIdsInReportHistory(db: Db): Set<number> {
  * body alone takes the body row with it. Returns what was deleted; the files are the caller's to
  * remove, after this commits.
  */
-export function deletePrunableCaptures(
+export async function deletePrunableCaptures(
   db: Db,
   candidates: readonly PrunableCapture[],
   facts: ReadonlyMap<number, PruneFileFacts>,
   tombstone: { cutoff: string; reason: string; at: string },
-): PrunedCaptureRow[] {
+): Promise<PrunedCaptureRow[]> {
   if (candidates.length === 0) return [];
-  return writeTransaction(db, (tx) => {
+  return writeTransaction(db, async (tx) => {
     const ids = candidates.map((c) => c.id);
     const still = tx
       .select(PRUNABLE_COLUMNS)
@@ -129,13 +129,13 @@ export function deletePrunableCaptures(
       .where(and(inArray(captures.id, ids), lt(captures.createdAt, tombstone.cutoff), ...notCited(tx), notHoldingSharedBody(tx)))
       .orderBy(asc(captures.id))
       .all();
-    const logged = findCustodyIndexes(tx, 'capture', still.map((c) => c.id));
+    const logged = await findCustodyIndexes(tx, 'capture', still.map((c) => c.id));
     const pruned: PrunedCaptureRow[] = [];
     for (const c of still) {
       const fact = facts.get(c.id);
       if (!fact) continue;
       const holdsBody = tx.select({ sha256: captureBodies.sha256 }).from(captureBodies).where(and(eq(captureBodies.sha256, c.bodySha256), eq(captureBodies.warcPath, c.warcPath))).get() !== undefined;
-      const custodyIndex = appendCustodyEntry(tx, {
+      const custodyIndex = await appendCustodyEntry(tx, {
         type: 'capture_pruned',
         refId: c.id,
         at: tombstone.at,

@@ -6,21 +6,21 @@ import { captureBodies, captures, type CaptureBodyRow, type CaptureRow, type New
 
 /** Queries for the capture tables (evidence store). Plain drizzle, no SQLite-only SQL. */
 
-export function findCaptureBody(db: Db, sha256: string): CaptureBodyRow | undefined {
+export async function findCaptureBody(db: Db, sha256: string): Promise<CaptureBodyRow | undefined> {
   return db.select().from(captureBodies).where(eq(captureBodies.sha256, sha256)).get();
 }
 
-export function findCaptureById(db: Db, id: number): CaptureRow | undefined {
+export async function findCaptureById(db: Db, id: number): Promise<CaptureRow | undefined> {
   return db.select().from(captures).where(eq(captures.id, id)).get();
 }
 
-export function findCapturesByIds(db: Db, ids: readonly number[]): CaptureRow[] {
+export async function findCapturesByIds(db: Db, ids: readonly number[]): Promise<CaptureRow[]> {
   if (ids.length === 0) return [];
   return db.select().from(captures).where(inArray(captures.id, [...ids])).all();
 }
 
 /** Newest capture whose requested or final URL is `url` (for conditional re-fetches). */
-export function findLatestCaptureForUrl(db: Db, url: string): CaptureRow | undefined {
+export async function findLatestCaptureForUrl(db: Db, url: string): Promise<CaptureRow | undefined> {
   return db
     .select()
     .from(captures)
@@ -33,24 +33,24 @@ export function findLatestCaptureForUrl(db: Db, url: string): CaptureRow | undef
  * Inserts a capture and, when its body is new, the body row, in one transaction. A body row
  * written meanwhile by another process wins (the bytes are identical by definition).
  */
-export function insertCapture(db: Db, capture: NewCaptureRow, body: NewCaptureBodyRow | undefined): number {
-  return writeTransaction(db, (tx) => {
+export async function insertCapture(db: Db, capture: NewCaptureRow, body: NewCaptureBodyRow | undefined): Promise<number> {
+  return writeTransaction(db, async (tx) => {
     if (body) tx.insert(captureBodies).values(body).onConflictDoNothing().run();
     const row = tx.insert(captures).values(capture).returning({ id: captures.id }).get();
     // The entry vouches for the WARC file's bytes (request, response or revisit, metadata).
     if (!capture.warcSha256) throw new Error(`capture of ${capture.finalUrl}: no warcSha256; the custody log vouches for the file's bytes`);
-    appendCustodyEntry(tx, { type: 'capture', refId: row.id, at: capture.createdAt, sha256: capture.warcSha256, fields: { url: capture.finalUrl, payloadSha256: capture.bodySha256 } });
+    await appendCustodyEntry(tx, { type: 'capture', refId: row.id, at: capture.createdAt, sha256: capture.warcSha256, fields: { url: capture.finalUrl, payloadSha256: capture.bodySha256 } });
     return row.id;
   });
 }
 
 /** One page of capture files by id (keyset paging: each page is an index range, never a rescan). */
-export function listCaptureFilesAfter(db: Db, afterId: number, limit: number): { id: number; warcPath: string }[] {
+export async function listCaptureFilesAfter(db: Db, afterId: number, limit: number): Promise<{ id: number; warcPath: string }[]> {
   return db.select({ id: captures.id, warcPath: captures.warcPath }).from(captures).where(gt(captures.id, afterId)).orderBy(asc(captures.id)).limit(limit).all();
 }
 
 /** One page of body files by SHA-256 (keyset paging on the primary key). */
-export function listBodyFilesAfter(db: Db, afterSha256: string, limit: number): { sha256: string; warcPath: string }[] {
+export async function listBodyFilesAfter(db: Db, afterSha256: string, limit: number): Promise<{ sha256: string; warcPath: string }[]> {
   return db
     .select({ sha256: captureBodies.sha256, warcPath: captureBodies.warcPath })
     .from(captureBodies)
@@ -61,6 +61,6 @@ export function listBodyFilesAfter(db: Db, afterSha256: string, limit: number): 
 }
 
 /** The capture whose own WARC file holds the body (a response record, not a revisit). */
-export function findBodyHolder(db: Db, bodySha256: string, warcPath: string): CaptureRow | undefined {
+export async function findBodyHolder(db: Db, bodySha256: string, warcPath: string): Promise<CaptureRow | undefined> {
   return db.select().from(captures).where(and(eq(captures.bodySha256, bodySha256), eq(captures.warcPath, warcPath))).get();
 }

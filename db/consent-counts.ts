@@ -10,7 +10,7 @@ export interface ConsentCount {
   count: number;
 }
 
-export function countConsentsByLicenseeAndStatus(db: Db): ConsentCount[] {
+export async function countConsentsByLicenseeAndStatus(db: Db): Promise<ConsentCount[]> {
   return db
     .select({ licenseeId: consents.licenseeId, status: consents.status, count: count() })
     .from(consents)

@@ -28,7 +28,7 @@ function consentFilters(q: ConsentListQuery): SQL | undefined {
   return where.length > 0 ? and(...where) : undefined;
 }
 
-export function listConsents(db: Db, q: ConsentListQuery = {}): ConsentWithLicensee[] {
+export async function listConsents(db: Db, q: ConsentListQuery = {}): Promise<ConsentWithLicensee[]> {
   const query = db
     .select(columns)
     .from(consents)
@@ -39,23 +39,23 @@ export function listConsents(db: Db, q: ConsentListQuery = {}): ConsentWithLicen
 }
 
 /** How many consents the filters of `q` select (its paging ignored). */
-export function countConsents(db: Db, q: ConsentListQuery = {}): number {
+export async function countConsents(db: Db, q: ConsentListQuery = {}): Promise<number> {
   return db.select({ n: count() }).from(consents).where(consentFilters(q)).get()?.n ?? 0;
 }
 
-export function findConsentById(db: Db, id: number): ConsentWithLicensee | undefined {
+export async function findConsentById(db: Db, id: number): Promise<ConsentWithLicensee | undefined> {
   const row = db.select(columns).from(consents).innerJoin(licensees, eq(licensees.id, consents.licenseeId)).where(eq(consents.id, id)).get();
   return row ? flatten(row) : undefined;
 }
 
-export function findConsentByUid(db: Db, uid: string): ConsentRow | undefined {
+export async function findConsentByUid(db: Db, uid: string): Promise<ConsentRow | undefined> {
   return db.select().from(consents).where(eq(consents.uid, uid)).get();
 }
 
-export function insertConsent(db: Db, row: Omit<ConsentRow, 'id'>): ConsentRow {
+export async function insertConsent(db: Db, row: Omit<ConsentRow, 'id'>): Promise<ConsentRow> {
   return db.insert(consents).values(row).returning().get();
 }
 
-export function updateConsent(db: Db, id: number, set: Partial<Omit<ConsentRow, 'id' | 'uid' | 'createdBy' | 'createdAt'>>): ConsentRow | undefined {
+export async function updateConsent(db: Db, id: number, set: Partial<Omit<ConsentRow, 'id' | 'uid' | 'createdBy' | 'createdAt'>>): Promise<ConsentRow | undefined> {
   return db.update(consents).set(set).where(eq(consents.id, id)).returning().get();
 }

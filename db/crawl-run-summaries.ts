@@ -23,7 +23,7 @@ export interface CrawlRunSummary {
   message: string | null;
 }
 
-export function listRunSummaries(db: Db, sourceId: number, limit: number): CrawlRunSummary[] {
+export async function listRunSummaries(db: Db, sourceId: number, limit: number): Promise<CrawlRunSummary[]> {
   return db
     .select(RUN_SUMMARY_COLUMNS)
     .from(crawlRuns)

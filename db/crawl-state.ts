@@ -18,7 +18,7 @@ export interface RunCounters {
   errors: Record<string, number>;
 }
 
-export function startRun(db: Db, sourceId: number, now: string): CrawlRunRow {
+export async function startRun(db: Db, sourceId: number, now: string): Promise<CrawlRunRow> {
   return db
     .insert(crawlRuns)
     .values({ sourceId, status: 'running', startedAt: now, pagesFetched: 0, pagesUnchanged: 0, pagesFailed: 0, matchesFound: 0, errors: {} })
@@ -27,7 +27,7 @@ export function startRun(db: Db, sourceId: number, now: string): CrawlRunRow {
 }
 
 /** A run left `running` (its process was killed): the next run of the source resumes it. */
-export function findUnfinishedRun(db: Db, sourceId: number): CrawlRunRow | undefined {
+export async function findUnfinishedRun(db: Db, sourceId: number): Promise<CrawlRunRow | undefined> {
   return db
     .select()
     .from(crawlRuns)
@@ -36,15 +36,15 @@ export function findUnfinishedRun(db: Db, sourceId: number): CrawlRunRow | undef
     .get();
 }
 
-export function findRun(db: Db, id: number): CrawlRunRow | undefined {
+export async function findRun(db: Db, id: number): Promise<CrawlRunRow | undefined> {
   return db.select().from(crawlRuns).where(eq(crawlRuns.id, id)).get();
 }
 
-export function listRuns(db: Db, sourceId: number, limit: number): CrawlRunRow[] {
+export async function listRuns(db: Db, sourceId: number, limit: number): Promise<CrawlRunRow[]> {
   return db.select().from(crawlRuns).where(eq(crawlRuns.sourceId, sourceId)).orderBy(desc(crawlRuns.id)).limit(limit).all();
 }
 
-export function saveRunProgress(db: Db, runId: number, progress: Partial<RunCounters> & { frontier?: RunFrontier }): void {
+export async function saveRunProgress(db: Db, runId: number, progress: Partial<RunCounters> & { frontier?: RunFrontier }): Promise<void> {
   db.update(crawlRuns).set(progress).where(eq(crawlRuns.id, runId)).run();
 }
 
@@ -53,7 +53,7 @@ export function saveRunProgress(db: Db, runId: number, progress: Partial<RunCoun
  * Returns false when another process has taken the run over: the caller must stop, its counters
  * are stale.
  */
-export function saveRunCounters(db: Db, runId: number, owner: string, c: RunCounters): boolean {
+export async function saveRunCounters(db: Db, runId: number, owner: string, c: RunCounters): Promise<boolean> {
   return prepared(db, 'saveRunCounters', (d) =>
     d
       .update(crawlRuns)
@@ -71,7 +71,7 @@ export function saveRunCounters(db: Db, runId: number, owner: string, c: RunCoun
 }
 
 /** Ends the run, only while `owner` holds its lease (a run taken over is the new holder's to end). */
-export function finishRun(db: Db, runId: number, owner: string, status: 'completed' | 'failed', counters: RunCounters, now: string, message?: string): boolean {
+export async function finishRun(db: Db, runId: number, owner: string, status: 'completed' | 'failed', counters: RunCounters, now: string, message?: string): Promise<boolean> {
   return (
     db.update(crawlRuns)
       .set({ ...counters, status, finishedAt: now, message: message ?? null })
@@ -80,7 +80,7 @@ export function finishRun(db: Db, runId: number, owner: string, status: 'complet
   );
 }
 
-export function findUrlState(db: Db, sourceId: number, url: string): CrawlUrlRow | undefined {
+export async function findUrlState(db: Db, sourceId: number, url: string): Promise<CrawlUrlRow | undefined> {
   return prepared(db, 'findUrlState', (d) =>
     d
       .select()
@@ -91,7 +91,7 @@ export function findUrlState(db: Db, sourceId: number, url: string): CrawlUrlRow
 }
 
 /** URLs a run has already visited (stored before the process stopped). */
-export function listUrlsDoneInRun(db: Db, runId: number): Set<string> {
+export async function listUrlsDoneInRun(db: Db, runId: number): Promise<Set<string>> {
   return new Set(
     db
       .select({ url: crawlUrls.url })
@@ -121,7 +121,9 @@ export interface UrlVisit {
  * Records one visit; validators and the text hash are kept from before when the visit had none.
  * `before` is the state the caller read before the visit (one source runs in one process at once).
  */
-export function recordUrlVisit(db: Db, v: UrlVisit, before: CrawlUrlRow | undefined = findUrlState(db, v.sourceId, v.url)): void {
+export async function recordUrlVisit(db: Db, v: UrlVisit, given?: CrawlUrlRow | null): Promise<void> {
+  // null: the caller read it and there was none; undefined: not read yet.
+  const before = given === undefined ? await findUrlState(db, v.sourceId, v.url) : (given ?? undefined);
   const row = {
     lastRunId: v.runId,
     lastFetchedAt: v.at,
@@ -151,11 +153,11 @@ export interface RunClaim {
  */
 export type LeaseHolderState = 'alive' | 'gone' | 'unknown';
 
-export function claimRun(db: Db, sourceId: number, owner: string, now: string, leaseUntil: string, holderState: (owner: string) => LeaseHolderState): RunClaim | undefined {
+export async function claimRun(db: Db, sourceId: number, owner: string, now: string, leaseUntil: string, holderState: (owner: string) => LeaseHolderState): Promise<RunClaim | undefined> {
   return writeTransaction(
     db,
-    (t) => {
-      const unfinished = findUnfinishedRun(t, sourceId);
+    async (t) => {
+      const unfinished = await findUnfinishedRun(t, sourceId);
       if (unfinished) {
         const holder = unfinished.leaseOwner;
         if (holder !== null && holder !== owner) {
@@ -179,17 +181,17 @@ export function claimRun(db: Db, sourceId: number, owner: string, now: string, l
 }
 
 /** Extends the lease; false when `owner` no longer holds it. */
-export function renewLease(db: Db, runId: number, owner: string, leaseUntil: string): boolean {
+export async function renewLease(db: Db, runId: number, owner: string, leaseUntil: string): Promise<boolean> {
   return db.update(crawlRuns).set({ leaseUntil }).where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner))).run().changes === 1;
 }
 
 /** Gives the run up (interrupted): the next process may resume it at once. */
-export function releaseLease(db: Db, runId: number, owner: string): void {
+export async function releaseLease(db: Db, runId: number, owner: string): Promise<void> {
   db.update(crawlRuns).set({ leaseOwner: null, leaseUntil: null }).where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner))).run();
 }
 
 /** Adds accepted URLs to a site run's frontier (already-known ones are ignored). */
-export function addFrontierEntries(db: Db, runId: number, entries: readonly { url: string; depth: number }[]): void {
+export async function addFrontierEntries(db: Db, runId: number, entries: readonly { url: string; depth: number }[]): Promise<void> {
   const insert = prepared(db, 'addFrontierEntry', (d) =>
     d
       .insert(crawlFrontier)
@@ -200,7 +202,7 @@ export function addFrontierEntries(db: Db, runId: number, entries: readonly { ur
   for (const e of entries) insert.run({ runId, url: e.url, depth: e.depth });
 }
 
-export function markFrontierDone(db: Db, runId: number, url: string): void {
+export async function markFrontierDone(db: Db, runId: number, url: string): Promise<void> {
   prepared(db, 'markFrontierDone', (d) =>
     d
       .update(crawlFrontier)
@@ -211,7 +213,7 @@ export function markFrontierDone(db: Db, runId: number, url: string): void {
 }
 
 /** Every URL of a site run's frontier in the order it was accepted. */
-export function listFrontier(db: Db, runId: number): { url: string; depth: number; done: boolean }[] {
+export async function listFrontier(db: Db, runId: number): Promise<{ url: string; depth: number; done: boolean }[]> {
   return db
     .select({ url: crawlFrontier.url, depth: crawlFrontier.depth, done: crawlFrontier.done })
     .from(crawlFrontier)
@@ -230,7 +232,7 @@ export interface FailedUrl {
  * The URLs whose last visit failed, per reason, latest first, at most `perReason` of each: what an
  * operator needs to see behind "blocked_address 12" before fixing a setting or a source.
  */
-export function listFailedUrlsByReason(db: Db, sourceId: number, perReason: number): Record<string, FailedUrl[]> {
+export async function listFailedUrlsByReason(db: Db, sourceId: number, perReason: number): Promise<Record<string, FailedUrl[]>> {
   const failed = and(eq(crawlUrls.sourceId, sourceId), eq(crawlUrls.status, 'failed'));
   const reasons = db.selectDistinct({ reason: crawlUrls.failureReason }).from(crawlUrls).where(failed).all();
   const byReason: Record<string, FailedUrl[]> = {};

@@ -77,22 +77,22 @@ export function buildLeaf(entry: NewCustodyEntry): string {
 }
 
 /** Appends an entry; returns its index in the tree (0-based). Call inside a write transaction. */
-export function appendCustodyEntry(db: Db, entry: NewCustodyEntry): number {
+export async function appendCustodyEntry(db: Db, entry: NewCustodyEntry): Promise<number> {
   const leaf = buildLeaf(entry);
   const insert = preparedWrite(db, 'appendCustodyEntry', (c) => c.insert(custodyEntries).values(placeholders('type', 'refId', 'at', 'leaf', 'leafHash')));
   const id = insert({ type: entry.type, refId: entry.refId, at: entry.at, leaf, leafHash: hashLeaf(leaf).toString('hex') });
-  if (id % TILE_LEAVES === 0) sealTile(db, id / TILE_LEAVES - 1);
+  if (id % TILE_LEAVES === 0) await sealTile(db, id / TILE_LEAVES - 1);
   return id - 1;
 }
 
 /** Root of the perfect subtree over one tile's leaves. */
-function sealTile(db: Db, tile: number): void {
-  const root = rootOfLeaves(readLeafHashes(db, tile * TILE_LEAVES, (tile + 1) * TILE_LEAVES));
+async function sealTile(db: Db, tile: number): Promise<void> {
+  const root = rootOfLeaves(await readLeafHashes(db, tile * TILE_LEAVES, (tile + 1) * TILE_LEAVES));
   db.insert(custodyTiles).values({ id: tile, hash: root.toString('hex') }).run();
 }
 
 /** Leaf hashes of entries [from, to) (0-based indexes), in order. */
-export function readLeafHashes(db: Db, from: number, to: number): Buffer[] {
+export async function readLeafHashes(db: Db, from: number, to: number): Promise<Buffer[]> {
   const rows = prepared(db, 'readLeafHashes', (c) =>
     c
       .select({ leafHash: custodyEntries.leafHash })
@@ -105,7 +105,7 @@ export function readLeafHashes(db: Db, from: number, to: number): Buffer[] {
 }
 
 /** Hashes of tiles [from, to), in order. */
-export function readTileHashes(db: Db, from: number, to: number): Buffer[] {
+export async function readTileHashes(db: Db, from: number, to: number): Promise<Buffer[]> {
   return db
     .select({ hash: custodyTiles.hash })
     .from(custodyTiles)
@@ -116,21 +116,21 @@ export function readTileHashes(db: Db, from: number, to: number): Buffer[] {
 }
 
 /** Number of entries in the log. */
-export function countCustodyEntries(db: Db): number {
+export async function countCustodyEntries(db: Db): Promise<number> {
   return db.select({ id: custodyEntries.id }).from(custodyEntries).orderBy(desc(custodyEntries.id)).limit(1).get()?.id ?? 0;
 }
 
-export function findCustodyEntry(db: Db, index: number): CustodyEntryRow | undefined {
+export async function findCustodyEntry(db: Db, index: number): Promise<CustodyEntryRow | undefined> {
   return db.select().from(custodyEntries).where(eq(custodyEntries.id, index + 1)).get();
 }
 
 /** The entries logged for a record (a capture, a report event...), oldest first. */
-export function findCustodyEntriesFor(db: Db, type: CustodyEntryType, refId: number): CustodyEntryRow[] {
+export async function findCustodyEntriesFor(db: Db, type: CustodyEntryType, refId: number): Promise<CustodyEntryRow[]> {
   return db.select().from(custodyEntries).where(and(eq(custodyEntries.type, type), eq(custodyEntries.refId, refId))).orderBy(asc(custodyEntries.id)).all();
 }
 
 /** The tree index of the first entry logged for each of these records (one query for many). */
-export function findCustodyIndexes(db: Db, type: Exclude<CustodyEntryType, 'decision'>, refIds: readonly number[]): Map<number, number> {
+export async function findCustodyIndexes(db: Db, type: Exclude<CustodyEntryType, 'decision'>, refIds: readonly number[]): Promise<Map<number, number>> {
   const found = new Map<number, number>();
   if (refIds.length === 0) return found;
   const rows = db
@@ -144,23 +144,23 @@ export function findCustodyIndexes(db: Db, type: Exclude<CustodyEntryType, 'deci
 }
 
 /** One page of entries after `afterId` (row ids), for a full walk (`log verify`). */
-export function listCustodyEntriesAfter(db: Db, afterId: number, limit: number): CustodyEntryRow[] {
+export async function listCustodyEntriesAfter(db: Db, afterId: number, limit: number): Promise<CustodyEntryRow[]> {
   return db.select().from(custodyEntries).where(gt(custodyEntries.id, afterId)).orderBy(asc(custodyEntries.id)).limit(limit).all();
 }
 
-export function listTileHashesAfter(db: Db, afterId: number, limit: number): { id: number; hash: string }[] {
+export async function listTileHashesAfter(db: Db, afterId: number, limit: number): Promise<{ id: number; hash: string }[]> {
   return db.select().from(custodyTiles).where(gt(custodyTiles.id, afterId)).orderBy(asc(custodyTiles.id)).limit(limit).all();
 }
 
-export function insertTreeHead(db: Db, head: Omit<TreeHeadRow, 'id'>): TreeHeadRow {
+export async function insertTreeHead(db: Db, head: Omit<TreeHeadRow, 'id'>): Promise<TreeHeadRow> {
   return db.insert(treeHeads).values(head).returning().get();
 }
 
-export function findLatestTreeHead(db: Db): TreeHeadRow | undefined {
+export async function findLatestTreeHead(db: Db): Promise<TreeHeadRow | undefined> {
   return db.select().from(treeHeads).orderBy(desc(treeHeads.id)).limit(1).get();
 }
 
-export function listTreeHeads(db: Db): TreeHeadRow[] {
+export async function listTreeHeads(db: Db): Promise<TreeHeadRow[]> {
   return db.select().from(treeHeads).orderBy(asc(treeHeads.id)).all();
 }
 

@@ -23,17 +23,17 @@ export interface DayCount {
 // ISO 8601 UTC text: its first 10 characters are the UTC day, in SQLite and PostgreSQL alike.
 const dayOf = (column: typeof reports.firstSeenAt | typeof matches.firstSeenAt) => sql<string>`substr(${column}, 1, 10)`;
 
-export function countReportsPerDay(db: Db, sinceIso: string): DayCount[] {
+export async function countReportsPerDay(db: Db, sinceIso: string): Promise<DayCount[]> {
   const day = dayOf(reports.firstSeenAt);
   return db.select({ day, count: count() }).from(reports).where(gte(reports.firstSeenAt, sinceIso)).groupBy(day).orderBy(day).all();
 }
 
-export function countMatchesPerDay(db: Db, sinceIso: string): DayCount[] {
+export async function countMatchesPerDay(db: Db, sinceIso: string): Promise<DayCount[]> {
   const day = dayOf(matches.firstSeenAt);
   return db.select({ day, count: count() }).from(matches).where(gte(matches.firstSeenAt, sinceIso)).groupBy(day).orderBy(day).all();
 }
 
-export function countOpenReportsByStatusAndDecision(db: Db): { status: string; decision: string; count: number }[] {
+export async function countOpenReportsByStatusAndDecision(db: Db): Promise<{ status: string; decision: string; count: number }[]> {
   return db
     .select({ status: reports.status, decision: reports.decision, count: count() })
     .from(reports)
@@ -42,13 +42,13 @@ export function countOpenReportsByStatusAndDecision(db: Db): { status: string; d
     .all();
 }
 
-export function listTopCopyingHosts(db: Db, limit: number): { host: string; count: number }[] {
+export async function listTopCopyingHosts(db: Db, limit: number): Promise<{ host: string; count: number }[]> {
   const n = count();
   return db.select({ host: reports.host, count: n }).from(reports).where(inArray(reports.status, [...OPEN_REPORT_STATUSES])).groupBy(reports.host).orderBy(desc(n)).limit(limit).all();
 }
 
 /** Per licensee: its copies decided under one of its consents, and how many of those break a term. */
-export function countLicenseeCompliance(db: Db): { licenseeId: number; name: string; copies: number; breaches: number }[] {
+export async function countLicenseeCompliance(db: Db): Promise<{ licenseeId: number; name: string; copies: number; breaches: number }[]> {
   return db
     .select({
       licenseeId: licensees.id,
@@ -74,7 +74,7 @@ export interface SourceHealth {
 }
 
 /** Every source with its latest run (the run ids index per source makes this one seek each). */
-export function listSourceHealth(db: Db): SourceHealth[] {
+export async function listSourceHealth(db: Db): Promise<SourceHealth[]> {
   const latest = db.select({ sourceId: crawlRuns.sourceId, id: sql<number>`max(${crawlRuns.id})`.as('latest_id') }).from(crawlRuns).groupBy(crawlRuns.sourceId).as('latest');
   const rows = db
     .select({ source: sources, run: crawlRuns })

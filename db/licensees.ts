@@ -6,42 +6,42 @@ import { consents, licensees, type LicenseeRow } from './schema/rights.ts';
 
 export type { LicenseeRow };
 
-export function listLicensees(db: Db): LicenseeRow[] {
+export async function listLicensees(db: Db): Promise<LicenseeRow[]> {
   return db.select().from(licensees).orderBy(asc(licensees.name)).all();
 }
 
 /** One page of licensees by name (names are unique): those after `afterName`, at most `limit`; `onlyId` narrows to one. */
-export function listLicenseePage(db: Db, q: { onlyId?: number; afterName?: string; limit: number }): LicenseeRow[] {
+export async function listLicenseePage(db: Db, q: { onlyId?: number; afterName?: string; limit: number }): Promise<LicenseeRow[]> {
   const where: SQL[] = [];
   if (q.onlyId !== undefined) where.push(eq(licensees.id, q.onlyId));
   if (q.afterName !== undefined) where.push(gt(licensees.name, q.afterName));
   return db.select().from(licensees).where(and(...where)).orderBy(asc(licensees.name)).limit(q.limit).all();
 }
 
-export function countLicensees(db: Db, q: { onlyId?: number } = {}): number {
+export async function countLicensees(db: Db, q: { onlyId?: number } = {}): Promise<number> {
   return db.select({ n: count() }).from(licensees).where(q.onlyId !== undefined ? eq(licensees.id, q.onlyId) : undefined).get()?.n ?? 0;
 }
 
-export function findLicenseeByName(db: Db, name: string): LicenseeRow | undefined {
+export async function findLicenseeByName(db: Db, name: string): Promise<LicenseeRow | undefined> {
   return db.select().from(licensees).where(eq(licensees.name, name)).get();
 }
 
-export function findLicenseeById(db: Db, id: number): LicenseeRow | undefined {
+export async function findLicenseeById(db: Db, id: number): Promise<LicenseeRow | undefined> {
   return db.select().from(licensees).where(eq(licensees.id, id)).get();
 }
 
-export function insertLicensee(db: Db, row: Omit<LicenseeRow, 'id'>): LicenseeRow {
+export async function insertLicensee(db: Db, row: Omit<LicenseeRow, 'id'>): Promise<LicenseeRow> {
   return db.insert(licensees).values(row).returning().get();
 }
 
-export function updateLicensee(db: Db, id: number, set: Partial<Pick<LicenseeRow, 'name' | 'contacts' | 'notes' | 'places' | 'updatedAt'>>): LicenseeRow | undefined {
+export async function updateLicensee(db: Db, id: number, set: Partial<Pick<LicenseeRow, 'name' | 'contacts' | 'notes' | 'places' | 'updatedAt'>>): Promise<LicenseeRow | undefined> {
   return db.update(licensees).set(set).where(eq(licensees.id, id)).returning().get();
 }
 
-export function countConsentsOfLicensee(db: Db, id: number): number {
+export async function countConsentsOfLicensee(db: Db, id: number): Promise<number> {
   return db.select({ n: count() }).from(consents).where(eq(consents.licenseeId, id)).get()?.n ?? 0;
 }
 
-export function deleteLicensee(db: Db, id: number): boolean {
+export async function deleteLicensee(db: Db, id: number): Promise<boolean> {
   return db.delete(licensees).where(eq(licensees.id, id)).run().changes > 0;
 }

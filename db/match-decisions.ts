@@ -23,11 +23,11 @@ export function decisionRecordOf(matchId: number, d: { decision: MatchDecisionRo
 }
 
 /** Stores a match's rights decision with the inputs it was made from, and logs it (custody log). */
-export function setMatchDecision(
+export async function setMatchDecision(
   db: Db,
   matchId: number,
   d: { decision: MatchDecisionRow['decision']; reasons: string[]; consentId: number | null; detail: DecisionDetailRow; decidedAt: string },
-): void {
+): Promise<void> {
   // Prepared once per connection: a consent change re-decides thousands of matches in a row.
   const values = placeholders('decision', 'reasons', 'consentId', 'detail', 'decidedAt', 'custodyIndex');
   const run = preparedWrite(db, 'setMatchDecision', (c) =>
@@ -38,7 +38,7 @@ export function setMatchDecision(
   );
   // Logged here, where every decision is written, so no path can store one unlogged.
   const record = decisionRecordOf(matchId, d);
-  const custodyIndex = appendCustodyEntry(db, { type: 'decision', refId: matchId, at: d.decidedAt, sha256: digestRecord(record) });
+  const custodyIndex = await appendCustodyEntry(db, { type: 'decision', refId: matchId, at: d.decidedAt, sha256: digestRecord(record) });
   run({ matchId, ...d, detail: new JsonText(record.detailJson), custodyIndex });
 }
 
@@ -109,7 +109,7 @@ function selectForDecision(db: Db) {
     .leftJoin(reports, and(eq(reports.pageId, matches.pageId), eq(reports.articleKey, matches.articleKey)));
 }
 
-export function findMatchesOfPageForDecision(db: Db, pageId: number): MatchForDecision[] {
+export async function findMatchesOfPageForDecision(db: Db, pageId: number): Promise<MatchForDecision[]> {
   return selectForDecision(db).where(eq(matches.pageId, pageId)).all();
 }
 
@@ -118,7 +118,7 @@ export function findMatchesOfPageForDecision(db: Db, pageId: number): MatchForDe
  * or without its sub-domains), plus those whose decision named one of the consents; ascending.
  * Read from indexes alone: the rows themselves are read a chunk at a time by the caller.
  */
-export function findMatchIdsByHosts(db: Db, ranges: { from: string; to: string; exact: string }[], consentIds: number[] = []): number[] {
+export async function findMatchIdsByHosts(db: Db, ranges: { from: string; to: string; exact: string }[], consentIds: number[] = []): Promise<number[]> {
   const byHost: SQL[] = ranges.map((r) => (r.from === r.to ? eq(pages.rhost, r.exact) : and(gte(pages.rhost, r.from), lt(pages.rhost, r.to))!));
   // Two queries, not one OR: each uses its own index (pages by host, decisions by consent), where
   // the OR made SQLite scan every match.
@@ -131,27 +131,27 @@ export function findMatchIdsByHosts(db: Db, ranges: { from: string; to: string; 
 }
 
 /** The matches with these ids, with everything their decisions read, in id order. */
-export function findMatchesForDecisionByIds(db: Db, ids: readonly number[]): MatchForDecision[] {
+export async function findMatchesForDecisionByIds(db: Db, ids: readonly number[]): Promise<MatchForDecision[]> {
   if (ids.length === 0) return [];
   return selectForDecision(db).where(inArray(matches.id, [...ids])).orderBy(matches.id).all();
 }
 
 /** Every stored match (a full re-decision, e.g. after the owner sites set in config changed). */
-export function findAllMatchesForDecision(db: Db, afterId: number, limit: number): MatchForDecision[] {
+export async function findAllMatchesForDecision(db: Db, afterId: number, limit: number): Promise<MatchForDecision[]> {
   return selectForDecision(db).where(gt(matches.id, afterId)).orderBy(matches.id).limit(limit).all();
 }
 
 /** Pages stored before hosts were recorded: filled in once (migration 0009 added the column). */
-export function listPagesWithoutHost(db: Db, limit: number): { id: number; url: string }[] {
+export async function listPagesWithoutHost(db: Db, limit: number): Promise<{ id: number; url: string }[]> {
   return db.select({ id: pages.id, url: pages.url }).from(pages).where(isNull(pages.rhost)).limit(limit).all();
 }
 
-export function setPageHost(db: Db, pageId: number, rhost: string): void {
+export async function setPageHost(db: Db, pageId: number, rhost: string): Promise<void> {
   db.update(pages).set({ rhost }).where(eq(pages.id, pageId)).run();
 }
 
 /** The article fields a decision reads, for matches that are not stored. */
-export function findArticlesForDecision(db: Db, keys: number[]) {
+export async function findArticlesForDecision(db: Db, keys: number[]) {
   if (keys.length === 0) return [];
   return db
     .select({ key: articles.key, id: articles.id, url: articles.url, canonicalUrl: articles.canonicalUrl, publishedAt: articles.publishedAt, section: articles.section, tags: articles.tags, credit: articles.credit })
@@ -164,7 +164,7 @@ export function findArticlesForDecision(db: Db, keys: number[]) {
  * How a match's decision was made (inputs and steps), or undefined when it was never decided.
  * `signals` are those of the consent decided on: stored inside `considered`, put back here.
  */
-export function findMatchDecisionDetail(db: Db, matchId: number): DecisionDetailRow | undefined {
+export async function findMatchDecisionDetail(db: Db, matchId: number): Promise<DecisionDetailRow | undefined> {
   const row = db.select({ detail: matchDecisions.detail, consentId: matchDecisions.consentId }).from(matchDecisions).where(eq(matchDecisions.matchId, matchId)).get();
   if (!row?.detail) return undefined;
   if (row.detail.signals) return row.detail;
@@ -173,11 +173,11 @@ export function findMatchDecisionDetail(db: Db, matchId: number): DecisionDetail
 }
 
 /** One page of stored decisions by match id (a walk over them: `log verify`). */
-export function listDecisionsAfter(db: Db, afterMatchId: number, limit: number): MatchDecisionRow[] {
+export async function listDecisionsAfter(db: Db, afterMatchId: number, limit: number): Promise<MatchDecisionRow[]> {
   return db.select().from(matchDecisions).where(gt(matchDecisions.matchId, afterMatchId)).orderBy(matchDecisions.matchId).limit(limit).all();
 }
 
 /** A match's stored decision row as it stands (what its latest custody entry vouches for). */
-export function findDecisionRow(db: Db, matchId: number): MatchDecisionRow | undefined {
+export async function findDecisionRow(db: Db, matchId: number): Promise<MatchDecisionRow | undefined> {
   return db.select().from(matchDecisions).where(eq(matchDecisions.matchId, matchId)).get();
 }

@@ -18,21 +18,21 @@ export interface MatchFigures {
   passages: MatchRow['passages'];
 }
 
-export function findPageByUrl(db: Db, url: string): PageRow | undefined {
+export async function findPageByUrl(db: Db, url: string): Promise<PageRow | undefined> {
   return prepared(db, 'findPageByUrl', (d) => d.select().from(pages).where(eq(pages.url, sql.placeholder('url'))).prepare()).get({ url });
 }
 
 /** Newest change to the owned-article registry (ISO time), or null when it is empty. */
-export function readRegistryChangedAt(db: Db): string | null {
+export async function readRegistryChangedAt(db: Db): Promise<string | null> {
   return prepared(db, 'readRegistryChangedAt', (d) => d.select({ last: sql<string | null>`max(${articles.updatedAt})` }).from(articles).prepare()).get()?.last ?? null;
 }
 
 /** Inserts or refreshes a page row just matched; returns its id. */
-export function upsertPage(
+export async function upsertPage(
   db: Db,
   page: { url: string; title: string; textHash: string; captureId: number | null; rhost?: string | null; signals?: PageSignalsRow | null },
   now: string,
-): number {
+): Promise<number> {
   const set = {
     title: page.title,
     textHash: page.textHash,
@@ -55,7 +55,7 @@ export function upsertPage(
  * Stores the matches found on a page: new (page, article) pairs are inserted, known ones get the
  * new figures and lastSeenAt. Returns how many pairs were new.
  */
-export function upsertMatches(db: Db, pageId: number, found: readonly MatchFigures[], captureId: number | null, now: string): number {
+export async function upsertMatches(db: Db, pageId: number, found: readonly MatchFigures[], captureId: number | null, now: string): Promise<number> {
   if (found.length === 0) return 0;
   const before = new Set(
     db
@@ -84,7 +84,7 @@ export function upsertMatches(db: Db, pageId: number, found: readonly MatchFigur
 }
 
 /** The page was seen again with the same text: its matches are still there. */
-export function touchPage(db: Db, pageId: number, now: string): void {
+export async function touchPage(db: Db, pageId: number, now: string): Promise<void> {
   db.update(pages).set({ lastSeenAt: now }).where(eq(pages.id, pageId)).run();
   db.update(matches).set({ lastSeenAt: now }).where(eq(matches.pageId, pageId)).run();
 }
@@ -153,7 +153,7 @@ function matchFilters(q: Omit<ListMatchesQuery, 'limit' | 'offset' | 'after'>): 
 }
 
 /** Stored matches, most recently seen first, with the page URL and the article's own id. */
-export function listMatches(db: Db, q: ListMatchesQuery): { items: MatchListItem[]; total: number } {
+export async function listMatches(db: Db, q: ListMatchesQuery): Promise<{ items: MatchListItem[]; total: number }> {
   const where = matchFilters(q);
   const after = q.after ? or(lt(matches.lastSeenAt, q.after.lastSeen), and(eq(matches.lastSeenAt, q.after.lastSeen), lt(matches.id, q.after.id))) : undefined;
   const items = db
@@ -178,7 +178,7 @@ export function listMatches(db: Db, q: ListMatchesQuery): { items: MatchListItem
   return { items, total };
 }
 
-export function findMatchById(db: Db, id: number): MatchListItem | undefined {
+export async function findMatchById(db: Db, id: number): Promise<MatchListItem | undefined> {
   return db
     .select(listColumns)
     .from(matches)
@@ -189,12 +189,12 @@ export function findMatchById(db: Db, id: number): MatchListItem | undefined {
     .get();
 }
 
-export function setMatchFlagged(db: Db, id: number, flagged: boolean): boolean {
+export async function setMatchFlagged(db: Db, id: number, flagged: boolean): Promise<boolean> {
   return db.update(matches).set({ flagged }).where(eq(matches.id, id)).run().changes > 0;
 }
 
 /** Flagged matches of a page, by page URL (a watch source re-checks them). */
-export function findFlaggedMatchesForUrl(db: Db, url: string): { id: number; articleKey: number; articleId: string }[] {
+export async function findFlaggedMatchesForUrl(db: Db, url: string): Promise<{ id: number; articleKey: number; articleId: string }[]> {
   return db
     .select({ id: matches.id, articleKey: matches.articleKey, articleId: articles.id })
     .from(matches)
@@ -205,7 +205,7 @@ export function findFlaggedMatchesForUrl(db: Db, url: string): { id: number; art
 }
 
 /** URLs of all pages with a flagged match. */
-export function listFlaggedPageUrls(db: Db): string[] {
+export async function listFlaggedPageUrls(db: Db): Promise<string[]> {
   return db
     .selectDistinct({ url: pages.url })
     .from(matches)
@@ -215,14 +215,14 @@ export function listFlaggedPageUrls(db: Db): string[] {
     .map((r) => r.url);
 }
 
-export function insertRecheck(
+export async function insertRecheck(
   db: Db,
   row: { matchId: number | null; url: string; checkedAt: string; outcome: RecheckOutcome; httpStatus: number | null; captureId: number | null },
-): number {
+): Promise<number> {
   return db.insert(rechecks).values(row).returning({ id: rechecks.id }).get().id;
 }
 
-export function listRechecks(db: Db, q: { matchId?: number; url?: string; limit: number }): RecheckRow[] {
+export async function listRechecks(db: Db, q: { matchId?: number; url?: string; limit: number }): Promise<RecheckRow[]> {
   const where: SQL[] = [];
   if (q.matchId !== undefined) where.push(eq(rechecks.matchId, q.matchId));
   if (q.url !== undefined) where.push(eq(rechecks.url, q.url));
@@ -236,6 +236,6 @@ export function listRechecks(db: Db, q: { matchId?: number; url?: string; limit:
 }
 
 /** Matches found on the given page URLs (a source's health: matches found through it). */
-export function countMatchesForPageUrls(db: Db, sourcePagesQuery: SQL): number {
+export async function countMatchesForPageUrls(db: Db, sourcePagesQuery: SQL): Promise<number> {
   return db.select({ n: count() }).from(matches).innerJoin(pages, eq(pages.id, matches.pageId)).where(sql`${pages.url} in (${sourcePagesQuery})`).get()?.n ?? 0;
 }

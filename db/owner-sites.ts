@@ -6,18 +6,18 @@ import { ownerSites, type OwnerSiteRow } from './schema/rights.ts';
 
 export type { OwnerSiteRow };
 
-export function listOwnerSites(db: Db): OwnerSiteRow[] {
+export async function listOwnerSites(db: Db): Promise<OwnerSiteRow[]> {
   return db.select().from(ownerSites).orderBy(asc(ownerSites.place)).all();
 }
 
-export function findOwnerSite(db: Db, place: string): OwnerSiteRow | undefined {
+export async function findOwnerSite(db: Db, place: string): Promise<OwnerSiteRow | undefined> {
   return db.select().from(ownerSites).where(eq(ownerSites.place, place)).get();
 }
 
-export function insertOwnerSite(db: Db, row: { place: string; createdBy: string; createdAt: string }): OwnerSiteRow {
+export async function insertOwnerSite(db: Db, row: { place: string; createdBy: string; createdAt: string }): Promise<OwnerSiteRow> {
   return db.insert(ownerSites).values(row).returning().get();
 }
 
-export function deleteOwnerSite(db: Db, place: string): boolean {
+export async function deleteOwnerSite(db: Db, place: string): Promise<boolean> {
   return db.delete(ownerSites).where(eq(ownerSites.place, place)).run().changes > 0;
 }

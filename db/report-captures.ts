@@ -8,11 +8,11 @@ import { reportCaptures, type ReportCaptureRow } from './schema/reports.ts';
 export type { ReportCaptureRow };
 
 /** Links a capture to a report once; a capture already linked is left as it is. */
-export function linkReportCapture(db: Db, row: Omit<ReportCaptureRow, 'id'>): void {
+export async function linkReportCapture(db: Db, row: Omit<ReportCaptureRow, 'id'>): Promise<void> {
   db.insert(reportCaptures).values(row).onConflictDoNothing().run();
 }
 
-export function listReportCaptures(db: Db, reportId: number, limit: number) {
+export async function listReportCaptures(db: Db, reportId: number, limit: number) {
   return db
     .select({
       captureId: reportCaptures.captureId,

@@ -52,7 +52,7 @@ function sameValue(field: DecisionField, report: ReportRow, d: ReportDecision): 
 }
 
 /** Writes a report's decision and status, and its figures when they changed. */
-export function saveReportDecision(db: Db, report: ReportRow, figures: ReportFigures, d: ReportDecision): void {
+export async function saveReportDecision(db: Db, report: ReportRow, figures: ReportFigures, d: ReportDecision): Promise<void> {
   if (hasSameFigures(report, figures)) {
     // Only the columns whose value changed: SQLite rewrites an index's entry whenever a column
     // it holds is assigned, even to the same value, and a consent change (revoked, say) leaves

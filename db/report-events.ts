@@ -22,7 +22,7 @@ export function eventRecordOf(row: Omit<ReportEventRow, 'detail'> & { detail: Re
 }
 
 /** Appends an event to a report's history and logs it (custody log); returns its id. */
-export function appendReportEvent(db: Db, row: Omit<ReportEventRow, 'id'>): number {
+export async function appendReportEvent(db: Db, row: Omit<ReportEventRow, 'id'>): Promise<number> {
   // Prepared once per connection: a consent change writes an event for thousands of reports.
   const run = preparedWrite(db, 'appendReportEvent', (c) => c.insert(reportEvents).values(placeholders('reportId', 'at', 'actor', 'kind', 'fromStatus', 'toStatus', 'note', 'detail')));
   // An event without detail is SQL NULL (preparedWrite binds null as NULL, not the JSON 'null').
@@ -30,16 +30,16 @@ export function appendReportEvent(db: Db, row: Omit<ReportEventRow, 'id'>): numb
   const id = run({ ...row, detail: detailJson === null ? null : new JsonText(detailJson) });
   // Logged here, where every event is written, so no path can add one unlogged. The detail is
   // hashed as it will read back: JSON drops undefined members, and so does canonical JSON.
-  appendCustodyEntry(db, { type: 'report_event', refId: id, at: row.at, sha256: digestRecord(eventRecordOf({ ...row, id, detail: detailJson })) });
+  await appendCustodyEntry(db, { type: 'report_event', refId: id, at: row.at, sha256: digestRecord(eventRecordOf({ ...row, id, detail: detailJson })) });
   return id;
 }
 
-export function listReportEvents(db: Db, reportId: number, limit: number): ReportEventRow[] {
+export async function listReportEvents(db: Db, reportId: number, limit: number): Promise<ReportEventRow[]> {
   return db.select().from(reportEvents).where(eq(reportEvents.reportId, reportId)).orderBy(asc(reportEvents.id)).limit(limit).all();
 }
 
 /** The events with these ids (any order), for a walk over the custody log. */
-export function listReportEventsByIds(db: Db, ids: readonly number[]): ReportEventRow[] {
+export async function listReportEventsByIds(db: Db, ids: readonly number[]): Promise<ReportEventRow[]> {
   if (ids.length === 0) return [];
   return db.select().from(reportEvents).where(inArray(reportEvents.id, [...ids])).all();
 }

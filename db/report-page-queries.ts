@@ -29,7 +29,7 @@ export interface ReportPageCapture {
 }
 
 /** The report's captures, newest link first, at most `limit`. */
-export function listReportCapturesNewest(db: Db, reportId: number, limit: number): ReportPageCapture[] {
+export async function listReportCapturesNewest(db: Db, reportId: number, limit: number): Promise<ReportPageCapture[]> {
   // A correlated lookup per shown capture, on capture_renders_capture_idx: at most `limit` probes.
   const png = sql<number | null>`(select max(${captureRenders.id}) from ${captureRenders} where ${captureRenders.captureId} = ${captures.id} and ${captureRenders.format} = 'png')`;
   return db
@@ -55,16 +55,16 @@ export function listReportCapturesNewest(db: Db, reportId: number, limit: number
     .all();
 }
 
-export function countReportCaptures(db: Db, reportId: number): number {
+export async function countReportCaptures(db: Db, reportId: number): Promise<number> {
   return db.select({ n: count() }).from(reportCaptures).where(eq(reportCaptures.reportId, reportId)).get()?.n ?? 0;
 }
 
 /** The report's history, newest event first, at most `limit`. */
-export function listReportEventsNewest(db: Db, reportId: number, limit: number): ReportEventRow[] {
+export async function listReportEventsNewest(db: Db, reportId: number, limit: number): Promise<ReportEventRow[]> {
   return db.select().from(reportEvents).where(eq(reportEvents.reportId, reportId)).orderBy(desc(reportEvents.id)).limit(limit).all();
 }
 
-export function countReportEvents(db: Db, reportId: number): number {
+export async function countReportEvents(db: Db, reportId: number): Promise<number> {
   return db.select({ n: count() }).from(reportEvents).where(eq(reportEvents.reportId, reportId)).get()?.n ?? 0;
 }
 

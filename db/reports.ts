@@ -163,7 +163,7 @@ function orderOf(sort: ReportSort): SQL[] {
  * holds every column the usual filters and sorts read, and only those rows are then joined:
  * joining first made the planner weigh the joins for every candidate row.
  */
-export function listReports(db: Db, q: { filters: ReportFilters; sort: ReportSort; cursor?: ReportCursor; limit: number }): ReportListItem[] {
+export async function listReports(db: Db, q: { filters: ReportFilters; sort: ReportSort; cursor?: ReportCursor; limit: number }): Promise<ReportListItem[]> {
   const where = filterConditions(q.filters);
   if (q.cursor) where.push(cursorCondition(q.sort, q.cursor));
   const orderBy = orderOf(q.sort);
@@ -195,7 +195,7 @@ const EXPORT_BATCH_ROWS = 1000;
  * design) re-read and re-sorted the whole window every time and could skip or repeat a report
  * whose sort value moved. A row shows its values when its batch is read.
  */
-export function* iterateReports(db: Db, filters: ReportFilters, sort: ReportSort, batchSize = EXPORT_BATCH_ROWS): Generator<ReportListItem> {
+export async function* iterateReports(db: Db, filters: ReportFilters, sort: ReportSort, batchSize = EXPORT_BATCH_ROWS): AsyncGenerator<ReportListItem> {
   const where = filterConditions(filters);
   const ids = db
     .select({ id: reports.id })
@@ -228,41 +228,41 @@ function prepareRowsByIds(db: Db, count: number) {
   return selectListRows(db).where(inArray(reports.id, ids)).prepare();
 }
 
-export function findReportById(db: Db, id: number): ReportListItem | undefined {
+export async function findReportById(db: Db, id: number): Promise<ReportListItem | undefined> {
   return selectListRows(db).where(eq(reports.id, id)).get();
 }
 
-export function findReportsByIds(db: Db, ids: number[]): ReportRow[] {
+export async function findReportsByIds(db: Db, ids: number[]): Promise<ReportRow[]> {
   return ids.length === 0 ? [] : db.select().from(reports).where(inArray(reports.id, ids)).all();
 }
 
-export function findReportForPair(db: Db, pageId: number, articleKey: number): ReportRow | undefined {
+export async function findReportForPair(db: Db, pageId: number, articleKey: number): Promise<ReportRow | undefined> {
   return db.select().from(reports).where(and(eq(reports.pageId, pageId), eq(reports.articleKey, articleKey))).get();
 }
 
-export function findReportsForMatch(db: Db, matchId: number): ReportRow[] {
+export async function findReportsForMatch(db: Db, matchId: number): Promise<ReportRow[]> {
   return db.select().from(reports).where(eq(reports.matchId, matchId)).all();
 }
 
 /** Ids of the reports on a page (its index by page and article). */
-export function findReportIdsOfPage(db: Db, pageId: number): number[] {
+export async function findReportIdsOfPage(db: Db, pageId: number): Promise<number[]> {
   return db.select({ id: reports.id }).from(reports).where(eq(reports.pageId, pageId)).all().map((r) => r.id);
 }
 
-export function insertReport(db: Db, row: Omit<ReportRow, 'id'>): ReportRow {
+export async function insertReport(db: Db, row: Omit<ReportRow, 'id'>): Promise<ReportRow> {
   return db.insert(reports).values(row).returning().get();
 }
 
-export function updateReport(db: Db, id: number, set: Partial<Omit<ReportRow, 'id' | 'pageId' | 'articleKey' | 'createdAt'>>): void {
+export async function updateReport(db: Db, id: number, set: Partial<Omit<ReportRow, 'id' | 'pageId' | 'articleKey' | 'createdAt'>>): Promise<void> {
   db.update(reports).set(set).where(eq(reports.id, id)).run();
 }
 
 /** How many reports cite the article (it cannot be deleted while any does). */
-export function countReportsForArticle(db: Db, articleKey: number): number {
+export async function countReportsForArticle(db: Db, articleKey: number): Promise<number> {
   return db.select({ n: sql<number>`count(*)` }).from(reports).where(eq(reports.articleKey, articleKey)).get()?.n ?? 0;
 }
 
-export function countReports(db: Db, filters: ReportFilters = {}): number {
+export async function countReports(db: Db, filters: ReportFilters = {}): Promise<number> {
   const where = filterConditions(filters);
   return db.select({ n: sql<number>`count(*)` }).from(reports).where(where.length > 0 ? and(...where) : undefined).get()?.n ?? 0;
 }

@@ -4,7 +4,7 @@ import { serverSecrets } from './schema/auth.ts';
 import { writeTransaction } from './write-transaction.ts';
 
 /** A named server secret, made by `make` the first time it is asked for and kept from then on. */
-export function getOrCreateServerSecret(db: Db, name: string, make: () => string, now: string): string {
+export async function getOrCreateServerSecret(db: Db, name: string, make: () => string, now: string): Promise<string> {
   const found = db.select().from(serverSecrets).where(eq(serverSecrets.name, name)).get();
   if (found) return found.value;
   return writeTransaction(db, (tx) => {

@@ -7,12 +7,12 @@ import { sessions, users, type SessionRow, type UserRow } from './schema/auth.ts
 
 export type { SessionRow };
 
-export function insertSession(db: Db, row: Omit<SessionRow, 'id'>): SessionRow {
+export async function insertSession(db: Db, row: Omit<SessionRow, 'id'>): Promise<SessionRow> {
   return db.insert(sessions).values(row).returning().get();
 }
 
 /** The session and its user, in one probe (asked on every request a browser makes). */
-export function findSessionByTokenHash(db: Db, tokenHash: string): { session: SessionRow; user: UserRow } | undefined {
+export async function findSessionByTokenHash(db: Db, tokenHash: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
   return prepared(db, 'findSessionByTokenHash', (c) =>
     c
       .select({ session: sessions, user: users })
@@ -23,20 +23,20 @@ export function findSessionByTokenHash(db: Db, tokenHash: string): { session: Se
   ).get({ tokenHash });
 }
 
-export function touchSession(db: Db, id: number, lastSeenAt: string): void {
+export async function touchSession(db: Db, id: number, lastSeenAt: string): Promise<void> {
   prepared(db, 'touchSession', (c) => c.update(sessions).set(placeholders('lastSeenAt')).where(eq(sessions.id, placeholders('id').id)).prepare()).run({ id, lastSeenAt });
 }
 
-export function deleteSession(db: Db, id: number): void {
+export async function deleteSession(db: Db, id: number): Promise<void> {
   db.delete(sessions).where(eq(sessions.id, id)).run();
 }
 
 /** Ends every session of a user ("log out everywhere", a new password, a disabled account). */
-export function deleteSessionsOfUser(db: Db, userId: number): number {
+export async function deleteSessionsOfUser(db: Db, userId: number): Promise<number> {
   return db.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
 }
 
 /** Removes sessions past their absolute expiry or idle since before `idleBefore`. */
-export function deleteExpiredSessions(db: Db, now: string, idleBefore: string): number {
+export async function deleteExpiredSessions(db: Db, now: string, idleBefore: string): Promise<number> {
   return db.delete(sessions).where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, idleBefore))).run().changes;
 }

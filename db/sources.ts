@@ -9,19 +9,19 @@ import { sources, type NewSourceRow, type SourceRow } from './schema/sources.ts'
 
 export type { SourceRow, NewSourceRow };
 
-export function insertSource(db: Db, row: NewSourceRow): SourceRow {
+export async function insertSource(db: Db, row: NewSourceRow): Promise<SourceRow> {
   return db.insert(sources).values(row).returning().get();
 }
 
-export function findSourceById(db: Db, id: number): SourceRow | undefined {
+export async function findSourceById(db: Db, id: number): Promise<SourceRow | undefined> {
   return db.select().from(sources).where(eq(sources.id, id)).get();
 }
 
-export function findSourceByName(db: Db, name: string): SourceRow | undefined {
+export async function findSourceByName(db: Db, name: string): Promise<SourceRow | undefined> {
   return db.select().from(sources).where(eq(sources.name, name)).get();
 }
 
-export function listSources(db: Db, options: { enabledOnly?: boolean } = {}): SourceRow[] {
+export async function listSources(db: Db, options: { enabledOnly?: boolean } = {}): Promise<SourceRow[]> {
   return db
     .select()
     .from(sources)
@@ -30,11 +30,11 @@ export function listSources(db: Db, options: { enabledOnly?: boolean } = {}): So
     .all();
 }
 
-export function updateSource(db: Db, id: number, set: Partial<Omit<NewSourceRow, 'id' | 'createdAt'>>): SourceRow | undefined {
+export async function updateSource(db: Db, id: number, set: Partial<Omit<NewSourceRow, 'id' | 'createdAt'>>): Promise<SourceRow | undefined> {
   return db.update(sources).set(set).where(eq(sources.id, id)).returning().get();
 }
 
-export function deleteSource(db: Db, id: number): boolean {
+export async function deleteSource(db: Db, id: number): Promise<boolean> {
   return db.delete(sources).where(eq(sources.id, id)).run().changes > 0;
 }
 
@@ -68,7 +68,7 @@ export const RUN_SUMMARY_COLUMNS = {
 // Enough to see the pattern (one host, one path) behind a reason without flooding a terminal.
 export const FAILED_URLS_SHOWN = 20;
 
-export function readSourceHealth(db: Db, sourceId: number): SourceHealth {
+export async function readSourceHealth(db: Db, sourceId: number): Promise<SourceHealth> {
   const lastRun =
     db
       .select(RUN_SUMMARY_COLUMNS)
@@ -93,5 +93,5 @@ export function readSourceHealth(db: Db, sourceId: number): SourceHealth {
       .innerJoin(crawlUrls, eq(crawlUrls.url, pages.url))
       .where(eq(crawlUrls.sourceId, sourceId))
       .get()?.n ?? 0;
-  return { lastRun, pages: pageCount, errorsByReason, failedUrls: listFailedUrlsByReason(db, sourceId, FAILED_URLS_SHOWN), matchesFound };
+  return { lastRun, pages: pageCount, errorsByReason, failedUrls: await listFailedUrlsByReason(db, sourceId, FAILED_URLS_SHOWN), matchesFound };
 }

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type Database from 'better-sqlite3';
 import type { Db } from './open-db.ts';
 import { StorageBusyError } from '../src/errors.ts';
 
@@ -10,20 +12,82 @@ export function isBusyError(error: unknown): boolean {
   return typeof code === 'string' && BUSY_CODES.has(code);
 }
 
-/**
- * Runs `work` in a write transaction that takes the write lock when it begins (BEGIN IMMEDIATE).
- * A deferred transaction that reads first and writes later cannot wait for the lock: in WAL mode
- * SQLite answers SQLITE_BUSY at once when another writer committed since its read began, so two
- * concurrent writers died. IMMEDIATE waits the busy timeout for the lock instead; when even that
- * runs out the caller gets a StorageBusyError (the API answers 503 with Retry-After).
- */
-export function writeTransaction<T>(db: Db, work: (tx: Db) => T): T {
+type Client = Database.Database;
+
+/** The transaction this async flow is inside, if any: nested calls become savepoints. */
+const current = new AsyncLocalStorage<{ client: Client; savepoints: number }>();
+/** Per connection, the tail of the queue of transactions waiting for it (one at a time). */
+const queues = new WeakMap<Client, Promise<unknown>>();
+
+function clientOf(db: Db): Client {
+  return (db as unknown as { $client: Client }).$client;
+}
+
+/** Runs `task` once every transaction queued before it on this connection has finished. */
+function runExclusive<T>(client: Client, task: () => Promise<T>): Promise<T> {
+  const before = queues.get(client) ?? Promise.resolve();
+  const run = before.then(task, task);
+  queues.set(client, run.catch(() => undefined));
+  return run;
+}
+
+function begin(client: Client, statement: string): void {
   try {
-    return db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' });
+    client.exec(statement);
   } catch (error) {
     if (isBusyError(error)) {
       throw new StorageBusyError('The database is busy with another writer; try again shortly', { cause: (error as Error).message });
     }
     throw error;
   }
+}
+
+async function runTransaction<T>(db: Db, beginStatement: string, work: (tx: Db) => Promise<T> | T): Promise<T> {
+  const client = clientOf(db);
+  const outer = current.getStore();
+  if (outer && outer.client === client) {
+    // Inside a transaction of this flow: a savepoint, so a failure undoes only this part.
+    const name = `sp_${++outer.savepoints}`;
+    client.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await work(db);
+      client.exec(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      client.exec(`ROLLBACK TO ${name}`);
+      client.exec(`RELEASE ${name}`);
+      throw error;
+    }
+  }
+  return runExclusive(client, () =>
+    current.run({ client, savepoints: 0 }, async () => {
+      begin(client, beginStatement);
+      try {
+        const result = await work(db);
+        client.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (client.inTransaction) client.exec('ROLLBACK');
+        throw error;
+      }
+    }),
+  );
+}
+
+/**
+ * Runs `work` in a write transaction that takes the write lock when it begins (BEGIN IMMEDIATE).
+ * A deferred transaction that reads first and writes later cannot wait for the lock: in WAL mode
+ * SQLite answers SQLITE_BUSY at once when another writer committed since its read began, so two
+ * concurrent writers died. IMMEDIATE waits the busy timeout for the lock instead; when even that
+ * runs out the caller gets a StorageBusyError (the API answers 503 with Retry-After).
+ * `work` may be async: transactions on one connection run one at a time (a queue per connection),
+ * and a transaction inside another of the same flow is a savepoint.
+ */
+export async function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T> | T): Promise<T> {
+  return await runTransaction(db, 'BEGIN IMMEDIATE', work);
+}
+
+/** Several reads that must see one state of the database (a snapshot), e.g. a log's size and root. */
+export async function readTransaction<T>(db: Db, work: (tx: Db) => Promise<T> | T): Promise<T> {
+  return await runTransaction(db, 'BEGIN', work);
 }

@@ -69,22 +69,22 @@ function checkRole(raw: string): Role {
 }
 
 /** The licensee a licensee user or key is bound to: required for that role, refused for others. */
-function bindingOf(db: Db, role: Role, licensee: string | number | null | undefined): number | null {
+async function bindingOf(db: Db, role: Role, licensee: string | number | null | undefined): Promise<number | null> {
   if (role !== 'licensee') {
     if (licensee !== undefined && licensee !== null) throw new ValidationError(`licensee: only the licensee role is bound to a licensee (role is ${role})`, { field: 'licensee' });
     return null;
   }
   if (licensee === undefined || licensee === null) throw new ValidationError('licensee: the licensee role needs the organisation it acts for', { field: 'licensee' });
-  const row = typeof licensee === 'number' ? findLicenseeById(db, licensee) : findLicenseeByName(db, licensee);
+  const row = typeof licensee === 'number' ? await findLicenseeById(db, licensee) : await findLicenseeByName(db, licensee);
   if (!row) throw new NotFoundError(typeof licensee === 'number' ? `No licensee with id ${licensee}` : `No licensee named "${licensee}"`, { field: 'licensee' });
   return row.id;
 }
 
-function licenseeNames(db: Db, ids: (number | null)[]): Map<number, string> {
+async function licenseeNames(db: Db, ids: (number | null)[]): Promise<Map<number, string>> {
   const names = new Map<number, string>();
   for (const id of new Set(ids)) {
     if (id === null) continue;
-    const row = findLicenseeById(db, id);
+    const row = await findLicenseeById(db, id);
     if (row) names.set(id, row.name);
   }
   return names;
@@ -99,70 +99,70 @@ function toKeyView(k: ApiKeyRow, names: Map<number, string>): KeyView {
   return { ...rest, licensee: k.licenseeId !== null ? (names.get(k.licenseeId) ?? null) : null };
 }
 
-export function viewUser(db: Db, u: UserRow): UserView {
-  return toUserView(u, licenseeNames(db, [u.licenseeId]));
+export async function viewUser(db: Db, u: UserRow): Promise<UserView> {
+  return toUserView(u, await licenseeNames(db, [u.licenseeId]));
 }
 
 /**
  * Everything about a new user but the password, as addUser checks it: the CLI asks this before it
  * asks for a password, so nobody types one twice to learn the role was misspelt.
  */
-export function checkNewUser(db: Db, input: { email: string; role: string; licensee?: string | number | null }): { email: string; role: Role; licenseeId: number | null } {
+export async function checkNewUser(db: Db, input: { email: string; role: string; licensee?: string | number | null }): Promise<{ email: string; role: Role; licenseeId: number | null }> {
   const email = normaliseEmail(input.email);
   const role = checkRole(input.role);
-  const licenseeId = bindingOf(db, role, input.licensee);
-  if (findUserByEmail(db, email)) throw new ConflictError(`A user with email ${email} already exists`, { field: 'email' });
+  const licenseeId = await bindingOf(db, role, input.licensee);
+  if (await findUserByEmail(db, email)) throw new ConflictError(`A user with email ${email} already exists`, { field: 'email' });
   return { email, role, licenseeId };
 }
 
 export async function addUser(deps: AccountDeps, input: { email: string; role: string; licensee?: string | number | null; password: string }, actor: string): Promise<UserView> {
-  const { email, role, licenseeId } = checkNewUser(deps.db, input);
+  const { email, role, licenseeId } = await checkNewUser(deps.db, input);
   await checkNewPassword(input.password, email);
   const passwordHash = await hashPassword(input.password);
   const now = nowIso(deps);
-  const user = writeTransaction(deps.db, (tx) => {
-    if (findUserByEmail(tx, email)) throw new ConflictError(`A user with email ${email} already exists`, { field: 'email' });
-    return insertUser(tx, { email, passwordHash, role, licenseeId, disabled: false, createdBy: actor, createdAt: now, updatedAt: now });
+  const user = await writeTransaction(deps.db, async (tx) => {
+    if (await findUserByEmail(tx, email)) throw new ConflictError(`A user with email ${email} already exists`, { field: 'email' });
+    return await insertUser(tx, { email, passwordHash, role, licenseeId, disabled: false, createdBy: actor, createdAt: now, updatedAt: now });
   });
   return viewUser(deps.db, user);
 }
 
-export function listUserViews(db: Db, page: { afterId?: number; limit?: number } = {}): UserView[] {
-  const rows = listUsers(db, page);
-  const names = licenseeNames(db, rows.map((u) => u.licenseeId));
+export async function listUserViews(db: Db, page: { afterId?: number; limit?: number } = {}): Promise<UserView[]> {
+  const rows = await listUsers(db, page);
+  const names = await licenseeNames(db, rows.map((u) => u.licenseeId));
   return rows.map((u) => toUserView(u, names));
 }
 
 /** A user by id or e-mail address. */
-export function getUser(db: Db, ref: string | number): UserRow {
-  const user = typeof ref === 'number' ? findUserById(db, ref) : findUserByEmail(db, normaliseEmail(ref));
+export async function getUser(db: Db, ref: string | number): Promise<UserRow> {
+  const user = typeof ref === 'number' ? await findUserById(db, ref) : await findUserByEmail(db, normaliseEmail(ref));
   if (!user) throw new NotFoundError(typeof ref === 'number' ? `No user with id ${ref}` : `No user with email ${ref}`, typeof ref === 'number' ? { id: ref } : { email: ref });
   return user;
 }
 
 /** Disables (ending every session at once) or enables a user; never the last enabled admin. */
-export function setUserDisabled(deps: AccountDeps, ref: string | number, disabled: boolean): UserView {
+export async function setUserDisabled(deps: AccountDeps, ref: string | number, disabled: boolean): Promise<UserView> {
   const now = nowIso(deps);
-  const user = writeTransaction(deps.db, (tx) => {
-    const found = getUser(tx, ref);
-    if (disabled && found.role === 'admin' && !found.disabled && countActiveAdmins(tx) <= 1) {
+  const user = await writeTransaction(deps.db, async (tx) => {
+    const found = await getUser(tx, ref);
+    if (disabled && found.role === 'admin' && !found.disabled && await countActiveAdmins(tx) <= 1) {
       throw new ConflictError(`${found.email} is the last enabled admin: add another admin before disabling this one`, { id: found.id });
     }
-    if (disabled) deleteSessionsOfUser(tx, found.id);
-    return updateUser(tx, found.id, { disabled, updatedAt: now })!;
+    if (disabled) await deleteSessionsOfUser(tx, found.id);
+    return (await updateUser(tx, found.id, { disabled, updatedAt: now }))!;
   });
-  return viewUser(deps.db, user);
+  return await viewUser(deps.db, user);
 }
 
 /** Sets a new password (checked as any new one) and ends every session of the user. */
 export async function resetPassword(deps: AccountDeps, ref: string | number, password: string): Promise<UserView> {
-  const user = getUser(deps.db, ref);
+  const user = await getUser(deps.db, ref);
   await checkNewPassword(password, user.email);
   const passwordHash = await hashPassword(password);
   const now = nowIso(deps);
-  const updated = writeTransaction(deps.db, (tx) => {
-    deleteSessionsOfUser(tx, user.id);
-    return updateUser(tx, user.id, { passwordHash, updatedAt: now })!;
+  const updated = await writeTransaction(deps.db, async (tx) => {
+    await deleteSessionsOfUser(tx, user.id);
+    return (await updateUser(tx, user.id, { passwordHash, updatedAt: now }))!;
   });
   return viewUser(deps.db, updated);
 }
@@ -177,41 +177,41 @@ function checkExpiry(raw: string | null | undefined, now: string): string | null
 }
 
 /** Makes an API key; the key itself is in the answer and nowhere else, ever. */
-export function createKey(deps: AccountDeps, principal: Principal, input: { name: string; role: string; licensee?: string | number | null; expires?: string | null }): { key: string; view: KeyView } {
+export async function createKey(deps: AccountDeps, principal: Principal, input: { name: string; role: string; licensee?: string | number | null; expires?: string | null }): Promise<{ key: string; view: KeyView }> {
   const name = input.name.trim();
   if (name === '' || name.length > MAX_KEY_NAME_CHARS) throw new ValidationError(`name: must be 1-${MAX_KEY_NAME_CHARS} characters`, { field: 'name' });
   const role = checkRole(input.role);
   // A licensee's own keys are bound to its organisation whatever it names.
-  const licenseeId = principal.role === 'licensee' && role === 'licensee' && (input.licensee === undefined || input.licensee === null) ? principal.licenseeId : bindingOf(deps.db, role, input.licensee);
+  const licenseeId = principal.role === 'licensee' && role === 'licensee' && (input.licensee === undefined || input.licensee === null) ? principal.licenseeId : await bindingOf(deps.db, role, input.licensee);
   assertMayCreateKey(principal, role, licenseeId);
   const now = nowIso(deps);
   const expiresAt = checkExpiry(input.expires, now);
   const { key, shown } = newApiKey();
-  const row = writeTransaction(deps.db, (tx) => insertApiKey(tx, { name, keyHash: hashToken(key), prefix: shown, role, licenseeId, createdBy: principal.actor, createdAt: now, expiresAt, lastUsedAt: null, revokedAt: null }));
-  return { key, view: toKeyView(row, licenseeNames(deps.db, [row.licenseeId])) };
+  const row = await writeTransaction(deps.db, async (tx) => await insertApiKey(tx, { name, keyHash: hashToken(key), prefix: shown, role, licenseeId, createdBy: principal.actor, createdAt: now, expiresAt, lastUsedAt: null, revokedAt: null }));
+  return { key, view: toKeyView(row, await licenseeNames(deps.db, [row.licenseeId])) };
 }
 
-export function listKeyViews(db: Db, q: { licenseeId?: number; afterId?: number; limit?: number } = {}): KeyView[] {
-  const rows = listApiKeys(db, q);
-  const names = licenseeNames(db, rows.map((k) => k.licenseeId));
+export async function listKeyViews(db: Db, q: { licenseeId?: number; afterId?: number; limit?: number } = {}): Promise<KeyView[]> {
+  const rows = await listApiKeys(db, q);
+  const names = await licenseeNames(db, rows.map((k) => k.licenseeId));
   return rows.map((k) => toKeyView(k, names));
 }
 
 /** Revokes a key: the next request with it is refused. Revoking twice is a conflict. */
-export function revokeKey(deps: AccountDeps, id: number): KeyView {
+export async function revokeKey(deps: AccountDeps, id: number): Promise<KeyView> {
   const now = nowIso(deps);
-  const row = writeTransaction(deps.db, (tx) => {
-    const found = findApiKeyById(tx, id);
+  const row = await writeTransaction(deps.db, async (tx) => {
+    const found = await findApiKeyById(tx, id);
     if (!found) throw new NotFoundError(`No API key with id ${id}`, { id });
     if (found.revokedAt) throw new ConflictError(`API key ${id} was already revoked at ${found.revokedAt}`, { id });
-    setApiKeyRevoked(tx, id, now);
+    await setApiKeyRevoked(tx, id, now);
     return { ...found, revokedAt: now };
   });
-  return toKeyView(row, licenseeNames(deps.db, [row.licenseeId]));
+  return toKeyView(row, await licenseeNames(deps.db, [row.licenseeId]));
 }
 
 /** The organisation that owns a key (null for staff keys), or undefined when there is no such key. */
-export function ownerOfKey(db: Db, id: number): number | null | undefined {
-  const row = findApiKeyById(db, id);
+export async function ownerOfKey(db: Db, id: number): Promise<number | null | undefined> {
+  const row = await findApiKeyById(db, id);
   return row ? row.licenseeId : undefined;
 }

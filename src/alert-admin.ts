@@ -152,26 +152,26 @@ function toTargetView(row: AlertTargetRow): AlertTargetView {
   return { ...rest, secretHint: `${secret.slice(0, SECRET_HINT_CHARS)}…` };
 }
 
-function getTarget(db: Db, id: number): AlertTargetRow {
-  const row = findAlertTargetById(db, id);
+async function getTarget(db: Db, id: number): Promise<AlertTargetRow> {
+  const row = await findAlertTargetById(db, id);
   if (!row) throw new NotFoundError(`No alert target with id ${id}`, { id });
   return row;
 }
 
 /** Every webhook target (never their secrets). */
-export function listAlertTargets(db: Db, page: { afterId?: number; limit?: number } = {}): AlertTargetView[] {
-  return listAlertTargetRows(db, page).map(toTargetView);
+export async function listAlertTargets(db: Db, page: { afterId?: number; limit?: number } = {}): Promise<AlertTargetView[]> {
+  return (await listAlertTargetRows(db, page)).map(toTargetView);
 }
 
-export function getAlertTarget(db: Db, id: number): AlertTargetView {
-  return toTargetView(getTarget(db, id));
+export async function getAlertTarget(db: Db, id: number): Promise<AlertTargetView> {
+  return toTargetView(await getTarget(db, id));
 }
 
 /** Adds a webhook target; `secret` is answered this once (the receiver verifies signatures with it). */
-export function createAlertTarget(db: Db, input: NewAlertTarget, actor: string, now = new Date().toISOString()): { target: AlertTargetView; secret: string } {
+export async function createAlertTarget(db: Db, input: NewAlertTarget, actor: string, now = new Date().toISOString()): Promise<{ target: AlertTargetView; secret: string }> {
   const v = parseInput(newAlertTargetSchema, input, 'alert target');
   const secret = createWebhookSecret();
-  const row = insertAlertTarget(db, {
+  const row = await insertAlertTarget(db, {
     name: v.name ?? new URL(v.url).host,
     url: v.url,
     secret,
@@ -189,49 +189,49 @@ export function createAlertTarget(db: Db, input: NewAlertTarget, actor: string, 
  * Changes a target. Disabling it gives up its pending deliveries (logged as failed: "target
  * disabled"); `rotateSecret` answers the new secret once, and the next attempt is signed with it.
  */
-export function updateAlertTarget(db: Db, id: number, change: AlertTargetChange, now = new Date().toISOString()): { target: AlertTargetView; secret?: string } {
+export async function updateAlertTarget(db: Db, id: number, change: AlertTargetChange, now = new Date().toISOString()): Promise<{ target: AlertTargetView; secret?: string }> {
   const v = parseInput(alertTargetChangeSchema, change, 'alert target change');
   const secret = v.rotateSecret ? createWebhookSecret() : undefined;
   const { rotateSecret: _rotate, ...fields } = v;
-  const row = writeTransaction(db, (tx) => {
-    getTarget(tx, id);
-    if (v.enabled === false) failPendingDeliveriesOfTarget(tx, id, 'target disabled');
-    return updateAlertTargetRow(tx, id, { ...fields, ...(secret ? { secret } : {}), updatedAt: now })!;
+  const row = await writeTransaction(db, async (tx) => {
+    await getTarget(tx, id);
+    if (v.enabled === false) await failPendingDeliveriesOfTarget(tx, id, 'target disabled');
+    return (await updateAlertTargetRow(tx, id, { ...fields, ...(secret ? { secret } : {}), updatedAt: now }))!;
   });
   return { target: toTargetView(row), ...(secret ? { secret } : {}) };
 }
 
 /** Removes a target and its delivery log. */
-export function deleteAlertTarget(db: Db, id: number): { id: number; deliveriesRemoved: number } {
-  return writeTransaction(db, (tx) => {
-    getTarget(tx, id);
-    const deliveriesRemoved = deleteDeliveriesOfTarget(tx, id);
-    deleteAlertTargetRow(tx, id);
+export async function deleteAlertTarget(db: Db, id: number): Promise<{ id: number; deliveriesRemoved: number }> {
+  return await writeTransaction(db, async (tx) => {
+    await getTarget(tx, id);
+    const deliveriesRemoved = await deleteDeliveriesOfTarget(tx, id);
+    await deleteAlertTargetRow(tx, id);
     return { id, deliveriesRemoved };
   });
 }
 
 /** The delivery log newest first; pass the answer's nextCursor as `cursor` for the next page (null: no more). */
-export function listAlertDeliveries(db: Db, query: DeliveryListQuery = {}): { items: AlertDeliveryView[]; nextCursor: string | null } {
+export async function listAlertDeliveries(db: Db, query: DeliveryListQuery = {}): Promise<{ items: AlertDeliveryView[]; nextCursor: string | null }> {
   const q = parseInput(deliveryListQuerySchema, query, 'delivery list query');
   // One more than asked tells whether another page exists without a count.
-  const rows = listAlertDeliveryRows(db, { status: q.status, targetId: q.targetId, beforeId: q.cursor ? Number(q.cursor) : undefined, limit: q.limit + 1 });
+  const rows = await listAlertDeliveryRows(db, { status: q.status, targetId: q.targetId, beforeId: q.cursor ? Number(q.cursor) : undefined, limit: q.limit + 1 });
   const items = rows.slice(0, q.limit);
   return { items, nextCursor: rows.length > q.limit ? String(items[items.length - 1].id) : null };
 }
 
 /** A staff user; a licensee account has no report alerts (it may not see reports). */
-function getAlertUser(db: Db, userId: number) {
-  const user = findUserById(db, userId);
+async function getAlertUser(db: Db, userId: number) {
+  const user = await findUserById(db, userId);
   if (!user) throw new NotFoundError(`No user with id ${userId}`, { id: userId });
   if (user.role === 'licensee') throw new ForbiddenError('Licensee accounts get no report alerts', { reason: 'licensee_account' });
   return user;
 }
 
 /** The user's e-mail digest setting (off, every decision a report is made for, any coverage, until they choose). */
-export function getAlertPreferences(db: Db, userId: number): AlertPreferencesView {
-  getAlertUser(db, userId);
-  const row = findAlertPreferences(db, userId);
+export async function getAlertPreferences(db: Db, userId: number): Promise<AlertPreferencesView> {
+  await getAlertUser(db, userId);
+  const row = await findAlertPreferences(db, userId);
   if (!row) return { userId, mode: 'off', decisions: [...DEFAULT_ALERT_DECISIONS], minCoverage: 0, updatedAt: null };
   return { userId, mode: row.mode, decisions: row.decisions, minCoverage: row.minCoverage, updatedAt: row.updatedAt };
 }
@@ -240,28 +240,28 @@ export function getAlertPreferences(db: Db, userId: number): AlertPreferencesVie
  * Changes the user's digest setting (the fields given; the others stay). Turning alerts on starts
  * them at the newest report: a user is told about reports that arrive from now on, not the backlog.
  */
-export function setAlertPreferences(db: Db, userId: number, change: AlertPreferencesChange, now = new Date().toISOString()): AlertPreferencesView {
+export async function setAlertPreferences(db: Db, userId: number, change: AlertPreferencesChange, now = new Date().toISOString()): Promise<AlertPreferencesView> {
   const v = parseInput(alertPreferencesChangeSchema, change, 'alert preferences');
-  writeTransaction(db, (tx) => {
-    getAlertUser(tx, userId);
-    const stored = findAlertPreferences(tx, userId);
+  await writeTransaction(db, async (tx) => {
+    await getAlertUser(tx, userId);
+    const stored = await findAlertPreferences(tx, userId);
     const current = stored ?? { mode: 'off' as const, decisions: [...DEFAULT_ALERT_DECISIONS], minCoverage: 0, digestWatermark: 0, lastDigestAt: null };
     const mode = v.mode ?? current.mode;
     const turnedOn = current.mode === 'off' && mode !== 'off';
-    upsertAlertPreferences(tx, {
+    await upsertAlertPreferences(tx, {
       userId,
       mode,
       decisions: v.decisions ?? current.decisions,
       minCoverage: v.minCoverage ?? current.minCoverage,
-      digestWatermark: turnedOn || !stored ? newestReportId(tx) : current.digestWatermark,
+      digestWatermark: turnedOn || !stored ? await newestReportId(tx) : current.digestWatermark,
       lastDigestAt: current.lastDigestAt,
       updatedAt: now,
     });
   });
-  return getAlertPreferences(db, userId);
+  return await getAlertPreferences(db, userId);
 }
 
 /** The id of the newest report (0 when there is none). */
-export function newestReportId(db: Db): number {
-  return listReports(db, { filters: {}, sort: { field: 'id', direction: 'desc' }, limit: 1 })[0]?.id ?? 0;
+export async function newestReportId(db: Db): Promise<number> {
+  return (await listReports(db, { filters: {}, sort: { field: 'id', direction: 'desc' }, limit: 1 }))[0]?.id ?? 0;
 }

@@ -86,7 +86,7 @@ export function isDailyDigestDue(now: Date, lastDigestAt: string | null, digestH
   return lastDigestAt === null || lastDigestAt < new Date(todays).toISOString();
 }
 
-export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDispatcher {
+export async function createAlertDispatcher(options: AlertDispatcherOptions): Promise<AlertDispatcher> {
   const { db, logger } = options;
   const settings = options.config.alerts;
   const clock = options.now ?? (() => new Date());
@@ -100,7 +100,7 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   if (!mailer) logger.info('e-mail alerts off: COPYHOUND_SMTP_URL is empty (webhooks still run)');
   if (!settings.publicUrl) logger.info({ publicUrl }, 'report links in alerts use the server address; set COPYHOUND_PUBLIC_URL to the one people reach Copyhound at');
   // The first start begins at the newest report: an installation does not alert on its backlog.
-  const start = initAlertWatermark(db, newestReportId(db), clock().toISOString());
+  const start = await initAlertWatermark(db, await newestReportId(db), clock().toISOString());
   logger.info({ publicUrl, watermark: start, pollSeconds: settings.pollSeconds, email: Boolean(mailer) }, 'alert dispatcher ready');
 
   async function runCycle(): Promise<DispatchSummary> {
@@ -122,18 +122,18 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     }
   }
 
-  function enqueueNewReports(summary: DispatchSummary): void {
+  async function enqueueNewReports(summary: DispatchSummary): Promise<void> {
     for (;;) {
-      const step = writeTransaction(db, (tx) => {
-        const watermark = readAlertWatermark(tx) ?? 0;
-        const fresh = listReports(tx, { filters: {}, sort: { field: 'id', direction: 'asc' }, cursor: { value: watermark, id: watermark }, limit: ENQUEUE_SCAN_REPORTS });
+      const step = await writeTransaction(db, async (tx) => {
+        const watermark = await readAlertWatermark(tx) ?? 0;
+        const fresh = await listReports(tx, { filters: {}, sort: { field: 'id', direction: 'asc' }, cursor: { value: watermark, id: watermark }, limit: ENQUEUE_SCAN_REPORTS });
         if (fresh.length === 0) return { scanned: 0, created: [] as AlertDeliveryRow[] };
         const now = clock().toISOString();
-        const rows = listEnabledAlertTargets(tx).flatMap((target) =>
+        const rows = (await listEnabledAlertTargets(tx)).flatMap((target) =>
           chunkList(fresh.filter((r) => matchesAlertFilter(r, target)).map((r) => r.id), MAX_REPORTS_PER_DELIVERY).map((reportIds) => ({ targetId: target.id, event: WEBHOOK_EVENT, reportIds, createdAt: now })),
         );
-        const created = insertAlertDeliveries(tx, rows);
-        advanceAlertWatermark(tx, fresh[fresh.length - 1].id, now);
+        const created = await insertAlertDeliveries(tx, rows);
+        await advanceAlertWatermark(tx, fresh[fresh.length - 1].id, now);
         return { scanned: fresh.length, created };
       });
       for (const d of step.created) logger.info({ delivery: d.id, target: d.targetId, reports: d.reportIds.length }, 'webhook delivery enqueued');
@@ -144,7 +144,7 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
 
   async function sendDueDeliveries(summary: DispatchSummary): Promise<void> {
     for (let round = 0; round < MAX_SEND_ROUNDS && !shutdown.signal.aborted; round++) {
-      const due = findDueAlertDeliveries(db, clock().toISOString(), SEND_BATCH);
+      const due = await findDueAlertDeliveries(db, clock().toISOString(), SEND_BATCH);
       const byTarget = new Map<number, AlertDeliveryRow[]>();
       for (const d of due) byTarget.set(d.targetId, [...(byTarget.get(d.targetId) ?? []), d]);
       // Targets side by side; one target's deliveries in order, so a receiver sees them in order.
@@ -161,26 +161,26 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   }
 
   async function attemptDelivery(due: AlertDeliveryRow, summary: DispatchSummary): Promise<void> {
-    const target = findAlertTargetById(db, due.targetId);
+    const target = await findAlertTargetById(db, due.targetId);
     if (!target?.enabled) return;
     const now = clock();
     // Claimed with the retry time already set: a crash mid-request leaves it due again then.
-    const delivery = claimAlertDelivery(db, due.id, now.toISOString(), new Date(now.getTime() + retryDelayMs(due.attempts + 1, { baseMs: settings.retryBaseMs })).toISOString());
+    const delivery = await claimAlertDelivery(db, due.id, now.toISOString(), new Date(now.getTime() + retryDelayMs(due.attempts + 1, { baseMs: settings.retryBaseMs })).toISOString());
     if (!delivery) return;
-    const reports = findAlertReportSummaries(db, delivery.reportIds);
+    const reports = await findAlertReportSummaries(db, delivery.reportIds);
     const body = JSON.stringify(buildWebhookPayload({ deliveryId: delivery.id, createdAt: delivery.createdAt, reports, publicUrl }));
     const timestamp = String(Math.floor(now.getTime() / 1000));
     const headers = webhookHeaders({ deliveryId: delivery.id, timestamp, signature: signWebhookBody(target.secret, timestamp, body) });
     const outcome = await sendWebhook({ url: target.url, body, headers, timeoutMs: settings.webhookTimeoutMs, signal: shutdown.signal });
     const context = { delivery: delivery.id, target: target.id, attempt: delivery.attempts };
     if (outcome.ok) {
-      markAlertDeliveryDelivered(db, delivery.id, { statusCode: outcome.statusCode, at: clock().toISOString() });
+      await markAlertDeliveryDelivered(db, delivery.id, { statusCode: outcome.statusCode, at: clock().toISOString() });
       summary.delivered++;
       logger.info({ ...context, status: outcome.statusCode }, 'webhook delivered');
       return;
     }
     const final = delivery.attempts >= settings.maxAttempts;
-    recordAlertDeliveryFailure(db, delivery.id, { statusCode: outcome.statusCode, error: outcome.error, final });
+    await recordAlertDeliveryFailure(db, delivery.id, { statusCode: outcome.statusCode, error: outcome.error, final });
     if (final) {
       summary.failed++;
       logger.warn({ ...context, status: outcome.statusCode, error: outcome.error }, 'webhook delivery failed: no attempts left');
@@ -191,9 +191,9 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   }
 
   async function sendDigests(mail: Mailer, summary: DispatchSummary): Promise<void> {
-    const newest = newestReportId(db);
+    const newest = await newestReportId(db);
     const now = clock();
-    for (const prefs of listActiveAlertPreferences(db)) {
+    for (const prefs of await listActiveAlertPreferences(db)) {
       if (shutdown.signal.aborted) return;
       const daily = prefs.mode === 'daily';
       if (daily ? !isDailyDigestDue(now, prefs.lastDigestAt, settings.digestHourUtc) : newest <= prefs.digestWatermark) continue;
@@ -204,21 +204,21 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   async function sendDigest(mail: Mailer, prefs: AlertPreferencesRow & { email: string }, newest: number, now: Date, summary: DispatchSummary): Promise<void> {
     const progress = { digestWatermark: Math.max(newest, prefs.digestWatermark), ...(prefs.mode === 'daily' ? { lastDigestAt: now.toISOString() } : {}) };
     // One more than an e-mail lists tells whether to point to the queue for the rest.
-    const found = listReports(db, {
+    const found = (await listReports(db, {
       filters: { decision: prefs.decisions as ReportRow['decision'][], minCoverage: prefs.minCoverage },
       sort: { field: 'id', direction: 'asc' },
       cursor: { value: prefs.digestWatermark, id: prefs.digestWatermark },
       limit: MAX_DIGEST_REPORTS + 1,
-    }).filter((r) => r.id <= newest);
+    })).filter((r) => r.id <= newest);
     if (found.length === 0) {
-      setDigestProgress(db, prefs.userId, progress);
+      await setDigestProgress(db, prefs.userId, progress);
       return;
     }
-    const reports = findAlertReportSummaries(db, found.slice(0, MAX_DIGEST_REPORTS).map((r) => r.id));
+    const reports = await findAlertReportSummaries(db, found.slice(0, MAX_DIGEST_REPORTS).map((r) => r.id));
     const email = composeDigestEmail({ kind: prefs.mode === 'daily' ? 'daily' : 'immediately', reports, more: found.length > MAX_DIGEST_REPORTS, publicUrl });
     try {
       const sent = await mail.send({ to: prefs.email, ...email });
-      setDigestProgress(db, prefs.userId, progress);
+      await setDigestProgress(db, prefs.userId, progress);
       summary.emailsSent++;
       logger.info({ user: prefs.userId, mode: prefs.mode, reports: reports.length, messageId: sent.messageId }, 'alert e-mail sent');
     } catch (error) {

@@ -17,7 +17,7 @@ export interface App {
   /** Worker threads for a page's CPU work: extraction, and matching of large pages (started on first use). */
   pagePool: PagePool;
   /** The owned-article fingerprint index, built on first use (commands that never match skip it). */
-  getOwnedIndex(): OwnedIndex;
+  getOwnedIndex(): Promise<OwnedIndex>;
   close(): void;
 }
 
@@ -30,7 +30,7 @@ export interface OpenAppOptions {
   checkpointInBackground?: boolean;
 }
 
-export function openApp(config: Config, logger: Logger, options: OpenAppOptions = {}): App {
+export async function openApp(config: Config, logger: Logger, options: OpenAppOptions = {}): Promise<App> {
   const database = openDatabase({
     path: config.db.path,
     busyTimeoutMs: config.db.busyTimeoutMs,
@@ -39,8 +39,9 @@ export function openApp(config: Config, logger: Logger, options: OpenAppOptions 
     checkpointInBackground: options.checkpointInBackground ?? false,
     onCheckpointFailed: (message) => logger.warn({ error: message }, 'background WAL checkpoint failed; SQLite checkpoints in commits again'),
   });
-  fillMissingPageHosts(database.db);
+  await fillMissingPageHosts(database.db);
   let owned: OwnedIndex | undefined;
+  let building: Promise<OwnedIndex> | undefined;
   const pagePool = createPagePool(config.extract);
   const registry: ArticleRegistryDeps = {
     db: database.db,
@@ -58,10 +59,17 @@ export function openApp(config: Config, logger: Logger, options: OpenAppOptions 
     registry,
     captureStore: createCaptureStore({ db: database.db, dataDir: config.data.dir, logger }),
     pagePool,
-    getOwnedIndex() {
-      if (!owned) owned = createOwnedIndex(database.db, config.match, logger);
-      else owned.sync();
-      return owned;
+    async getOwnedIndex() {
+      // One build however many callers ask at once; a failed build is tried again by the next.
+      if (!building) {
+        const started = createOwnedIndex(database.db, config.match, logger).then((index) => (owned = index));
+        building = started;
+        started.catch(() => (building = undefined));
+        return await started;
+      }
+      const index = await building;
+      await index.sync();
+      return index;
     },
     close() {
       // Ends the worker threads (a task still running is aborted); nothing to wait for here.

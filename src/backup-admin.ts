@@ -50,13 +50,13 @@ function countRows(sqlite: Database.Database): Record<string, number> {
 }
 
 /** What the snapshot holds: its rows per table, the custody log's size and root, and the files its rows name. */
-function readSnapshot(path: string): { rowCounts: Record<string, number>; custodyLog: { size: number; rootHash: string }; paths: string[] } {
+async function readSnapshot(path: string): Promise<{ rowCounts: Record<string, number>; custodyLog: { size: number; rootHash: string }; paths: string[] }> {
   const sqlite = new Database(path);
   try {
     // A single file: the backup holds no write-ahead log beside it.
     sqlite.pragma('journal_mode = DELETE');
     const paths = sqlite.prepare(REFERENCED_FILES_SQL).pluck().all() as string[];
-    return { rowCounts: countRows(sqlite), custodyLog: currentTree(drizzle(sqlite)), paths };
+    return { rowCounts: countRows(sqlite), custodyLog: await currentTree(drizzle(sqlite)), paths };
   } finally {
     sqlite.close();
   }
@@ -80,7 +80,7 @@ export async function takeBackup(app: App, dir: string, logger: Logger = app.log
   const dbFile = join(target, BACKUP_DATABASE_FILE);
   const createdAt = new Date().toISOString();
   await sqliteOf(app.database.db).backup(dbFile, { progress: () => PAGES_PER_STEP });
-  const snapshot = readSnapshot(dbFile);
+  const snapshot = await readSnapshot(dbFile);
 
   const files: BackupManifest['files'] = [];
   const missingFiles: string[] = [];
@@ -172,7 +172,7 @@ export async function restoreBackup(dir: string, target: RestoreTarget): Promise
   const database = openDatabase({ path: target.dbPath, busyTimeoutMs: target.busyTimeoutMs });
   try {
     const integrityCheck = (sqliteOf(database.db).pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
-    const tree = currentTree(database.db);
+    const tree = await currentTree(database.db);
     const verification = await verifyCustodyLog(database.db, target.dataDir);
     const matchesManifest = tree.size === manifest.custodyLog.size && tree.rootHash === manifest.custodyLog.rootHash;
     const ok = integrityCheck.length === 1 && integrityCheck[0] === 'ok' && verification.problemCount === 0 && matchesManifest;

@@ -121,11 +121,11 @@ async function sha256OfFile(path: string): Promise<string | null> {
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
 /** Up to `limit` eligible captures, skipping those report history names. */
-function findEligible(db: Db, cutoff: string, limit: number): PrunableCapture[] {
-  const inHistory = listCaptureIdsInReportHistory(db);
+async function findEligible(db: Db, cutoff: string, limit: number): Promise<PrunableCapture[]> {
+  const inHistory = await listCaptureIdsInReportHistory(db);
   const found: PrunableCapture[] = [];
   for (let after = 0; found.length < limit; ) {
-    const page = listPrunableCaptures(db, cutoff, after, limit - found.length);
+    const page = await listPrunableCaptures(db, cutoff, after, limit - found.length);
     if (page.length === 0) break;
     for (const c of page) if (!inHistory.has(c.id)) found.push(c);
     after = page.at(-1)!.id;
@@ -151,7 +151,7 @@ export async function pruneCaptures(deps: PruneDeps, options: PruneOptions): Pro
   const now = deps.now?.() ?? new Date();
   const cutoff = new Date(now.getTime() - olderThanDays * DAY_MS).toISOString();
   const report: PruneReport = { dryRun, olderThanDays, cutoff, limit, found: 0, pruned: 0, keptCitedMeanwhile: 0, bodiesRemoved: 0, filesRemoved: 0, bytes: 0, more: false, captures: [], failures: [] };
-  const eligible = findEligible(deps.db, cutoff, limit);
+  const eligible = await findEligible(deps.db, cutoff, limit);
   report.found = eligible.length;
   report.more = eligible.length === limit;
   const list = (info: PrunedCaptureInfo) => {
@@ -172,7 +172,7 @@ export async function pruneCaptures(deps: PruneDeps, options: PruneOptions): Pro
     const batch = eligible.slice(i, i + BATCH);
     const facts = new Map<number, PruneFileFacts>();
     for (const c of batch) facts.set(c.id, await factsOf(deps.dataDir, c));
-    const pruned = deletePrunableCaptures(deps.db, batch, facts, { cutoff, reason: REASON, at: new Date().toISOString() });
+    const pruned = await deletePrunableCaptures(deps.db, batch, facts, { cutoff, reason: REASON, at: new Date().toISOString() });
     report.pruned += pruned.length;
     report.keptCitedMeanwhile += batch.length - pruned.length;
     // The rows are committed; now the files. A crash here leaves files no row names (an orphan

@@ -56,7 +56,7 @@ export async function extractCaptureText(app: App, capture: CaptureRow, body: Bu
  */
 export async function ensureCaptureRenders(app: App, capture: CaptureRow, body: Buffer, renderer: Renderer, now = new Date().toISOString()): Promise<CaptureRenderRow[]> {
   const captureId = capture.id;
-  const existing = listRendersOfCapture(app.database.db, captureId);
+  const existing = await listRendersOfCapture(app.database.db, captureId);
   if (existing.some((r) => r.format === 'png') && existing.some((r) => r.format === 'pdf')) return existing;
   const rendered = await renderer.render({ html: body, baseUrl: capture.finalUrl, contentType: contentTypeHeader(capture) });
   const day = now.slice(0, 10).split('-');
@@ -66,7 +66,7 @@ export async function ensureCaptureRenders(app: App, capture: CaptureRow, body: 
     const path = join(RENDER_FOLDER, ...day, `capture-${captureId}-${randomUUID()}.${format}`);
     await writeFileAtomic(join(app.config.data.dir, path), [bytes]);
     stored.push(
-      insertCaptureRender(app.database.db, {
+      await insertCaptureRender(app.database.db, {
         captureId,
         format,
         path,

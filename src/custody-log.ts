@@ -1,3 +1,4 @@
+import { readTransaction } from '../db/write-transaction.ts';
 import type { Config } from '../config/index.ts';
 import { countCustodyEntries, findLatestTreeHead, insertTreeHead, readLeafHashes, readTileHashes, TILE_LEAVES, type TreeHeadRow } from '../db/custody-log.ts';
 import type { Db } from '../db/open-db.ts';
@@ -27,29 +28,29 @@ const SIGNING_KEY_SECRET = 'custody_signing_key';
 const HOUR_MS = 3_600_000;
 
 /** The installation's Ed25519 key (private PEM), made the first time it is asked for. */
-export function custodySigningKey(db: Db, now = new Date().toISOString()): string {
-  return getOrCreateServerSecret(db, SIGNING_KEY_SECRET, generateSigningKey, now);
+export async function custodySigningKey(db: Db, now = new Date().toISOString()): Promise<string> {
+  return await getOrCreateServerSecret(db, SIGNING_KEY_SECRET, generateSigningKey, now);
 }
 
 /** The public key a publisher hands out so anyone can check its packages and tree heads. */
-export function custodyPublicKey(db: Db): { publicKeyPem: string; keyId: string } {
-  const publicKeyPem = publicKeyOf(custodySigningKey(db));
+export async function custodyPublicKey(db: Db): Promise<{ publicKeyPem: string; keyId: string }> {
+  const publicKeyPem = publicKeyOf(await custodySigningKey(db));
   return { publicKeyPem, keyId: keyIdOf(publicKeyPem) };
 }
 
 export function treeReaderOf(db: Db): TreeReader {
   return {
     tileLeaves: TILE_LEAVES,
-    leafHashes: (from, to) => readLeafHashes(db, from, to),
-    tileHashes: (from, to) => readTileHashes(db, from, to),
+    leafHashes: async (from, to) => await readLeafHashes(db, from, to),
+    tileHashes: async (from, to) => await readTileHashes(db, from, to),
   };
 }
 
 /** Size and root of the log as it stands, read in one snapshot. */
-export function currentTree(db: Db): { size: number; rootHash: string } {
-  return db.transaction(() => {
-    const size = countCustodyEntries(db);
-    return { size, rootHash: subtreeHash(treeReaderOf(db), 0, size).toString('hex') };
+export async function currentTree(db: Db): Promise<{ size: number; rootHash: string }> {
+  return await readTransaction(db, async () => {
+    const size = await countCustodyEntries(db);
+    return { size, rootHash: (await subtreeHash(treeReaderOf(db), 0, size)).toString('hex') };
   });
 }
 
@@ -59,8 +60,8 @@ export function currentTree(db: Db): { size: number; rootHash: string } {
  * the signature alone still proves the log's state, and an export must not fail on a third party.
  */
 export async function signNewTreeHead(deps: CustodyDeps, reason: TreeHeadReason, now = new Date().toISOString()): Promise<TreeHeadRow> {
-  const key = custodySigningKey(deps.db, now);
-  const tree = currentTree(deps.db);
+  const key = await custodySigningKey(deps.db, now);
+  const tree = await currentTree(deps.db);
   const signed = signTreeHead({ ...tree, timestamp: now }, key);
   let timestampToken: string | null = null;
   if (deps.config.tsaUrl) {
@@ -70,30 +71,30 @@ export async function signNewTreeHead(deps: CustodyDeps, reason: TreeHeadReason,
       deps.logger?.warn({ err: error, tsa: deps.config.tsaUrl, size: signed.size }, 'the time-stamping authority did not stamp the tree head; kept without a time-stamp token');
     }
   }
-  const head = insertTreeHead(deps.db, { ...signed, keyId: keyIdOf(publicKeyOf(key)), reason, timestampToken });
+  const head = await insertTreeHead(deps.db, { ...signed, keyId: keyIdOf(publicKeyOf(key)), reason, timestampToken });
   deps.logger?.info({ size: head.size, rootHash: head.rootHash, reason, timestamped: timestampToken !== null }, 'custody log tree head signed');
   return head;
 }
 
 /** Signs a head when the latest is older than the configured interval (or there is none). */
 export async function signTreeHeadIfDue(deps: CustodyDeps, now = new Date().toISOString()): Promise<TreeHeadRow | null> {
-  const latest = findLatestTreeHead(deps.db);
+  const latest = await findLatestTreeHead(deps.db);
   const age = latest ? (millisOfStoredUtc(now) ?? 0) - (millisOfStoredUtc(latest.timestamp) ?? 0) : Infinity;
   if (age < deps.config.treeHeadEveryHours * HOUR_MS) return null;
   return signNewTreeHead(deps, latest ? 'daily' : 'first_start', now);
 }
 
 /** Audit paths (hex) of entries under a head's tree. */
-export function proveInclusion(db: Db, index: number, size: number): string[] {
-  return inclusionProof(treeReaderOf(db), index, size).map((h) => h.toString('hex'));
+export async function proveInclusion(db: Db, index: number, size: number): Promise<string[]> {
+  return (await inclusionProof(treeReaderOf(db), index, size)).map((h) => h.toString('hex'));
 }
 
 /**
  * Whether the log still extends the older head: a consistency proof from the stored entries,
  * checked against both heads' signed roots. False when history before `older.size` was rewritten.
  */
-export function checkConsistency(db: Db, older: Pick<TreeHeadRow, 'size' | 'rootHash'>, newer: Pick<TreeHeadRow, 'size' | 'rootHash'>): { proof: string[]; consistent: boolean } {
-  const proof = consistencyProof(treeReaderOf(db), older.size, newer.size);
+export async function checkConsistency(db: Db, older: Pick<TreeHeadRow, 'size' | 'rootHash'>, newer: Pick<TreeHeadRow, 'size' | 'rootHash'>): Promise<{ proof: string[]; consistent: boolean }> {
+  const proof = await consistencyProof(treeReaderOf(db), older.size, newer.size);
   const consistent = verifyConsistency({ size1: older.size, size2: newer.size, root1: older.rootHash, root2: newer.rootHash, proof });
   return { proof: proof.map((h) => h.toString('hex')), consistent };
 }

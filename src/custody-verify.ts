@@ -69,9 +69,9 @@ async function sha256OfFile(path: string): Promise<string | null> {
 
 /** Each entry of the page against its leaf text and against the record it vouches for. */
 async function checkPage(db: Db, dataDir: string, entries: CustodyEntryRow[], walk: Walk, expectId: number): Promise<number> {
-  const events = new Map(listReportEventsByIds(db, entries.filter((e) => e.type === 'report_event').map((e) => e.refId)).map((ev) => [ev.id, ev]));
-  const captures = new Map(findCapturesByIds(db, entries.filter((e) => e.type === 'capture' || e.type === 'capture_pruned').map((e) => e.refId)).map((c) => [c.id, c]));
-  const renders = new Map(findRendersByIds(db, entries.filter((e) => e.type === 'render').map((e) => e.refId)).map((r) => [r.id, r]));
+  const events = new Map((await listReportEventsByIds(db, entries.filter((e) => e.type === 'report_event').map((e) => e.refId))).map((ev) => [ev.id, ev]));
+  const captures = new Map((await findCapturesByIds(db, entries.filter((e) => e.type === 'capture' || e.type === 'capture_pruned').map((e) => e.refId))).map((c) => [c.id, c]));
+  const renders = new Map((await findRendersByIds(db, entries.filter((e) => e.type === 'render').map((e) => e.refId))).map((r) => [r.id, r]));
   for (const e of entries) {
     for (; expectId < e.id; expectId++) addProblem(walk, `entry ${expectId - 1} is missing: its row was deleted`, expectId - 1);
     expectId = e.id + 1;
@@ -88,10 +88,10 @@ async function checkPage(db: Db, dataDir: string, entries: CustodyEntryRow[], wa
     }
     if (leaf.type !== e.type || leaf.id !== e.refId || leaf.at !== e.at) addProblem(walk, `${describe(e)}: its leaf says ${leaf.type} ${leaf.id} at ${leaf.at}`, index);
     if (e.type === 'capture_pruned') {
-      checkTombstone(db, e, leaf as PrunedLeaf, captures.has(e.refId), walk);
+      await checkTombstone(db, e, leaf as PrunedLeaf, captures.has(e.refId), walk);
       continue;
     }
-    if (e.type === 'capture' && !captures.has(e.refId) && acceptPruned(db, e, leaf.sha256, walk)) continue;
+    if (e.type === 'capture' && !captures.has(e.refId) && await acceptPruned(db, e, leaf.sha256, walk)) continue;
     const expected = await expectedDigest(dataDir, e, events, captures, renders, walk);
     if (expected === undefined) continue;
     if (expected === null) addProblem(walk, `${describe(e)}: the ${e.type.replace('_', ' ')} it vouches for is gone`, index);
@@ -121,8 +121,8 @@ function leafOf(e: CustodyEntryRow): { type?: string; id?: number; sha256?: stri
  * the digest this entry logged (capture ids are AUTOINCREMENT, never reused, so the id names one
  * capture for good). False when there is no tombstone: the caller reports the capture gone.
  */
-function acceptPruned(db: Db, e: CustodyEntryRow, logged: string | undefined, walk: Walk): boolean {
-  const tombstone = findCustodyEntriesFor(db, 'capture_pruned', e.refId).find((t) => t.id > e.id);
+async function acceptPruned(db: Db, e: CustodyEntryRow, logged: string | undefined, walk: Walk): Promise<boolean> {
+  const tombstone = (await findCustodyEntriesFor(db, 'capture_pruned', e.refId)).find((t) => t.id > e.id);
   if (!tombstone) return false;
   walk.result.capturesPruned++;
   const recorded = leafOf(tombstone)?.sha256;
@@ -131,17 +131,17 @@ function acceptPruned(db: Db, e: CustodyEntryRow, logged: string | undefined, wa
 }
 
 /** A capture_pruned entry: its capture's row must be gone, and the capture entry it names must be that capture's, with the same digest. */
-function checkTombstone(db: Db, e: CustodyEntryRow, leaf: PrunedLeaf, rowStillThere: boolean, walk: Walk): void {
+async function checkTombstone(db: Db, e: CustodyEntryRow, leaf: PrunedLeaf, rowStillThere: boolean, walk: Walk): Promise<void> {
   const index = e.id - 1;
   walk.result.recordsChecked++;
   if (rowStillThere) addProblem(walk, `${describe(e)}: logs capture ${e.refId} as pruned, but its row is still there`, index);
   const named = leaf.captureEntry;
   if (named === null || named === undefined) {
     // A capture older than the log has no entry to name; one that has an entry must name it.
-    if (findCustodyEntriesFor(db, 'capture', e.refId).some((c) => c.id < e.id)) addProblem(walk, `${describe(e)}: names no capture entry, but capture ${e.refId} has one`, index);
+    if ((await findCustodyEntriesFor(db, 'capture', e.refId)).some((c) => c.id < e.id)) addProblem(walk, `${describe(e)}: names no capture entry, but capture ${e.refId} has one`, index);
     return;
   }
-  const entry = typeof named === 'number' && named < index ? findCustodyEntry(db, named) : undefined;
+  const entry = typeof named === 'number' && named < index ? await findCustodyEntry(db, named) : undefined;
   const logged = entry ? leafOf(entry) : undefined;
   if (!logged || logged.type !== 'capture' || logged.id !== e.refId) addProblem(walk, `${describe(e)}: names entry ${named}, which is not an earlier entry of capture ${e.refId}`, index);
   else if (logged.sha256 !== leaf.sha256) addProblem(walk, `${describe(e)}: records sha256 ${leaf.sha256}, but entry ${named} logged ${logged.sha256}`, index);
@@ -151,9 +151,9 @@ function checkTombstone(db: Db, e: CustodyEntryRow, leaf: PrunedLeaf, rowStillTh
 async function expectedDigest(
   dataDir: string,
   e: CustodyEntryRow,
-  events: Map<number, ReturnType<typeof listReportEventsByIds>[number]>,
-  captures: Map<number, ReturnType<typeof findCapturesByIds>[number]>,
-  renders: Map<number, ReturnType<typeof findRendersByIds>[number]>,
+  events: Map<number, Awaited<ReturnType<typeof listReportEventsByIds>>[number]>,
+  captures: Map<number, Awaited<ReturnType<typeof findCapturesByIds>>[number]>,
+  renders: Map<number, Awaited<ReturnType<typeof findRendersByIds>>[number]>,
   walk: Walk,
 ): Promise<string | null | undefined> {
   if (e.type === 'report_event') {
@@ -172,15 +172,15 @@ async function expectedDigest(
 }
 
 /** Every stored decision against the entry its row names. */
-function checkDecisions(db: Db, walk: Walk): void {
+async function checkDecisions(db: Db, walk: Walk): Promise<void> {
   for (let after = 0; ; ) {
-    const rows = listDecisionsAfter(db, after, PAGE);
+    const rows = await listDecisionsAfter(db, after, PAGE);
     if (rows.length === 0) return;
     for (const row of rows) {
       after = row.matchId;
       if (row.custodyIndex === null) continue;
       walk.result.recordsChecked++;
-      const leaf = findCustodyEntry(db, row.custodyIndex)?.leaf;
+      const leaf = (await findCustodyEntry(db, row.custodyIndex))?.leaf;
       const logged = leaf ? (JSON.parse(leaf) as { type?: string; id?: number; sha256?: string }) : undefined;
       if (!logged || logged.type !== 'decision' || logged.id !== row.matchId) {
         addProblem(walk, `match ${row.matchId}: its decision names custody entry ${row.custodyIndex}, which is not this decision's`, row.custodyIndex);
@@ -194,21 +194,21 @@ function checkDecisions(db: Db, walk: Walk): void {
 export async function verifyCustodyLog(db: Db, dataDir: string, onProgress?: (done: number) => void): Promise<LogVerification> {
   const result: LogVerification = { entries: 0, tiles: 0, treeHeads: 0, recordsChecked: 0, filesChecked: 0, capturesPruned: 0, firstBadEntry: null, problems: [], problemCount: 0 };
   // The highest row id: a deleted last entry shows against the signed heads (they counted it).
-  const last = countCustodyEntries(db);
+  const last = await countCustodyEntries(db);
   const walk: Walk = { result, leafHashes: Buffer.alloc(last * 32) };
   let expectId = 1;
   for (let after = 0; ; ) {
-    const page = listCustodyEntriesAfter(db, after, PAGE);
+    const page = await listCustodyEntriesAfter(db, after, PAGE);
     if (page.length === 0) break;
     expectId = await checkPage(db, dataDir, page, walk, expectId);
     after = page.at(-1)!.id;
     result.entries += page.length;
     onProgress?.(result.entries);
   }
-  checkDecisions(db, walk);
+  await checkDecisions(db, walk);
   const reader = memoryReader(walk.leafHashes, last);
-  checkTiles(db, walk, last);
-  checkTreeHeads(db, walk, reader);
+  await checkTiles(db, walk, last);
+  await checkTreeHeads(db, walk, reader);
   return result;
 }
 
@@ -236,12 +236,12 @@ function memoryReader(hashes: Buffer, size: number): TreeReader {
 }
 
 /** Stored tiles against the recomputed entries (a tile rewritten to hide an edit shows here). */
-function checkTiles(db: Db, walk: Walk, size: number): void {
+async function checkTiles(db: Db, walk: Walk, size: number): Promise<void> {
   const complete = Math.floor(size / TILE_LEAVES);
   const reader = memoryReader(walk.leafHashes, size);
   let expected = 0;
   for (let after = -1; ; ) {
-    const tiles = listTileHashesAfter(db, after, PAGE);
+    const tiles = await listTileHashesAfter(db, after, PAGE);
     if (tiles.length === 0) break;
     for (const tile of tiles) {
       after = tile.id;
@@ -249,27 +249,27 @@ function checkTiles(db: Db, walk: Walk, size: number): void {
       for (; expected < tile.id; expected++) addProblem(walk, `tile ${expected} (entries ${expected * TILE_LEAVES}–${(expected + 1) * TILE_LEAVES - 1}) is missing`);
       expected = tile.id + 1;
       if (tile.id >= complete) addProblem(walk, `tile ${tile.id} covers entries the log does not hold`);
-      else if (reader.tileHashes(tile.id, tile.id + 1)[0].toString('hex') !== tile.hash) addProblem(walk, `tile ${tile.id} (entries ${tile.id * TILE_LEAVES}–${(tile.id + 1) * TILE_LEAVES - 1}) does not match its entries`);
+      else if ((await reader.tileHashes(tile.id, tile.id + 1))[0].toString('hex') !== tile.hash) addProblem(walk, `tile ${tile.id} (entries ${tile.id * TILE_LEAVES}–${(tile.id + 1) * TILE_LEAVES - 1}) does not match its entries`);
     }
   }
   for (; expected < complete; expected++) addProblem(walk, `tile ${expected} (entries ${expected * TILE_LEAVES}–${(expected + 1) * TILE_LEAVES - 1}) is missing`);
 }
 
 /** Every signed head: its signature, its root against the recomputed tree, and consistency with the one before. */
-function checkTreeHeads(db: Db, walk: Walk, reader: TreeReader): void {
-  const heads = listTreeHeads(db);
-  const { publicKeyPem } = heads.length > 0 ? custodyPublicKey(db) : { publicKeyPem: '' };
+async function checkTreeHeads(db: Db, walk: Walk, reader: TreeReader): Promise<void> {
+  const heads = await listTreeHeads(db);
+  const { publicKeyPem } = heads.length > 0 ? await custodyPublicKey(db) : { publicKeyPem: '' };
   let previous: (typeof heads)[number] | undefined;
   for (const head of heads) {
     walk.result.treeHeads++;
     const name = `tree head #${head.id} (size ${head.size}, ${head.timestamp})`;
     if (!verifyTreeHead(head, publicKeyPem)) addProblem(walk, `${name}: its signature does not verify with this installation's key`);
     if (head.size > walk.result.entries) addProblem(walk, `${name}: the log holds only ${walk.result.entries} entries`);
-    else if (subtreeHash(reader, 0, head.size).toString('hex') !== head.rootHash) addProblem(walk, `${name}: the log's first ${head.size} entries no longer give its signed root: history was rewritten`);
+    else if ((await subtreeHash(reader, 0, head.size)).toString('hex') !== head.rootHash) addProblem(walk, `${name}: the log's first ${head.size} entries no longer give its signed root: history was rewritten`);
     if (previous && previous.size <= head.size && head.size <= walk.result.entries) {
       // Proved from the stored tiles and entries, as anyone asking for a proof would get it.
       try {
-        if (!checkConsistency(db, previous, head).consistent) addProblem(walk, `${name}: not consistent with tree head #${previous.id} (size ${previous.size}): the log no longer extends it`);
+        if (!(await checkConsistency(db, previous, head)).consistent) addProblem(walk, `${name}: not consistent with tree head #${previous.id} (size ${previous.size}): the log no longer extends it`);
       } catch (error) {
         addProblem(walk, `${name}: no consistency proof from tree head #${previous.id}: ${(error as Error).message}`);
       }

@@ -54,9 +54,9 @@ export function toConsent(row: ConsentWithLicensee): Consent {
  * are the publisher's own without anyone having to say so twice. A new user who adds the owner's
  * feed and then a sitemap of the same site must not get their own section fronts as reports.
  */
-export function listOwnerSourceSites(db: Db): string[] {
+export async function listOwnerSourceSites(db: Db): Promise<string[]> {
   const hosts = new Set<string>();
-  for (const source of listSources(db)) {
+  for (const source of await listSources(db)) {
     if (!source.isOwnerFeed) continue;
     for (const url of [source.url, ...(source.urls ?? [])]) {
       const host = url ? hostOfUrl(url) : null;
@@ -66,12 +66,12 @@ export function listOwnerSourceSites(db: Db): string[] {
   return [...hosts];
 }
 
-export function loadRightsSnapshot(db: Db, config: Pick<Config['rights'], 'ownerSites'>): RightsSnapshot {
-  const stored = listOwnerSites(db).map((s) => s.place);
+export async function loadRightsSnapshot(db: Db, config: Pick<Config['rights'], 'ownerSites'>): Promise<RightsSnapshot> {
+  const stored = (await listOwnerSites(db)).map((s) => s.place);
   return {
-    ownerSites: [...new Set([...config.ownerSites, ...stored, ...listOwnerSourceSites(db)])],
-    licensees: listLicensees(db).map((l) => ({ id: l.id, name: l.name, places: l.places })),
-    consents: listConsents(db).map(toConsent),
+    ownerSites: [...new Set([...config.ownerSites, ...stored, ...await listOwnerSourceSites(db)])],
+    licensees: (await listLicensees(db)).map((l) => ({ id: l.id, name: l.name, places: l.places })),
+    consents: (await listConsents(db)).map(toConsent),
   };
 }
 
@@ -128,16 +128,16 @@ export function pageSignalsOf(article: ExtractedArticle): PageSignalsRow {
 }
 
 /** Decisions for matches that are not stored (a local file or HTML given to `check`): nothing is written. */
-export function decideUnstored(
+export async function decideUnstored(
   db: Db,
   config: Pick<Config['rights'], 'ownerSites'>,
   page: { url: string; signals: PageSignalsRow; seenAt: string },
   found: readonly { articleKey: number; kind: MatchForDecision['kind']; coverage: number; copiedWords: number }[],
-): Map<number, DecisionOutcome> {
+): Promise<Map<number, DecisionOutcome>> {
   const outcomes = new Map<number, DecisionOutcome>();
   if (found.length === 0) return outcomes;
-  const rights = loadRightsSnapshot(db, config);
-  const articles = new Map(findArticlesForDecision(db, found.map((f) => f.articleKey)).map((a) => [a.key, a]));
+  const rights = await loadRightsSnapshot(db, config);
+  const articles = new Map((await findArticlesForDecision(db, found.map((f) => f.articleKey))).map((a) => [a.key, a]));
   for (const f of found) {
     const a = articles.get(f.articleKey);
     if (!a) continue;
@@ -166,7 +166,7 @@ function sameDecision(a: { decision: string | null; reasons: string[] | null; co
 }
 
 /** Decides each match, stores the decision on it, and creates or updates its report. */
-export function decideMatches(db: Db, rows: readonly MatchForDecision[], rights: RightsSnapshot, ctx: DecideContext): DecideSummary {
+export async function decideMatches(db: Db, rows: readonly MatchForDecision[], rights: RightsSnapshot, ctx: DecideContext): Promise<DecideSummary> {
   const summary: DecideSummary = { decided: 0, changed: 0, reportsCreated: 0, reportsChanged: 0, outcomes: new Map() };
   const licenseeOf = new Map(rights.consents.map((c) => [c.id, c.licenseeId]));
   for (const row of rows) {
@@ -175,7 +175,7 @@ export function decideMatches(db: Db, rows: readonly MatchForDecision[], rights:
     summary.outcomes.set(row.matchId, outcome);
     const changed = !sameDecision(row, outcome);
     if (changed) summary.changed++;
-    setMatchDecision(db, row.matchId, {
+    await setMatchDecision(db, row.matchId, {
       decision: outcome.decision,
       reasons: outcome.reasons,
       consentId: outcome.consentId,
@@ -184,15 +184,15 @@ export function decideMatches(db: Db, rows: readonly MatchForDecision[], rights:
       detail: { at: outcome.at, explanation: outcome.explanation, considered: outcome.considered, pending: outcome.pending },
       decidedAt: ctx.now,
     });
-    const effect = applyToReport(db, row, outcome, outcome.consentId !== null ? (licenseeOf.get(outcome.consentId) ?? null) : null, ctx);
+    const effect = await applyToReport(db, row, outcome, outcome.consentId !== null ? (licenseeOf.get(outcome.consentId) ?? null) : null, ctx);
     if (effect === 'created') summary.reportsCreated++;
     else if (effect === 'changed') summary.reportsChanged++;
   }
   return summary;
 }
 
-function moveStatus(db: Db, report: ReportRow, from: ReportStatus, to: ReportStatus, note: string, ctx: DecideContext, detail: Record<string, unknown>): ReportStatus {
-  appendReportEvent(db, { reportId: report.id, at: ctx.now, actor: ctx.actor, kind: to === 'new' && from !== 'new' ? 'reopened' : 'status', fromStatus: from, toStatus: to, note, detail: { ...ctx.cause, ...detail } });
+async function moveStatus(db: Db, report: ReportRow, from: ReportStatus, to: ReportStatus, note: string, ctx: DecideContext, detail: Record<string, unknown>): Promise<ReportStatus> {
+  await appendReportEvent(db, { reportId: report.id, at: ctx.now, actor: ctx.actor, kind: to === 'new' && from !== 'new' ? 'reopened' : 'status', fromStatus: from, toStatus: to, note, detail: { ...ctx.cause, ...detail } });
   return to;
 }
 
@@ -210,7 +210,7 @@ function nextStatus(status: ReportStatus, outcome: DecisionOutcome): { to: Repor
   return null;
 }
 
-function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, licenseeId: number | null, ctx: DecideContext): 'created' | 'changed' | 'none' {
+async function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, licenseeId: number | null, ctx: DecideContext): Promise<'created' | 'changed' | 'none'> {
   const report = row.report;
   const figures = { matchId: row.matchId, pageUrl: row.pageUrl, kind: row.kind, coverage: row.coverage, copiedWords: row.copiedWords, lastSeenAt: row.lastSeenAt, textHash: row.textHash };
   const decided = { decision: outcome.decision, reasons: outcome.reasons, consentId: outcome.consentId, licenseeId };
@@ -218,7 +218,7 @@ function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, 
     if (!REPORTABLE_DECISIONS.has(outcome.decision)) return 'none';
     // The page's host key is already stored with the page; a report filters on its own copy.
     const host = hostOfUrl(row.pageUrl) ?? '';
-    const created = insertReport(db, {
+    const created = await insertReport(db, {
       pageId: row.pageId,
       articleKey: row.articleKey,
       ...figures,
@@ -232,21 +232,21 @@ function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, 
       createdAt: ctx.now,
       updatedAt: ctx.now,
     });
-    appendReportEvent(db, { reportId: created.id, at: ctx.now, actor: ctx.actor, kind: 'created', fromStatus: null, toStatus: 'new', note: outcome.explanation[0], detail: { ...ctx.cause, decision: outcome.decision, reasons: outcome.reasons, consentId: outcome.consentId } });
-    if (row.captureId !== null) linkReportCapture(db, { reportId: created.id, captureId: row.captureId, role: 'first_seen', at: ctx.now });
+    await appendReportEvent(db, { reportId: created.id, at: ctx.now, actor: ctx.actor, kind: 'created', fromStatus: null, toStatus: 'new', note: outcome.explanation[0], detail: { ...ctx.cause, decision: outcome.decision, reasons: outcome.reasons, consentId: outcome.consentId } });
+    if (row.captureId !== null) await linkReportCapture(db, { reportId: created.id, captureId: row.captureId, role: 'first_seen', at: ctx.now });
     return 'created';
   }
   let status = report.status as ReportStatus;
   const decisionChanged = !sameDecision(report, outcome);
   const contentChanged = report.textHash !== row.textHash;
   if (contentChanged && REOPEN_ON_CHANGE_STATUSES.has(status) && REPORTABLE_DECISIONS.has(outcome.decision)) {
-    status = moveStatus(db, report, status, 'new', 'the page content changed since the report was closed', ctx, { captureId: row.captureId });
+    status = await moveStatus(db, report, status, 'new', 'the page content changed since the report was closed', ctx, { captureId: row.captureId });
   }
   const move = nextStatus(status, outcome);
   if (decisionChanged) {
     // One event per cause: a decision that also moves the status is one entry saying both (a
     // consent change writes one per report, and it is what a reviewer reads as one step).
-    appendReportEvent(db, {
+    await appendReportEvent(db, {
       reportId: report.id,
       at: ctx.now,
       actor: ctx.actor,
@@ -258,33 +258,33 @@ function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, 
     });
     if (move) status = move.to;
   } else if (move) {
-    status = moveStatus(db, report, status, move.to, move.why, ctx, { decision: outcome.decision, consentId: outcome.consentId });
+    status = await moveStatus(db, report, status, move.to, move.why, ctx, { decision: outcome.decision, consentId: outcome.consentId });
   }
   // A visit's capture joins the evidence; a consent change re-decides without a new capture.
-  if (ctx.pageVisit && row.captureId !== null) linkReportCapture(db, { reportId: report.id, captureId: row.captureId, role: 'seen_again', at: ctx.now });
+  if (ctx.pageVisit && row.captureId !== null) await linkReportCapture(db, { reportId: report.id, captureId: row.captureId, role: 'seen_again', at: ctx.now });
   const changed = decisionChanged || status !== report.status;
-  if (changed || !hasSameFigures(report, figures)) saveReportDecision(db, report, figures, { ...decided, status, updatedAt: ctx.now });
+  if (changed || !hasSameFigures(report, figures)) await saveReportDecision(db, report, figures, { ...decided, status, updatedAt: ctx.now });
   return changed ? 'changed' : 'none';
 }
 
 /** A visit's capture joins the reports on the page as a sighting (a 304, which has no text to decide on). */
-export function linkSighting(db: Db, pageId: number, captureId: number, at: string): void {
-  for (const reportId of findReportIdsOfPage(db, pageId)) linkReportCapture(db, { reportId, captureId, role: 'seen_again', at });
+export async function linkSighting(db: Db, pageId: number, captureId: number, at: string): Promise<void> {
+  for (const reportId of await findReportIdsOfPage(db, pageId)) await linkReportCapture(db, { reportId, captureId, role: 'seen_again', at });
 }
 
 /**
  * A watch re-check of a matched page: its capture joins the reports' evidence, and a re-check
  * that found the copy gone moves a confirmed or noticed report to `removed`, citing the capture.
  */
-export function recordRecheck(db: Db, recheck: { matchId: number; verdict: 'still_present' | 'changed' | 'removed'; captureId: number | null; httpStatus: number | null; at: string }): void {
-  for (const report of findReportsForMatch(db, recheck.matchId)) {
-    if (recheck.captureId !== null) linkReportCapture(db, { reportId: report.id, captureId: recheck.captureId, role: 'recheck', at: recheck.at });
+export async function recordRecheck(db: Db, recheck: { matchId: number; verdict: 'still_present' | 'changed' | 'removed'; captureId: number | null; httpStatus: number | null; at: string }): Promise<void> {
+  for (const report of await findReportsForMatch(db, recheck.matchId)) {
+    if (recheck.captureId !== null) await linkReportCapture(db, { reportId: report.id, captureId: recheck.captureId, role: 'recheck', at: recheck.at });
     if (recheck.verdict !== 'removed' || !REMOVABLE_STATUSES.has(report.status as ReportStatus)) continue;
     const why = recheck.captureId !== null
       ? `re-check at ${recheck.at} found the copy gone (capture ${recheck.captureId}${recheck.httpStatus !== null ? `, HTTP ${recheck.httpStatus}` : ''})`
       : `re-check at ${recheck.at} found the copy gone${recheck.httpStatus !== null ? ` (HTTP ${recheck.httpStatus})` : ''}`;
-    appendReportEvent(db, { reportId: report.id, at: recheck.at, actor: SYSTEM_ACTOR, kind: 'status', fromStatus: report.status, toStatus: 'removed', note: why, detail: { captureId: recheck.captureId, httpStatus: recheck.httpStatus } });
-    updateReport(db, report.id, { status: 'removed', updatedAt: recheck.at });
+    await appendReportEvent(db, { reportId: report.id, at: recheck.at, actor: SYSTEM_ACTOR, kind: 'status', fromStatus: report.status, toStatus: 'removed', note: why, detail: { captureId: recheck.captureId, httpStatus: recheck.httpStatus } });
+    await updateReport(db, report.id, { status: 'removed', updatedAt: recheck.at });
   }
 }
 
@@ -292,14 +292,14 @@ export function recordRecheck(db: Db, recheck: { matchId: number; verdict: 'stil
 const HOST_BACKFILL_BATCH = 5000;
 
 /** Records the host of pages stored before migration 0009 (once; later starts find none). */
-export function fillMissingPageHosts(db: Db): number {
+export async function fillMissingPageHosts(db: Db): Promise<number> {
   let filled = 0;
   for (;;) {
-    const batch = listPagesWithoutHost(db, HOST_BACKFILL_BATCH);
+    const batch = await listPagesWithoutHost(db, HOST_BACKFILL_BATCH);
     if (batch.length === 0) return filled;
-    writeTransaction(db, (tx) => {
+    await writeTransaction(db, async (tx) => {
       // A URL without an http host gets an empty key, so it is not looked at again.
-      for (const page of batch) setPageHost(tx, page.id, pageRhostOf(page.url) ?? '');
+      for (const page of batch) await setPageHost(tx, page.id, pageRhostOf(page.url) ?? '');
     });
     filled += batch.length;
   }

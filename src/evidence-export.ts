@@ -60,17 +60,17 @@ To check it offline, with Node.js 18 or later and nothing to install:
 the publisher's key separately, e.g. \`copyhound log public-key\` on their installation).
 `;
 
-function checkReportIds(app: App, ids: readonly number[]): number[] {
+async function checkReportIds(app: App, ids: readonly number[]): Promise<number[]> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) throw new ValidationError('No reports to export: name at least one report id');
   if (unique.length > MAX_REPORTS_PER_PACKAGE) throw new ValidationError(`${unique.length} reports in one package; at most ${MAX_REPORTS_PER_PACKAGE} (export a narrower filter, or several packages)`);
-  for (const id of unique) getReport(app.database.db, id);
+  for (const id of unique) await getReport(app.database.db, id);
   return unique;
 }
 
 export async function exportEvidencePackage(app: App, reportIds: readonly number[], actor: string, options: { renderer?: Renderer; now?: Date } = {}): Promise<EvidenceExport> {
   const db = app.database.db;
-  const ids = checkReportIds(app, reportIds);
+  const ids = await checkReportIds(app, reportIds);
   const now = options.now ?? new Date();
   const renderer = options.renderer ?? createRenderer({ chromiumPath: app.config.evidence.chromiumPath, timeoutMs: app.config.evidence.renderTimeoutMs });
   const files: PackageFile[] = [];
@@ -91,11 +91,11 @@ export async function exportEvidencePackage(app: App, reportIds: readonly number
   const listed = files.map((f) => ({ path: f.path, sha256: sha256Hex(f.bytes), bytes: f.bytes.length, ...(f.logIndex !== undefined ? { logIndex: f.logIndex } : {}) }));
   const contentsSha256 = sha256Hex(Buffer.from(canonicalJson(listed)));
   const at = now.toISOString();
-  const exportEntry = writeTransaction(db, (tx) => {
-    const index = appendCustodyEntry(tx, { type: 'export', refId: ids[0], at, sha256: contentsSha256, fields: { reports: ids, files: listed.length, actor } });
+  const exportEntry = await writeTransaction(db, async (tx) => {
+    const index = await appendCustodyEntry(tx, { type: 'export', refId: ids[0], at, sha256: contentsSha256, fields: { reports: ids, files: listed.length, actor } });
     for (const id of ids) {
-      const { status } = getReport(tx, id);
-      appendReportEvent(tx, {
+      const { status } = await getReport(tx, id);
+      await appendReportEvent(tx, {
         reportId: id, at, actor, kind: 'evidence_exported', fromStatus: status, toStatus: status,
         note: `evidence package exported by ${actor}: ${ids.length} report(s), ${listed.length} files`,
         detail: { reports: ids, files: listed.length, contentsSha256, exportEntry: index },
@@ -105,8 +105,9 @@ export async function exportEvidencePackage(app: App, reportIds: readonly number
   });
   const treeHead = await signNewTreeHead({ db, config: app.config.evidence, logger: app.logger }, 'export', at);
   const indexes = [...new Set([exportEntry, ...listed.flatMap((f) => (f.logIndex !== undefined ? [f.logIndex] : [])), ...records.map((r) => r.logIndex)])].sort((a, b) => a - b);
-  const entries = indexes.map((index) => ({ index, leaf: findCustodyEntry(db, index)!.leaf, proof: proveInclusion(db, index, treeHead.size) }));
-  const { publicKeyPem, keyId } = custodyPublicKey(db);
+  const entries: { index: number; leaf: string; proof: string[] }[] = [];
+  for (const index of indexes) entries.push({ index, leaf: (await findCustodyEntry(db, index))!.leaf, proof: await proveInclusion(db, index, treeHead.size) });
+  const { publicKeyPem, keyId } = await custodyPublicKey(db);
   const manifest = {
     format: PACKAGE_FORMAT,
     createdAt: at,

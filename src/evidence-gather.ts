@@ -46,10 +46,10 @@ export interface CaptureEvidence {
 }
 
 export interface ReportEvidence {
-  report: ReturnType<typeof getReport>;
+  report: Awaited<ReturnType<typeof getReport>>;
   article: ArticleRow;
   passages: { pageStart: number; pageEnd: number; articleStart: number; articleEnd: number }[];
-  decision: { record: ReturnType<typeof decisionRecordOf>; detail: ReturnType<typeof findMatchDecisionDetail> | null; logIndex: number | null } | null;
+  decision: { record: ReturnType<typeof decisionRecordOf>; detail: Awaited<ReturnType<typeof findMatchDecisionDetail>> | null; logIndex: number | null } | null;
   /** The consent records the decision considered, with every term, as they stand now. */
   consents: ConsentWithLicensee[];
   history: { record: ReturnType<typeof eventRecordOf>; event: ReportEventRow; logIndex: number | null }[];
@@ -64,8 +64,8 @@ export class EvidenceIntegrityError extends CopyhoundError {
   }
 }
 
-function logIndexOf(app: App, type: 'capture' | 'render', id: number): number | null {
-  return findCustodyIndexes(app.database.db, type, [id]).get(id) ?? null;
+async function logIndexOf(app: App, type: 'capture' | 'render', id: number): Promise<number | null> {
+  return (await findCustodyIndexes(app.database.db, type, [id])).get(id) ?? null;
 }
 
 /** A capture file, checked against the hash recorded when it was written. */
@@ -85,34 +85,38 @@ async function gatherCapture(app: App, capture: CaptureRow, link: { role: string
   const renders = /html|xml/i.test(capture.contentType) ? await ensureCaptureRenders(app, capture, decoded, renderer) : [];
   let body: CaptureEvidence['body'] = null;
   if (capture.recordType === 'revisit') {
-    const stored = findCaptureBody(db, capture.bodySha256);
-    const holder = stored ? findBodyHolder(db, capture.bodySha256, stored.warcPath) : undefined;
+    const stored = await findCaptureBody(db, capture.bodySha256);
+    const holder = stored ? await findBodyHolder(db, capture.bodySha256, stored.warcPath) : undefined;
     if (!stored || !holder) throw new EvidenceIntegrityError(`capture ${capture.id}: the body it revisits (${capture.bodySha256}) is not stored`, { captureId: capture.id });
-    body = { warc: await readCheckedFile(app, holder.warcPath, holder.warcSha256, `capture ${holder.id}`), captureId: holder.id, logIndex: logIndexOf(app, 'capture', holder.id) };
+    body = { warc: await readCheckedFile(app, holder.warcPath, holder.warcSha256, `capture ${holder.id}`), captureId: holder.id, logIndex: await logIndexOf(app, 'capture', holder.id) };
   }
   const withBytes = [];
-  for (const r of renders) withBytes.push({ ...r, bytesRead: await readCheckedFile(app, r.path, r.sha256, `rendered view ${r.id}`), logIndex: logIndexOf(app, 'render', r.id) });
-  return { capture, role: link.role, linkedAt: link.at, warc, warcLogIndex: logIndexOf(app, 'capture', capture.id), body, text: await extractCaptureText(app, capture, decoded), renders: withBytes };
+  for (const r of renders) withBytes.push({ ...r, bytesRead: await readCheckedFile(app, r.path, r.sha256, `rendered view ${r.id}`), logIndex: await logIndexOf(app, 'render', r.id) });
+  return { capture, role: link.role, linkedAt: link.at, warc, warcLogIndex: await logIndexOf(app, 'capture', capture.id), body, text: await extractCaptureText(app, capture, decoded), renders: withBytes };
 }
 
 /** The report's evidence; captures without a rendered view get one from `renderer`. */
 export async function gatherReportEvidence(app: App, reportId: number, renderer: Renderer): Promise<ReportEvidence> {
   const db = app.database.db;
-  const report = getReport(db, reportId);
-  const article = findArticleByKey(db, report.articleKey);
+  const report = await getReport(db, reportId);
+  const article = await findArticleByKey(db, report.articleKey);
   if (!article) throw new EvidenceIntegrityError(`report ${reportId}: its article (key ${report.articleKey}) is not stored`, { reportId });
-  const match = report.matchId !== null ? findMatchById(db, report.matchId) : undefined;
-  const decisionRow = report.matchId !== null ? findDecisionRow(db, report.matchId) : undefined;
+  const match = report.matchId !== null ? await findMatchById(db, report.matchId) : undefined;
+  const decisionRow = report.matchId !== null ? await findDecisionRow(db, report.matchId) : undefined;
   const decision = decisionRow
-    ? { record: decisionRecordOf(decisionRow.matchId, decisionRow), detail: findMatchDecisionDetail(db, decisionRow.matchId) ?? null, logIndex: decisionRow.custodyIndex ?? null }
+    ? { record: decisionRecordOf(decisionRow.matchId, decisionRow), detail: await findMatchDecisionDetail(db, decisionRow.matchId) ?? null, logIndex: decisionRow.custodyIndex ?? null }
     : null;
   const considered = ((decision?.detail?.considered ?? []) as { consentId?: number }[]).map((c) => c.consentId).filter((id): id is number => typeof id === 'number');
-  const consents = [...new Set(considered)].flatMap((id) => findConsentById(db, id) ?? []);
-  const events = listReportEvents(db, reportId, MAX_EVENTS_PER_REPORT);
-  const eventIndexes = findCustodyIndexes(db, 'report_event', events.map((e) => e.id));
+  const consents: ConsentWithLicensee[] = [];
+  for (const id of new Set(considered)) {
+    const consent = await findConsentById(db, id);
+    if (consent) consents.push(consent);
+  }
+  const events = await listReportEvents(db, reportId, MAX_EVENTS_PER_REPORT);
+  const eventIndexes = await findCustodyIndexes(db, 'report_event', events.map((e) => e.id));
   const history = events.map((event) => ({ record: eventRecordOf(event), event, logIndex: eventIndexes.get(event.id) ?? null }));
-  const links = listReportCaptures(db, reportId, MAX_CAPTURES_PER_REPORT);
-  const rows = new Map(findCapturesByIds(db, links.map((l) => l.captureId)).map((c) => [c.id, c]));
+  const links = await listReportCaptures(db, reportId, MAX_CAPTURES_PER_REPORT);
+  const rows = new Map((await findCapturesByIds(db, links.map((l) => l.captureId))).map((c) => [c.id, c]));
   const captures: CaptureEvidence[] = [];
   for (const link of links) {
     const capture = rows.get(link.captureId);

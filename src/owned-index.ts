@@ -31,9 +31,9 @@ export interface OwnedIndex {
   index: CandidateIndex;
   fingerprint: FingerprintArticle;
   listener: ArticleChangeListener;
-  loadArticles(keys: number[]): OwnedText[];
+  loadArticles(keys: number[]): Promise<OwnedText[]>;
   /** Brings the index up to date with the database if it may have changed. */
-  sync(): void;
+  sync(): Promise<void>;
 }
 
 /** The stored form of an article's fingerprints: what the registry writes on import. */
@@ -42,25 +42,25 @@ export function createArticleFingerprinter(config: Config['match']): Fingerprint
   return (body) => ({ version: FINGERPRINT_VERSION, method, blob: encodeFingerprints(fingerprintText(body, config)) });
 }
 
-export function createOwnedIndex(db: Db, config: Config['match'], logger: Logger, now: () => number = Date.now): OwnedIndex {
+export async function createOwnedIndex(db: Db, config: Config['match'], logger: Logger, now: () => number = Date.now): Promise<OwnedIndex> {
   let index = new CandidateIndex(config);
-  let revision = readArticlesRevision(db);
+  let revision = await readArticlesRevision(db);
   let lastCheck = now();
 
   const fingerprint = createArticleFingerprinter(config);
 
-  function backfill(): number {
+  async function backfill(): Promise<number> {
     let done = 0;
     let lastLog = now();
     for (;;) {
-      const stale = findArticlesNeedingFingerprints(db, describeFingerprintMethod(config), BACKFILL_BATCH);
+      const stale = await findArticlesNeedingFingerprints(db, describeFingerprintMethod(config), BACKFILL_BATCH);
       if (stale.length === 0) {
         if (done > 0) logger.info({ refreshed: done, method: describeFingerprintMethod(config) }, 'owned-article fingerprints refreshed');
         return done;
       }
       const computed = stale.map((a) => ({ key: a.key, stored: fingerprint(a.body) }));
-      writeTransaction(db, (tx) => {
-        for (const c of computed) upsertArticleFingerprints(tx, c.key, c.stored);
+      await writeTransaction(db, async (tx) => {
+        for (const c of computed) await upsertArticleFingerprints(tx, c.key, c.stored);
       });
       done += stale.length;
       // Progress for a long re-fingerprint (a changed method or setting over a large registry).
@@ -71,19 +71,19 @@ export function createOwnedIndex(db: Db, config: Config['match'], logger: Logger
     }
   }
 
-  function build(): void {
+  async function build(): Promise<void> {
     const started = now();
-    const refreshed = backfill();
+    const refreshed = await backfill();
     const fresh = new CandidateIndex(config);
     // addEncoded reads the packed hashes directly: no bigint per passage for a million articles.
-    for (const row of iterateArticleFingerprints(db)) fresh.addEncoded(row.articleKey, row.passages);
+    for await (const row of await iterateArticleFingerprints(db)) fresh.addEncoded(row.articleKey, row.passages);
     fresh.optimize();
     index = fresh;
-    revision = readArticlesRevision(db);
+    revision = await readArticlesRevision(db);
     logger.info({ articles: fresh.size, refreshed, ms: now() - started, bytes: fresh.memoryBytes().total }, 'owned-article index built');
   }
 
-  build();
+  await build();
 
   const owned: OwnedIndex = {
     get index() {
@@ -91,35 +91,35 @@ export function createOwnedIndex(db: Db, config: Config['match'], logger: Logger
     },
     fingerprint,
     listener: {
-      onArticlesSaved(saved) {
+      async onArticlesSaved(saved) {
         for (const { key, blob } of saved) {
           if (index.has(key)) index.remove(key);
           index.addEncoded(key, blob);
         }
-        revision = readArticlesRevision(db);
+        revision = await readArticlesRevision(db);
       },
-      onArticleRemoved(key) {
+      async onArticleRemoved(key) {
         index.remove(key);
-        revision = readArticlesRevision(db);
+        revision = await readArticlesRevision(db);
       },
     },
-    loadArticles(keys) {
-      return findArticleTexts(db, keys);
+    async loadArticles(keys) {
+      return await findArticleTexts(db, keys);
     },
-    sync() {
+    async sync() {
       if (now() - lastCheck < SYNC_INTERVAL_MS) return;
       lastCheck = now();
-      const current = readArticlesRevision(db);
+      const current = await readArticlesRevision(db);
       if (current.count === revision.count && current.lastUpdatedAt === revision.lastUpdatedAt) return;
       // Another process wrote. New and updated articles are picked up incrementally; if the
       // count still disagrees, something was deleted, and only a rebuild finds out what.
-      backfill();
-      for (const row of findFingerprintsUpdatedAfter(db, revision.lastUpdatedAt ?? '')) {
+      await backfill();
+      for (const row of await findFingerprintsUpdatedAfter(db, revision.lastUpdatedAt ?? '')) {
         if (index.has(row.articleKey)) index.remove(row.articleKey);
         index.addEncoded(row.articleKey, row.passages);
       }
-      if (index.size !== current.count) build();
-      revision = readArticlesRevision(db);
+      if (index.size !== current.count) await build();
+      revision = await readArticlesRevision(db);
       logger.info({ articles: index.size }, 'owned-article index synced with the database');
     },
   };

@@ -15,7 +15,7 @@ import { CopyhoundError, ExtractionError, FetchError, ValidationError } from './
 import { createEmptyArticle, type ExtractedArticle } from './extract/extract-article.ts';
 import { assertOk, fetchPage, type FetchedPage } from './fetch/index.ts';
 import { readPageFile } from './fetch/read-page-file.ts';
-import { matchText, type MatchResult } from './match/index.ts';
+import { matchTextLoading, type MatchResult } from './match/index.ts';
 
 /**
  * Where fetch, capture, extraction and matching meet. The CLI, the API and (later) the crawlers
@@ -126,9 +126,9 @@ const LARGE_PAGE_MATCH_CHARS = 200_000;
 /** The match engine's results for extracted page text (with the internal article keys). */
 async function findMatches(app: App, article: ExtractedArticle, signal?: AbortSignal): Promise<MatchResult[]> {
   if (article.text.trim() === '') return [];
-  const owned = app.getOwnedIndex();
+  const owned = await app.getOwnedIndex();
   if (article.text.length < LARGE_PAGE_MATCH_CHARS) {
-    return matchText(article.text, { index: owned.index, loadArticles: owned.loadArticles, config: app.config.match });
+    return await matchTextLoading(article.text, { index: owned.index, loadArticles: owned.loadArticles, config: app.config.match });
   }
   // Fingerprinting and verification are pure and run in a worker; only the index lookup, a few
   // milliseconds, needs the index on this thread.
@@ -136,7 +136,7 @@ async function findMatches(app: App, article: ExtractedArticle, signal?: AbortSi
   if (!fingerprints) return [];
   const keys = owned.index.findCandidates(fingerprints);
   if (keys.length === 0) return [];
-  return app.pagePool.verify(article.text, owned.loadArticles(keys), app.config.match, signal);
+  return app.pagePool.verify(article.text, await owned.loadArticles(keys), app.config.match, signal);
 }
 
 /** Matches extracted page text against the owned articles. */
@@ -155,8 +155,8 @@ export async function checkPage(app: App, source: PageSource, signal?: AbortSign
   const signals = pageSignalsOf(article);
   const decisions =
     source.kind === 'url' && page.capture
-      ? storePage(app, { url: pageKeyOf(source.url), title: article.title, textHash: hashText(article.text), captureId: page.capture.id, matches: found, signals }).decisions
-      : decideUnstored(app.database.db, app.config.rights, { url: page.url ?? '', signals, seenAt: nowIso() }, found);
+      ? (await storePage(app, { url: pageKeyOf(source.url), title: article.title, textHash: hashText(article.text), captureId: page.capture.id, matches: found, signals })).decisions
+      : await decideUnstored(app.database.db, app.config.rights, { url: page.url ?? '', signals, seenAt: nowIso() }, found);
   return {
     url: page.url,
     title: article.title,
@@ -193,20 +193,20 @@ export interface StoredPage {
  * Upserts the page and its matches, decides each match against the consents and updates its
  * report, all in one transaction; returns the page id, the new pairs and the decisions.
  */
-export function storePage(
+export async function storePage(
   app: App,
   page: { url: string; title: string; textHash: string; captureId: number | null; matches: readonly MatchResult[]; signals: PageSignalsRow },
   now: string = nowIso(),
   alsoInTransaction?: (db: Db, stored: StoredPage) => void,
-): StoredPage {
-  return writeTransaction(app.database.db, (db) => {
-    const pageId = upsertPage(db, { url: page.url, title: page.title, textHash: page.textHash, captureId: page.captureId, rhost: pageRhostOf(page.url), signals: page.signals }, now);
-    const newMatches = upsertMatches(db, pageId, page.matches, page.captureId, now);
+): Promise<StoredPage> {
+  return await writeTransaction(app.database.db, async (db) => {
+    const pageId = await upsertPage(db, { url: page.url, title: page.title, textHash: page.textHash, captureId: page.captureId, rhost: pageRhostOf(page.url), signals: page.signals }, now);
+    const newMatches = await upsertMatches(db, pageId, page.matches, page.captureId, now);
     const decisions = new Map<number, DecisionOutcome>();
     if (page.matches.length > 0) {
       const foundKeys = new Set(page.matches.map((m) => m.articleKey));
-      const rows = findMatchesOfPageForDecision(db, pageId).filter((r) => foundKeys.has(r.articleKey));
-      const summary = decideMatches(db, rows, loadRightsSnapshot(db, app.config.rights), { actor: SYSTEM_ACTOR, why: 'the page was checked', now, cause: { captureId: page.captureId }, pageVisit: true });
+      const rows = (await findMatchesOfPageForDecision(db, pageId)).filter((r) => foundKeys.has(r.articleKey));
+      const summary = await decideMatches(db, rows, await loadRightsSnapshot(db, app.config.rights), { actor: SYSTEM_ACTOR, why: 'the page was checked', now, cause: { captureId: page.captureId }, pageVisit: true });
       for (const row of rows) {
         const outcome = summary.outcomes.get(row.matchId);
         if (outcome) decisions.set(row.articleKey, outcome);
@@ -264,11 +264,11 @@ function defaultFetcher(app: App): PageFetcher {
 }
 
 /** An owned article from the owner's own page; optional fields the registry refuses are dropped. */
-function saveOwnedPage(app: App, url: string, article: ExtractedArticle): boolean {
+async function saveOwnedPage(app: App, url: string, article: ExtractedArticle): Promise<boolean> {
   const base = { id: url, url, title: article.title || url, body: article.text };
   const full = { ...base, publishedAt: article.publishedAt ?? undefined, author: article.author ?? undefined, language: article.language ?? undefined };
   for (const value of [full, base]) {
-    const result = saveArticles(app.registry, [{ ref: 0, value }]);
+    const result = await saveArticles(app.registry, [{ ref: 0, value }]);
     if (result.rejected === 0) return true;
   }
   return false;
@@ -284,7 +284,7 @@ export async function processPage(app: App, url: string, options: ProcessPageOpt
   // Stored outcomes were committed with the page; the others get a transaction of their own.
   const committedWithPage = !options.ownerFeed && (outcome.status === 'matched' || outcome.status === 'no_match');
   const commit = options.commit;
-  if (commit && !committedWithPage) writeTransaction(app.database.db, (db) => commit(db, outcome));
+  if (commit && !committedWithPage) await writeTransaction(app.database.db, (db) => commit(db, outcome));
   return outcome;
 }
 
@@ -294,26 +294,26 @@ export async function processPage(app: App, url: string, options: ProcessPageOpt
  * evidence (every sighting is proof the copy was still there). Pages without matches cost one
  * indexed read.
  */
-function touchAndRedecide(app: App, pageId: number, captureId: number | null): void {
+async function touchAndRedecide(app: App, pageId: number, captureId: number | null): Promise<void> {
   const now = nowIso();
-  writeTransaction(app.database.db, (tx) => {
-    touchPage(tx, pageId, now);
-    const rows = findMatchesOfPageForDecision(tx, pageId).map((row) => (captureId !== null ? { ...row, captureId } : row));
-    if (rows.length > 0) decideMatches(tx, rows, loadRightsSnapshot(tx, app.config.rights), { actor: SYSTEM_ACTOR, why: 'the page was seen again unchanged', now, pageVisit: captureId !== null });
+  await writeTransaction(app.database.db, async (tx) => {
+    await touchPage(tx, pageId, now);
+    const rows = (await findMatchesOfPageForDecision(tx, pageId)).map((row) => (captureId !== null ? { ...row, captureId } : row));
+    if (rows.length > 0) await decideMatches(tx, rows, await loadRightsSnapshot(tx, app.config.rights), { actor: SYSTEM_ACTOR, why: 'the page was seen again unchanged', now, pageVisit: captureId !== null });
   });
 }
 
 /** True when the page was matched after the owned articles last changed (nothing new to find in it). */
-function isMatchedSinceRegistryChange(app: App, matchedAt: string | null | undefined): boolean {
+async function isMatchedSinceRegistryChange(app: App, matchedAt: string | null | undefined): Promise<boolean> {
   if (matchedAt == null) return false;
-  const registryChangedAt = readRegistryChangedAt(app.database.db);
+  const registryChangedAt = await readRegistryChangedAt(app.database.db);
   return registryChangedAt === null || registryChangedAt <= matchedAt;
 }
 
 async function runPagePath(app: App, url: string, options: ProcessPageOptions): Promise<PageOutcome> {
   const key = pageKeyOf(url);
-  const known = options.ownerFeed ? undefined : findPageByUrl(app.database.db, key);
-  const matchedSinceRegistry = isMatchedSinceRegistryChange(app, known?.matchedAt);
+  const known = options.ownerFeed ? undefined : await findPageByUrl(app.database.db, key);
+  const matchedSinceRegistry = await isMatchedSinceRegistryChange(app, known?.matchedAt);
   // A 304 carries no text to match: ask conditionally only when the stored page was matched against
   // the owned articles as they are now. Otherwise fetch it whole, so new articles are found in it.
   const conditional = options.ownerFeed || matchedSinceRegistry ? options.conditional : undefined;
@@ -335,7 +335,7 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
   const captureId = fetched.capture?.id ?? null;
   if (fetched.notModified) {
     // A 304 is a sighting too (the server vouches the page is as it was): evidence for its reports.
-    if (known && captureId !== null && !options.recheck) writeTransaction(app.database.db, (tx) => linkSighting(tx, known.id, captureId, nowIso()));
+    if (known && captureId !== null && !options.recheck) await writeTransaction(app.database.db, async (tx) => await linkSighting(tx, known.id, captureId, nowIso()));
     return { status: 'not_modified', url: key, httpStatus: 304, captureId };
   }
   if (fetched.status < 200 || fetched.status > 299) {
@@ -363,7 +363,7 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
   };
   if (options.ownerFeed) {
     if (article.text.trim() === '') return { ...common, status: 'no_match', matches: [], newMatches: 0 };
-    if (!saveOwnedPage(app, key, article)) {
+    if (!await saveOwnedPage(app, key, article)) {
       return { status: 'failed', url: key, reason: 'extract_failed', message: 'the page could not be saved as an owned article', httpStatus: fetched.status, captureId };
     }
     return { ...common, status: 'owned', matches: [], newMatches: 0 };
@@ -371,7 +371,7 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
   const previous = options.previousTextHash ?? known?.textHash;
   // Same text, and no owned article added or changed since it was matched: nothing new to find.
   if (previous === textHash && known && known.textHash === textHash && matchedSinceRegistry) {
-    touchAndRedecide(app, known.id, options.recheck ? null : captureId);
+    await touchAndRedecide(app, known.id, options.recheck ? null : captureId);
     return { ...common, status: 'unchanged', matches: [], newMatches: 0 };
   }
   let found: MatchResult[];
@@ -383,7 +383,7 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
   }
   const status = found.length > 0 ? 'matched' : 'no_match';
   const outcome = { ...common, status, matches: [], newMatches: 0 } as PageOutcome & { newMatches: number; matches: CheckMatch[] };
-  storePage(app, { url: key, title: article.title, textHash, captureId, matches: found, signals: pageSignalsOf(article) }, nowIso(), (db, stored) => {
+  await storePage(app, { url: key, title: article.title, textHash, captureId, matches: found, signals: pageSignalsOf(article) }, nowIso(), (db, stored) => {
     outcome.newMatches = stored.newMatches;
     outcome.matches = found.map((m) => presentMatch(m, stored.decisions));
     options.commit?.(db, outcome);

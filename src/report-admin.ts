@@ -35,25 +35,25 @@ export function parseReportStatus(value: string): ReportStatus {
   throw new ValidationError(`Unknown report status "${value}"; statuses: ${REPORT_STATUSES.join(', ')}`, { field: 'status', value });
 }
 
-function moveReport(tx: Db, report: ReportRow, to: ReportStatus, note: string | null, actor: string, now: string): void {
+async function moveReport(tx: Db, report: ReportRow, to: ReportStatus, note: string | null, actor: string, now: string): Promise<void> {
   assertTransition(report.id, report.status as ReportStatus, to);
-  appendReportEvent(tx, { reportId: report.id, at: now, actor, kind: 'status', fromStatus: report.status, toStatus: to, note, detail: null });
-  updateReport(tx, report.id, { status: to, updatedAt: now });
+  await appendReportEvent(tx, { reportId: report.id, at: now, actor, kind: 'status', fromStatus: report.status, toStatus: to, note, detail: null });
+  await updateReport(tx, report.id, { status: to, updatedAt: now });
   // A confirmed copy is watched: re-checks of its page prove it persists or was removed.
-  if (to === 'confirmed' && report.matchId !== null) setMatchFlagged(tx, report.matchId, true);
+  if (to === 'confirmed' && report.matchId !== null) await setMatchFlagged(tx, report.matchId, true);
 }
 
-export function getReport(db: Db, id: number): ReportListItem {
-  const report = findReportById(db, id);
+export async function getReport(db: Db, id: number): Promise<ReportListItem> {
+  const report = await findReportById(db, id);
   if (!report) throw new NotFoundError(`No report with id ${id}`, { id });
   return report;
 }
 
-export function setReportStatus(db: Db, id: number, status: ReportStatus, noteText: string | undefined, actor: string, now = new Date().toISOString()): ReportListItem {
+export async function setReportStatus(db: Db, id: number, status: ReportStatus, noteText: string | undefined, actor: string, now = new Date().toISOString()): Promise<ReportListItem> {
   const note = checkNote(noteText, true);
-  return writeTransaction(db, (tx) => {
-    moveReport(tx, getReport(tx, id), status, note, actor, now);
-    return getReport(tx, id);
+  return await writeTransaction(db, async (tx) => {
+    await moveReport(tx, await getReport(tx, id), status, note, actor, now);
+    return await getReport(tx, id);
   });
 }
 
@@ -61,12 +61,12 @@ export function setReportStatus(db: Db, id: number, status: ReportStatus, noteTe
  * Moves many reports at once, all or none: when any cannot make the move, nothing changes and
  * the 409 lists each refused report with the moves it allows.
  */
-export function setReportsStatus(db: Db, ids: number[], status: ReportStatus, noteText: string | undefined, actor: string, now = new Date().toISOString()): { changed: number } {
+export async function setReportsStatus(db: Db, ids: number[], status: ReportStatus, noteText: string | undefined, actor: string, now = new Date().toISOString()): Promise<{ changed: number }> {
   const note = checkNote(noteText, true);
   const unique = [...new Set(ids)];
   if (unique.length === 0 || unique.length > MAX_BULK_REPORTS) throw new ValidationError(`Give 1-${MAX_BULK_REPORTS} report ids`, { field: 'ids' });
-  return writeTransaction(db, (tx) => {
-    const found = new Map(findReportsByIds(tx, unique).map((r) => [r.id, r]));
+  return await writeTransaction(db, async (tx) => {
+    const found = new Map((await findReportsByIds(tx, unique)).map((r) => [r.id, r]));
     const missing = unique.filter((id) => !found.has(id));
     if (missing.length > 0) throw new NotFoundError(`No report with id ${missing.join(', ')}`, { ids: missing });
     const refused = unique
@@ -77,55 +77,55 @@ export function setReportsStatus(db: Db, ids: number[], status: ReportStatus, no
       const list = refused.map((r) => `${r.id} (${r.status} → ${r.allowed.join('|')})`).join(', ');
       throw new ConflictError(`${refused.length} report(s) cannot move to ${status}: ${list}; nothing was changed`, { refused });
     }
-    for (const id of unique) moveReport(tx, found.get(id)!, status, note, actor, now);
+    for (const id of unique) await moveReport(tx, found.get(id)!, status, note, actor, now);
     return { changed: unique.length };
   });
 }
 
-export function assignReport(db: Db, id: number, assignee: string | null, actor: string, now = new Date().toISOString()): ReportListItem {
+export async function assignReport(db: Db, id: number, assignee: string | null, actor: string, now = new Date().toISOString()): Promise<ReportListItem> {
   const who = assignee?.trim() || null;
   if (who !== null && who.length > 200) throw new ValidationError('assignee must be at most 200 characters', { field: 'assignee' });
-  return writeTransaction(db, (tx) => {
-    const report = getReport(tx, id);
+  return await writeTransaction(db, async (tx) => {
+    const report = await getReport(tx, id);
     // Assigning to whoever already has it changes nothing, and writes no history.
     if (report.assignee === who) return report;
-    appendReportEvent(tx, { reportId: id, at: now, actor, kind: 'assigned', fromStatus: report.status, toStatus: report.status, note: who === null ? 'unassigned' : `assigned to ${who}`, detail: { from: report.assignee, to: who } });
-    updateReport(tx, id, { assignee: who, updatedAt: now });
-    return getReport(tx, id);
+    await appendReportEvent(tx, { reportId: id, at: now, actor, kind: 'assigned', fromStatus: report.status, toStatus: report.status, note: who === null ? 'unassigned' : `assigned to ${who}`, detail: { from: report.assignee, to: who } });
+    await updateReport(tx, id, { assignee: who, updatedAt: now });
+    return await getReport(tx, id);
   });
 }
 
 /** Adds a note: appended to the report's notes and written as a history event. */
-export function annotateReport(db: Db, id: number, noteText: string, actor: string, now = new Date().toISOString()): ReportListItem {
+export async function annotateReport(db: Db, id: number, noteText: string, actor: string, now = new Date().toISOString()): Promise<ReportListItem> {
   const note = checkNote(noteText, true)!;
-  return writeTransaction(db, (tx) => {
-    const report = getReport(tx, id);
-    appendReportEvent(tx, { reportId: id, at: now, actor, kind: 'note', fromStatus: report.status, toStatus: report.status, note, detail: null });
+  return await writeTransaction(db, async (tx) => {
+    const report = await getReport(tx, id);
+    await appendReportEvent(tx, { reportId: id, at: now, actor, kind: 'note', fromStatus: report.status, toStatus: report.status, note, detail: null });
     const notes = report.notes ? `${report.notes}\n\n[${now} ${actor}] ${note}` : `[${now} ${actor}] ${note}`;
     if (notes.length > MAX_NOTES_TOTAL_CHARS) {
       throw new ValidationError(`Report ${id}'s notes would exceed ${MAX_NOTES_TOTAL_CHARS} characters; put longer material in the evidence`, { field: 'note' });
     }
-    updateReport(tx, id, { notes, updatedAt: now });
-    return getReport(tx, id);
+    await updateReport(tx, id, { notes, updatedAt: now });
+    return await getReport(tx, id);
   });
 }
 
-export function listReportHistory(db: Db, id: number) {
-  getReport(db, id);
-  return listReportEvents(db, id, MAX_DETAIL_ROWS);
+export async function listReportHistory(db: Db, id: number) {
+  await getReport(db, id);
+  return await listReportEvents(db, id, MAX_DETAIL_ROWS);
 }
 
 /** A report with its match (passages, decision inputs), captures and history: what `reports show` prints. */
-export function getReportDetail(db: Db, id: number) {
-  const report = getReport(db, id);
-  const match = report.matchId !== null ? findMatchById(db, report.matchId) : undefined;
-  const captures = listReportCaptures(db, id, MAX_DETAIL_ROWS);
-  const history = listReportEvents(db, id, MAX_DETAIL_ROWS);
+export async function getReportDetail(db: Db, id: number) {
+  const report = await getReport(db, id);
+  const match = report.matchId !== null ? await findMatchById(db, report.matchId) : undefined;
+  const captures = await listReportCaptures(db, id, MAX_DETAIL_ROWS);
+  const history = await listReportEvents(db, id, MAX_DETAIL_ROWS);
   return {
     ...report,
     allowedStatuses: allowedTransitions(report.status as ReportStatus),
     passages: match?.passages ?? [],
-    decisionDetail: match ? (findMatchDecisionDetail(db, report.matchId!) ?? null) : null,
+    decisionDetail: match ? (await findMatchDecisionDetail(db, report.matchId!) ?? null) : null,
     captures,
     history,
     truncated: { captures: captures.length >= MAX_DETAIL_ROWS, history: history.length >= MAX_DETAIL_ROWS },

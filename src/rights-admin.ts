@@ -42,17 +42,17 @@ function summarise(s: DecideSummary): Redecided {
 const REDECIDE_CHUNK = 500;
 
 /** Re-decides, inside `tx`, the matches on pages in the places (and those that named the consents). */
-export function redecidePlaces(tx: Db, deps: RightsDeps, places: readonly string[], consentIds: number[], actor: string, why: string, cause: Record<string, unknown>, now: string): Redecided {
+export async function redecidePlaces(tx: Db, deps: RightsDeps, places: readonly string[], consentIds: number[], actor: string, why: string, cause: Record<string, unknown>, now: string): Promise<Redecided> {
   const ranges = places.map((p) => {
     const place = parsePlace(p);
     return reversedHostRange(place.host, place.kind === 'domain' && place.subdomains);
   });
-  const ids = findMatchIdsByHosts(tx, ranges, consentIds);
-  const rights = loadRightsSnapshot(tx, deps.config);
+  const ids = await findMatchIdsByHosts(tx, ranges, consentIds);
+  const rights = await loadRightsSnapshot(tx, deps.config);
   const total: Redecided = { matches: 0, changed: 0, reportsCreated: 0, reportsChanged: 0 };
   for (let at = 0; at < ids.length; at += REDECIDE_CHUNK) {
-    const rows = findMatchesForDecisionByIds(tx, ids.slice(at, at + REDECIDE_CHUNK));
-    addTo(total, summarise(decideMatches(tx, rows, rights, { actor, why, now, cause })));
+    const rows = await findMatchesForDecisionByIds(tx, ids.slice(at, at + REDECIDE_CHUNK));
+    addTo(total, summarise(await decideMatches(tx, rows, rights, { actor, why, now, cause })));
   }
   return total;
 }
@@ -65,15 +65,15 @@ function addTo(total: Redecided, part: Redecided): void {
 const REDECIDE_BATCH = 5000;
 
 /** Re-decides every stored match (after owner sites given in configuration changed, say). */
-export function redecideAll(deps: RightsDeps, actor: string, why: string): Redecided {
+export async function redecideAll(deps: RightsDeps, actor: string, why: string): Promise<Redecided> {
   const total: Redecided = { matches: 0, changed: 0, reportsCreated: 0, reportsChanged: 0 };
   let after = 0;
   for (;;) {
-    const done = writeTransaction(deps.db, (tx) => {
-      const rows = findAllMatchesForDecision(tx, after, REDECIDE_BATCH);
+    const done = await writeTransaction(deps.db, async (tx) => {
+      const rows = await findAllMatchesForDecision(tx, after, REDECIDE_BATCH);
       if (rows.length === 0) return null;
       after = rows[rows.length - 1].matchId;
-      return summarise(decideMatches(tx, rows, loadRightsSnapshot(tx, deps.config), { actor, why, now: nowIso(deps) }));
+      return summarise(await decideMatches(tx, rows, await loadRightsSnapshot(tx, deps.config), { actor, why, now: nowIso(deps) }));
     });
     if (!done) return total;
     addTo(total, done);
@@ -84,34 +84,34 @@ export function redecideAll(deps: RightsDeps, actor: string, why: string): Redec
 // Owner sites
 
 /** Owner sites from every origin: configuration, `owner-sites add`, and the hosts of owner feeds/sitemaps. */
-export function listAllOwnerSites(deps: RightsDeps): { place: string; source: 'config' | 'database' | 'owner_source'; createdBy?: string; createdAt?: string }[] {
-  const stored = listOwnerSites(deps.db);
+export async function listAllOwnerSites(deps: RightsDeps): Promise<{ place: string; source: 'config' | 'database' | 'owner_source'; createdBy?: string; createdAt?: string }[]> {
+  const stored = await listOwnerSites(deps.db);
   return [
     ...deps.config.ownerSites.map((place) => ({ place, source: 'config' as const })),
-    ...listOwnerSourceSites(deps.db).map((place) => ({ place, source: 'owner_source' as const })),
+    ...(await listOwnerSourceSites(deps.db)).map((place) => ({ place, source: 'owner_source' as const })),
     ...stored.map((s) => ({ place: s.place, source: 'database' as const, createdBy: s.createdBy, createdAt: s.createdAt })),
   ];
 }
 
-export function addOwnerSite(deps: RightsDeps, rawPlace: string, actor: string): { site: OwnerSiteRow; redecided: Redecided } {
+export async function addOwnerSite(deps: RightsDeps, rawPlace: string, actor: string): Promise<{ site: OwnerSiteRow; redecided: Redecided }> {
   const place = normalisePlace(rawPlace);
   const now = nowIso(deps);
-  return writeTransaction(deps.db, (tx) => {
-    if (findOwnerSite(tx, place)) throw new ConflictError(`Owner site ${place} is already registered`, { place });
-    const site = insertOwnerSite(tx, { place, createdBy: actor, createdAt: now });
-    return { site, redecided: redecidePlaces(tx, deps, [place], [], actor, `owner site ${place} added`, { ownerSite: place }, now) };
+  return await writeTransaction(deps.db, async (tx) => {
+    if (await findOwnerSite(tx, place)) throw new ConflictError(`Owner site ${place} is already registered`, { place });
+    const site = await insertOwnerSite(tx, { place, createdBy: actor, createdAt: now });
+    return { site, redecided: await redecidePlaces(tx, deps, [place], [], actor, `owner site ${place} added`, { ownerSite: place }, now) };
   });
 }
 
-export function removeOwnerSite(deps: RightsDeps, rawPlace: string, actor: string): { redecided: Redecided } {
+export async function removeOwnerSite(deps: RightsDeps, rawPlace: string, actor: string): Promise<{ redecided: Redecided }> {
   const place = normalisePlace(rawPlace);
   const now = nowIso(deps);
-  return writeTransaction(deps.db, (tx) => {
-    if (!deleteOwnerSite(tx, place)) {
+  return await writeTransaction(deps.db, async (tx) => {
+    if (!await deleteOwnerSite(tx, place)) {
       const hint = deps.config.ownerSites.includes(place) ? ' (it comes from COPYHOUND_OWNER_SITES; change it there)' : '';
       throw new NotFoundError(`No owner site ${place} is registered${hint}`, { place });
     }
-    return { redecided: redecidePlaces(tx, deps, [place], [], actor, `owner site ${place} removed`, { ownerSite: place }, now) };
+    return { redecided: await redecidePlaces(tx, deps, [place], [], actor, `owner site ${place} removed`, { ownerSite: place }, now) };
   });
 }
 
@@ -147,54 +147,54 @@ function checkLicenseeName(name: string): string {
 }
 
 /** A licensee by name, or by id when given a number (the API's ids stay right across a rename). */
-export function getLicensee(db: Db, ref: string | number): LicenseeRow {
-  const row = typeof ref === 'number' ? findLicenseeById(db, ref) : findLicenseeByName(db, ref);
+export async function getLicensee(db: Db, ref: string | number): Promise<LicenseeRow> {
+  const row = typeof ref === 'number' ? await findLicenseeById(db, ref) : await findLicenseeByName(db, ref);
   if (!row) throw new NotFoundError(typeof ref === 'number' ? `No licensee with id ${ref}` : `No licensee named "${ref}"`, typeof ref === 'number' ? { id: ref } : { name: ref });
   return row;
 }
 
-export function addLicensee(deps: RightsDeps, input: LicenseeInput, actor: string): { licensee: LicenseeRow; redecided: Redecided } {
+export async function addLicensee(deps: RightsDeps, input: LicenseeInput, actor: string): Promise<{ licensee: LicenseeRow; redecided: Redecided }> {
   const name = checkLicenseeName(input.name);
   checkLicenseeFields(input);
   const places = [...new Set((input.places ?? []).map(normalisePlace))];
   const now = nowIso(deps);
-  return writeTransaction(deps.db, (tx) => {
-    if (findLicenseeByName(tx, name)) throw new ConflictError(`A licensee named "${name}" already exists`, { name });
-    const licensee = insertLicensee(tx, { name, contacts: input.contacts ?? [], notes: input.notes ?? null, places, createdBy: actor, createdAt: now, updatedAt: now });
-    return { licensee, redecided: redecidePlaces(tx, deps, places, [], actor, `licensee ${name} added`, { licenseeId: licensee.id }, now) };
+  return await writeTransaction(deps.db, async (tx) => {
+    if (await findLicenseeByName(tx, name)) throw new ConflictError(`A licensee named "${name}" already exists`, { name });
+    const licensee = await insertLicensee(tx, { name, contacts: input.contacts ?? [], notes: input.notes ?? null, places, createdBy: actor, createdAt: now, updatedAt: now });
+    return { licensee, redecided: await redecidePlaces(tx, deps, places, [], actor, `licensee ${name} added`, { licenseeId: licensee.id }, now) };
   });
 }
 
-export function changeLicensee(deps: RightsDeps, ref: string | number, set: Partial<LicenseeInput>, actor: string): { licensee: LicenseeRow; redecided: Redecided } {
+export async function changeLicensee(deps: RightsDeps, ref: string | number, set: Partial<LicenseeInput>, actor: string): Promise<{ licensee: LicenseeRow; redecided: Redecided }> {
   checkLicenseeFields(set);
   const now = nowIso(deps);
   const places = set.places ? [...new Set(set.places.map(normalisePlace))] : undefined;
   const newName = set.name !== undefined ? checkLicenseeName(set.name) : undefined;
-  return writeTransaction(deps.db, (tx) => {
-    const before = getLicensee(tx, ref);
-    if (newName && newName !== before.name && findLicenseeByName(tx, newName)) throw new ConflictError(`A licensee named "${newName}" already exists`, { name: newName });
-    const licensee = updateLicensee(tx, before.id, {
+  return await writeTransaction(deps.db, async (tx) => {
+    const before = await getLicensee(tx, ref);
+    if (newName && newName !== before.name && await findLicenseeByName(tx, newName)) throw new ConflictError(`A licensee named "${newName}" already exists`, { name: newName });
+    const licensee = (await updateLicensee(tx, before.id, {
       ...(newName ? { name: newName } : {}),
       ...(set.contacts ? { contacts: set.contacts } : {}),
       ...(set.notes !== undefined ? { notes: set.notes } : {}),
       ...(places ? { places } : {}),
       updatedAt: now,
-    })!;
+    }))!;
     const touched = places ? [...before.places, ...places] : [];
-    return { licensee, redecided: redecidePlaces(tx, deps, touched, [], actor, `licensee ${licensee.name} changed`, { licenseeId: licensee.id }, now) };
+    return { licensee, redecided: await redecidePlaces(tx, deps, touched, [], actor, `licensee ${licensee.name} changed`, { licenseeId: licensee.id }, now) };
   });
 }
 
-export function removeLicensee(deps: RightsDeps, ref: string | number, actor: string): { redecided: Redecided } {
+export async function removeLicensee(deps: RightsDeps, ref: string | number, actor: string): Promise<{ redecided: Redecided }> {
   const now = nowIso(deps);
-  return writeTransaction(deps.db, (tx) => {
-    const row = getLicensee(tx, ref);
+  return await writeTransaction(deps.db, async (tx) => {
+    const row = await getLicensee(tx, ref);
     const name = row.name;
-    const consents = countConsentsOfLicensee(tx, row.id);
+    const consents = await countConsentsOfLicensee(tx, row.id);
     if (consents > 0) {
       throw new ConflictError(`Licensee "${name}" has ${consents} consent record(s) and cannot be removed; revoke them instead (records stay as evidence)`, { name, consents });
     }
-    deleteLicensee(tx, row.id);
-    return { redecided: redecidePlaces(tx, deps, row.places, [], actor, `licensee ${name} removed`, { licenseeId: row.id }, now) };
+    await deleteLicensee(tx, row.id);
+    return { redecided: await redecidePlaces(tx, deps, row.places, [], actor, `licensee ${name} removed`, { licenseeId: row.id }, now) };
   });
 }

@@ -36,10 +36,10 @@ function userPrincipal(user: UserRow): Principal {
 export interface SignIn {
   login(email: string, password: string, ip: string, replacing?: string): Promise<{ token: string; principal: Principal; expiresAt: string }>;
   /** The principal of a session cookie's value; refreshes its idle clock. */
-  authenticateSession(token: string): { principal: Principal; sessionId: number };
-  authenticateKey(key: string): Principal;
-  logout(token: string): void;
-  logoutEverywhere(userId: number): number;
+  authenticateSession(token: string): Promise<{ principal: Principal; sessionId: number }>;
+  authenticateKey(key: string): Promise<Principal>;
+  logout(token: string): Promise<void>;
+  logoutEverywhere(userId: number): Promise<number>;
   changePassword(userId: number, current: string, next: string, ip: string): Promise<void>;
 }
 
@@ -72,7 +72,7 @@ export function createSignIn(deps: SignInDeps): SignIn {
       const email = rawEmail.trim().toLowerCase();
       if (password.length > MAX_PASSWORD_LENGTH) throw new ValidationError(`password: at most ${MAX_PASSWORD_LENGTH} characters`, { field: 'password' });
       await refuseWhenThrottled(email, ip);
-      const user = email === '' ? undefined : findUserByEmail(db, email);
+      const user = email === '' ? undefined : await findUserByEmail(db, email);
       const matches = await verifyPassword(user?.passwordHash ?? (await hashForUnknownAccounts()), password);
       if (!user || !matches || user.disabled) {
         await countFailure(email, ip);
@@ -82,57 +82,57 @@ export function createSignIn(deps: SignInDeps): SignIn {
       const token = newSessionToken();
       const at = now();
       const expiresAt = new Date(at.getTime() + maxMs).toISOString();
-      writeTransaction(db, (tx) => {
+      await writeTransaction(db, async (tx) => {
         // Rotation: a sign-in never keeps the session the browser came with.
         if (replacing) {
-          const old = findSessionByTokenHash(tx, hashToken(replacing));
-          if (old) deleteSession(tx, old.session.id);
+          const old = await findSessionByTokenHash(tx, hashToken(replacing));
+          if (old) await deleteSession(tx, old.session.id);
         }
-        deleteExpiredSessions(tx, at.toISOString(), new Date(at.getTime() - idleMs).toISOString());
-        insertSession(tx, { tokenHash: hashToken(token), userId: user.id, createdAt: at.toISOString(), lastSeenAt: at.toISOString(), expiresAt });
+        await deleteExpiredSessions(tx, at.toISOString(), new Date(at.getTime() - idleMs).toISOString());
+        await insertSession(tx, { tokenHash: hashToken(token), userId: user.id, createdAt: at.toISOString(), lastSeenAt: at.toISOString(), expiresAt });
       });
       return { token, principal: userPrincipal(user), expiresAt };
     },
 
-    authenticateSession(token) {
-      const found = findSessionByTokenHash(db, hashToken(token));
+    async authenticateSession(token) {
+      const found = await findSessionByTokenHash(db, hashToken(token));
       if (!found) throw new AuthenticationError('The session has ended; sign in again');
       const at = now().getTime();
       const { session, user } = found;
       // An unreadable stored time counts as long past: the session ends rather than lives forever.
       const idleSince = millisOfIso(session.lastSeenAt) ?? 0;
       if (at >= (millisOfIso(session.expiresAt) ?? 0) || at - idleSince >= idleMs || user.disabled) {
-        deleteSession(db, session.id);
+        await deleteSession(db, session.id);
         throw new AuthenticationError('The session has ended; sign in again');
       }
-      if (at - idleSince >= LAST_USE_RESOLUTION_MS) touchSession(db, session.id, new Date(at).toISOString());
+      if (at - idleSince >= LAST_USE_RESOLUTION_MS) await touchSession(db, session.id, new Date(at).toISOString());
       return { principal: userPrincipal(user), sessionId: session.id };
     },
 
-    authenticateKey(key) {
+    async authenticateKey(key) {
       if (!key.startsWith(API_KEY_PREFIX)) throw new AuthenticationError('The API key is not valid');
-      const row = findApiKeyByHash(db, hashToken(key));
+      const row = await findApiKeyByHash(db, hashToken(key));
       const at = now();
       if (!row || row.revokedAt || (row.expiresAt && at.toISOString() >= row.expiresAt)) throw new AuthenticationError('The API key is not valid (unknown, revoked or expired)');
       const last = lastKeyWrite.get(row.id) ?? (row.lastUsedAt ? (millisOfIso(row.lastUsedAt) ?? 0) : 0);
       if (at.getTime() - last >= LAST_USE_RESOLUTION_MS) {
-        setApiKeyLastUsed(db, row.id, at.toISOString());
+        await setApiKeyLastUsed(db, row.id, at.toISOString());
         lastKeyWrite.set(row.id, at.getTime());
       }
       return { kind: 'key', id: row.id, role: row.role, licenseeId: row.licenseeId, actor: `key:${row.id}:${row.name}` };
     },
 
-    logout(token) {
-      const found = findSessionByTokenHash(db, hashToken(token));
-      if (found) deleteSession(db, found.session.id);
+    async logout(token) {
+      const found = await findSessionByTokenHash(db, hashToken(token));
+      if (found) await deleteSession(db, found.session.id);
     },
 
-    logoutEverywhere(userId) {
-      return writeTransaction(db, (tx) => deleteSessionsOfUser(tx, userId));
+    async logoutEverywhere(userId) {
+      return await writeTransaction(db, async (tx) => await deleteSessionsOfUser(tx, userId));
     },
 
     async changePassword(userId, current, next, ip) {
-      const user = findUserById(db, userId);
+      const user = await findUserById(db, userId);
       if (!user) throw new AuthenticationError('The session has ended; sign in again');
       await refuseWhenThrottled(user.email, ip);
       if (current.length > MAX_PASSWORD_LENGTH || !(await verifyPassword(user.passwordHash, current))) {
@@ -141,9 +141,9 @@ export function createSignIn(deps: SignInDeps): SignIn {
       }
       await checkNewPassword(next, user.email);
       const passwordHash = await hashPassword(next);
-      writeTransaction(db, (tx) => {
-        deleteSessionsOfUser(tx, user.id);
-        updateUser(tx, user.id, { passwordHash, updatedAt: now().toISOString() });
+      await writeTransaction(db, async (tx) => {
+        await deleteSessionsOfUser(tx, user.id);
+        await updateUser(tx, user.id, { passwordHash, updatedAt: now().toISOString() });
       });
     },
   };

@@ -20,8 +20,8 @@ export type FingerprintArticle = (body: string) => StoredFingerprints;
 
 /** Told after a commit, so in-memory indexes follow the database. */
 export interface ArticleChangeListener {
-  onArticlesSaved?(saved: { key: number; blob: Buffer }[]): void;
-  onArticleRemoved?(key: number): void;
+  onArticlesSaved?(saved: { key: number; blob: Buffer }[]): Promise<void> | void;
+  onArticleRemoved?(key: number): Promise<void> | void;
 }
 
 export interface ArticleRegistryDeps {
@@ -76,7 +76,7 @@ function readId(value: unknown): string | null {
  * Validates and upserts a batch of articles in one transaction. Invalid records are rejected
  * with their problems; valid ones are stored whole (row and fingerprints) or not at all.
  */
-export function saveArticles(deps: ArticleRegistryDeps, batch: IncomingArticle[]): SaveResult {
+export async function saveArticles(deps: ArticleRegistryDeps, batch: IncomingArticle[]): Promise<SaveResult> {
   const result: SaveResult = { ...createEmptyCounts(), rejectedRecords: [] };
   const valid: { ref: number; record: ArticleRecord }[] = [];
   for (const item of batch) {
@@ -92,7 +92,7 @@ export function saveArticles(deps: ArticleRegistryDeps, batch: IncomingArticle[]
   // Fingerprints are computed before the transaction opens (the write lock is held only for
   // writes), and only for new or changed records: a re-import of unchanged articles is cheap.
   const ids = [...new Set(valid.map((v) => v.record.id))];
-  const known = findArticleHashes(deps.db, ids);
+  const known = await findArticleHashes(deps.db, ids);
   const fingerprints = new Map<ArticleRecord, StoredFingerprints>();
   if (deps.fingerprint) {
     for (const { record } of valid) {
@@ -101,37 +101,37 @@ export function saveArticles(deps: ArticleRegistryDeps, batch: IncomingArticle[]
   }
   const saved: { key: number; blob: Buffer }[] = [];
   const now = (deps.now?.() ?? new Date()).toISOString();
-  writeTransaction(deps.db, (db) => {
+  await writeTransaction(deps.db, async (db) => {
     // Read again inside the transaction: another writer may have changed these ids meanwhile.
-    const existing = findArticleHashes(db, ids);
+    const existing = await findArticleHashes(db, ids);
     for (const { record } of valid) {
       const before = existing.get(record.id);
       let key: number;
       if (!before) {
-        key = insertArticle(db, { ...record, createdAt: now, updatedAt: now });
+        key = await insertArticle(db, { ...record, createdAt: now, updatedAt: now });
         result.inserted++;
       } else if (before.contentHash === record.contentHash) {
         result.unchanged++;
         continue;
       } else {
         key = before.key;
-        updateArticle(db, key, { ...record, updatedAt: now });
+        await updateArticle(db, key, { ...record, updatedAt: now });
         result.updated++;
       }
       existing.set(record.id, { key, contentHash: record.contentHash });
       const fingerprint = fingerprints.get(record) ?? deps.fingerprint?.(record.body);
       if (fingerprint) {
-        upsertArticleFingerprints(db, key, fingerprint);
+        await upsertArticleFingerprints(db, key, fingerprint);
         saved.push({ key, blob: fingerprint.blob });
       }
     }
   });
-  if (saved.length > 0) deps.listener?.onArticlesSaved?.(saved);
+  if (saved.length > 0) await deps.listener?.onArticlesSaved?.(saved);
   return result;
 }
 
-export function getArticle(db: Db, id: string): ArticleRow {
-  const row = findArticleById(db, id);
+export async function getArticle(db: Db, id: string): Promise<ArticleRow> {
+  const row = await findArticleById(db, id);
   if (!row) throw new NotFoundError(`No owned article with id "${id}"`, { id });
   return row;
 }
@@ -140,28 +140,28 @@ export function getArticle(db: Db, id: string): ArticleRow {
  * Deletes an owned article (its matches go with it). An article that a report cites is refused:
  * reports and their evidence are never removed by a cascade; archive it instead.
  */
-export function removeArticle(deps: ArticleRegistryDeps, id: string): void {
-  const key = writeTransaction(deps.db, (db) => {
-    const row = getArticle(db, id);
-    const cited = countReportsForArticle(db, row.key);
+export async function removeArticle(deps: ArticleRegistryDeps, id: string): Promise<void> {
+  const key = await writeTransaction(deps.db, async (db) => {
+    const row = await getArticle(db, id);
+    const cited = await countReportsForArticle(db, row.key);
     if (cited > 0) {
       throw new ConflictError(`Article "${id}" is cited by ${cited} report(s) and cannot be deleted; archive it instead (copyhound articles archive ${id})`, { id, reports: cited });
     }
-    deleteArticleByKey(db, row.key);
+    await deleteArticleByKey(db, row.key);
     return row.key;
   });
-  deps.listener?.onArticleRemoved?.(key);
+  await deps.listener?.onArticleRemoved?.(key);
 }
 
 /** Archives an owned article: kept for the reports that cite it, no longer matched against pages. */
-export function archiveArticle(deps: ArticleRegistryDeps, id: string): ArticleRow {
+export async function archiveArticle(deps: ArticleRegistryDeps, id: string): Promise<ArticleRow> {
   const now = (deps.now?.() ?? new Date()).toISOString();
-  const row = writeTransaction(deps.db, (db) => {
-    const found = getArticle(db, id);
-    if (found.archivedAt === null) archiveArticleByKey(db, found.key, now);
-    return getArticle(db, id);
+  const row = await writeTransaction(deps.db, async (db) => {
+    const found = await getArticle(db, id);
+    if (found.archivedAt === null) await archiveArticleByKey(db, found.key, now);
+    return await getArticle(db, id);
   });
-  deps.listener?.onArticleRemoved?.(row.key);
+  await deps.listener?.onArticleRemoved?.(row.key);
   return row;
 }
 

@@ -41,9 +41,9 @@ export async function importArticleFile(deps: ArticleRegistryDeps, path: string,
   const result: ImportResult = createEmptyCounts();
   let batch: IncomingArticle[] = [];
   let batchBytes = 0;
-  const flush = () => {
+  const flush = async () => {
     if (batch.length === 0) return;
-    const saved = saveArticles(deps, batch);
+    const saved = await saveArticles(deps, batch);
     for (const rejected of saved.rejectedRecords) options.onRejected?.(rejected);
     addCounts(result, saved);
     batch = [];
@@ -59,8 +59,8 @@ export async function importArticleFile(deps: ArticleRegistryDeps, path: string,
       batch.push({ ref: record.ref, value: record.value });
       batchBytes += record.bytes;
     }
-    if (batch.length >= batchSize || batchBytes >= MAX_IMPORT_BATCH_BYTES) flush();
+    if (batch.length >= batchSize || batchBytes >= MAX_IMPORT_BATCH_BYTES) await flush();
   }
-  flush();
+  await flush();
   return result;
 }

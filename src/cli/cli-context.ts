@@ -73,7 +73,7 @@ export async function withApp<T>(io: CliIo, globals: GlobalOptions, run: (app: A
   const config = buildConfig(io, globals, more);
   if (options.readOnly) ensureDatabaseExists(config);
   const { openApp } = await import('../app.ts');
-  const app = openApp(config, createCliLogger(io, config));
+  const app = await openApp(config, createCliLogger(io, config));
   try {
     return await run(app);
   } finally {
@@ -82,8 +82,8 @@ export async function withApp<T>(io: CliIo, globals: GlobalOptions, run: (app: A
 }
 
 /** withApp for a command that only reads: it never creates a database. */
-export function withExistingApp<T>(io: CliIo, globals: GlobalOptions, run: (app: App) => Promise<T> | T): Promise<T> {
-  return withApp(io, globals, run, {}, { readOnly: true });
+export async function withExistingApp<T>(io: CliIo, globals: GlobalOptions, run: (app: App) => Promise<T> | T): Promise<T> {
+  return await withApp(io, globals, run, {}, { readOnly: true });
 }
 
 /**

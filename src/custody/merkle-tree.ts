@@ -11,8 +11,8 @@ import { hashChildren } from '../evidence-verify/verify-package.mjs';
 /** Where the tree's hashes come from. Indexes are 0-based, ranges half-open. */
 export interface TreeReader {
   tileLeaves: number;
-  leafHashes(from: number, to: number): Buffer[];
-  tileHashes(from: number, to: number): Buffer[];
+  leafHashes(from: number, to: number): Promise<Buffer[]> | Buffer[];
+  tileHashes(from: number, to: number): Promise<Buffer[]> | Buffer[];
 }
 
 const EMPTY_TREE_HASH = createHash('sha256').digest();
@@ -40,22 +40,22 @@ function reducePerfect(hashes: Buffer[]): Buffer {
 }
 
 /** MTH(D[from:to]). */
-export function subtreeHash(reader: TreeReader, from: number, to: number): Buffer {
+export async function subtreeHash(reader: TreeReader, from: number, to: number): Promise<Buffer> {
   const n = to - from;
   if (n === 0) return EMPTY_TREE_HASH;
   const tile = reader.tileLeaves;
   if (n >= tile && isPowerOfTwo(n) && from % n === 0) {
-    const tiles = reader.tileHashes(from / tile, to / tile);
+    const tiles = await reader.tileHashes(from / tile, to / tile);
     if (tiles.length !== n / tile) throw new Error(`custody log: tiles ${from / tile}–${to / tile - 1} are missing (${tiles.length} of ${n / tile} stored)`);
     return reducePerfect(tiles);
   }
   if (n <= tile) {
-    const leaves = reader.leafHashes(from, to);
+    const leaves = await reader.leafHashes(from, to);
     if (leaves.length !== n) throw new Error(`custody log: entries ${from}–${to - 1} are missing (${leaves.length} of ${n} stored)`);
     return rootOfLeaves(leaves);
   }
   const k = splitPoint(n);
-  return hashChildren(subtreeHash(reader, from, from + k), subtreeHash(reader, from + k, to));
+  return hashChildren(await subtreeHash(reader, from, from + k), await subtreeHash(reader, from + k, to));
 }
 
 /** MTH over leaf hashes held in memory. */
@@ -68,7 +68,7 @@ export function rootOfLeaves(leaves: Buffer[]): Buffer {
 }
 
 /** The audit path of leaf `index` in the tree of the first `size` leaves (RFC 6962 PATH). */
-export function inclusionProof(reader: TreeReader, index: number, size: number): Buffer[] {
+export async function inclusionProof(reader: TreeReader, index: number, size: number): Promise<Buffer[]> {
   if (!(index >= 0 && index < size)) throw new RangeError(`custody log: entry ${index} is not in a tree of ${size} entries`);
   const path: Buffer[] = [];
   let from = 0;
@@ -77,10 +77,10 @@ export function inclusionProof(reader: TreeReader, index: number, size: number):
   while (to - from > 1) {
     const k = splitPoint(to - from);
     if (index < from + k) {
-      path.push(subtreeHash(reader, from + k, to));
+      path.push(await subtreeHash(reader, from + k, to));
       to = from + k;
     } else {
-      path.push(subtreeHash(reader, from, from + k));
+      path.push(await subtreeHash(reader, from, from + k));
       from += k;
     }
   }
@@ -88,7 +88,7 @@ export function inclusionProof(reader: TreeReader, index: number, size: number):
 }
 
 /** The consistency proof between the trees of the first `older` and `newer` leaves (RFC 6962 PROOF). */
-export function consistencyProof(reader: TreeReader, older: number, newer: number): Buffer[] {
+export async function consistencyProof(reader: TreeReader, older: number, newer: number): Promise<Buffer[]> {
   if (!(older >= 0 && older <= newer)) throw new RangeError(`custody log: no consistency proof from ${older} to ${newer} entries`);
   if (older === 0 || older === newer) return [];
   const proof: Buffer[] = [];
@@ -100,15 +100,15 @@ export function consistencyProof(reader: TreeReader, older: number, newer: numbe
   for (;;) {
     const n = to - from;
     if (m === n) {
-      if (!whole) proof.push(subtreeHash(reader, from, to));
+      if (!whole) proof.push(await subtreeHash(reader, from, to));
       break;
     }
     const k = splitPoint(n);
     if (m <= k) {
-      proof.push(subtreeHash(reader, from + k, to));
+      proof.push(await subtreeHash(reader, from + k, to));
       to = from + k;
     } else {
-      proof.push(subtreeHash(reader, from, from + k));
+      proof.push(await subtreeHash(reader, from, from + k));
       m -= k;
       from += k;
       whole = false;

@@ -33,10 +33,11 @@ function compare(expected: ExpectedOutcome, found: CaseOutcome['found']): string
 }
 
 /** One outcome per case, in the cases' order. */
-export function readDemoOutcome(app: App, cases: readonly (DemoCase & { url: string })[]): CaseOutcome[] {
+export async function readDemoOutcome(app: App, cases: readonly (DemoCase & { url: string })[]): Promise<CaseOutcome[]> {
   const db = app.database.db;
-  const { items } = listMatches(db, { limit: MAX_DEMO_MATCHES, offset: 0 });
-  return cases.map((c) => {
+  const { items } = await listMatches(db, { limit: MAX_DEMO_MATCHES, offset: 0 });
+  const outcomes: CaseOutcome[] = [];
+  for (const c of cases) {
     const match = items.find((m) => m.pageUrl === pageKeyOf(c.url) && m.articleId === c.storyId);
     const found = match
       ? {
@@ -45,9 +46,10 @@ export function readDemoOutcome(app: App, cases: readonly (DemoCase & { url: str
           decision: match.decision,
           reasons: match.reasons ?? [],
           consentId: match.consentId,
-          reportId: findReportsForMatch(db, match.id)[0]?.id ?? null,
+          reportId: (await findReportsForMatch(db, match.id))[0]?.id ?? null,
         }
       : null;
-    return { key: c.key, url: c.url, what: c.what, expected: c.expected, found, differences: compare(c.expected, found) };
-  });
+    outcomes.push({ key: c.key, url: c.url, what: c.what, expected: c.expected, found, differences: compare(c.expected, found) });
+  }
+  return outcomes;
 }

@@ -100,17 +100,17 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const site = await startSampleSite({ now });
     closers.push(() => site.close());
     const config = options.loadConfig(demoOverrides(options, data.dir, site));
-    const app = openApp(config, createLogger(config), { checkpointInBackground: true });
+    const app = await openApp(config, createLogger(config), { checkpointInBackground: true });
     closers.push(() => app.close());
     const seed = await seedDemo(app, site, now);
     const crawl = await runSource(app, seed.source, { fetchers: createCrawlFetchers(app) });
     if (crawl.status !== 'completed') throw new CopyhoundError('demo_crawl_failed', `The demo's crawl of the sample web ${crawl.status}${crawl.message ? `: ${crawl.message}` : ''}`, { source: crawl.name, errors: crawl.errors });
-    const outcome = readDemoOutcome(app, site.cases);
+    const outcome = await readDemoOutcome(app, site.cases);
     const server = await startDemoServer(app);
     closers.push(() => server.close());
     // As under `serve`: sources someone adds with a schedule during the demo do run.
     const scheduler: CrawlScheduler = createCrawlScheduler(app);
-    scheduler.start();
+    await scheduler.start();
     closers.push(() => scheduler.stop());
     const ready = { url: server.url, dataDir: data.dir, temporary: data.temporary, site, seed, crawl, outcome, seconds: (performance.now() - startedAt) / 1000 };
     for (const line of formatDemoPrintout(ready)) options.print(line);

@@ -54,32 +54,33 @@ function placeOf(site: SampleSite, outlet: OutletKey): string {
   return `${site.url}${outletRoot(DEMO_OUTLETS[outlet])}`;
 }
 
-function registerStories(app: App, now: Date): void {
+async function registerStories(app: App, now: Date): Promise<void> {
   const records = listDemoStories(now).map(({ paragraphs, ...story }, ref) => ({ ref, value: { ...story, body: paragraphs.join('\n\n'), language: 'en' } }));
-  const result = saveArticles(app.registry, records);
+  const result = await saveArticles(app.registry, records);
   if (result.rejected > 0) throw new CopyhoundError('demo_seed_failed', `The demo's owned articles were rejected: ${JSON.stringify(result.rejectedRecords)}`, { rejected: result.rejectedRecords });
 }
 
-function registerRights(app: App, site: SampleSite, now: Date): { ownerSites: string[]; consents: DemoSeed['consents'] } {
+async function registerRights(app: App, site: SampleSite, now: Date): Promise<{ ownerSites: string[]; consents: DemoSeed['consents'] }> {
   const deps: RightsDeps = { db: app.database.db, config: app.config.rights };
-  const ownerSites = [placeOf(site, 'owner'), OWNER_DOMAIN_PLACE].map((place) => addOwnerSite(deps, place, DEMO_ACTOR).site.place);
+  const ownerSites: string[] = [];
+  for (const place of [placeOf(site, 'owner'), OWNER_DOMAIN_PLACE]) ownerSites.push((await addOwnerSite(deps, place, DEMO_ACTOR)).site.place);
   const day = startOfUtcDay(now);
   const validFrom = new Date(day - LICENCE_STARTED_DAYS_AGO * DAY_MS).toISOString();
   const validUntil = new Date(day + LICENCE_RUNS_DAYS * DAY_MS).toISOString();
-  const licensee = (outlet: OutletKey, contact: string, notes: string) => {
-    addLicensee(deps, { name: DEMO_OUTLETS[outlet].name, places: [placeOf(site, outlet)], contacts: [contact], notes }, DEMO_ACTOR);
+  const licensee = async (outlet: OutletKey, contact: string, notes: string) => {
+    await addLicensee(deps, { name: DEMO_OUTLETS[outlet].name, places: [placeOf(site, outlet)], contacts: [contact], notes }, DEMO_ACTOR);
   };
-  licensee('creditedLicensee', 'syndication@marmara-daily.example', 'Regional daily; full republication with credit.');
-  licensee('uncreditedLicensee', 'editor@riverside-courier.example', 'Business weekly; full republication with credit.');
-  licensee('pendingLicensee', 'desk@harbour-review.example', 'Asked for an excerpt licence after quoting our port coverage.');
-  const consent = (outlet: OutletKey, terms: Record<string, unknown>) =>
-    addConsent(deps, parseConsentRequest({ licensee: DEMO_OUTLETS[outlet].name, places: [placeOf(site, outlet)], ...terms }), DEMO_ACTOR).consent;
+  await licensee('creditedLicensee', 'syndication@marmara-daily.example', 'Regional daily; full republication with credit.');
+  await licensee('uncreditedLicensee', 'editor@riverside-courier.example', 'Business weekly; full republication with credit.');
+  await licensee('pendingLicensee', 'desk@harbour-review.example', 'Asked for an excerpt licence after quoting our port coverage.');
+  const consent = async (outlet: OutletKey, terms: Record<string, unknown>) =>
+    (await addConsent(deps, parseConsentRequest({ licensee: DEMO_OUTLETS[outlet].name, places: [placeOf(site, outlet)], ...terms }), DEMO_ACTOR)).consent;
   return {
     ownerSites,
     consents: {
-      credited: consent('creditedLicensee', { use: 'full', duties: ['credit'], validFrom, validUntil, contractRef: 'DEMO-SYN-001' }),
-      uncredited: consent('uncreditedLicensee', { use: 'full', duties: ['credit'], validFrom, validUntil, contractRef: 'DEMO-SYN-002' }),
-      pending: consent('pendingLicensee', { use: 'excerpt', maxWords: PENDING_EXCERPT_MAX_WORDS, validFrom, validUntil, status: 'pending' }),
+      credited: await consent('creditedLicensee', { use: 'full', duties: ['credit'], validFrom, validUntil, contractRef: 'DEMO-SYN-001' }),
+      uncredited: await consent('uncreditedLicensee', { use: 'full', duties: ['credit'], validFrom, validUntil, contractRef: 'DEMO-SYN-002' }),
+      pending: await consent('pendingLicensee', { use: 'excerpt', maxWords: PENDING_EXCERPT_MAX_WORDS, validFrom, validUntil, status: 'pending' }),
     },
   };
 }
@@ -107,9 +108,9 @@ async function registerUsers(app: App): Promise<DemoLogin[]> {
 
 /** Registers the demo's whole starting state in a fresh database; dates relative to `now`. */
 export async function seedDemo(app: App, site: SampleSite, now: Date): Promise<DemoSeed> {
-  registerStories(app, now);
-  const { ownerSites, consents } = registerRights(app, site, now);
+  await registerStories(app, now);
+  const { ownerSites, consents } = await registerRights(app, site, now);
   const logins = await registerUsers(app);
-  const source = addSource(app, { type: 'sitemap', url: site.sitemapUrl, name: DEMO_SOURCE_NAME });
+  const source = await addSource(app, { type: 'sitemap', url: site.sitemapUrl, name: DEMO_SOURCE_NAME });
   return { logins, consents, ownerSites, source };
 }

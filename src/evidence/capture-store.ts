@@ -100,7 +100,7 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
   const inFlight = new Map<string, Promise<unknown>>();
 
   async function saveNow(input: CaptureInput, sha256: string): Promise<{ id: number; sha256: string }> {
-    const existing = findCaptureBody(db, sha256);
+    const existing = await findCaptureBody(db, sha256);
     const warcPath = captureFilePath(input.startedAt);
     const warcRecordId = newRecordId();
     const warcDate = input.startedAt;
@@ -117,7 +117,7 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
     await writeFileAtomic(absolute, records);
     const createdAt = new Date().toISOString();
     try {
-      const id = insertCapture(
+      const id = await insertCapture(
         db,
         {
           requestedUrl: input.requestedUrl,
@@ -156,7 +156,7 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
   }
 
   async function getRow(id: number): Promise<CaptureRow> {
-    const row = findCaptureById(db, id);
+    const row = await findCaptureById(db, id);
     if (!row) throw new NotFoundError(`capture ${id} does not exist`, { captureId: id });
     return row;
   }
@@ -165,7 +165,7 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
     save(input) {
       const sha256 = sha256Hex(input.rawBody);
       const before = inFlight.get(sha256) ?? Promise.resolve();
-      const result = before.then(() => saveNow(input, sha256));
+      const result = before.then(async () => await saveNow(input, sha256));
       const settled = result.catch(() => {});
       inFlight.set(sha256, settled);
       void settled.then(() => {
@@ -175,12 +175,12 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
     },
 
     async get(id) {
-      const row = findCaptureById(db, id);
+      const row = await findCaptureById(db, id);
       return row ? toCapture(row) : undefined;
     },
 
     async latestForUrl(url) {
-      const row = findLatestCaptureForUrl(db, url);
+      const row = await findLatestCaptureForUrl(db, url);
       return row ? toCapture(row) : undefined;
     },
 
@@ -188,7 +188,7 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
       const row = await getRow(id);
       let location = { warcPath: row.warcPath, recordId: row.warcRecordId };
       if (row.recordType === 'revisit') {
-        const body = findCaptureBody(db, row.bodySha256);
+        const body = await findCaptureBody(db, row.bodySha256);
         if (!body) throw new CaptureIntegrityError(`body ${row.bodySha256} of capture ${id} is not stored`, { captureId: id });
         location = { warcPath: body.warcPath, recordId: body.warcRecordId };
       }
@@ -213,7 +213,7 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
         const row = await getRow(id);
         if (row.recordType === 'revisit') {
           // A revisit alone has no body: ship the capture that holds it, ahead of the revisit.
-          const body = findCaptureBody(db, row.bodySha256);
+          const body = await findCaptureBody(db, row.bodySha256);
           if (body) include(body.warcPath);
         }
         include(row.warcPath);

@@ -82,7 +82,7 @@ async function readReferences(db: Db, signal: AbortSignal | undefined): Promise<
   const rowHashes = new PathHashes();
   const ids: number[] = [];
   for (let after = 0; ; ) {
-    const page = listCaptureFilesAfter(db, after, ROWS_PER_PAGE);
+    const page = await listCaptureFilesAfter(db, after, ROWS_PER_PAGE);
     for (const row of page) {
       referenced.add(row.warcPath);
       rowHashes.add(row.warcPath);
@@ -95,7 +95,7 @@ async function readReferences(db: Db, signal: AbortSignal | undefined): Promise<
   }
   // Body rows point at a capture's file too; read them anyway so no referenced file is ever judged by one table alone.
   for (let after = ''; ; ) {
-    const page = listBodyFilesAfter(db, after, ROWS_PER_PAGE);
+    const page = await listBodyFilesAfter(db, after, ROWS_PER_PAGE);
     for (const row of page) referenced.add(row.warcPath);
     if (page.length < ROWS_PER_PAGE) break;
     after = page[page.length - 1].sha256;

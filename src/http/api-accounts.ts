@@ -31,19 +31,19 @@ function depsOf(app: App): AccountDeps {
 
 export function createUsersRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/users');
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const q = parseOrThrow(listQuerySchema, req.query, 'query parameters');
-    const rows = listUserViews(app.database.db, { afterId: q.cursor?.i, limit: q.limit + 1 });
-    res.json({ ...pageOf(rows, q.limit, (u) => ({ i: u.id })), total: countUsers(app.database.db) });
+    const rows = await listUserViews(app.database.db, { afterId: q.cursor?.i, limit: q.limit + 1 });
+    res.json({ ...pageOf(rows, q.limit, (u) => ({ i: u.id })), total: await countUsers(app.database.db) });
   });
   router.post('/', async (req, res) => {
     const input = parseOrThrow(newUserSchema, req.body ?? {}, 'user');
     res.status(201).json(await addUser(depsOf(app), input, principalOf(req).actor));
   });
   for (const [path, disabled] of [['/:id/disable', true], ['/:id/enable', false]] as const) {
-    router.post(path, (req, res) => {
+    router.post(path, async (req, res) => {
       const id = parseOrThrow(idSchema, req.params.id, 'user id');
-      res.json(setUserDisabled(depsOf(app), getUser(app.database.db, id).id, disabled));
+      res.json(await setUserDisabled(depsOf(app), (await getUser(app.database.db, id)).id, disabled));
     });
   }
   return router;
@@ -51,20 +51,20 @@ export function createUsersRouter(app: App, guard: Guard): Router {
 
 export function createKeysRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/keys');
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const q = parseOrThrow(listQuerySchema, req.query, 'query parameters');
     const scope = scopeOf(req);
     const own = scope !== null ? { licenseeId: scope } : {};
-    const rows = listKeyViews(app.database.db, { ...own, afterId: q.cursor?.i, limit: q.limit + 1 });
-    res.json({ ...pageOf(rows, q.limit, (k) => ({ i: k.id })), total: countApiKeys(app.database.db, own) });
+    const rows = await listKeyViews(app.database.db, { ...own, afterId: q.cursor?.i, limit: q.limit + 1 });
+    res.json({ ...pageOf(rows, q.limit, (k) => ({ i: k.id })), total: await countApiKeys(app.database.db, own) });
   });
-  router.post('/', (req, res) => {
+  router.post('/', async (req, res) => {
     const input = parseOrThrow(newKeySchema, req.body ?? {}, 'API key');
-    const { key, view } = createKey(depsOf(app), principalOf(req), input);
+    const { key, view } = await createKey(depsOf(app), principalOf(req), input);
     res.status(201).json({ ...view, key });
   });
-  router.delete('/:id', (req, res) => {
-    res.json(revokeKey(depsOf(app), parseOrThrow(idSchema, req.params.id, 'API key id')));
+  router.delete('/:id', async (req, res) => {
+    res.json(await revokeKey(depsOf(app), parseOrThrow(idSchema, req.params.id, 'API key id')));
   });
   return router;
 }

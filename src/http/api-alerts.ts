@@ -89,46 +89,46 @@ export function createAlertsRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/alerts');
   const db = app.database.db;
 
-  router.get('/targets', (req, res) => {
+  router.get('/targets', async (req, res) => {
     const q = parseOrThrow(targetListQuerySchema, req.query, 'query parameters');
-    res.json(pageOf(listAlertTargets(db, { afterId: q.cursor?.i, limit: q.limit + 1 }), q.limit, (t) => ({ i: t.id })));
+    res.json(pageOf(await listAlertTargets(db, { afterId: q.cursor?.i, limit: q.limit + 1 }), q.limit, (t) => ({ i: t.id })));
   });
 
-  router.post('/targets', (req, res) => {
+  router.post('/targets', async (req, res) => {
     const input = parseOrThrow(newAlertTargetSchema, req.body ?? {}, 'alert target');
-    const created = createAlertTarget(db, input, actorOf(req));
+    const created = await createAlertTarget(db, input, actorOf(req));
     app.logger.info({ target: created.target.id, url: created.target.url, actor: actorOf(req) }, 'alert target created');
     res.status(201).json(created);
   });
 
-  router.patch('/targets/:id', (req, res) => {
+  router.patch('/targets/:id', async (req, res) => {
     const id = parseOrThrow(idSchema, req.params.id, 'alert target id');
     const change = parseOrThrow(alertTargetChangeSchema, req.body ?? {}, 'alert target change');
-    const changed = updateAlertTarget(db, id, change);
+    const changed = await updateAlertTarget(db, id, change);
     app.logger.info({ target: id, fields: Object.keys(change), actor: actorOf(req) }, 'alert target changed');
     res.json(changed);
   });
 
-  router.delete('/targets/:id', (req, res) => {
+  router.delete('/targets/:id', async (req, res) => {
     const id = parseOrThrow(idSchema, req.params.id, 'alert target id');
-    const removed = deleteAlertTarget(db, id);
+    const removed = await deleteAlertTarget(db, id);
     app.logger.info({ target: id, deliveriesRemoved: removed.deliveriesRemoved, actor: actorOf(req) }, 'alert target removed');
     res.json(removed);
   });
 
-  router.get('/deliveries', (req, res) => {
+  router.get('/deliveries', async (req, res) => {
     const query = parseOrThrow(deliveryListQuerySchema, req.query, 'query parameters');
-    res.json(listAlertDeliveries(db, query));
+    res.json(await listAlertDeliveries(db, query));
   });
 
-  router.get('/preferences', (req, res) => {
-    res.json(getAlertPreferences(db, userIdOf(req)));
+  router.get('/preferences', async (req, res) => {
+    res.json(await getAlertPreferences(db, userIdOf(req)));
   });
 
-  router.patch('/preferences', (req, res) => {
+  router.patch('/preferences', async (req, res) => {
     const userId = userIdOf(req);
     const change = parseOrThrow(alertPreferencesChangeSchema, req.body ?? {}, 'alert preferences');
-    res.json(setAlertPreferences(db, userId, change));
+    res.json(await setAlertPreferences(db, userId, change));
   });
 
   return router;

@@ -48,7 +48,7 @@ function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
 export function createArticlesRouter(registry: ArticleRegistryDeps, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/articles');
 
-  router.post('/', (req, res) => {
+  router.post('/', async (req, res) => {
     const { onConflict } = parseQuery(postQuerySchema, req.query);
     const body: unknown = req.body;
     if (body === undefined || body === null || typeof body !== 'object') {
@@ -61,10 +61,10 @@ export function createArticlesRouter(registry: ArticleRegistryDeps, guard: Guard
     }
     if (onConflict === 'reject') {
       const ids = batch.map((a) => (a as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string');
-      const existing = [...findArticleHashes(registry.db, ids).keys()];
+      const existing = [...(await findArticleHashes(registry.db, ids)).keys()];
       if (existing.length > 0) throw new ConflictError(`Articles already exist: ${existing.slice(0, 20).join(', ')}`, { ids: existing });
     }
-    const result = saveArticles(
+    const result = await saveArticles(
       registry,
       batch.map((value, index) => ({ ref: index, value })),
     );
@@ -81,26 +81,26 @@ export function createArticlesRouter(registry: ArticleRegistryDeps, guard: Guard
     res.status(result.inserted > 0 ? 201 : 200).json(counts);
   });
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const query = parseQuery(listQuerySchema, req.query);
     const after = query.cursor ? { publishedAt: query.cursor.p, key: query.cursor.k } : undefined;
-    const { items: rows, total } = listArticles(registry.db, { q: query.q, limit: query.limit + 1, offset: query.offset, after });
+    const { items: rows, total } = await listArticles(registry.db, { q: query.q, limit: query.limit + 1, offset: query.offset, after });
     const { items, nextCursor } = pageOf(rows, query.limit, (a) => ({ p: a.publishedAt, k: a.key }));
     res.json({ items: items.map(presentArticle), total, limit: query.limit, offset: query.offset, nextCursor });
   });
 
-  router.get('/:id', (req, res) => {
-    res.json(presentArticle(getArticle(registry.db, req.params.id)));
+  router.get('/:id', async (req, res) => {
+    res.json(presentArticle(await getArticle(registry.db, req.params.id)));
   });
 
   // 409 when a report cites the article: reports and their evidence are never removed by a cascade.
-  router.delete('/:id', (req, res) => {
-    removeArticle(registry, req.params.id);
+  router.delete('/:id', async (req, res) => {
+    await removeArticle(registry, req.params.id);
     res.status(204).end();
   });
 
-  router.post('/:id/archive', (req, res) => {
-    res.json(presentArticle(archiveArticle(registry, req.params.id)));
+  router.post('/:id/archive', async (req, res) => {
+    res.json(presentArticle(await archiveArticle(registry, req.params.id)));
   });
 
   return router;

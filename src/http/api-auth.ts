@@ -40,17 +40,17 @@ export function createAuthRouter(signIn: SignIn, guard: Guard): Router {
   router.get('/csrf', (req, res) => {
     res.json({ csrfToken: guard.csrfToken(req, res) });
   });
-  router.post('/logout', (req, res) => {
+  router.post('/logout', async (req, res) => {
     parseOrThrow(emptySchema, req.body ?? {}, 'sign-out (send no body or {})');
     const token = sessionTokenOf(req);
-    if (token) signIn.logout(token);
+    if (token) await signIn.logout(token);
     res.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
     res.status(204).end();
   });
-  router.post('/logout-all', (req, res) => {
+  router.post('/logout-all', async (req, res) => {
     parseOrThrow(emptySchema, req.body ?? {}, 'sign-out everywhere (send no body or {})');
     const p = principalOf(req);
-    const ended = p.kind === 'user' && p.id !== null ? signIn.logoutEverywhere(p.id) : 0;
+    const ended = p.kind === 'user' && p.id !== null ? await signIn.logoutEverywhere(p.id) : 0;
     res.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
     res.json({ ended });
   });

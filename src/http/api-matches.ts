@@ -47,26 +47,26 @@ export function createMatchesRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/matches');
   const db = app.database.db;
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const { cursor, ...q } = parseOrThrow(listQuerySchema, req.query, 'query parameters');
     const after = cursor ? { lastSeen: cursor.t, id: cursor.i } : undefined;
-    const { items: rows, total } = listMatches(db, { ...q, limit: q.limit + 1, after });
+    const { items: rows, total } = await listMatches(db, { ...q, limit: q.limit + 1, after });
     const { items, nextCursor } = pageOf(rows, q.limit, (m) => ({ t: m.lastSeen, i: m.id }));
     res.json({ items, total, limit: q.limit, offset: q.offset, nextCursor });
   });
 
-  router.get('/:id', (req, res) => {
+  router.get('/:id', async (req, res) => {
     const id = parseOrThrow(idSchema, req.params.id, 'match id');
-    const match = findMatchById(db, id);
+    const match = await findMatchById(db, id);
     if (!match) throw new NotFoundError(`No match with id ${id}`);
-    res.json({ ...match, rechecks: listRechecks(db, { matchId: id, limit: MAX_RECHECKS }) });
+    res.json({ ...match, rechecks: await listRechecks(db, { matchId: id, limit: MAX_RECHECKS }) });
   });
 
   for (const [method, flagged] of [['post', true], ['delete', false]] as const) {
-    router[method]('/:id/flag', (req, res) => {
+    router[method]('/:id/flag', async (req, res) => {
       const id = parseOrThrow(idSchema, req.params.id, 'match id');
-      if (!setMatchFlagged(db, id, flagged)) throw new NotFoundError(`No match with id ${id}`);
-      res.json(findMatchById(db, id));
+      if (!await setMatchFlagged(db, id, flagged)) throw new NotFoundError(`No match with id ${id}`);
+      res.json(await findMatchById(db, id));
     });
   }
   return router;

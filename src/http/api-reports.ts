@@ -64,11 +64,11 @@ export function createReportsRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/reports');
   const db = app.database.db;
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const q = parseReportListQuery(req.query);
-    const filters = resolveReportFilters(db, q.filters);
+    const filters = await resolveReportFilters(db, q.filters);
     // One more than asked tells whether another page exists without a count.
-    const rows = listReports(db, { filters, sort: q.sort, ...(q.cursor ? { cursor: q.cursor } : {}), limit: q.limit + 1 });
+    const rows = await listReports(db, { filters, sort: q.sort, ...(q.cursor ? { cursor: q.cursor } : {}), limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     const nextCursor = rows.length > q.limit ? encodeCursor(q.sort, cursorAfter(page[page.length - 1], q.sort)) : null;
     res.json({ items: page.map(toReportItem), nextCursor });
@@ -76,8 +76,8 @@ export function createReportsRouter(app: App, guard: Guard): Router {
 
   router.get('/export', async (req, res) => {
     const q = parseReportExportQuery(req.query);
-    const filters = resolveReportFilters(db, q.filters);
-    await streamExport(app, res, iterateReports(db, filters, q.sort), q.format);
+    const filters = await resolveReportFilters(db, q.filters);
+    await streamExport(app, res, await iterateReports(db, filters, q.sort), q.format);
   });
 
   // One package for the reports named (?ids=1,2) and/or those a list filter matches.
@@ -87,7 +87,7 @@ export function createReportsRouter(app: App, guard: Guard): Router {
     const filtered = Object.keys(rest).length > 0;
     if (filtered) {
       const q = parseReportListQuery(rest);
-      for (const r of iterateReports(db, resolveReportFilters(db, q.filters), q.sort)) {
+      for await (const r of await iterateReports(db, await resolveReportFilters(db, q.filters), q.sort)) {
         ids.push(r.id);
         if (ids.length > MAX_REPORTS_PER_PACKAGE) break;
       }
@@ -100,41 +100,41 @@ export function createReportsRouter(app: App, guard: Guard): Router {
     await sendEvidence(app, res, [id], actorOf(req));
   });
 
-  router.post('/bulk-status', (req, res) => {
+  router.post('/bulk-status', async (req, res) => {
     const body = parseOrThrow(bulkBodySchema, req.body, 'bulk status change');
     assertMaySetReportStatus(principalOf(req), body.status);
-    res.json(setReportsStatus(db, body.ids, body.status, body.note, actorOf(req)));
+    res.json(await setReportsStatus(db, body.ids, body.status, body.note, actorOf(req)));
   });
 
-  router.get('/:id', (req, res) => {
+  router.get('/:id', async (req, res) => {
     const id = parseOrThrow(idSchema, req.params.id, 'report id');
-    res.json(toReportDetail(getReportDetail(db, id)));
+    res.json(toReportDetail(await getReportDetail(db, id)));
   });
 
-  router.get('/:id/history', (req, res) => {
+  router.get('/:id/history', async (req, res) => {
     const id = parseOrThrow(idSchema, req.params.id, 'report id');
-    res.json({ items: listReportHistory(db, id) });
+    res.json({ items: await listReportHistory(db, id) });
   });
 
-  router.post('/:id/status', (req, res) => {
+  router.post('/:id/status', async (req, res) => {
     const id = parseOrThrow(idSchema, req.params.id, 'report id');
     const body = parseOrThrow(statusBodySchema, req.body, 'status change');
     assertMaySetReportStatus(principalOf(req), body.status);
-    const report = setReportStatus(db, id, body.status, body.note, actorOf(req));
+    const report = await setReportStatus(db, id, body.status, body.note, actorOf(req));
     res.json(toReportItem(report));
   });
 
-  router.patch('/:id', (req, res) => {
+  router.patch('/:id', async (req, res) => {
     const id = parseOrThrow(idSchema, req.params.id, 'report id');
     const body = parseOrThrow(patchBodySchema, req.body, 'report change');
     if (body.assignee === undefined) throw new ValidationError('Nothing to change: give assignee (a name, or null to unassign)', { field: 'assignee' });
-    res.json(toReportItem(assignReport(db, id, body.assignee, actorOf(req))));
+    res.json(toReportItem(await assignReport(db, id, body.assignee, actorOf(req))));
   });
 
-  router.post('/:id/notes', (req, res) => {
+  router.post('/:id/notes', async (req, res) => {
     const id = parseOrThrow(idSchema, req.params.id, 'report id');
     const body = parseOrThrow(noteBodySchema, req.body, 'note');
-    res.status(201).json(toReportItem(annotateReport(db, id, body.note, actorOf(req))));
+    res.status(201).json(toReportItem(await annotateReport(db, id, body.note, actorOf(req))));
   });
 
   return router;
@@ -207,7 +207,7 @@ async function sendEvidence(app: App, res: Response, ids: number[], actor: strin
  * error; after that the status is sent, so a failure cuts the response off (the client sees an
  * incomplete chunked body, never a short file that looks whole). A client that goes away stops it.
  */
-async function streamExport(app: App, res: Response, rows: Iterable<Parameters<typeof toReportItem>[0]>, format: ExportFormat): Promise<void> {
+async function streamExport(app: App, res: Response, rows: Iterable<Parameters<typeof toReportItem>[0]> | AsyncIterable<Parameters<typeof toReportItem>[0]>, format: ExportFormat): Promise<void> {
   res.status(200).set({
     'Content-Type': CONTENT_TYPES[format],
     'Content-Disposition': `attachment; filename="${exportFileName(format, new Date())}"`,

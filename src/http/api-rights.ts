@@ -89,9 +89,9 @@ function depsOf(app: App): RightsDeps {
   return { db: app.database.db, config: app.config.rights };
 }
 
-function getLicenseeById(app: App, rawId: string | number): LicenseeRow {
+async function getLicenseeById(app: App, rawId: string | number): Promise<LicenseeRow> {
   const id = typeof rawId === 'number' ? rawId : parseOrThrow(idSchema, rawId, 'licensee id');
-  const licensee = findLicenseeById(app.database.db, id);
+  const licensee = await findLicenseeById(app.database.db, id);
   if (!licensee) throw new NotFoundError(`No licensee with id ${id}`, { id });
   return licensee;
 }
@@ -99,22 +99,22 @@ function getLicenseeById(app: App, rawId: string | number): LicenseeRow {
 /** GET (list), POST {place}, DELETE /:place (the place URL-encoded, e.g. https%3A%2F%2Fexample.com%2Fnews%2F). */
 export function createOwnerSitesRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/owner-sites');
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const q = parseOrThrow(ownerSiteListQuerySchema, req.query, 'query parameters');
     // A few dozen places from configuration, owner sources and the table: ordered and cut here, by key (not by position).
     const rank = (origin: (typeof OWNER_SITE_ORIGINS)[number]) => OWNER_SITE_ORIGINS.indexOf(origin);
-    const all = listAllOwnerSites(depsOf(app)).sort((a, b) => rank(a.source) - rank(b.source) || compareText(a.place, b.place));
+    const all = (await listAllOwnerSites(depsOf(app))).sort((a, b) => rank(a.source) - rank(b.source) || compareText(a.place, b.place));
     const after = q.cursor;
     const rest = after ? all.filter((s) => rank(s.source) > rank(after.s) || (s.source === after.s && compareText(s.place, after.p) > 0)) : all;
     res.json({ ...pageOf(rest.slice(0, q.limit + 1), q.limit, (s) => ({ s: s.source, p: s.place })), total: all.length });
   });
-  router.post('/', (req, res) => {
+  router.post('/', async (req, res) => {
     const { place: raw } = parseOrThrow(ownerSiteSchema, req.body ?? {}, 'owner site (send {"place": "example.com"})');
-    res.status(201).json(addOwnerSite(depsOf(app), raw, actorOf(req)));
+    res.status(201).json(await addOwnerSite(depsOf(app), raw, actorOf(req)));
   });
-  router.delete('/:place', (req, res) => {
+  router.delete('/:place', async (req, res) => {
     const removed = normalisePlace(req.params.place);
-    res.json({ place: removed, ...removeOwnerSite(depsOf(app), removed, actorOf(req)) });
+    res.json({ place: removed, ...await removeOwnerSite(depsOf(app), removed, actorOf(req)) });
   });
   return router;
 }
@@ -123,29 +123,29 @@ export function createOwnerSitesRouter(app: App, guard: Guard): Router {
 export function createLicenseesRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/licensees');
   const db = app.database.db;
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const q = parseOrThrow(licenseeListQuerySchema, req.query, 'query parameters');
     const onlyId = scopeOf(req) ?? undefined;
-    const rows = listLicenseePage(db, { onlyId, afterName: q.cursor?.n, limit: q.limit + 1 });
-    res.json({ ...pageOf(rows, q.limit, (l) => ({ n: l.name })), total: countLicensees(db, { onlyId }) });
+    const rows = await listLicenseePage(db, { onlyId, afterName: q.cursor?.n, limit: q.limit + 1 });
+    res.json({ ...pageOf(rows, q.limit, (l) => ({ n: l.name })), total: await countLicensees(db, { onlyId }) });
   });
-  router.get('/:id', (req, res) => {
-    const licensee = getLicenseeById(app, req.params.id);
-    res.json({ ...licensee, consents: listAllConsents(db, { licenseeId: licensee.id }) });
+  router.get('/:id', async (req, res) => {
+    const licensee = await getLicenseeById(app, req.params.id);
+    res.json({ ...licensee, consents: await listAllConsents(db, { licenseeId: licensee.id }) });
   });
-  router.post('/', (req, res) => {
+  router.post('/', async (req, res) => {
     const input = parseOrThrow(newLicenseeSchema, req.body ?? {}, 'licensee');
-    res.status(201).json(addLicensee(depsOf(app), input, actorOf(req)));
+    res.status(201).json(await addLicensee(depsOf(app), input, actorOf(req)));
   });
-  router.patch('/:id', (req, res) => {
-    const licensee = getLicenseeById(app, req.params.id);
+  router.patch('/:id', async (req, res) => {
+    const licensee = await getLicenseeById(app, req.params.id);
     const set = parseOrThrow(licenseeChangeSchema, req.body ?? {}, 'licensee change');
     assertMayChangeLicensee(principalOf(req), Object.keys(set));
-    res.json(changeLicensee(depsOf(app), licensee.id, set, actorOf(req)));
+    res.json(await changeLicensee(depsOf(app), licensee.id, set, actorOf(req)));
   });
-  router.delete('/:id', (req, res) => {
-    const licensee = getLicenseeById(app, req.params.id);
-    res.json({ id: licensee.id, name: licensee.name, ...removeLicensee(depsOf(app), licensee.id, actorOf(req)) });
+  router.delete('/:id', async (req, res) => {
+    const licensee = await getLicenseeById(app, req.params.id);
+    res.json({ id: licensee.id, name: licensee.name, ...await removeLicensee(depsOf(app), licensee.id, actorOf(req)) });
   });
   return router;
 }
@@ -160,52 +160,52 @@ export function createConsentsRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/consents');
   const db = app.database.db;
   // The name of the organisation a licensee acts for (null when the route is not narrowed).
-  const ownName = (req: Parameters<typeof scopeOf>[0]) => {
+  const ownName = async (req: Parameters<typeof scopeOf>[0]) => {
     const scope = scopeOf(req);
-    return scope === null ? null : (findLicenseeById(db, scope)?.name ?? null);
+    return scope === null ? null : ((await findLicenseeById(db, scope))?.name ?? null);
   };
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const q = parseOrThrow(consentQuerySchema, req.query, 'query parameters');
-    const asked = q.licensee !== undefined ? getLicensee(db, q.licensee).id : q.licenseeId !== undefined ? getLicenseeById(app, q.licenseeId).id : undefined;
+    const asked = q.licensee !== undefined ? (await getLicensee(db, q.licensee)).id : q.licenseeId !== undefined ? (await getLicenseeById(app, q.licenseeId)).id : undefined;
     const scope = scopeOf(req);
     // A licensee asking for another organisation's consents is told it does not exist.
     if (scope !== null && asked !== undefined && asked !== scope) throw new NotFoundError(q.licensee !== undefined ? `No licensee named "${q.licensee}"` : `No licensee with id ${q.licenseeId}`, {});
     const filters = { licenseeId: scope ?? asked, status: q.status };
-    const rows = listAllConsents(db, { ...filters, afterId: q.cursor?.i, limit: q.limit + 1 });
-    res.json({ ...pageOf(rows, q.limit, (c) => ({ i: c.id })), total: countConsents(db, filters) });
+    const rows = await listAllConsents(db, { ...filters, afterId: q.cursor?.i, limit: q.limit + 1 });
+    res.json({ ...pageOf(rows, q.limit, (c) => ({ i: c.id })), total: await countConsents(db, filters) });
   });
-  router.post('/', (req, res) => {
-    const [input] = narrowConsentInputs(principalOf(req), ownName(req), [parseConsentRequest(req.body ?? {})]);
-    res.status(201).json(addConsent(depsOf(app), input, actorOf(req)));
+  router.post('/', async (req, res) => {
+    const [input] = narrowConsentInputs(principalOf(req), await ownName(req), [parseConsentRequest(req.body ?? {})]);
+    res.status(201).json(await addConsent(depsOf(app), input, actorOf(req)));
   });
   // The guard parses application/json and application/ld+json bodies alike (src/http/guard.ts).
-  router.post('/import', (req, res) => {
+  router.post('/import', async (req, res) => {
     if (req.body === undefined) throw new ValidationError(`Send the ODRL document as the body (Content-Type: application/json or ${ODRL_MEDIA_TYPE})`, { path: '$', reason: 'no body' });
-    res.status(201).json(addConsents(depsOf(app), narrowConsentInputs(principalOf(req), ownName(req), parseOdrlDocument(req.body)), actorOf(req)));
+    res.status(201).json(await addConsents(depsOf(app), narrowConsentInputs(principalOf(req), await ownName(req), parseOdrlDocument(req.body)), actorOf(req)));
   });
-  router.get('/:id', (req, res) => {
-    res.json(getConsent(db, parseOrThrow(idSchema, req.params.id, 'consent id')));
+  router.get('/:id', async (req, res) => {
+    res.json(await getConsent(db, parseOrThrow(idSchema, req.params.id, 'consent id')));
   });
-  router.patch('/:id', (req, res) => {
+  router.patch('/:id', async (req, res) => {
     const id = parseOrThrow(idSchema, req.params.id, 'consent id');
     const changes = parseOrThrow(termsChangeSchema, req.body ?? {}, 'consent change');
-    assertMayChangeConsentTerms(principalOf(req), getConsent(db, id).status);
-    res.json(changeConsentTerms(depsOf(app), id, changes, actorOf(req)));
+    assertMayChangeConsentTerms(principalOf(req), (await getConsent(db, id)).status);
+    res.json(await changeConsentTerms(depsOf(app), id, changes, actorOf(req)));
   });
-  router.get('/:id/odrl', (req, res) => {
-    const consent = getConsent(db, parseOrThrow(idSchema, req.params.id, 'consent id'));
+  router.get('/:id/odrl', async (req, res) => {
+    const consent = await getConsent(db, parseOrThrow(idSchema, req.params.id, 'consent id'));
     const { publisherName: name, publisherUid: uid } = app.config.rights;
     res.type(ODRL_MEDIA_TYPE).send(JSON.stringify(exportConsentToOdrl(consent, { name, uid })));
   });
-  router.post('/:id/approve', (req, res) => {
+  router.post('/:id/approve', async (req, res) => {
     const id = parseOrThrow(idSchema, req.params.id, 'consent id');
     parseOrThrow(approveSchema, req.body ?? {}, 'approval (send no body or {})');
-    res.json(changeConsentStatus(depsOf(app), id, 'approve', actorOf(req)));
+    res.json(await changeConsentStatus(depsOf(app), id, 'approve', actorOf(req)));
   });
-  router.post('/:id/revoke', (req, res) => {
+  router.post('/:id/revoke', async (req, res) => {
     const id = parseOrThrow(idSchema, req.params.id, 'consent id');
     const { note } = parseOrThrow(revokeSchema, req.body ?? {}, 'revocation');
-    res.json(changeConsentStatus(depsOf(app), id, 'revoke', actorOf(req), note));
+    res.json(await changeConsentStatus(depsOf(app), id, 'revoke', actorOf(req), note));
   });
   return router;
 }

@@ -29,34 +29,34 @@ const listQuerySchema = z.strictObject({
 export function createSourcesRouter(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '/api/sources');
   const runner = createSourceRunner(app);
-  router.post('/', (req, res) => {
-    res.status(201).json(presentSource(app, addSource(app, req.body ?? {})));
+  router.post('/', async (req, res) => {
+    res.status(201).json(await presentSource(app, await addSource(app, req.body ?? {})));
   });
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const q = parseOrThrow(listQuerySchema, req.query, 'query parameters');
     const after = q.cursor ? Number(q.cursor) : 0;
     // Sources are few (each is a configured crawl); the page is cut before health is read.
-    const all = listSources(app.database.db);
+    const all = await listSources(app.database.db);
     const rows = all.filter((s) => s.id > after).slice(0, q.limit + 1);
     const page = rows.slice(0, q.limit);
     const nextCursor = rows.length > q.limit ? String(page[page.length - 1].id) : null;
-    res.json({ items: page.map((s) => presentSource(app, s)), nextCursor, total: all.length });
+    res.json({ items: await Promise.all(page.map((s) => presentSource(app, s))), nextCursor, total: all.length });
   });
-  router.get('/:ref', (req, res) => {
-    const source = getSource(app, req.params.ref);
-    res.json({ ...presentSource(app, source), runs: listRuns(app.database.db, source.id, RUNS_SHOWN) });
+  router.get('/:ref', async (req, res) => {
+    const source = await getSource(app, req.params.ref);
+    res.json({ ...await presentSource(app, source), runs: await listRuns(app.database.db, source.id, RUNS_SHOWN) });
   });
-  router.patch('/:ref', (req, res) => {
-    const source = getSource(app, req.params.ref);
-    res.json(presentSource(app, changeSource(app, source, parseSourceChange(req.body ?? {}))));
+  router.patch('/:ref', async (req, res) => {
+    const source = await getSource(app, req.params.ref);
+    res.json(await presentSource(app, await changeSource(app, source, parseSourceChange(req.body ?? {}))));
   });
   router.post('/:ref/run', async (req, res) => {
-    const source = getSource(app, req.params.ref);
+    const source = await getSource(app, req.params.ref);
     const { runId } = await runner.start(source);
     res.status(202).json({ sourceId: source.id, name: source.name, runId });
   });
-  router.delete('/:ref', (req, res) => {
-    removeSource(app, req.params.ref);
+  router.delete('/:ref', async (req, res) => {
+    await removeSource(app, req.params.ref);
     res.status(204).end();
   });
   return router;

@@ -46,12 +46,12 @@ function readCredential(req: Request): Credential {
  * a browser holding a stale cookie. The guard decides.
  */
 export function createAuthenticator(signIn: SignIn): RequestHandler {
-  return (req, _res, next) => {
+  return async (req, _res, next) => {
     const credential = readCredential(req);
     credentials.set(req, credential);
     try {
-      if (credential.kind === 'key') setPrincipal(req, signIn.authenticateKey(credential.value));
-      else if (credential.kind === 'session') setPrincipal(req, signIn.authenticateSession(credential.value).principal);
+      if (credential.kind === 'key') setPrincipal(req, await signIn.authenticateKey(credential.value));
+      else if (credential.kind === 'session') setPrincipal(req, (await signIn.authenticateSession(credential.value)).principal);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) return next(error);
       failures.set(req, error);

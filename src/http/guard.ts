@@ -30,7 +30,7 @@ const SMALL_BODY_BYTES = 256 * 1024;
 const LARGE_BODY_ROUTES: ReadonlySet<string> = new Set(['POST /api/articles', 'POST /api/check', 'POST /api/consents/import']);
 
 /** The organisation owning the object a route's `:id` names: a licensee id, null (none), or undefined (no such object). */
-export type OwnerResolvers = Record<OwnerKind, (id: number) => number | null | undefined>;
+export type OwnerResolvers = Record<OwnerKind, (id: number) => Promise<number | null | undefined>>;
 
 export interface Guard {
   /** Routes registered so far, with their policy rows (the authorisation matrix test reads it). */
@@ -82,10 +82,10 @@ export function createGuard(options: GuardOptions): Guard {
   const csrf = { secure: createCsrf(options.csrfSecret, true), plain: createCsrf(options.csrfSecret, false) };
   const csrfOf = (req: Request) => (req.secure ? csrf.secure : csrf.plain);
 
-  function checkOwnership(policy: RoutePolicy, req: Request, licenseeId: number | null): void {
+  async function checkOwnership(policy: RoutePolicy, req: Request, licenseeId: number | null): Promise<void> {
     if (policy.owner) {
       const id = Number(req.params.id);
-      const owner = Number.isSafeInteger(id) && id > 0 ? options.owners[policy.owner](id) : undefined;
+      const owner = Number.isSafeInteger(id) && id > 0 ? await options.owners[policy.owner](id) : undefined;
       // Another organisation's object and a missing one get the same answer: nothing leaks.
       if (owner === undefined || owner === null || owner !== licenseeId) throw new NotFoundError(`No ${OWNER_NAMES[policy.owner]} with id ${req.params.id}`, { id: req.params.id });
     }
@@ -94,27 +94,23 @@ export function createGuard(options: GuardOptions): Guard {
   }
 
   function makeCheck(policy: RoutePolicy, page: boolean): RequestHandler {
-    return (req, res, next) => {
+    return async (req, res, next) => {
       if (policy.public) return next();
       const principal = findPrincipal(req);
       if (!principal && page && req.method === 'GET') return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       if (!principal) throw authFailureOf(req) ?? new AuthenticationError('Sign in or send an API key (Authorization: Bearer ch_...)');
       const access = accessOf(policy, principal);
       if (access === null) throw new ForbiddenError(`The ${principal.role} role may not ${policy.method} ${policy.path}`, { role: principal.role });
-      const proceed = (error?: unknown) => {
+      const proceed = async (error?: unknown) => {
         if (error) {
           const how = page ? 'the form token of a page this server made (reload the page and try again)' : `the ${CSRF_HEADER} header from GET /api/auth/csrf`;
           return next(new HttpRefusal(403, 'csrf_failed', `A ${req.method} from a signed-in browser needs ${how}`, { logLevel: 'warn' }));
         }
-        try {
-          if (access === 'own') checkOwnership(policy, req, principal.licenseeId);
-          next();
-        } catch (failure) {
-          next(failure);
-        }
+        if (access !== 'own') return next();
+        checkOwnership(policy, req, principal.licenseeId).then(() => next(), next);
       };
       if (STATE_CHANGING.has(req.method)) csrfOf(req).doubleCsrfProtection(req, res, proceed);
-      else proceed();
+      else await proceed();
     };
   }
 

@@ -33,7 +33,7 @@ export interface HttpApp extends Express {
   copyhoundGuard: Guard;
 }
 
-export function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = resolveAllowedHosts(app.config.server)): HttpApp {
+export async function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = resolveAllowedHosts(app.config.server)): Promise<HttpApp> {
   const http = express() as HttpApp;
   const db = app.database.db;
   http.disable('x-powered-by');
@@ -56,11 +56,11 @@ export function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = reso
   // Bodies are parsed per route, after the guard (src/http/guard.ts), with the route's size limit.
   const guard = createGuard({
     largeBodyBytes: app.config.server.bodyLimitBytes,
-    csrfSecret: getOrCreateServerSecret(db, 'csrf', newServerSecret, new Date().toISOString()),
+    csrfSecret: await getOrCreateServerSecret(db, 'csrf', newServerSecret, new Date().toISOString()),
     owners: {
-      licensee: (id) => (findLicenseeById(db, id) ? id : undefined),
-      consent: (id) => findConsentById(db, id)?.licenseeId,
-      key: (id) => ownerOfKey(db, id),
+      licensee: async (id) => (await findLicenseeById(db, id) ? id : undefined),
+      consent: async (id) => (await findConsentById(db, id))?.licenseeId,
+      key: async (id) => await ownerOfKey(db, id),
     },
   });
   http.copyhoundGuard = guard;
@@ -110,7 +110,7 @@ export interface RunningServer {
 
 export async function startServer(app: App): Promise<RunningServer> {
   const allowedHosts = resolveAllowedHosts(app.config.server);
-  const http = createHttpApp(app, allowedHosts);
+  const http = await createHttpApp(app, allowedHosts);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = http.listen(app.config.server.port, app.config.server.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     s.once('error', reject);

@@ -189,10 +189,24 @@ export function matchText(
   deps: MatchDeps,
   _page?: { title?: string; links?: string[] },
 ): MatchResult[] {
+  const found = findPageCandidates(pageText, deps);
+  return found ? verifyPageTokens(pageText, found.tokens, deps.loadArticles(found.keys), deps.config) : [];
+}
+
+/** matchText for owned texts that load asynchronously (from the database). */
+export async function matchTextLoading(
+  pageText: string,
+  deps: Omit<MatchDeps, 'loadArticles'> & { loadArticles: (keys: number[]) => Promise<readonly OwnedText[]> },
+): Promise<MatchResult[]> {
+  const found = findPageCandidates(pageText, deps);
+  return found ? verifyPageTokens(pageText, found.tokens, await deps.loadArticles(found.keys), deps.config) : [];
+}
+
+/** The page's tokens and the keys of the owned articles it may copy; null when there are none. */
+function findPageCandidates(pageText: string, deps: Pick<MatchDeps, 'index' | 'config'>): { tokens: Tokens; keys: number[] } | null {
   const tokens = tokenize(pageText);
   const fp = fingerprintPageTokens(tokens, deps.config, deps.index.simhashPassages);
-  if (!fp) return [];
+  if (!fp) return null;
   const keys = deps.index.findCandidates(fp);
-  if (keys.length === 0) return [];
-  return verifyPageTokens(pageText, tokens, deps.loadArticles(keys), deps.config);
+  return keys.length === 0 ? null : { tokens, keys };
 }

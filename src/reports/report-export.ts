@@ -174,7 +174,7 @@ export interface ExportOptions {
  * caller owns it). Rejects with ExportStopped when `out` closes or errs or the signal aborts; the
  * row source is then closed, which ends its reading.
  */
-export async function writeReportExport(out: Writable, rows: Iterable<ReportListItem>, format: ExportFormat, options: ExportOptions = {}): Promise<{ rows: number }> {
+export async function writeReportExport(out: Writable, rows: Iterable<ReportListItem> | AsyncIterable<ReportListItem>, format: ExportFormat, options: ExportOptions = {}): Promise<{ rows: number }> {
   const { signal } = options;
   // An error between writes (EPIPE on a closed stdout) is kept and ends the export at the next write.
   let failure: Error | undefined;
@@ -193,7 +193,7 @@ export async function writeReportExport(out: Writable, rows: Iterable<ReportList
     if (text !== '' && !out.write(text)) await waitForDrain(out, signal);
   };
   try {
-    for (const row of rows) {
+    for await (const row of rows) {
       batch.push(row);
       if (batch.length === ROWS_PER_WRITE) await flush();
     }

@@ -261,16 +261,16 @@ export function checkReportQueryField(field: ReportQueryField, value: string): v
 }
 
 /** Looks up the article id and licensee name; one that does not exist is a ValidationError naming it. */
-export function resolveReportFilters(db: Db, input: ReportQueryInput['filters'], naming: FieldNaming = queryParamNaming): ReportFilters {
+export async function resolveReportFilters(db: Db, input: ReportQueryInput['filters'], naming: FieldNaming = queryParamNaming): Promise<ReportFilters> {
   const { article, licensee, ...filters } = input;
   const resolved: ReportFilters = { ...filters };
   if (article !== undefined) {
-    const row = findArticleById(db, article);
+    const row = await findArticleById(db, article);
     if (!row) throw new ValidationError(`${naming('article')}: no owned article with id "${article}"`, { field: 'article', value: article });
     resolved.articleKey = row.key;
   }
   if (licensee !== undefined) {
-    const row = findLicenseeByName(db, licensee);
+    const row = await findLicenseeByName(db, licensee);
     if (!row) throw new ValidationError(`${naming('licensee')}: no licensee named "${licensee}"`, { field: 'licensee', value: licensee });
     resolved.licenseeId = row.id;
   }

@@ -33,19 +33,24 @@ describe('copyhound users and keys', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () =
     const piped = (input: string | Buffer, ...args: string[]) => runCliInProcess(['--db', db, ...args], { input });
     const pipedBin = (input: string | Buffer, ...args: string[]) => runBin(['--db', db, ...args], { input });
     /** Reads the database file the CLI wrote. */
-    const read = <T>(look: (d: Db) => T): T => {
+    const read = async <T>(look: (d: Db) => T | Promise<T>): Promise<T> => {
       const database = openDatabase({ path: db, busyTimeoutMs: 2000 });
       try {
-        return look(database.db);
+        return await look(database.db);
       } finally {
         database.close();
       }
     };
-    const passwordWorks = (email: string, password: string) => verifyPassword(read((d) => findUserByEmail(d, email)!.passwordHash), password);
-    const addSession = (email: string, token: string) =>
-      read((d) => insertSession(d, { tokenHash: hashToken(token), userId: findUserByEmail(d, email)!.id, createdAt: '2025-01-01T00:00:00.000Z', lastSeenAt: '2025-01-01T00:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z' }));
+    const passwordWorks = async (email: string, password: string) => verifyPassword(await read(async (d) => await (await findUserByEmail(d, email))!.passwordHash), password);
+    const addSession = async (email: string, token: string) =>
+      await read(async (d) => await insertSession(d, { tokenHash: hashToken(token), userId: await (await findUserByEmail(d, email))!.id, createdAt: '2025-01-01T00:00:00.000Z', lastSeenAt: '2025-01-01T00:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z' }));
     /** The tokens, of those given, that still open a session. */
-    const liveSessions = (...tokens: string[]) => read((d) => tokens.filter((t) => findSessionByTokenHash(d, hashToken(t)) !== undefined));
+    const liveSessions = async (...tokens: string[]) =>
+      await read(async (d) => {
+        const live: string[] = [];
+        for (const t of tokens) if ((await findSessionByTokenHash(d, hashToken(t))) !== undefined) live.push(t);
+        return live;
+      });
     expect((await cli('init')).code).toBe(0);
     return { db, cli, piped, pipedBin, read, passwordWorks, addSession, liveSessions };
   }
@@ -156,13 +161,13 @@ describe('copyhound users and keys', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () =
   it('users disable ends the sessions, enable lets the user in again; unknown users exit 1', async () => {
     const { cli, piped, addSession, liveSessions } = await setup();
     expect((await piped(`${PASSWORD}\n`, 'users', 'add', '--email', 'erin@example.com', '--role', 'legal')).code).toBe(0);
-    addSession('erin@example.com', 'session-one');
-    addSession('erin@example.com', 'session-two');
-    expect(liveSessions('session-one', 'session-two')).toEqual(['session-one', 'session-two']);
+    await addSession('erin@example.com', 'session-one');
+    await addSession('erin@example.com', 'session-two');
+    expect(await liveSessions('session-one', 'session-two')).toEqual(['session-one', 'session-two']);
 
     const disabled = await cli('users', 'disable', 'Erin@example.com');
     expect(disabled).toEqual({ code: 0, stdout: 'disabled user #1 erin@example.com; their sessions are ended\n', stderr: '' });
-    expect(liveSessions('session-one', 'session-two')).toEqual([]);
+    expect(await liveSessions('session-one', 'session-two')).toEqual([]);
     expect(jsonLines((await cli('users', 'list', '--json')).stdout)[0].disabled).toBe(true);
     expect((await cli('users', 'list')).stdout).toContain('erin@example.com  legal  disabled');
 
@@ -175,18 +180,18 @@ describe('copyhound users and keys', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () =
   it('users reset-password sets the new password from stdin and ends the sessions; a weak one changes nothing', async () => {
     const { piped, passwordWorks, addSession, liveSessions } = await setup();
     expect((await piped(`${PASSWORD}\n`, 'users', 'add', '--email', 'frank@example.com', '--role', 'admin')).code).toBe(0);
-    addSession('frank@example.com', 'session-one');
+    await addSession('frank@example.com', 'session-one');
 
     const weak = await piped('123456\n', 'users', 'reset-password', 'frank@example.com');
     expect(weak).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('error: password: must be at least 12 characters') });
     expect(await passwordWorks('frank@example.com', PASSWORD)).toBe(true);
-    expect(liveSessions('session-one')).toEqual(['session-one']);
+    expect(await liveSessions('session-one')).toEqual(['session-one']);
 
     const reset = await piped(`${NEW_PASSWORD}\n`, 'users', 'reset-password', 'frank@example.com');
     expect(reset).toEqual({ code: 0, stdout: 'set a new password for user #1 frank@example.com; their sessions are ended\n', stderr: '' });
     expect(await passwordWorks('frank@example.com', NEW_PASSWORD)).toBe(true);
     expect(await passwordWorks('frank@example.com', PASSWORD)).toBe(false);
-    expect(liveSessions('session-one')).toEqual([]);
+    expect(await liveSessions('session-one')).toEqual([]);
     expect(await piped(`${NEW_PASSWORD}\n`, 'users', 'reset-password', 'ghost@example.com')).toEqual({ code: 1, stdout: '', stderr: 'error: No user with email ghost@example.com\n' });
   });
 
@@ -200,7 +205,7 @@ describe('copyhound users and keys', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () =
     expect(made).toMatchObject({ id: 1, name: 'ci deploy', role: 'rights_manager' });
     expect(made.key).toMatch(/^ch_[A-Za-z0-9_-]{43}$/);
     // The printed key is the one stored (as its hash), so a program can use it.
-    expect(read((d) => findApiKeyByHash(d, hashToken(made.key)))?.id).toBe(1);
+    expect((await read(async (d) => await findApiKeyByHash(d, hashToken(made.key))))?.id).toBe(1);
 
     const human = await cli('keys', 'create', '--name', 'reporting', '--role', 'legal', '--expires', '2099-06-01');
     const key2 = /: (ch_\S+)\n$/.exec(human.stdout)?.[1];

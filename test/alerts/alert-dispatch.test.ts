@@ -30,8 +30,8 @@ interface Setup {
   logLines: string[];
   clock: { now: Date };
   articles: Map<string, number>;
-  makeDispatcher(): AlertDispatcher;
-  seed(seeds: Omit<ReportSeed, 'articleId' | 'url'>[]): number[];
+  makeDispatcher(): Promise<AlertDispatcher>;
+  seed(seeds: Omit<ReportSeed, 'articleId' | 'url'>[]): Promise<number[]>;
   addStaff(email: string): Promise<number>;
 }
 
@@ -46,16 +46,16 @@ async function setUp(overrides: ConfigOverrides['alerts'] = {}): Promise<Setup> 
   const logLines: string[] = [];
   const logger = pino({ level: 'debug' }, new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } }));
   const clock = { now: new Date('2026-03-02T09:00:00.000Z') };
-  const articles = seedArticles(database.db, ['wire-1']);
+  const articles = await seedArticles(database.db, ['wire-1']);
   return {
     database, smtp, receiver, logLines, clock, articles,
-    makeDispatcher() {
-      const dispatcher = createAlertDispatcher({ db: database.db, config, logger, now: () => clock.now });
+    async makeDispatcher() {
+      const dispatcher = await createAlertDispatcher({ db: database.db, config, logger, now: () => clock.now });
       cleanups.push(() => dispatcher.stop());
       return dispatcher;
     },
-    seed(seeds) {
-      return seedReports(database.db, articles, seeds.map((s) => ({ articleId: 'wire-1', ...s, url: `https://copier.example/p/${++pageCount}` }))).map((r) => r.id);
+    async seed(seeds) {
+      return (await seedReports(database.db, articles, seeds.map((s) => ({ articleId: 'wire-1', ...s, url: `https://copier.example/p/${++pageCount}` })))).map((r) => r.id);
     },
     async addStaff(email) {
       return (await addUser({ db: database.db }, { email, role: 'rights_manager', password: PASSWORD }, 'local')).id;
@@ -63,8 +63,8 @@ async function setUp(overrides: ConfigOverrides['alerts'] = {}): Promise<Setup> 
   };
 }
 
-function addTarget(s: Setup, input: Parameters<typeof createAlertTarget>[1] = { url: s.receiver.url }): number {
-  const { target, secret } = createAlertTarget(s.database.db, input, 'test');
+async function addTarget(s: Setup, input: Parameters<typeof createAlertTarget>[1] = { url: s.receiver.url }): Promise<number> {
+  const { target, secret } = await createAlertTarget(s.database.db, input, 'test');
   s.receiver.secret = secret;
   return target.id;
 }
@@ -76,11 +76,11 @@ function advance(s: Setup, ms: number): void {
 describe('a new report', () => {
   it('produces exactly one signed webhook delivery and one e-mail in the digest', async () => {
     const s = await setUp();
-    addTarget(s, { url: s.receiver.url, name: 'CRM' });
-    const dispatcher = s.makeDispatcher();
+    await addTarget(s, { url: s.receiver.url, name: 'CRM' });
+    const dispatcher = await s.makeDispatcher();
     const userId = await s.addStaff('reviewer@example.test');
-    setAlertPreferences(s.database.db, userId, { mode: 'immediately' });
-    const [reportId] = s.seed([{ decision: 'unlicensed', coverage: 0.92, copiedWords: 540, kind: 'reproduction' }]);
+    await setAlertPreferences(s.database.db, userId, { mode: 'immediately' });
+    const [reportId] = await s.seed([{ decision: 'unlicensed', coverage: 0.92, copiedWords: 540, kind: 'reproduction' }]);
 
     const summary = await dispatcher.dispatchNow();
     expect(summary).toMatchObject({ enqueued: 1, delivered: 1, emailsSent: 1, errors: 0 });
@@ -104,7 +104,7 @@ describe('a new report', () => {
     expect(text).toContain(`${PUBLIC_URL}/reports/${reportId}`);
     expect(text).toContain('Article wire-1');
 
-    const log = listAlertDeliveries(s.database.db);
+    const log = await listAlertDeliveries(s.database.db);
     expect(log.items).toHaveLength(1);
     expect(log.items[0]).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200, reportIds: [reportId], targetName: 'CRM' });
   });
@@ -114,13 +114,13 @@ describe('webhook retries', () => {
   it('a receiver that fails twice gets the third attempt, which succeeds: delivered with attempts=3, across a restart', async () => {
     const s = await setUp();
     s.receiver.answers = [500, 503];
-    addTarget(s);
-    let dispatcher = s.makeDispatcher();
-    s.seed([{}]);
+    await addTarget(s);
+    let dispatcher = await s.makeDispatcher();
+    await s.seed([{}]);
 
     expect(await dispatcher.dispatchNow()).toMatchObject({ enqueued: 1, retrying: 1, delivered: 0 });
     const id = s.receiver.received[0].json.id;
-    expect(findAlertDeliveryById(s.database.db, id)).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: 500, lastError: expect.stringContaining('HTTP 500: receiver is down') });
+    expect(await findAlertDeliveryById(s.database.db, id)).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: 500, lastError: expect.stringContaining('HTTP 500: receiver is down') });
 
     // Not due before the backoff has passed.
     advance(s, RETRY_BASE_MS - 1);
@@ -129,10 +129,10 @@ describe('webhook retries', () => {
 
     // The server restarts: the attempt count and the retry time are in the database.
     await dispatcher.stop();
-    dispatcher = s.makeDispatcher();
+    dispatcher = await s.makeDispatcher();
     advance(s, 1);
     expect(await dispatcher.dispatchNow()).toMatchObject({ retrying: 1 });
-    expect(findAlertDeliveryById(s.database.db, id)).toMatchObject({ attempts: 2, lastStatusCode: 503 });
+    expect(await findAlertDeliveryById(s.database.db, id)).toMatchObject({ attempts: 2, lastStatusCode: 503 });
 
     // The second retry waits twice as long.
     advance(s, RETRY_BASE_MS);
@@ -143,7 +143,7 @@ describe('webhook retries', () => {
 
     expect(s.receiver.received.map((r) => r.answered)).toEqual([500, 503, 200]);
     expect(s.receiver.received.every((r) => r.signatureValid && r.json.id === id)).toBe(true);
-    expect(findAlertDeliveryById(s.database.db, id)).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 200, lastError: null, nextAttemptAt: null, deliveredAt: s.clock.now.toISOString() });
+    expect(await findAlertDeliveryById(s.database.db, id)).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 200, lastError: null, nextAttemptAt: null, deliveredAt: s.clock.now.toISOString() });
     const delivered = s.logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'webhook delivered');
     expect(delivered).toMatchObject({ delivery: id, attempt: 3, status: 200 });
   });
@@ -151,9 +151,9 @@ describe('webhook retries', () => {
   it('gives up after the last attempt and logs the delivery as failed', async () => {
     const s = await setUp();
     s.receiver.answers = [500, 500, 500, 500];
-    addTarget(s);
-    const dispatcher = s.makeDispatcher();
-    s.seed([{}]);
+    await addTarget(s);
+    const dispatcher = await s.makeDispatcher();
+    await s.seed([{}]);
     await dispatcher.dispatchNow();
     advance(s, RETRY_BASE_MS);
     await dispatcher.dispatchNow();
@@ -162,7 +162,7 @@ describe('webhook retries', () => {
     advance(s, 3_600_000);
     await dispatcher.dispatchNow();
     expect(s.receiver.received).toHaveLength(3);
-    expect(listAlertDeliveries(s.database.db, { status: 'failed' }).items[0]).toMatchObject({ attempts: 3, lastStatusCode: 500, nextAttemptAt: null });
+    expect((await listAlertDeliveries(s.database.db, { status: 'failed' })).items[0]).toMatchObject({ attempts: 3, lastStatusCode: 500, nextAttemptAt: null });
     expect(s.logLines.some((l) => l.includes('no attempts left'))).toBe(true);
   });
 
@@ -170,46 +170,46 @@ describe('webhook retries', () => {
     const s = await setUp();
     const down = await startWebhookReceiver();
     await down.close();
-    const downId = addTarget(s, { url: down.url, name: 'down' });
-    const upId = addTarget(s, { url: s.receiver.url, name: 'up' });
-    const dispatcher = s.makeDispatcher();
-    s.seed([{}]);
+    const downId = await addTarget(s, { url: down.url, name: 'down' });
+    const upId = await addTarget(s, { url: s.receiver.url, name: 'up' });
+    const dispatcher = await s.makeDispatcher();
+    await s.seed([{}]);
     expect(await dispatcher.dispatchNow()).toMatchObject({ enqueued: 2, delivered: 1, retrying: 1, errors: 0 });
     expect(s.receiver.received).toHaveLength(1);
-    expect(listAlertDeliveries(s.database.db, { targetId: upId }).items[0].status).toBe('delivered');
-    expect(listAlertDeliveries(s.database.db, { targetId: downId }).items[0]).toMatchObject({ status: 'pending', lastStatusCode: null, lastError: expect.stringContaining('ECONNREFUSED') });
+    expect((await listAlertDeliveries(s.database.db, { targetId: upId })).items[0].status).toBe('delivered');
+    expect((await listAlertDeliveries(s.database.db, { targetId: downId })).items[0]).toMatchObject({ status: 'pending', lastStatusCode: null, lastError: expect.stringContaining('ECONNREFUSED') });
   });
 
   it('disabling a target gives up its pending deliveries', async () => {
     const s = await setUp();
     s.receiver.answers = [500];
-    const id = addTarget(s);
-    const dispatcher = s.makeDispatcher();
-    s.seed([{}]);
+    const id = await addTarget(s);
+    const dispatcher = await s.makeDispatcher();
+    await s.seed([{}]);
     await dispatcher.dispatchNow();
-    updateAlertTarget(s.database.db, id, { enabled: false });
+    await updateAlertTarget(s.database.db, id, { enabled: false });
     advance(s, RETRY_BASE_MS);
     await dispatcher.dispatchNow();
     expect(s.receiver.received).toHaveLength(1);
-    expect(listAlertDeliveries(s.database.db).items[0]).toMatchObject({ status: 'failed', lastError: 'target disabled' });
+    expect((await listAlertDeliveries(s.database.db)).items[0]).toMatchObject({ status: 'failed', lastError: 'target disabled' });
   });
 });
 
 describe('webhook target filters and batches', () => {
   it('sends only reports with the target\'s decisions and at least its coverage', async () => {
     const s = await setUp();
-    addTarget(s, { url: s.receiver.url, decisions: ['unlicensed'], minCoverage: 0.6 });
-    const dispatcher = s.makeDispatcher();
-    const [, , wanted] = s.seed([{ decision: 'unlicensed', coverage: 0.5 }, { decision: 'licence_breach', coverage: 0.8 }, { decision: 'unlicensed', coverage: 0.9 }]);
+    await addTarget(s, { url: s.receiver.url, decisions: ['unlicensed'], minCoverage: 0.6 });
+    const dispatcher = await s.makeDispatcher();
+    const [, , wanted] = await s.seed([{ decision: 'unlicensed', coverage: 0.5 }, { decision: 'licence_breach', coverage: 0.8 }, { decision: 'unlicensed', coverage: 0.9 }]);
     await dispatcher.dispatchNow();
     expect(s.receiver.received.map((r) => r.json.reports.map((x) => x.id))).toEqual([[wanted]]);
   });
 
   it('splits a large crawl into deliveries of at most 100 reports', async () => {
     const s = await setUp();
-    addTarget(s);
-    const dispatcher = s.makeDispatcher();
-    const ids = s.seed(Array.from({ length: 250 }, () => ({})));
+    await addTarget(s);
+    const dispatcher = await s.makeDispatcher();
+    const ids = await s.seed(Array.from({ length: 250 }, () => ({})));
     expect(await dispatcher.dispatchNow()).toMatchObject({ enqueued: 3, delivered: 3 });
     const sizes = s.receiver.received.map((r) => r.json.reports.length);
     expect(sizes).toEqual([100, 100, 50]);
@@ -218,11 +218,11 @@ describe('webhook target filters and batches', () => {
 
   it('does not alert on reports that existed before the first start', async () => {
     const s = await setUp();
-    s.seed([{}, {}]);
-    addTarget(s);
-    const dispatcher = s.makeDispatcher();
+    await s.seed([{}, {}]);
+    await addTarget(s);
+    const dispatcher = await s.makeDispatcher();
     expect(await dispatcher.dispatchNow()).toMatchObject({ enqueued: 0 });
-    const [fresh] = s.seed([{}]);
+    const [fresh] = await s.seed([{}]);
     await dispatcher.dispatchNow();
     expect(s.receiver.received.map((r) => r.json.reports[0].id)).toEqual([fresh]);
   });
@@ -231,12 +231,12 @@ describe('webhook target filters and batches', () => {
 describe('e-mail digests', () => {
   it('follow each user\'s decisions and minimum coverage', async () => {
     const s = await setUp();
-    const dispatcher = s.makeDispatcher();
+    const dispatcher = await s.makeDispatcher();
     const picky = await s.addStaff('picky@example.test');
     const broad = await s.addStaff('broad@example.test');
-    setAlertPreferences(s.database.db, picky, { mode: 'immediately', decisions: ['licence_breach'], minCoverage: 0.7 });
-    setAlertPreferences(s.database.db, broad, { mode: 'immediately', minCoverage: 0.95 });
-    const [, breach] = s.seed([{ decision: 'licence_breach', coverage: 0.5 }, { decision: 'licence_breach', coverage: 0.75 }, { decision: 'unlicensed', coverage: 0.9 }]);
+    await setAlertPreferences(s.database.db, picky, { mode: 'immediately', decisions: ['licence_breach'], minCoverage: 0.7 });
+    await setAlertPreferences(s.database.db, broad, { mode: 'immediately', minCoverage: 0.95 });
+    const [, breach] = await s.seed([{ decision: 'licence_breach', coverage: 0.5 }, { decision: 'licence_breach', coverage: 0.75 }, { decision: 'unlicensed', coverage: 0.9 }]);
     expect(await dispatcher.dispatchNow()).toMatchObject({ emailsSent: 1 });
     expect(s.smtp.messages.map((m) => m.to)).toEqual([['picky@example.test']]);
     const text = decodeQuotedPrintable(s.smtp.messages[0].raw);
@@ -247,10 +247,10 @@ describe('e-mail digests', () => {
   it('daily: one e-mail per UTC day, at the digest hour, with the reports since the last one', async () => {
     const s = await setUp();
     s.clock.now = new Date('2026-03-02T07:00:00.000Z');
-    const dispatcher = s.makeDispatcher();
+    const dispatcher = await s.makeDispatcher();
     const user = await s.addStaff('daily@example.test');
-    setAlertPreferences(s.database.db, user, { mode: 'daily' });
-    const [first] = s.seed([{}]);
+    await setAlertPreferences(s.database.db, user, { mode: 'daily' });
+    const [first] = await s.seed([{}]);
     await dispatcher.dispatchNow();
     s.clock.now = new Date('2026-03-02T07:59:59.000Z');
     await dispatcher.dispatchNow();
@@ -258,7 +258,7 @@ describe('e-mail digests', () => {
 
     s.clock.now = new Date('2026-03-02T08:00:00.000Z');
     expect(await dispatcher.dispatchNow()).toMatchObject({ emailsSent: 1 });
-    const [second] = s.seed([{}]);
+    const [second] = await s.seed([{}]);
     s.clock.now = new Date('2026-03-02T20:00:00.000Z');
     await dispatcher.dispatchNow();
     expect(s.smtp.messages).toHaveLength(1);
@@ -277,12 +277,12 @@ describe('e-mail digests', () => {
 
   it('off (or never set) sends nothing', async () => {
     const s = await setUp();
-    const dispatcher = s.makeDispatcher();
+    const dispatcher = await s.makeDispatcher();
     const off = await s.addStaff('off@example.test');
     await s.addStaff('never@example.test');
-    setAlertPreferences(s.database.db, off, { mode: 'immediately' });
-    setAlertPreferences(s.database.db, off, { mode: 'off' });
-    s.seed([{}]);
+    await setAlertPreferences(s.database.db, off, { mode: 'immediately' });
+    await setAlertPreferences(s.database.db, off, { mode: 'off' });
+    await s.seed([{}]);
     s.clock.now = new Date('2026-03-02T23:00:00.000Z');
     expect(await dispatcher.dispatchNow()).toMatchObject({ emailsSent: 0, emailsFailed: 0 });
     expect(s.smtp.messages).toHaveLength(0);
@@ -290,11 +290,11 @@ describe('e-mail digests', () => {
 
   it('a digest the SMTP server refuses is sent on the next cycle, not lost', async () => {
     const s = await setUp();
-    const dispatcher = s.makeDispatcher();
+    const dispatcher = await s.makeDispatcher();
     const user = await s.addStaff('retry@example.test');
-    setAlertPreferences(s.database.db, user, { mode: 'immediately' });
+    await setAlertPreferences(s.database.db, user, { mode: 'immediately' });
     s.smtp.refuseNext(1);
-    const [id] = s.seed([{}]);
+    const [id] = await s.seed([{}]);
     expect(await dispatcher.dispatchNow()).toMatchObject({ emailsSent: 0, emailsFailed: 1 });
     expect(await dispatcher.dispatchNow()).toMatchObject({ emailsSent: 1 });
     expect(s.smtp.messages).toHaveLength(1);
@@ -303,11 +303,11 @@ describe('e-mail digests', () => {
 
   it('with COPYHOUND_SMTP_URL empty, says so once and still sends webhooks', async () => {
     const s = await setUp({ smtpUrl: '' });
-    addTarget(s);
-    const dispatcher = s.makeDispatcher();
+    await addTarget(s);
+    const dispatcher = await s.makeDispatcher();
     const user = await s.addStaff('nomail@example.test');
-    setAlertPreferences(s.database.db, user, { mode: 'immediately' });
-    s.seed([{}]);
+    await setAlertPreferences(s.database.db, user, { mode: 'immediately' });
+    await s.seed([{}]);
     expect(await dispatcher.dispatchNow()).toMatchObject({ delivered: 1, emailsSent: 0 });
     expect(s.smtp.messages).toHaveLength(0);
     expect(s.logLines.filter((l) => l.includes('e-mail alerts off'))).toHaveLength(1);

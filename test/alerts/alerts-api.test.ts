@@ -89,7 +89,7 @@ describe('/api/alerts/deliveries', () => {
   it('pages the log newest first and filters by status', async () => {
     const { base, app } = await start();
     const target = (await requestJson(`${base}/targets`, { body: { url: 'https://hooks.example/' } })).body.target;
-    const rows = insertAlertDeliveries(app.database.db, Array.from({ length: 5 }, (_, i) => ({ targetId: target.id, event: 'reports.created' as const, reportIds: [i + 1], createdAt: '2026-03-01T00:00:00.000Z' })));
+    const rows = await insertAlertDeliveries(app.database.db, Array.from({ length: 5 }, (_, i) => ({ targetId: target.id, event: 'reports.created' as const, reportIds: [i + 1], createdAt: '2026-03-01T00:00:00.000Z' })));
     const first = await requestJson(`${base}/deliveries?limit=2`);
     expect(first.body.items.map((d: { id: number }) => d.id)).toEqual([rows[4].id, rows[3].id]);
     expect(first.body.items[0]).toMatchObject({ targetName: 'hooks.example', status: 'pending', attempts: 0, reportIds: [5] });

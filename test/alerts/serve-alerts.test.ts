@@ -37,13 +37,13 @@ describe('copyhound serve', () => {
     peers = [smtp, receiver];
     const database = openDatabase({ path: dbPath, busyTimeoutMs: 5000 });
     try {
-      receiver.secret = createAlertTarget(database.db, { url: receiver.url }, 'test').secret;
+      receiver.secret = (await createAlertTarget(database.db, { url: receiver.url }, 'test')).secret;
       const user = await addUser({ db: database.db }, { email: 'desk@example.test', role: 'rights_manager', password: 'Granite-Otter-47-Lantern-Quiver' }, 'local');
-      setAlertPreferences(database.db, user.id, { mode: 'immediately' });
+      await setAlertPreferences(database.db, user.id, { mode: 'immediately' });
       const started = await startServeProcess(['--db', dbPath], { COPYHOUND_SMTP_URL: smtp.url, COPYHOUND_ALERT_POLL_SECONDS: '1', COPYHOUND_PUBLIC_URL: 'https://hound.example' });
       child = started.child;
       await waitFor(() => started.output().includes('alert dispatcher ready'), 'the dispatcher to start');
-      const [report] = seedReports(database.db, seedArticles(database.db, ['wire-9']), [{ url: 'https://copier.example/story', articleId: 'wire-9' }]);
+      const [report] = await seedReports(database.db, await seedArticles(database.db, ['wire-9']), [{ url: 'https://copier.example/story', articleId: 'wire-9' }]);
 
       await waitFor(() => receiver.received.length > 0 && smtp.messages.length > 0, 'the webhook and the e-mail');
       expect(receiver.received[0].signatureValid).toBe(true);

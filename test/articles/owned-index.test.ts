@@ -9,9 +9,9 @@ import { matchArticleText } from '../../src/pipeline.ts';
 import { OWNED_NDJSON, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
-function open(dir: string, overrides: ConfigOverrides = {}) {
+async function open(dir: string, overrides: ConfigOverrides = {}) {
   const config = loadConfig({}, { ...overrides, db: { path: join(dir, 'c.db') }, data: { dir }, log: { level: 'silent' } });
-  return openApp(config, createLogger(config));
+  return await openApp(config, createLogger(config));
 }
 
 const asArticle = (text: string) => ({ title: '', text, links: [] }) as unknown as Parameters<typeof matchArticleText>[1];
@@ -22,7 +22,7 @@ describe('owned-article index', () => {
 
   it('re-fingerprints stored articles when the passage settings change', async () => {
     const dir = tempDir();
-    const first = open(dir);
+    const first = await open(dir);
     await importArticleFile(first.registry, OWNED_NDJSON.pathname, { maxRecordBytes: first.config.import.maxRecordBytes });
     first.close();
     const methods = () => {
@@ -34,7 +34,7 @@ describe('owned-article index', () => {
     const before = methods();
     expect(before).toHaveLength(1);
 
-    const second = open(dir, { match: { anchorRadius: 4 } });
+    const second = await open(dir, { match: { anchorRadius: 4 } });
     try {
       const matches = await matchArticleText(second, asArticle(nato.body));
       expect(matches[0]).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });
@@ -48,13 +48,13 @@ describe('owned-article index', () => {
 
   it('follows imports and removals made through the same app', async () => {
     const dir = tempDir();
-    const app = open(dir);
+    const app = await open(dir);
     try {
       expect(await matchArticleText(app, asArticle(paragraphsOf(nato).join('\n\n')))).toEqual([]);
       await importArticleFile(app.registry, OWNED_NDJSON.pathname, { maxRecordBytes: app.config.import.maxRecordBytes });
       expect((await matchArticleText(app, asArticle(nato.body)))[0]?.articleId).toBe('aa-nato-syria');
       const { removeArticle } = await import('../../src/articles/article-registry.ts');
-      removeArticle(app.registry, 'aa-nato-syria');
+      await removeArticle(app.registry, 'aa-nato-syria');
       expect(await matchArticleText(app, asArticle(nato.body))).toEqual([]);
     } finally {
       app.close();

@@ -43,39 +43,39 @@ let registered: RoutePolicy[];
 let seeded: Seeded;
 let casesChecked = 0;
 
-function makeKey(role: Role, licensee: number | null, now?: () => Date, expires?: string) {
-  return createKey({ db: started.app.database.db, now }, LOCAL_PRINCIPAL, { name: `matrix ${role}`, role, licensee, expires });
+async function makeKey(role: Role, licensee: number | null, now?: () => Date, expires?: string) {
+  return await createKey({ db: started.app.database.db, now }, LOCAL_PRINCIPAL, { name: `matrix ${role}`, role, licensee, expires });
 }
 
-function seed(): Seeded {
+async function seed(): Promise<Seeded> {
   const deps = { db: started.app.database.db, config: started.app.config.rights };
   const licensee = {} as Record<Side, number>;
   const consent = {} as Record<Side, number>;
   for (const side of ['A', 'B'] as const) {
     const place = `http://127.0.0.1/partner-${side.toLowerCase()}/`;
-    licensee[side] = addLicensee(deps, { name: `Partner ${side}`, places: [place] }, 'local').licensee.id;
+    licensee[side] = (await addLicensee(deps, { name: `Partner ${side}`, places: [place] }, 'local')).licensee.id;
     // Pending, so a licensee may still change its terms: the allowed PATCH is not refused by state.
-    consent[side] = addConsent(deps, parseConsentRequest({ licensee: `Partner ${side}`, places: [place], status: 'pending' }), 'local').consent.id;
+    consent[side] = (await addConsent(deps, parseConsentRequest({ licensee: `Partner ${side}`, places: [place], status: 'pending' }), 'local')).consent.id;
   }
   const keys = {} as Record<Role, string>;
-  for (const role of ROLES) keys[role] = makeKey(role, role === 'licensee' ? licensee.A : null).key;
+  for (const role of ROLES) keys[role] = (await makeKey(role, role === 'licensee' ? licensee.A : null)).key;
   // Made "in the past" so its expiry is already over: createKey refuses a past expiry made today.
-  const expiredKey = makeKey('admin', null, () => new Date(Date.UTC(2020, 0, 1)), '2020-01-02T00:00:00Z').key;
-  const revoked = makeKey('admin', null);
-  revokeKey({ db: started.app.database.db }, revoked.view.id);
+  const expiredKey = (await makeKey('admin', null, () => new Date(Date.UTC(2020, 0, 1)), '2020-01-02T00:00:00Z')).key;
+  const revoked = await makeKey('admin', null);
+  await revokeKey({ db: started.app.database.db }, revoked.view.id);
   return { licensee, consent, keys, expiredKey, revokedKey: revoked.key };
 }
 
 /** The object id a route's :id names for one side; keys are made fresh, a DELETE revokes one. */
-function ownedIdOf(policy: RoutePolicy, side: Side): number {
+async function ownedIdOf(policy: RoutePolicy, side: Side): Promise<number> {
   if (policy.owner === 'licensee') return seeded.licensee[side];
   if (policy.owner === 'consent') return seeded.consent[side];
-  return makeKey('licensee', seeded.licensee[side]).view.id;
+  return (await makeKey('licensee', seeded.licensee[side])).view.id;
 }
 
-function pathOf(policy: RoutePolicy, side: Side | null): string {
+async function pathOf(policy: RoutePolicy, side: Side | null): Promise<string> {
   return policy.path
-    .replace(':id', String(side && policy.owner ? ownedIdOf(policy, side) : MISSING_ID))
+    .replace(':id', String(side && policy.owner ? await ownedIdOf(policy, side) : MISSING_ID))
     .replace(':ref', 'no-such-source')
     .replace(':place', encodeURIComponent('http://127.0.0.1/no-such-place/'));
 }
@@ -98,13 +98,13 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'copyhound-auth-matrix-'));
   started = await startAppServer(dir, {}, { anonymous: true });
   // startServer does not hand back its express app; this one, over the same App, exposes the guard.
-  const http = createHttpApp(started.app);
+  const http = await createHttpApp(started.app);
   registered = http.copyhoundGuard.registered;
   listener = await new Promise<Server>((resolve) => {
     const s = http.listen(0, '127.0.0.1', () => resolve(s));
   });
   base = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
-  seeded = seed();
+  seeded = await seed();
 });
 
 afterAll(async () => {
@@ -126,7 +126,7 @@ describe('route registration and the policy table', () => {
 describe.each(ROUTE_POLICIES.map((p) => [`${p.method} ${p.path}`, p] as const))('%s', (_name, policy) => {
   it('refuses anonymous, expired and revoked credentials with 401 (public routes answer anyone)', async () => {
     for (const key of [null, seeded.expiredKey, seeded.revokedKey]) {
-      const { status, body, location } = await call(policy, pathOf(policy, 'A'), key);
+      const { status, body, location } = await call(policy, await pathOf(policy, 'A'), key);
       if (policy.public) expect([401, 403], body).not.toContain(status);
       else if (isPage(policy) && policy.method === 'GET') {
         expect(status, body).toBe(303);
@@ -139,7 +139,7 @@ describe.each(ROUTE_POLICIES.map((p) => [`${p.method} ${p.path}`, p] as const))(
     const allowed = policy.public || policy.session || policy.allow[role] !== undefined;
     const sides: Side[] = policy.owner ? ['A', 'B'] : ['A'];
     for (const side of sides) {
-      const { status, body } = await call(policy, pathOf(policy, side), seeded.keys[role]);
+      const { status, body } = await call(policy, await pathOf(policy, side), seeded.keys[role]);
       const context = `${role} on ${side}: ${body}`;
       if (!allowed) expect(status, context).toBe(403);
       else if (policy.owner && role === 'licensee' && side === 'B') expect(status, context).toBe(404);
@@ -160,7 +160,7 @@ describe('a disabled user', () => {
     expect(login.status).toBe(200);
     const cookie = login.headers.getSetCookie().find((c) => c.startsWith('copyhound_session='))!.split(';')[0];
     expect((await fetch(`${base}/api/auth/me`, { headers: { cookie } })).status).toBe(200);
-    setUserDisabled({ db }, email, true);
+    await setUserDisabled({ db }, email, true);
     expect((await fetch(`${base}/api/auth/me`, { headers: { cookie } })).status).toBe(401);
     expect((await fetch(`${base}/api/licensees/${seeded.licensee.A}`, { headers: { cookie } })).status).toBe(401);
   });

@@ -29,10 +29,10 @@ async function start() {
   stop = started.stop;
   const db = started.app.database.db;
   const deps = { db, config: started.app.config.rights };
-  const alpha = addLicensee(deps, { name: 'Alpha Daily', places: ['*.alpha.example'] }, 'local').licensee;
-  const beta = addLicensee(deps, { name: 'Beta News', places: ['*.beta.example'] }, 'local').licensee;
-  const keyOf = (role: Role, licensee: string | null = null) => createKey({ db }, LOCAL_PRINCIPAL, { name: `${role} key`, role, licensee }).key;
-  const keys = { admin: keyOf('admin'), manager: keyOf('rights_manager'), legal: keyOf('legal'), alpha: keyOf('licensee', 'Alpha Daily') };
+  const alpha = (await addLicensee(deps, { name: 'Alpha Daily', places: ['*.alpha.example'] }, 'local')).licensee;
+  const beta = (await addLicensee(deps, { name: 'Beta News', places: ['*.beta.example'] }, 'local')).licensee;
+  const keyOf = async (role: Role, licensee: string | null = null) => (await createKey({ db }, LOCAL_PRINCIPAL, { name: `${role} key`, role, licensee })).key;
+  const keys = { admin: await keyOf('admin'), manager: await keyOf('rights_manager'), legal: await keyOf('legal'), alpha: await keyOf('licensee', 'Alpha Daily') };
   const call = async (key: string, method: string, path: string, body?: unknown) => {
     const response = await fetch(`${started.server.url}${path}`, {
       method,
@@ -48,9 +48,9 @@ async function start() {
 describe('rules inside the routes', () => {
   it('legal moves a report to notice_sent or escalated only; a rights manager to any allowed status', async () => {
     const { db, keys, call } = await start();
-    const articles = seedArticles(db, ['a-1']);
+    const articles = await seedArticles(db, ['a-1']);
     const seeds: ReportSeed[] = [{ articleId: 'a-1', url: 'https://copier.example/1', status: 'confirmed' }, { articleId: 'a-1', url: 'https://copier.example/2', status: 'new' }];
-    const [confirmed, fresh] = seedReports(db, articles, seeds);
+    const [confirmed, fresh] = await seedReports(db, articles, seeds);
     const refused = await call(keys.legal, 'POST', `/api/reports/${fresh.id}/status`, { status: 'dismissed', note: 'not ours' });
     expect(refused.status).toBe(403);
     expect(refused.body.error.message).toContain('notice_sent or escalated');

@@ -49,7 +49,7 @@ async function start(): Promise<{ url: string; app: App; dbPath: string }> {
     log: { level: 'info' },
   });
   const sink = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
-  const app = openApp(config, pino({ level: 'info' }, sink));
+  const app = await openApp(config, pino({ level: 'info' }, sink));
   const server = await startServer(app);
   running = { app, server };
   await addUser({ db: app.database.db }, { email: EMAIL, role: 'rights_manager', password: PASSWORD }, 'local');
@@ -156,9 +156,9 @@ describe('sign-in and sessions', () => {
 
   it('refuses a revoked API key on the very next request', async () => {
     const { url, app } = await start();
-    const { key, view } = createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: 'robot', role: 'legal' });
+    const { key, view } = await createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: 'robot', role: 'legal' });
     expect((await send(`${url}/api/auth/me`, { key })).status).toBe(200);
-    revokeKey({ db: app.database.db }, view.id);
+    await revokeKey({ db: app.database.db }, view.id);
     expect((await send(`${url}/api/auth/me`, { key })).status).toBe(401);
   });
 
@@ -179,7 +179,7 @@ describe('sign-in and sessions', () => {
 
   it('puts no password, API key or session id into an answer or a log line', async () => {
     const { url, app } = await start();
-    const { key } = createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: 'robot', role: 'admin' });
+    const { key } = await createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: 'robot', role: 'admin' });
     const { jar, csrf, session } = await login(url);
     await send(`${url}/api/auth/login`, { body: { email: EMAIL, password: `${PASSWORD}-wrong` } });
     await send(`${url}/api/auth/me`, { jar });

@@ -38,13 +38,13 @@ describe('backup while a crawl writes', () => {
     async () => {
       site = await startNewsSite({ stories: 80, latencyMs: 5 });
       const dir = tempDir();
-      const crawler = openTestApp(dir);
+      const crawler = await openTestApp(dir);
       // The backup reads through its own connection, as `copyhound backup` beside `serve` does.
-      const backupApp = openTestApp(dir, {}, { owned: false });
+      const backupApp = await openTestApp(dir, {}, { owned: false });
       const backupDir = join(tempDir(), 'backup');
       const restoreDir = join(tempDir(), 'restored');
       try {
-        const source = addSource(crawler, { type: 'site', url: `${site.url}/`, name: 'site' });
+        const source = await addSource(crawler, { type: 'site', url: `${site.url}/`, name: 'site' });
         site.holdAfter(HELD_AFTER_REQUESTS);
         const crawl = runSource(crawler, source);
         while (site.log.filter((e) => e.path !== '/robots.txt').length < PAGES_BEFORE_BACKUP) await new Promise((r) => setTimeout(r, 10));
@@ -71,8 +71,8 @@ describe('backup while a crawl writes', () => {
           expect(rows.length).toBe(manifest.database.rowCounts.captures);
           for (const row of rows) expect(sha256Of(join(restoreDir, row.warcPath)), `capture ${row.id}`).toBe(row.warcSha256);
           // The snapshot was taken mid-run: its run is unfinished, and the crawl went on storing after it.
-          const restoredSource = findSourceByName(restored.db, 'site')!;
-          expect(findUnfinishedRun(restored.db, restoredSource.id)).toBeDefined();
+          const restoredSource = (await findSourceByName(restored.db, 'site'))!;
+          expect(await findUnfinishedRun(restored.db, restoredSource.id)).toBeDefined();
           expect(crawler.database.db.select().from(captures).all().length).toBeGreaterThan(rows.length);
         } finally {
           restored.close();

@@ -59,18 +59,18 @@ async function timeBlock(pool: Pool, headers: Record<string, string>, count: num
 async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'copyhound-bench-api-'));
   const config = loadConfig({}, { db: { path: join(dir, 'copyhound.db') }, data: { dir: join(dir, 'data') }, log: { level: 'silent' } });
-  const app = openApp(config, createLogger(config), { checkpointInBackground: true });
+  const app = await openApp(config, createLogger(config), { checkpointInBackground: true });
   try {
-    seedManyReports(app.database.db, seedArticles(app.database.db, ['bench-article']), REPORTS);
-    const key = createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: 'bench', role: 'admin' }).key;
-    const withAuth = await listen(createHttpApp(app));
+    await seedManyReports(app.database.db, await seedArticles(app.database.db, ['bench-article']), REPORTS);
+    const key = (await createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: 'bench', role: 'admin' })).key;
+    const withAuth = await listen(await createHttpApp(app));
     // The same app with the identity already known: the guard passes, nothing is looked up.
     const known = express();
     known.use((req, _res, next) => {
       setPrincipal(req, LOCAL_PRINCIPAL);
       next();
     });
-    known.use(createHttpApp(app));
+    known.use(await createHttpApp(app));
     const withoutAuth = await listen(known);
     const pools = { auth: new Pool(withAuth.url, { connections: CONCURRENCY }), none: new Pool(withoutAuth.url, { connections: CONCURRENCY }) };
     const headers = { auth: { authorization: `Bearer ${key}` }, none: {} };

@@ -56,7 +56,7 @@ async function bench(): Promise<void> {
   const concurrency = Number(values.concurrency);
   const { db: dbConfig } = loadConfig(process.env);
   console.log(`SQLite page cache ${dbConfig.cacheMb} MB, memory map ${dbConfig.mmapMb} MB (COPYHOUND_DB_CACHE_MB, COPYHOUND_DB_MMAP_MB)`);
-  const app = openTestApp(dir, {
+  const app = await openTestApp(dir, {
     // Politeness off: the server is ours. Retries stay on (they cost nothing when nothing fails).
     crawl: { minHostDelayMs: 0, perHostConcurrency: concurrency, globalConcurrency: concurrency, siteMaxPages: pages * 2, siteMaxDepth: 3 },
     // The database settings from the environment (COPYHOUND_DB_CACHE_MB, _MMAP_MB), as serve reads them.
@@ -79,13 +79,13 @@ async function bench(): Promise<void> {
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
   try {
-    const source = addSource(app, values.source === 'site' ? { type: 'site', url: `${url}/`, name: 'bench' } : { type: 'sitemap', url: `${url}/sitemap.xml`, name: 'bench' });
-    app.getOwnedIndex();
+    const source = await addSource(app, values.source === 'site' ? { type: 'site', url: `${url}/`, name: 'bench' } : { type: 'sitemap', url: `${url}/sitemap.xml`, name: 'bench' });
+    await app.getOwnedIndex();
     const started = performance.now();
     const summary = await runSource(app, source, { fetchers: createCrawlFetchers(app, { capture: !values['no-capture'] }) });
     const seconds = (performance.now() - started) / 1000;
     const handled = summary.pagesFetched + summary.pagesUnchanged + summary.pagesFailed;
-    const matches = listMatches(app.database.db, { limit: 1, offset: 0 }).total;
+    const matches = (await listMatches(app.database.db, { limit: 1, offset: 0 })).total;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     console.log(`source: ${values.source}, pages served: ${pages}, concurrency: ${concurrency}${values['no-capture'] ? ', captures OFF (diagnostic)' : ''}`);
     console.log(`run: ${summary.status}, fetched ${summary.pagesFetched}, unchanged ${summary.pagesUnchanged}, failed ${summary.pagesFailed} ${JSON.stringify(summary.errors)}, matches stored ${matches}`);

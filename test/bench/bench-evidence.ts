@@ -31,7 +31,7 @@ function kindOf(path: string): string {
 async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'copyhound-bench-evidence-'));
   const site = await startNewsSite({ stories: 1 });
-  const app = openTestApp(dir);
+  const app = await openTestApp(dir);
   try {
     const [nato] = readOwnedFixtures();
     const url = `${site.url}/copy/nato`;
@@ -39,7 +39,7 @@ async function main(): Promise<number> {
       site.setPage('/copy/nato', buildNewsPage({ site: 'Copy Daily', headline: nato.title, paragraphsHtml: paragraphsOf(nato).map(escapeHtml), footer: `Visit ${visit}: updated ${visit} times` }));
       await processPage(app, url);
     }
-    const [report] = listReports(app.database.db, { filters: {}, sort: { field: 'id', direction: 'asc' }, limit: 1 });
+    const [report] = await listReports(app.database.db, { filters: {}, sort: { field: 'id', direction: 'asc' }, limit: 1 });
     const t1 = performance.now();
     const first = await exportEvidencePackage(app, [report.id], 'bench');
     const firstMs = performance.now() - t1;

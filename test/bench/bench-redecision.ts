@@ -56,7 +56,7 @@ function countBy(state: PartnerState, key: 'status' | 'decision'): Record<string
  * Checks one re-decision against the rows: every report moved as the decision says, a sample's
  * history holds the events that say so, and nothing outside the site got an event.
  */
-function verifyChange(db: Db, before: PartnerState, after: PartnerState, lastEventBefore: number, expect: (b: { status: string; decision: string }, a: { status: string; decision: string; reasons: string }) => string | null): string[] {
+async function verifyChange(db: Db, before: PartnerState, after: PartnerState, lastEventBefore: number, expect: (b: { status: string; decision: string }, a: { status: string; decision: string; reasons: string }) => string | null): Promise<string[]> {
   const problems: string[] = [];
   if (after.reports.size !== PARTNER_MATCHES) problems.push(`${after.reports.size} reports on the site, expected ${PARTNER_MATCHES}`);
   for (const [id, a] of after.reports) {
@@ -72,7 +72,7 @@ function verifyChange(db: Db, before: PartnerState, after: PartnerState, lastEve
     const id = ids[Math.floor(random() * ids.length)];
     const b = before.reports.get(id)!;
     const a = after.reports.get(id)!;
-    const events = listReportEvents(db, id, 100).filter((e) => e.id > lastEventBefore);
+    const events = (await listReportEvents(db, id, 100)).filter((e) => e.id > lastEventBefore);
     if (!events.some((e) => e.kind === 'decision')) problems.push(`report ${id}: no 'decision' history event`);
     if (a.status !== b.status && !events.some((e) => e.fromStatus === b.status && e.toStatus === a.status)) problems.push(`report ${id}: moved ${b.status} → ${a.status} without a history event saying so`);
   }
@@ -114,13 +114,13 @@ function median(values: number[]): number {
 }
 
 /** Adds a consent for the site (round n) and checks every report moved as the decision says. */
-function addRound(deps: RightsDeps, round: number, before: PartnerState): { measured: Measured; after: PartnerState; consentId: number } {
+async function addRound(deps: RightsDeps, round: number, before: PartnerState): Promise<{ measured: Measured; after: PartnerState; consentId: number }> {
   const db = deps.db;
   const eventsBefore = lastEventId(db);
   settle(db);
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const added = addConsent(deps, {
+  const added = await addConsent(deps, {
     licenseeName: PARTNER_LICENSEE, scope: { all: true, ids: [], sections: [], tags: [], publishedFrom: null, publishedUntil: null }, places: [`*.${PARTNER_DOMAIN}`],
     validFrom: null, validUntil: null, use: 'full', maxWords: null, maxPercent: null, holdBackHours: null, duties: ['credit'], territory: null, contractRef: `BENCH-${round}`, status: 'active',
   }, 'bench');
@@ -129,7 +129,7 @@ function addRound(deps: RightsDeps, round: number, before: PartnerState): { meas
   const after = readPartner(db);
   console.log(`    round ${round} addConsent: ${ms.toFixed(0)} ms (${cpuUsed}), ${JSON.stringify(added.redecided)}, ${lastEventId(db) - eventsBefore} history events`);
   console.log(`      after: reports ${JSON.stringify(countBy(after, 'status'))}, match decisions ${JSON.stringify(after.matchDecisions)}`);
-  const problems = verifyChange(db, before, after, eventsBefore, (b, a) => {
+  const problems = await verifyChange(db, before, after, eventsBefore, (b, a) => {
     if (a.decision !== 'licensed' && a.decision !== 'licence_breach') return `decision ${a.decision} after the consent, expected licensed or licence_breach`;
     if (a.decision === 'licensed' && a.status !== 'licensed') return `licensed but status ${a.status} (was ${b.status})`;
     if (a.decision === 'licence_breach' && a.status !== b.status) return `breach moved status ${b.status} → ${a.status}`;
@@ -143,18 +143,18 @@ function addRound(deps: RightsDeps, round: number, before: PartnerState): { meas
 }
 
 /** Revokes the round's consent and checks every report moved back. */
-function revokeRound(deps: RightsDeps, round: number, consentId: number, before: PartnerState): { measured: Measured; after: PartnerState } {
+async function revokeRound(deps: RightsDeps, round: number, consentId: number, before: PartnerState): Promise<{ measured: Measured; after: PartnerState }> {
   const db = deps.db;
   const eventsBefore = lastEventId(db);
   settle(db);
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const revoked = changeConsentStatus(deps, consentId, 'revoke', 'bench', 'bench: contract ended');
+  const revoked = await changeConsentStatus(deps, consentId, 'revoke', 'bench', 'bench: contract ended');
   const ms = performance.now() - start;
   const cpuUsed = cpuSince(cpu);
   const after = readPartner(db);
   console.log(`    round ${round} revoke: ${ms.toFixed(0)} ms (${cpuUsed}), ${JSON.stringify(revoked.redecided)}, ${lastEventId(db) - eventsBefore} history events`);
-  const problems = verifyChange(db, before, after, eventsBefore, (b, a) => {
+  const problems = await verifyChange(db, before, after, eventsBefore, (b, a) => {
     if (a.decision !== 'licence_breach' || !JSON.parse(a.reasons).includes('revoked')) return `decision ${a.decision} ${a.reasons} after the revocation, expected licence_breach with 'revoked'`;
     if (b.status === 'licensed' && a.status !== 'new') return `was licensed, now ${a.status} (expected new)`;
     if (b.status !== 'licensed' && a.status !== b.status) return `moved ${b.status} → ${a.status}`;
@@ -176,18 +176,18 @@ function judge(name: string, runs: Measured[]): TargetResult {
   };
 }
 
-export function benchRedecision(db: Db, domains: BenchDomain[]): TargetResult[] {
+export async function benchRedecision(db: Db, domains: BenchDomain[]): Promise<TargetResult[]> {
   const deps: RightsDeps = { db, config: { ownerSites: [] } };
   console.log(`\n[3] re-decision: consent for *.${PARTNER_DOMAIN} (${PARTNER_LICENSEE}, credit duty) added, then revoked; ${ROUNDS} rounds`);
-  warmUpRedecision(deps, domains);
+  await warmUpRedecision(deps, domains);
   let state = readPartner(db);
   console.log(`    before: reports ${JSON.stringify(countBy(state, 'status'))}, match decisions ${JSON.stringify(state.matchDecisions)}`);
   const adds: Measured[] = [];
   const revokes: Measured[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    const added = addRound(deps, round, state);
+    const added = await addRound(deps, round, state);
     adds.push(added.measured);
-    const revoked = revokeRound(deps, round, added.consentId, added.after);
+    const revoked = await revokeRound(deps, round, added.consentId, added.after);
     revokes.push(revoked.measured);
     state = revoked.after;
   }

@@ -103,14 +103,14 @@ interface Timed {
  * Runs each query's pages in order (each page one timed listReports call after the previous
  * cursor) until `count` calls were timed: a query whose results end early is followed by more.
  */
-export function runQueries(db: Db, next: () => ListQuery, count: number, list: typeof listReports = listReports): Timed[] {
+export async function runQueries(db: Db, next: () => ListQuery, count: number, list: typeof listReports = listReports): Promise<Timed[]> {
   const timed: Timed[] = [];
   while (timed.length < count) {
     const query = next();
     let cursor: ReportCursor | undefined;
     for (let page = 0; page < query.pages && timed.length < count; page++) {
       const start = performance.now();
-      const rows = list(db, { filters: query.filters, sort: query.sort, ...(cursor ? { cursor } : {}), limit: PAGE_SIZE });
+      const rows = await list(db, { filters: query.filters, sort: query.sort, ...(cursor ? { cursor } : {}), limit: PAGE_SIZE });
       timed.push({ ms: performance.now() - start, query, ...(cursor ? { cursor } : {}), rows: rows.length });
       if (rows.length < PAGE_SIZE) break;
       cursor = cursorAfter(rows[rows.length - 1], query.sort);
@@ -123,7 +123,7 @@ export function runQueries(db: Db, next: () => ListQuery, count: number, list: t
  * The SQL and values listReports runs for a query, and SQLite's plan for them (observed at the
  * driver: with sqlite_stat4 present a plan can depend on the values).
  */
-export function explainList(db: Db, t: Timed): string[] {
+export async function explainList(db: Db, t: Timed): Promise<string[]> {
   const client = clientOf(db);
   const prepare = client.prepare;
   let seen: { sql: string; params: unknown[] } = { sql: '', params: [] };
@@ -137,7 +137,7 @@ export function explainList(db: Db, t: Timed): string[] {
     return statement;
   } as typeof prepare;
   try {
-    listReports(db, { filters: t.query.filters, sort: t.query.sort, ...(t.cursor ? { cursor: t.cursor } : {}), limit: PAGE_SIZE });
+    await listReports(db, { filters: t.query.filters, sort: t.query.sort, ...(t.cursor ? { cursor: t.cursor } : {}), limit: PAGE_SIZE });
   } finally {
     client.prepare = prepare;
   }
@@ -150,9 +150,9 @@ function describe(t: Timed): string {
   return `${t.ms.toFixed(1)} ms  domain=${f.domain} status=${f.status?.join('+')} decision=${f.decision?.join('+')} minCoverage=${f.minCoverage} sort=${t.query.sort.field} ${t.cursor ? 'deeper page' : 'first page'} rows=${t.rows}`;
 }
 
-function benchList(db: Db, domains: BenchDomain[], count: number): TargetResult {
-  runQueries(db, targetQueries(domains, 1), WARMUP_QUERIES);
-  const timed = runQueries(db, targetQueries(domains, 99), count);
+async function benchList(db: Db, domains: BenchDomain[], count: number): Promise<TargetResult> {
+  await runQueries(db, targetQueries(domains, 1), WARMUP_QUERIES);
+  const timed = await runQueries(db, targetQueries(domains, 99), count);
   const ms = timed.map((t) => t.ms);
   const p99 = percentile([...ms].sort((a, b) => a - b), 0.99);
   console.log(`\n[1] list: status + decision + domain + min coverage, page of ${PAGE_SIZE}, keyset cursor`);
@@ -166,12 +166,12 @@ function benchList(db: Db, domains: BenchDomain[], count: number): TargetResult 
   console.log('    slowest:');
   for (const t of slowest) console.log(`      ${describe(t)}`);
   console.log('    plan of the slowest:');
-  for (const line of explainList(db, slowest[0])) console.log(`      ${line}`);
+  for (const line of await explainList(db, slowest[0])) console.log(`      ${line}`);
   return { name: `list p99 ≤ ${LIST_P99_TARGET_MS} ms`, measured: `p99 ${p99.toFixed(2)} ms over ${ms.length} queries`, pass: p99 <= LIST_P99_TARGET_MS };
 }
 
 /** Other common list shapes, reported without a target. */
-function benchShapes(db: Db, domains: BenchDomain[]): void {
+async function benchShapes(db: Db, domains: BenchDomain[]): Promise<void> {
   const random = seededRandom(123);
   const byArticle = zipfPicker(ARTICLE_COUNT, 0.8, random);
   const licenseeIds = clientOf(db).prepare('select id from licensees order by id').pluck().all() as number[];
@@ -186,7 +186,7 @@ function benchShapes(db: Db, domains: BenchDomain[]): void {
   ];
   console.log('\n    other shapes (informational, sort -lastSeen):');
   for (const [label, make] of shapes) {
-    console.log(`      ${label}: ${formatLatency(runQueries(db, make, SHAPE_QUERIES).map((t) => t.ms))}`);
+    console.log(`      ${label}: ${formatLatency((await runQueries(db, make, SHAPE_QUERIES)).map((t) => t.ms))}`);
   }
 }
 
@@ -205,18 +205,18 @@ async function timeExport(db: Db, filters: ReportFilters, sort: ReportSort, form
   });
   let readSeconds = 0;
   // Reading the rows is timed apart from encoding them, to tell which half a miss is in.
-  function* timedRows() {
-    const rows = iterateReports(db, filters, sort);
+  async function* timedRows() {
+    const rows = await iterateReports(db, filters, sort);
     for (;;) {
       const start = performance.now();
-      const next = rows.next();
+      const next = await rows.next();
       readSeconds += (performance.now() - start) / 1000;
       if (next.done) return;
       yield next.value;
     }
   }
   const start = performance.now();
-  const { rows } = await writeReportExport(sink, timedRows(), format);
+  const { rows } = await writeReportExport(sink, await timedRows(), format);
   return { rows, bytes, seconds: (performance.now() - start) / 1000, readSeconds };
 }
 
@@ -225,7 +225,7 @@ async function benchExport(db: Db): Promise<TargetResult> {
   const since = new Date(YEAR_START_MS + EXPORT_WINDOW_START_DAYS * DAY_MS).toISOString();
   const until = new Date(YEAR_START_MS + (EXPORT_WINDOW_START_DAYS + EXPORT_WINDOW_DAYS) * DAY_MS).toISOString();
   const filters: ReportFilters = { since, until };
-  console.log(`\n[2] export: reports first seen ${since} – ${until} (${countReports(db, filters)} rows), one core, into a discarding sink`);
+  console.log(`\n[2] export: reports first seen ${since} – ${until} (${await countReports(db, filters)} rows), one core, into a discarding sink`);
   const runs: [string, ReportSort, ExportFormat][] = [['CSV, default sort -lastSeen', { field: 'lastSeen', direction: 'desc' }, 'csv'], ['CSV, sort id', { field: 'id', direction: 'asc' }, 'csv'], ['NDJSON, default sort (informational)', { field: 'lastSeen', direction: 'desc' }, 'json']];
   let judged = { rows: 0, seconds: 1 };
   for (const [label, sort, format] of runs) {
@@ -254,11 +254,11 @@ async function main(): Promise<number> {
     try {
       const domains = buildDomains();
       if (targets.has('1')) {
-        results.push(benchList(database.db, domains, Number(values.queries)));
-        benchShapes(database.db, domains);
+        results.push(await benchList(database.db, domains, Number(values.queries)));
+        await benchShapes(database.db, domains);
       }
       if (targets.has('2')) results.push(await benchExport(database.db));
-      if (targets.has('3')) results.push(...benchRedecision(database.db, domains));
+      if (targets.has('3')) results.push(...await benchRedecision(database.db, domains));
     } finally {
       database.close();
     }

@@ -226,7 +226,7 @@ async function addDemoReports(app: App, site: SampleSite, now: Date) {
   const seed = await seedDemo(app, site, now);
   const crawl = await runSource(app, seed.source, { fetchers: createCrawlFetchers(app) });
   if (crawl.status !== 'completed') throw new Error(`the crawl of the demo's sample web ${crawl.status}: ${crawl.message ?? ''}`);
-  const reportIds = readDemoOutcome(app, site.cases).flatMap((o) => (o.found?.reportId != null ? [o.found.reportId] : []));
+  const reportIds = (await readDemoOutcome(app, site.cases)).flatMap((o) => (o.found?.reportId != null ? [o.found.reportId] : []));
   if (reportIds.length === 0) throw new Error('the demo crawl made no report');
   return { admin: seed.logins.find((l) => l.role === 'admin')!, reportIds };
 }
@@ -250,7 +250,7 @@ async function main(): Promise<number> {
       rights: { publisherName: DEMO_PUBLISHER },
     });
     const opening = performance.now();
-    const app = openApp(config, createLogger(config), { checkpointInBackground: true });
+    const app = await openApp(config, createLogger(config), { checkpointInBackground: true });
     console.log(`data: opened the copy in ${((performance.now() - opening) / 1000).toFixed(1)} s (pending migrations included); SQLite page cache ${config.db.cacheMb} MB, memory map ${config.db.mmapMb} MB`);
     const crawling = performance.now();
     const demo = await addDemoReports(app, site, now);

@@ -22,7 +22,7 @@ function countReportsOn(db: Db, name: string): number {
   return client.prepare('select count(*) from reports where rhost >= ? and rhost < ?').pluck().get(range.from, range.to) as number;
 }
 
-export function warmUpRedecision(deps: RightsDeps, domains: BenchDomain[]): void {
+export async function warmUpRedecision(deps: RightsDeps, domains: BenchDomain[]): Promise<void> {
   const midSized = (name: string) => {
     const n = countReportsOn(deps.db, name);
     return n >= WARM_UP_MIN_REPORTS && n <= WARM_UP_MAX_REPORTS;
@@ -30,11 +30,11 @@ export function warmUpRedecision(deps: RightsDeps, domains: BenchDomain[]): void
   const domain = domains.find((d) => !d.licensee && d.rank > 20 && midSized(d.name));
   if (!domain) throw new Error(`no unlicensed domain with ${WARM_UP_MIN_REPORTS}-${WARM_UP_MAX_REPORTS} reports for the warm-up`);
   const start = performance.now();
-  addLicensee(deps, { name: 'Bench warm-up', places: [`*.${domain.name}`] }, 'bench');
-  const added = addConsent(deps, {
+  await addLicensee(deps, { name: 'Bench warm-up', places: [`*.${domain.name}`] }, 'bench');
+  const added = await addConsent(deps, {
     licenseeName: 'Bench warm-up', scope: { all: true, ids: [], sections: [], tags: [], publishedFrom: null, publishedUntil: null }, places: [`*.${domain.name}`],
     validFrom: null, validUntil: null, use: 'full', maxWords: null, maxPercent: null, holdBackHours: null, duties: ['credit'], territory: null, contractRef: 'BENCH-WARM-UP', status: 'active',
   }, 'bench');
-  changeConsentStatus(deps, added.consent.id, 'revoke', 'bench', 'bench: warm-up over');
+  await changeConsentStatus(deps, added.consent.id, 'revoke', 'bench', 'bench: warm-up over');
   console.log(`    warm-up (not judged): a consent for *.${domain.name} added and revoked, ${added.redecided.matches} matches each way, ${(performance.now() - start).toFixed(0)} ms in all`);
 }

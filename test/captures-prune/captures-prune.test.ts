@@ -34,8 +34,8 @@ function fileOf(app: App, id: number): string {
   return join(app.config.data.dir, row.warcPath);
 }
 
-function prune(app: App, options: { dryRun?: boolean; limit?: number; now?: () => Date } = {}): Promise<PruneReport> {
-  return pruneCaptures({ db: app.database.db, dataDir: app.config.data.dir, now: options.now ?? later }, { olderThanDays: 1, dryRun: options.dryRun, limit: options.limit });
+async function prune(app: App, options: { dryRun?: boolean; limit?: number; now?: () => Date } = {}): Promise<PruneReport> {
+  return await pruneCaptures({ db: app.database.db, dataDir: app.config.data.dir, now: options.now ?? later }, { olderThanDays: 1, dryRun: options.dryRun, limit: options.limit });
 }
 
 describe('captures prune: retention of captures nothing cites', () => {
@@ -53,12 +53,12 @@ describe('captures prune: retention of captures nothing cites', () => {
   async function setup() {
     site = await startNewsSite({ stories: 12 });
     const dir = tempDir();
-    openTestApp(dir).close();
+    (await openTestApp(dir)).close();
     const env = crawlTestEnv(dir);
     const urls = [COPY, FILLER].map((n) => site!.url + storyPath(n));
     expect((await runCliInProcess(['sources', 'add', '--type', 'urls', '--url', urls[0], '--url', urls[1], '--name', 'list'], { env })).code).toBe(0);
     expect((await runCliInProcess(['crawl', 'list'], { env })).code).toBe(0);
-    app = openTestApp(dir, {}, { owned: false });
+    app = await openTestApp(dir, {}, { owned: false });
     const db = app.database.db;
     const cited = db.select({ id: reportCaptures.captureId }).from(reportCaptures).all().map((r) => r.id);
     const filler = db.select({ id: pages.captureId }).from(pages).where(eq(pages.url, urls[1])).get()?.id;
@@ -79,7 +79,7 @@ describe('captures prune: retention of captures nothing cites', () => {
     async () => {
       const { app, db, report, filler, alone, holder, revisit } = await setup();
       const files = new Map([report, filler, alone, holder, revisit].map((id) => [id, fileOf(app, id)]));
-      const entries = countCustodyEntries(db);
+      const entries = await countCustodyEntries(db);
 
       // Fresh captures are never eligible: nothing is a day old yet.
       expect(await prune(app, { now: () => new Date() })).toMatchObject({ found: 0, pruned: 0 });
@@ -94,7 +94,7 @@ describe('captures prune: retention of captures nothing cites', () => {
       expect(dryIds).not.toContain(filler);
       expect(dry).toMatchObject({ dryRun: true, pruned: 0, found: dryIds.length, filesRemoved: dryIds.length });
       expect(dry.bytes).toBeGreaterThan(0);
-      expect(countCustodyEntries(db)).toBe(entries);
+      expect(await countCustodyEntries(db)).toBe(entries);
       for (const [id, file] of files) {
         expect(db.select().from(captures).where(eq(captures.id, id)).get(), `capture ${id}`).toBeDefined();
         expect(existsSync(file), file).toBe(true);
@@ -103,12 +103,12 @@ describe('captures prune: retention of captures nothing cites', () => {
       const first = await prune(app);
       expect(first).toMatchObject({ dryRun: false, found: dryIds.length, pruned: dryIds.length, keptCitedMeanwhile: 0, failures: [] });
       expect(first.captures.map((c) => c.id)).toEqual(dryIds);
-      expect(countCustodyEntries(db)).toBe(entries + dryIds.length);
+      expect(await countCustodyEntries(db)).toBe(entries + dryIds.length);
       for (const id of [alone, revisit]) {
         expect(db.select().from(captures).where(eq(captures.id, id)).get()).toBeUndefined();
         expect(existsSync(files.get(id)!)).toBe(false);
-        const [tombstone] = findCustodyEntriesFor(db, 'capture_pruned', id);
-        const [logged] = findCustodyEntriesFor(db, 'capture', id);
+        const [tombstone] = await findCustodyEntriesFor(db, 'capture_pruned', id);
+        const [logged] = await findCustodyEntriesFor(db, 'capture', id);
         expect(JSON.parse(tombstone.leaf)).toMatchObject({ type: 'capture_pruned', id, reason: 'retention', sha256: JSON.parse(logged.leaf).sha256, captureEntry: logged.id - 1 });
       }
       for (const id of [report, filler, holder]) {
@@ -144,7 +144,7 @@ describe('captures prune: retention of captures nothing cites', () => {
       expect(holed.problems.join('\n')).toMatch(new RegExp(`\\(capture ${alone}, .*the capture it vouches for is gone`));
       expect(holed.capturesPruned).toBe(0);
       // A lying tombstone: the capture it claims pruned is still stored.
-      writeTransaction(db, (tx) => appendCustodyEntry(tx, { type: 'capture_pruned', refId: holder, at: new Date().toISOString(), sha256: '0'.repeat(64), fields: { captureEntry: null } }));
+      await writeTransaction(db, async (tx) => await appendCustodyEntry(tx, { type: 'capture_pruned', refId: holder, at: new Date().toISOString(), sha256: '0'.repeat(64), fields: { captureEntry: null } }));
       const lied = await verifyCustodyLog(db, app.config.data.dir);
       expect(lied.problems.join('\n')).toMatch(new RegExp(`logs capture ${holder} as pruned, but its row is still there`));
       expect(lied.problems.join('\n')).toMatch(new RegExp(`names no capture entry, but capture ${holder} has one`));

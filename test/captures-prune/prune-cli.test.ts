@@ -16,7 +16,7 @@ describe('copyhound captures prune', () => {
   it('prunes an old uncited capture and its file, keeps a new one, and the custody log still verifies', async () => {
     const dir = tempDir();
     const env = crawlTestEnv(dir);
-    const app = openTestApp(dir, {}, { owned: false });
+    const app = await openTestApp(dir, {}, { owned: false });
     const old = await app.captureStore.save(captureInput('http://example.test/old', 'an old page'));
     const recent = await app.captureStore.save(captureInput('http://example.test/new', 'a new page'));
     const db = app.database.db;
@@ -36,7 +36,7 @@ describe('copyhound captures prune', () => {
     expect(pruned.stdout).toContain(`pruned capture ${old.id}`);
     expect(existsSync(oldFile)).toBe(false);
 
-    const reopened = openTestApp(dir, {}, { owned: false });
+    const reopened = await openTestApp(dir, {}, { owned: false });
     const left = reopened.database.db.select({ id: captures.id }).from(captures).all().map((r) => r.id);
     reopened.close();
     expect(left).toEqual([recent.id]);

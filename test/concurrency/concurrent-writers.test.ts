@@ -54,7 +54,7 @@ describe('concurrent writers on one database', () => {
     writeArticles(join(dir, 'a.ndjson'), 'alpha', 20_000);
     // The schema first, so that the API clients can post as an admin key of this database.
     expect((await runCli(['--db', db, 'init'])).code).toBe(0);
-    const apiKey = createAdminKey(db);
+    const apiKey = await createAdminKey(db);
     const server = await startServeProcess(['--db', db]);
     try {
       const importing = runCli(['--db', db, 'articles', 'import', join(dir, 'a.ndjson'), '--batch-size', '500']);

@@ -15,10 +15,10 @@ import { useTempDir } from '../helpers/temp-dir.ts';
 const sqliteOf = (database: ReturnType<typeof openDatabase>) => (database.db as unknown as { $client: Database.Database }).$client;
 const at = (ms: number) => new Date(ms).toISOString();
 
-function openWithSource(dir: string) {
+async function openWithSource(dir: string) {
   const database = openDatabase({ path: join(dir, 'c.db'), busyTimeoutMs: 2000 });
   const now = at(Date.now());
-  const source = insertSource(database.db, { name: 'feed', type: 'feed', url: 'https://example.org/feed.xml', limits: {}, enabled: true, isOwnerFeed: false, createdAt: now, updatedAt: now } as never);
+  const source = await insertSource(database.db, { name: 'feed', type: 'feed', url: 'https://example.org/feed.xml', limits: {}, enabled: true, isOwnerFeed: false, createdAt: now, updatedAt: now } as never);
   return { database, source };
 }
 
@@ -31,38 +31,38 @@ describe('crawl run leases', () => {
   const tempDir = useTempDir();
 
   it('never takes over a run whose holder is alive on this host, even past its lease; takes it once the holder is gone', async () => {
-    const { database, source } = openWithSource(tempDir());
+    const { database, source } = await openWithSource(tempDir());
     const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     try {
       const holderName = `${hostname()}:${holder.pid}`;
       const past = Date.now() - 10 * 60_000;
-      expect(claimRun(database.db, source.id, holderName, at(past), at(past + 60_000), describeLeaseHolder)).toMatchObject({ resumed: false });
+      expect(await claimRun(database.db, source.id, holderName, at(past), at(past + 60_000), describeLeaseHolder)).toMatchObject({ resumed: false });
       // Its lease ran out long ago (a blocked process), but the process is alive: no second runner.
-      expect(claimRun(database.db, source.id, `${hostname()}:${process.pid}`, at(Date.now()), at(Date.now() + 60_000), describeLeaseHolder)).toBeUndefined();
+      expect(await claimRun(database.db, source.id, `${hostname()}:${process.pid}`, at(Date.now()), at(Date.now() + 60_000), describeLeaseHolder)).toBeUndefined();
       holder.kill('SIGKILL');
       await new Promise((r) => holder.once('exit', r));
-      expect(claimRun(database.db, source.id, `${hostname()}:${process.pid}`, at(Date.now()), at(Date.now() + 60_000), describeLeaseHolder)).toMatchObject({ resumed: true });
+      expect(await claimRun(database.db, source.id, `${hostname()}:${process.pid}`, at(Date.now()), at(Date.now() + 60_000), describeLeaseHolder)).toMatchObject({ resumed: true });
     } finally {
       holder.kill('SIGKILL');
       database.close();
     }
   });
 
-  it('a holder on another host keeps its run until its lease runs out', () => {
-    const { database, source } = openWithSource(tempDir());
+  it('a holder on another host keeps its run until its lease runs out', async () => {
+    const { database, source } = await openWithSource(tempDir());
     const now = Date.now();
-    claimRun(database.db, source.id, 'other-host.example:4242', at(now), at(now + 60_000), describeLeaseHolder);
-    expect(claimRun(database.db, source.id, `${hostname()}:${process.pid}`, at(now + 1_000), at(now + 61_000), describeLeaseHolder)).toBeUndefined();
-    expect(claimRun(database.db, source.id, `${hostname()}:${process.pid}`, at(now + 61_000), at(now + 121_000), describeLeaseHolder)).toMatchObject({ resumed: true });
+    await claimRun(database.db, source.id, 'other-host.example:4242', at(now), at(now + 60_000), describeLeaseHolder);
+    expect(await claimRun(database.db, source.id, `${hostname()}:${process.pid}`, at(now + 1_000), at(now + 61_000), describeLeaseHolder)).toBeUndefined();
+    expect(await claimRun(database.db, source.id, `${hostname()}:${process.pid}`, at(now + 61_000), at(now + 121_000), describeLeaseHolder)).toMatchObject({ resumed: true });
     database.close();
   });
 
   it('renews the lease from its own thread while this thread is blocked, and reports a lease taken over', async () => {
     const dir = tempDir();
-    const { database, source } = openWithSource(dir);
+    const { database, source } = await openWithSource(dir);
     const owner = `${hostname()}:${process.pid}`;
     const leaseMs = 300;
-    const claim = claimRun(database.db, source.id, owner, at(Date.now()), at(Date.now() + leaseMs), describeLeaseHolder)!;
+    const claim = (await claimRun(database.db, source.id, owner, at(Date.now()), at(Date.now() + leaseMs), describeLeaseHolder))!;
     let lost = 0;
     const heartbeat = startLeaseHeartbeat({ dbPath: join(dir, 'c.db'), busyTimeoutMs: 2000, runId: claim.run.id, owner, leaseMs, onLost: () => lost++ });
     try {

@@ -19,11 +19,11 @@ export function crawlTestEnv(dir: string): Record<string, string> {
 }
 
 /** The real app over a SQLite file in `dir`, with the three owned fixture articles imported. */
-export function openTestApp(dir: string, overrides: ConfigOverrides = {}, options: { owned?: boolean } = {}): App {
+export async function openTestApp(dir: string, overrides: ConfigOverrides = {}, options: { owned?: boolean } = {}): Promise<App> {
   const config = loadConfig(crawlTestEnv(dir), overrides);
-  const app = openApp(config, createLogger(config));
+  const app = await openApp(config, createLogger(config));
   if (options.owned !== false) {
-    const result = saveArticles(app.registry, readOwnedFixtures().map((value, ref) => ({ ref, value })));
+    const result = await saveArticles(app.registry, readOwnedFixtures().map((value, ref) => ({ ref, value })));
     if (result.rejected > 0) throw new Error('fixture articles rejected');
   }
   return app;

@@ -17,10 +17,10 @@ function pagesOf(log: RequestLogEntry[]): RequestLogEntry[] {
   return log.filter((e) => e.path !== '/robots.txt');
 }
 
-function storedMatchPairs(dir: string): string[] {
-  const app = openTestApp(dir, {}, { owned: false });
+async function storedMatchPairs(dir: string): Promise<string[]> {
+  const app = await openTestApp(dir, {}, { owned: false });
   try {
-    return listMatches(app.database.db, { limit: 1000, offset: 0 }).items.map((m) => `${new URL(m.pageUrl).pathname} ${m.articleId} ${m.kind}`).sort();
+    return (await listMatches(app.database.db, { limit: 1000, offset: 0 })).items.map((m) => `${new URL(m.pageUrl).pathname} ${m.articleId} ${m.kind}`).sort();
   } finally {
     app.close();
   }
@@ -37,7 +37,7 @@ describe('crawl runs on a loopback news site', () => {
   async function setup(options: Parameters<typeof startNewsSite>[0] = {}) {
     site = await startNewsSite(options);
     const dir = tempDir();
-    openTestApp(dir).close();
+    (await openTestApp(dir)).close();
     return { dir, env: crawlTestEnv(dir), site };
   }
 
@@ -56,7 +56,7 @@ describe('crawl runs on a loopback news site', () => {
       expect(crawled.stdout).toMatch(/gazette-site: completed/);
 
       // Every planted copy, each (page, article) once, and nothing else.
-      expect(storedMatchPairs(dir)).toEqual(site.planted.map((p) => `${p.path} ${p.articleId} ${p.kind}`).sort());
+      expect(await storedMatchPairs(dir)).toEqual(site.planted.map((p) => `${p.path} ${p.articleId} ${p.kind}`).sort());
       // Every story was reached (the sitemap alone lists all of them).
       const fetched = new Set(site.log.map((e) => e.path));
       for (const p of site.storyPaths) expect(fetched.has(p), p).toBe(true);
@@ -94,7 +94,7 @@ describe('crawl runs on a loopback news site', () => {
       const hits = site.log.filter((e) => e.path === storyPath(7));
       expect(hits.map((h) => h.status)).toEqual([429, 200]);
       expect(hits[1].startedAt - hits[0].endedAt).toBeGreaterThanOrEqual(1000 - 1);
-      expect(storedMatchPairs(dir)).toContain(`${storyPath(7)} aa-nato-syria reproduction`);
+      expect(await storedMatchPairs(dir)).toContain(`${storyPath(7)} aa-nato-syria reproduction`);
     },
     CRAWL_TEST_TIMEOUT_MS,
   );
@@ -115,7 +115,7 @@ describe('crawl runs on a loopback news site', () => {
       expect(pageHits.length).toBe(firstSummary.pagesFetched);
       expect(pageHits.every((e) => e.ifNoneMatch !== undefined && e.status === 304)).toBe(true);
       expect(summary).toMatchObject({ status: 'completed', pagesFetched: 0, pagesUnchanged: firstSummary.pagesFetched, matchesFound: 0 });
-      expect(storedMatchPairs(dir)).toHaveLength(site.planted.length);
+      expect(await storedMatchPairs(dir)).toHaveLength(site.planted.length);
 
       // With the default revisit interval, a third run does not touch the pages at all.
       await runCliInProcess(['sources', 'add', '--type', 'urls', '--url', site.url + storyPath(7), '--name', 'list'], { env });
@@ -149,11 +149,11 @@ describe('crawl runs on a loopback news site', () => {
       site.release();
       const killedAt = site.log.length;
 
-      const app = openTestApp(dir, {}, { owned: false });
-      const source = findSourceByName(app.database.db, 'site')!;
-      const run = findUnfinishedRun(app.database.db, source.id);
+      const app = await openTestApp(dir, {}, { owned: false });
+      const source = (await findSourceByName(app.database.db, 'site'))!;
+      const run = await findUnfinishedRun(app.database.db, source.id);
       expect(run).toBeDefined();
-      const stored = [...listUrlsDoneInRun(app.database.db, run!.id)].map((u) => new URL(u).pathname);
+      const stored = [...await listUrlsDoneInRun(app.database.db, run!.id)].map((u) => new URL(u).pathname);
       app.close();
       expect(stored.length).toBeGreaterThan(20);
 
@@ -167,7 +167,7 @@ describe('crawl runs on a loopback news site', () => {
       // Everything was reached in the end, and every planted copy is stored exactly once.
       const all = new Set(site.log.map((e) => e.path));
       for (const p of site.storyPaths) expect(all.has(p), p).toBe(true);
-      expect(storedMatchPairs(dir)).toEqual(site.planted.map((p) => `${p.path} ${p.articleId} ${p.kind}`).sort());
+      expect(await storedMatchPairs(dir)).toEqual(site.planted.map((p) => `${p.path} ${p.articleId} ${p.kind}`).sort());
     },
     CRAWL_TEST_TIMEOUT_MS,
   );

@@ -22,7 +22,7 @@ describe('pipeline storing path (processPage)', () => {
   beforeEach(async () => {
     site = await startNewsSite({ stories: 50 });
     dir = tempDir();
-    app = openTestApp(dir);
+    app = await openTestApp(dir);
   });
   afterEach(async () => {
     app.close();
@@ -50,8 +50,8 @@ describe('pipeline storing path (processPage)', () => {
     const third = await processPage(app, url);
     expect(third.status).toBe('unchanged');
     // Each sighting, the 304 and the unchanged page alike, is a capture of the report's evidence.
-    const [report] = listReports(app.database.db, { filters: {}, sort: { field: 'id', direction: 'asc' }, limit: 1 });
-    expect(listReportCaptures(app.database.db, report.id, 10).map((c) => [c.captureId, c.role])).toEqual([
+    const [report] = await listReports(app.database.db, { filters: {}, sort: { field: 'id', direction: 'asc' }, limit: 1 });
+    expect((await listReportCaptures(app.database.db, report.id, 10)).map((c) => [c.captureId, c.role])).toEqual([
       [first.captureId, 'first_seen'],
       [second.captureId, 'seen_again'],
       [third.captureId, 'seen_again'],
@@ -66,7 +66,7 @@ describe('pipeline storing path (processPage)', () => {
     if (fourth.status !== 'matched') return;
     expect(fourth.newMatches).toBe(1);
 
-    const { items, total } = listMatches(app.database.db, { limit: 50, offset: 0 });
+    const { items, total } = await listMatches(app.database.db, { limit: 50, offset: 0 });
     expect(total).toBe(2);
     expect(new Set(items.map((m) => m.articleId))).toEqual(new Set([copy.articleId, strike.id]));
     const natoRow = items.find((m) => m.articleId === copy.articleId)!;
@@ -75,13 +75,13 @@ describe('pipeline storing path (processPage)', () => {
   });
 
   it('matches an unchanged page again once owned articles were added after it was matched', async () => {
-    const empty = openTestApp(tempDir(), {}, { owned: false });
+    const empty = await openTestApp(tempDir(), {}, { owned: false });
     try {
       const url = site.url + site.planted[0].path;
       expect((await processPage(empty, url)).status).toBe('no_match');
       expect((await processPage(empty, url)).status).toBe('unchanged');
       await new Promise((r) => setTimeout(r, 5));
-      saveArticles(empty.registry, readOwnedFixtures().map((value, ref) => ({ ref, value })));
+      await saveArticles(empty.registry, readOwnedFixtures().map((value, ref) => ({ ref, value })));
       const again = await processPage(empty, url);
       expect(again.status).toBe('matched');
       expect((await processPage(empty, url)).status).toBe('unchanged');
@@ -95,7 +95,7 @@ describe('pipeline storing path (processPage)', () => {
     expect(missing).toMatchObject({ status: 'failed', reason: 'bad_status', httpStatus: 404 });
     const xml = await processPage(app, `${site.url}/sitemap.xml`);
     expect(xml).toMatchObject({ status: 'failed', reason: 'unsupported_type' });
-    expect(listMatches(app.database.db, { limit: 10, offset: 0 }).total).toBe(0);
+    expect((await listMatches(app.database.db, { limit: 10, offset: 0 })).total).toBe(0);
   });
 });
 
@@ -107,7 +107,7 @@ describe('copyhound matches list and GET /api/matches', () => {
     const dir = tempDir();
     const env = crawlTestEnv(dir);
     try {
-      openTestApp(dir).close();
+      (await openTestApp(dir)).close();
       const copies = site.planted.filter((p) => p.kind === 'reproduction');
       const checked = await runCliInProcess(['check', '--json', ...copies.map((c) => site.url + c.path)], { env });
       expect(checked.code).toBe(0);

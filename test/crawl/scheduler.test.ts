@@ -40,18 +40,18 @@ describe('crawl scheduler', () => {
   it('runs a source on its cron schedule and never starts a second run while one is busy', async () => {
     // Each run takes well over a second (20 pages × 60 ms), so several ticks fall inside a run.
     site = await startNewsSite({ stories: 20, latencyMs: 60 });
-    const app = openTestApp(tempDir());
-    const source = addSource(app, { type: 'urls', urls: site.storyPaths.map((p) => site!.url + p), name: 'every-second', schedule: EVERY_SECOND, limits: { revisitAfterMs: 0 } });
+    const app = await openTestApp(tempDir());
+    const source = await addSource(app, { type: 'urls', urls: site.storyPaths.map((p) => site!.url + p), name: 'every-second', schedule: EVERY_SECOND, limits: { revisitAfterMs: 0 } });
     let finished = 0;
     const scheduler = createCrawlScheduler(app, { onRunFinished: () => finished++ });
     try {
-      scheduler.start();
+      await scheduler.start();
       expect(scheduler.scheduled()).toEqual([source.id]);
       await waitFor(() => finished >= 2, 'two scheduled runs');
     } finally {
       await scheduler.stop();
     }
-    const runs = listRuns(app.database.db, source.id, 100).reverse();
+    const runs = (await listRuns(app.database.db, source.id, 100)).reverse();
     expect(runs.filter((r) => r.status === 'completed').length).toBeGreaterThanOrEqual(2);
     for (let i = 1; i < runs.length; i++) {
       expect(runs[i - 1].finishedAt, 'a run started before the previous one finished').not.toBeNull();
@@ -66,8 +66,8 @@ describe('crawl scheduler', () => {
     site = await startNewsSite({ stories: 10 });
     const dir = tempDir();
     const env = crawlTestEnv(dir);
-    openTestApp(dir).close();
-    const apiKey = createAdminKey(env.COPYHOUND_DB);
+    (await openTestApp(dir)).close();
+    const apiKey = await createAdminKey(env.COPYHOUND_DB);
     await runCliInProcess(['sources', 'add', '--type', 'feed', '--url', `${site.url}/feed.xml`, '--name', 'feed', '--schedule', EVERY_SECOND], { env });
     const serve = await startServeProcess([], { ...env, LOG_LEVEL: 'warn' });
     try {

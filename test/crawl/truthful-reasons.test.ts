@@ -21,7 +21,7 @@ describe('crawl counters tell the true reason', () => {
     async () => {
       site = await startNewsSite({ stories: 5 });
       const dir = tempDir();
-      openTestApp(dir).close();
+      (await openTestApp(dir)).close();
       // Loopback not allow-listed: what an operator sees who forgot COPYHOUND_FETCH_ALLOW.
       const env = { ...crawlTestEnv(dir), COPYHOUND_FETCH_ALLOW: '' };
       const urls = [1, 2, 3].map((n) => site!.url + storyPath(n));
@@ -48,7 +48,7 @@ describe('crawl counters tell the true reason', () => {
     'without COPYHOUND_FETCH_CONTACT_URL a public address is refused as contact_url_unset, naming the variable, before any connection',
     async () => {
       const dir = tempDir();
-      openTestApp(dir).close();
+      (await openTestApp(dir)).close();
       const env = crawlTestEnv(dir);
       // A public IP literal: refused before connecting, so nothing leaves the machine.
       expect((await runCliInProcess(['sources', 'add', '--type', 'urls', '--url', 'http://93.184.215.14/news/1', '--name', 'public'], { env })).code).toBe(0);
@@ -70,7 +70,7 @@ describe('crawl counters tell the true reason', () => {
       site = await startNewsSite({ stories: 12 });
       const dir = tempDir();
       const env = crawlTestEnv(dir);
-      openTestApp(dir).close();
+      (await openTestApp(dir)).close();
       await runCliInProcess(['sources', 'add', '--type', 'feed', '--url', `${site.url}/feed.xml`, '--name', 'feed'], { env });
       expect((await runCliInProcess(['crawl', 'feed'], { env })).code).toBe(0);
       const found = jsonLines((await runCliInProcess(['matches', 'list', '--json'], { env })).stdout);
@@ -86,9 +86,9 @@ describe('crawl counters tell the true reason', () => {
       expect(health.failedUrls).toEqual({});
       expect(health.lastRun).toMatchObject({ pagesFailed: 0, pagesRemoved: 1, errors: {} });
       // Stored on the run row itself (not only in the summary the crawl printed).
-      const app = openTestApp(dir, {}, { owned: false });
+      const app = await openTestApp(dir, {}, { owned: false });
       try {
-        const [stored] = listRuns(app.database.db, run.sourceId, 1);
+        const [stored] = await listRuns(app.database.db, run.sourceId, 1);
         expect(stored).toMatchObject({ id: run.runId, status: 'completed', pagesFetched: 1, pagesRemoved: 1, pagesFailed: 0 });
       } finally {
         app.close();

@@ -121,18 +121,18 @@ describe('/api/sources: PATCH, POST /:ref/run, paging', () => {
       heldB = new Promise((resolve) => (releaseB = resolve));
       const started = await requestJson(`${base}/s1/run`, { method: 'POST' });
       expect(started.status).toBe(202);
-      const source = findSourceByName(server.app.database.db, 's1')!;
-      expect(started.body).toEqual({ sourceId: source.id, name: 's1', runId: listRuns(server.app.database.db, source.id, 1)[0].id });
+      const source = (await findSourceByName(server.app.database.db, 's1'))!;
+      expect(started.body).toEqual({ sourceId: source.id, name: 's1', runId: (await listRuns(server.app.database.db, source.id, 1))[0].id });
       const again = await requestJson(`${base}/1/run`, { method: 'POST' });
       expect(again.status).toBe(409);
       expect(again.body.error.message).toMatch(/already in progress/);
       releaseB();
 
       const until = Date.now() + RUN_WAIT_MS;
-      let run = listRuns(server.app.database.db, source.id, 1)[0];
+      let run = (await listRuns(server.app.database.db, source.id, 1))[0];
       while (!run.finishedAt && Date.now() < until) {
         await new Promise((r) => setTimeout(r, 20));
-        run = listRuns(server.app.database.db, source.id, 1)[0];
+        run = (await listRuns(server.app.database.db, source.id, 1))[0];
       }
       expect(run).toMatchObject({ id: started.body.runId, status: 'completed', pagesFetched: 2 });
       expect((await requestJson(`${base}/missing/run`, { method: 'POST' })).status).toBe(404);

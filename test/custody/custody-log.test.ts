@@ -20,10 +20,10 @@ function openDb(dir: string): Db {
 
 // Decision entries: a decision is checked against its match's row, and these matches have none,
 // so the log's own checks are all that speak.
-function appendEntries(db: Db, count: number, offset = 0): void {
-  writeTransaction(db, (tx) => {
+async function appendEntries(db: Db, count: number, offset = 0): Promise<void> {
+  await writeTransaction(db, async (tx) => {
     for (let i = offset; i < offset + count; i++) {
-      appendCustodyEntry(tx, { type: 'decision', refId: i + 1, at: `2026-12-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`, sha256: String(i).padStart(64, '0') });
+      await appendCustodyEntry(tx, { type: 'decision', refId: i + 1, at: `2026-12-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`, sha256: String(i).padStart(64, '0') });
     }
   });
 }
@@ -43,29 +43,29 @@ function tamper(db: Db, sql: string): void {
 describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
   const tempDir = useTempDir();
 
-  it('keeps the RFC 6962 root over every entry; tiles give the same root as the leaves', () => {
+  it('keeps the RFC 6962 root over every entry; tiles give the same root as the leaves', async () => {
     const db = openDb(tempDir());
-    appendEntries(db, ENTRIES);
-    expect(countCustodyEntries(db)).toBe(ENTRIES);
-    const leaves = readLeafHashes(db, 0, ENTRIES);
+    await appendEntries(db, ENTRIES);
+    expect(await countCustodyEntries(db)).toBe(ENTRIES);
+    const leaves = await readLeafHashes(db, 0, ENTRIES);
     expect(leaves).toHaveLength(ENTRIES);
     for (const size of [1, 2, 3, TILE_LEAVES - 1, TILE_LEAVES, TILE_LEAVES + 1, 2 * TILE_LEAVES, ENTRIES]) {
-      expect(subtreeHash(treeReaderOf(db), 0, size).toString('hex'), `size ${size}`).toBe(rootOfLeaves(leaves.slice(0, size)).toString('hex'));
+      expect((await subtreeHash(treeReaderOf(db), 0, size)).toString('hex'), `size ${size}`).toBe(rootOfLeaves(leaves.slice(0, size)).toString('hex'));
     }
   });
 
-  it('proves inclusion of any entry and consistency between any two sizes, checked by the offline verifier', () => {
+  it('proves inclusion of any entry and consistency between any two sizes, checked by the offline verifier', async () => {
     const db = openDb(tempDir());
-    appendEntries(db, ENTRIES);
-    const root = currentTree(db).rootHash;
-    const leaves = readLeafHashes(db, 0, ENTRIES);
+    await appendEntries(db, ENTRIES);
+    const root = (await currentTree(db)).rootHash;
+    const leaves = await readLeafHashes(db, 0, ENTRIES);
     for (const index of [0, 1, 511, 1023, 1024, 1500, 2047, 2048, ENTRIES - 1]) {
-      const proof = proveInclusion(db, index, ENTRIES);
+      const proof = await proveInclusion(db, index, ENTRIES);
       expect(verifyInclusion({ index, size: ENTRIES, leafHash: leaves[index], proof, rootHash: root }), `entry ${index}`).toBe(true);
       expect(verifyInclusion({ index, size: ENTRIES, leafHash: leaves[index], proof: [...proof].reverse(), rootHash: root })).toBe(proof.length < 2);
     }
     for (const [m, n] of [[1, ENTRIES], [TILE_LEAVES, ENTRIES], [1000, 2100], [2048, 2049], [ENTRIES, ENTRIES]]) {
-      const proof = consistencyProof(treeReaderOf(db), m, n);
+      const proof = await consistencyProof(treeReaderOf(db), m, n);
       const rootOf = (size: number) => rootOfLeaves(leaves.slice(0, size));
       expect(verifyConsistency({ size1: m, size2: n, root1: rootOf(m), root2: rootOf(n), proof }), `${m} → ${n}`).toBe(true);
     }
@@ -75,28 +75,28 @@ describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
     const dir = tempDir();
     const db = openDb(dir);
     expect(await signTreeHeadIfDue({ db, config: CONFIG }, '2026-12-01T00:00:00.000Z')).toMatchObject({ size: 0, reason: 'first_start' });
-    appendEntries(db, 10);
+    await appendEntries(db, 10);
     expect(await signTreeHeadIfDue({ db, config: CONFIG }, '2026-12-01T12:00:00.000Z')).toBeNull();
     const daily = await signTreeHeadIfDue({ db, config: CONFIG }, '2026-12-02T00:00:00.000Z');
     expect(daily).toMatchObject({ size: 10, reason: 'daily' });
-    const { publicKeyPem, keyId } = custodyPublicKey(db);
+    const { publicKeyPem, keyId } = await custodyPublicKey(db);
     expect(daily!.keyId).toBe(keyId);
     expect(verifyTreeHead(daily!, publicKeyPem)).toBe(true);
     expect(verifyTreeHead({ ...daily!, size: 11 }, publicKeyPem)).toBe(false);
     // The key is made once and kept: a second head is signed with the same one.
-    appendEntries(db, 5, 10);
+    await appendEntries(db, 5, 10);
     const next = await signNewTreeHead({ db, config: CONFIG }, 'command', '2026-12-02T01:00:00.000Z');
     expect(next.keyId).toBe(keyId);
-    expect(checkConsistency(db, daily!, next).consistent).toBe(true);
+    expect((await checkConsistency(db, daily!, next)).consistent).toBe(true);
     expect(await verifyCustodyLog(db, dir)).toMatchObject({ entries: 15, treeHeads: 3, problems: [], problemCount: 0, firstBadEntry: null });
   });
 
   it('log verify names an edited entry, a deleted entry, and a rewritten history that no longer extends a signed head', async () => {
     const dir = tempDir();
     const db = openDb(dir);
-    appendEntries(db, TILE_LEAVES + 10);
+    await appendEntries(db, TILE_LEAVES + 10);
     const before = await signNewTreeHead({ db, config: CONFIG }, 'command', '2026-12-01T00:00:00.000Z');
-    appendEntries(db, 10, TILE_LEAVES + 10);
+    await appendEntries(db, 10, TILE_LEAVES + 10);
     const after = await signNewTreeHead({ db, config: CONFIG }, 'command', '2026-12-02T00:00:00.000Z');
     const found = async () => (await verifyCustodyLog(db, dir)).problems.join('\n');
     expect(await found()).toBe('');
@@ -115,8 +115,8 @@ describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
     clientOf(db).prepare('UPDATE custody_entries SET leaf = ?, leaf_hash = ? WHERE id = 8').run(rewritten, hashLeaf(rewritten).toString('hex'));
     // ...and the tile over it recomputed, so the stored tree agrees with itself throughout.
     clientOf(db).exec('DROP TRIGGER custody_tiles_no_update');
-    clientOf(db).prepare('UPDATE custody_tiles SET hash = ? WHERE id = 0').run(rootOfLeaves(readLeafHashes(db, 0, TILE_LEAVES)).toString('hex'));
-    expect(checkConsistency(db, before, after).consistent).toBe(false);
+    clientOf(db).prepare('UPDATE custody_tiles SET hash = ? WHERE id = 0').run(rootOfLeaves(await readLeafHashes(db, 0, TILE_LEAVES)).toString('hex'));
+    expect((await checkConsistency(db, before, after)).consistent).toBe(false);
     const consistent = await found();
     expect(consistent).not.toMatch(/leaf hash does not match|tile 0/);
     expect(consistent).toMatch(/tree head #1 .*history was rewritten/);
@@ -129,14 +129,14 @@ describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
 
   it('refuses to change or delete log rows, tiles and tree heads (append-only)', async () => {
     const db = openDb(tempDir());
-    appendEntries(db, TILE_LEAVES);
+    await appendEntries(db, TILE_LEAVES);
     await signNewTreeHead({ db, config: CONFIG }, 'command');
     const client = clientOf(db);
     expect(() => client.exec(`UPDATE custody_entries SET leaf = 'x' WHERE id = 1`)).toThrow(/append-only/);
     expect(() => client.exec('DELETE FROM custody_entries WHERE id = 1')).toThrow(/append-only/);
     expect(() => client.exec(`UPDATE custody_tiles SET hash = 'x'`)).toThrow(/append-only/);
     expect(() => client.exec('DELETE FROM tree_heads')).toThrow(/append-only/);
-    expect(listTreeHeads(db)).toHaveLength(1);
+    expect(await listTreeHeads(db)).toHaveLength(1);
   });
 
   it('writes flat records as canonical JSON: the same bytes as the verifier, key order or not', () => {

@@ -102,7 +102,7 @@ describe('RFC 3161 time-stamps on signed tree heads (local TSA run with openssl 
 
   it('stores the authority token with the head; openssl ts -verify accepts it for the signed message', async () => {
     const db = openDatabase({ path: join(tempDir(), 'copyhound.db'), busyTimeoutMs: 5000 }).db;
-    writeTransaction(db, (tx) => appendCustodyEntry(tx, { type: 'decision', refId: 1, at: '2026-12-01T00:00:00.000Z', sha256: 'a'.repeat(64) }));
+    await writeTransaction(db, async (tx) => await appendCustodyEntry(tx, { type: 'decision', refId: 1, at: '2026-12-01T00:00:00.000Z', sha256: 'a'.repeat(64) }));
     answer = 'openssl';
     const head = await signNewTreeHead({ db, config: { tsaUrl: url, tsaTimeoutMs: 10_000, treeHeadEveryHours: 24 } }, 'command');
     expect(head.timestampToken).not.toBeNull();

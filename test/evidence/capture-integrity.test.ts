@@ -46,10 +46,10 @@ describe('capture store integrity', () => {
 
   it('stores a body once even when identical captures are saved concurrently', async () => {
     const results = await Promise.all([1, 2, 3, 4].map((n) => store.save(input('<p>same</p>', `https://copy${n}.example/a`))));
-    const captures = await Promise.all(results.map((r) => store.get(r.id)));
+    const captures = await Promise.all(results.map(async (r) => await store.get(r.id)));
     expect(captures.map((c) => c!.recordType).sort()).toEqual(['response', 'revisit', 'revisit', 'revisit']);
     expect(new Set(results.map((r) => r.sha256)).size).toBe(1);
-    const body = findCaptureBody(database.db, results[0].sha256)!;
+    const body = (await findCaptureBody(database.db, results[0].sha256))!;
     expect(body.size).toBe(11);
     expect(captures.find((c) => c!.recordType === 'response')!.warcPath).toBe(body.warcPath);
     for (const r of results) expect((await store.readBody(r.id)).toString()).toBe('<p>same</p>');
@@ -77,7 +77,7 @@ describe('capture store integrity', () => {
     sqlite.exec('DROP TRIGGER fail_capture');
     const { id, sha256 } = await store.save(input('<p>doomed</p>'));
     expect((await store.get(id))!.recordType).toBe('response');
-    expect(findCaptureBody(database.db, sha256)).toBeDefined();
+    expect(await findCaptureBody(database.db, sha256)).toBeDefined();
   });
 
   it('detects a capture file that no longer holds its body', async () => {

@@ -30,14 +30,14 @@ describe('evidence packages over the API', () => {
     const started = await startAppServer(tempDir(), { fetch: { allow: ['127.0.0.1'] } }, { anonymous: true });
     stop = started.stop;
     const { app, server } = started;
-    saveArticles(app.registry, readOwnedFixtures().map((value, ref) => ({ ref, value })));
+    await saveArticles(app.registry, readOwnedFixtures().map((value, ref) => ({ ref, value })));
     expect((await processPage(app, `${site.url}/copy`)).status).toBe('matched');
-    addLicensee({ db: app.database.db, config: app.config.rights }, { name: 'Partner News', places: ['partner.example'] }, 'local');
-    const keyOf = (role: 'legal' | 'rights_manager' | 'licensee') =>
-      createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: role, role, ...(role === 'licensee' ? { licensee: 'Partner News' } : {}) }).key;
+    await addLicensee({ db: app.database.db, config: app.config.rights }, { name: 'Partner News', places: ['partner.example'] }, 'local');
+    const keyOf = async (role: 'legal' | 'rights_manager' | 'licensee') =>
+      (await createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: role, role, ...(role === 'licensee' ? { licensee: 'Partner News' } : {}) })).key;
     const get = (path: string, key: string) => fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
 
-    const legal = await get('/api/reports/1/evidence', keyOf('legal'));
+    const legal = await get('/api/reports/1/evidence', await keyOf('legal'));
     expect(legal.status).toBe(200);
     expect(legal.headers.get('content-type')).toBe('application/zip');
     expect(legal.headers.get('content-disposition')).toMatch(/^attachment; filename="copyhound-evidence-report-1-\d{8}T\d{6}Z\.zip"$/);
@@ -46,15 +46,15 @@ describe('evidence packages over the API', () => {
     expect(result.problems).toEqual([]);
 
     // A filtered list gives one package: every unlicensed report, here the one.
-    const filtered = await get('/api/reports/evidence?decision=unlicensed', keyOf('rights_manager'));
+    const filtered = await get('/api/reports/evidence?decision=unlicensed', await keyOf('rights_manager'));
     expect(filtered.status).toBe(200);
     expect(JSON.parse(Buffer.from(unzipSync(new Uint8Array(await filtered.arrayBuffer()))['manifest.json']).toString()).reports).toEqual([1]);
 
-    expect((await get('/api/reports/1/evidence', keyOf('licensee'))).status).toBe(403);
-    const missing = await get('/api/reports/99/evidence', keyOf('legal'));
+    expect((await get('/api/reports/1/evidence', await keyOf('licensee'))).status).toBe(403);
+    const missing = await get('/api/reports/99/evidence', await keyOf('legal'));
     expect(missing.status).toBe(404);
     expect(await missing.text()).toMatch(/99/);
-    const none = await get('/api/reports/evidence?ids=', keyOf('legal'));
+    const none = await get('/api/reports/evidence?ids=', await keyOf('legal'));
     expect(none.status).toBe(400);
   }, 120_000);
 });

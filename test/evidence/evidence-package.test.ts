@@ -86,15 +86,15 @@ describe('evidence packages (export, offline verify, tampering)', () => {
     // The same bytes at a second address: its capture is a revisit of the first (the body is
     // stored once), so its folder must carry the WARC file that holds the body.
     site.setPage('/mirror/nato', page);
-    app = openTestApp(dir);
+    app = await openTestApp(dir);
     expect((await processPage(app, `${site.url}/pirate/nato`)).status).toBe('matched');
     expect((await processPage(app, `${site.url}/mirror/nato`)).status).toBe('matched');
-    [{ id: reportId }, { id: mirrorId }] = listReports(app.database.db, { filters: {}, sort: { field: 'id', direction: 'asc' }, limit: 10 });
-    setReportStatus(app.database.db, reportId, 'confirmed', 'copied word for word', 'alice');
+    [{ id: reportId }, { id: mirrorId }] = await listReports(app.database.db, { filters: {}, sort: { field: 'id', direction: 'asc' }, limit: 10 });
+    await setReportStatus(app.database.db, reportId, 'confirmed', 'copied word for word', 'alice');
     // The mirror is a licensee's, but its licence asks for a link back the page lacks: a breach.
     const rights = { db: app.database.db, config: app.config.rights };
-    addLicensee(rights, { name: 'Mirror News', places: ['http://127.0.0.1/mirror/'] }, 'alice');
-    addConsent(rights, parseConsentRequest({ licensee: 'Mirror News', places: ['http://127.0.0.1/mirror/'], duties: ['link'], contractRef: 'M-1' }), 'alice');
+    await addLicensee(rights, { name: 'Mirror News', places: ['http://127.0.0.1/mirror/'] }, 'alice');
+    await addConsent(rights, parseConsentRequest({ licensee: 'Mirror News', places: ['http://127.0.0.1/mirror/'], duties: ['link'], contractRef: 'M-1' }), 'alice');
     const exported = await exportEvidencePackage(app, [reportId, mirrorId], 'alice');
     files = unzip(exported.zip);
     zipPath = writeZip(dir, 'package.zip', files);
@@ -144,11 +144,11 @@ describe('evidence packages (export, offline verify, tampering)', () => {
     const db = app.database.db;
     const report = JSON.parse(Buffer.from(files[`report-${reportId}/report.json`]).toString());
     for (const c of report.captures) {
-      const renders = listRendersOfCapture(db, c.id);
+      const renders = await listRendersOfCapture(db, c.id);
       expect(renders.map((x) => x.format).sort()).toEqual(['pdf', 'png']);
-      for (const x of renders) expect(findCustodyEntriesFor(db, 'render', x.id)).toHaveLength(1);
+      for (const x of renders) expect(await findCustodyEntriesFor(db, 'render', x.id)).toHaveLength(1);
     }
-    expect(listReportEvents(db, reportId, 10).at(-1)).toMatchObject({ kind: 'evidence_exported', actor: 'alice' });
+    expect((await listReportEvents(db, reportId, 10)).at(-1)).toMatchObject({ kind: 'evidence_exported', actor: 'alice' });
     expect(manifestOf(files).custody.entries.some((e: { leaf: string }) => JSON.parse(e.leaf).type === 'export')).toBe(true);
     expect(await verifyCustodyLog(db, app.config.data.dir)).toMatchObject({ problemCount: 0 });
   });

@@ -89,7 +89,7 @@ async function buildStoreWithLeftovers(dir: string) {
   const a = await store.save(captureInput('https://news.example/a', 'story a'));
   const b = await store.save(captureInput('https://news.example/b', 'story b'));
   const gone = await store.save(captureInput('https://news.example/gone', 'story gone'));
-  const rows = [a, b, gone].map((c) => ({ id: c.id, path: findCaptureById(database.db, c.id)!.warcPath }));
+  const rows = await Promise.all([a, b, gone].map(async (c) => ({ id: c.id, path: (await findCaptureById(database.db, c.id))!.warcPath })));
   const referenced = rows.filter((r) => r.id !== gone.id).map((r) => r.path);
   database.close();
 
@@ -146,7 +146,7 @@ describe('orphan capture sweep', () => {
     // The evidence is intact: rows all there (the missing one too), bodies still readable.
     const database = openDatabase({ path: dbPath, busyTimeoutMs: 2000 });
     try {
-      expect([ids.a, ids.b, ids.gone].every((id) => findCaptureById(database.db, id) !== undefined)).toBe(true);
+      for (const id of [ids.a, ids.b, ids.gone]) expect(await findCaptureById(database.db, id)).toBeDefined();
       const store = createCaptureStore({ db: database.db, dataDir });
       expect((await store.readBody(ids.a)).toString()).toContain('story a');
       expect((await store.readBody(ids.b)).toString()).toContain('story b');

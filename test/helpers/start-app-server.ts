@@ -8,10 +8,10 @@ import { LOCAL_PRINCIPAL } from '../../src/auth/roles.ts';
 import { openDatabase } from '../../db/open-db.ts';
 
 /** Makes an admin API key in the database at `dbPath` (as `copyhound keys create` would). */
-export function createAdminKey(dbPath: string): string {
+export async function createAdminKey(dbPath: string): Promise<string> {
   const database = openDatabase({ path: dbPath, busyTimeoutMs: 5000 });
   try {
-    return createKey({ db: database.db }, LOCAL_PRINCIPAL, { name: 'test admin', role: 'admin' }).key;
+    return (await createKey({ db: database.db }, LOCAL_PRINCIPAL, { name: 'test admin', role: 'admin' })).key;
   } finally {
     database.close();
   }
@@ -48,9 +48,9 @@ export async function startAppServer(dir: string, overrides: ConfigOverrides = {
       log: { level: 'silent', ...overrides.log },
     },
   );
-  const app = openApp(config, createLogger(config), { checkpointInBackground: true });
+  const app = await openApp(config, createLogger(config), { checkpointInBackground: true });
   const server = await startServer(app);
-  const apiKey = createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: 'test admin', role: 'admin' }).key;
+  const apiKey = (await createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: 'test admin', role: 'admin' })).key;
   const origin = new URL(server.url).origin;
   if (!options.anonymous) authenticateFetchesTo(origin, apiKey);
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchText } from '../../src/match/index.ts';
+import { matchTextLoading } from '../../src/match/index.ts';
 import { createEmptyArticle } from '../../src/extract/extract-article.ts';
 import { matchArticleText } from '../../src/pipeline.ts';
 import { paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
@@ -28,11 +28,11 @@ describe('matching a large page in a worker thread', () => {
   const tempDir = useTempDir();
 
   it('gives exactly what matching on this thread gives', async () => {
-    const app = openTestApp(tempDir());
+    const app = await openTestApp(tempDir());
     try {
       const text = largePageText(1_500_000);
-      const owned = app.getOwnedIndex();
-      const here = matchText(text, { index: owned.index, loadArticles: owned.loadArticles, config: app.config.match });
+      const owned = await app.getOwnedIndex();
+      const here = await matchTextLoading(text, { index: owned.index, loadArticles: owned.loadArticles, config: app.config.match });
       const viaWorker = await matchArticleText(app, { ...createEmptyArticle(), text });
       expect(here.map((m) => m.articleId).sort()).toEqual(['aa-nato-syria', readOwnedFixtures()[1].id].sort());
       expect(viaWorker).toEqual(here.map(({ articleKey: _key, ...rest }) => rest));

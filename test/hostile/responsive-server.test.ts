@@ -29,7 +29,7 @@ describe('a server processing hostile pages stays responsive', () => {
     const dir = tempDir();
     const db = join(dir, 'c.db');
     expect((await runCliInProcess(['--db', db, 'articles', 'import', OWNED_NDJSON.pathname])).code).toBe(0);
-    const apiKey = createAdminKey(db);
+    const apiKey = await createAdminKey(db);
     const server = await startServeProcess(['--db', db], { LOG_LEVEL: 'warn' });
     try {
       const post = (body: string) =>

@@ -43,7 +43,7 @@ describe('bad client input is a 4xx with a named code, logged without a stack', 
     const dbPath = join(tempDir(), 'edge.db');
     const created = await runCli(['--db', dbPath, 'init']);
     expect(created.code, created.stderr).toBe(0);
-    auth = { authorization: `Bearer ${createAdminKey(dbPath)}` };
+    auth = { authorization: `Bearer ${await createAdminKey(dbPath)}` };
     const started = await startServeProcess(['--db', dbPath]);
     child = started.child;
     output = started.output;

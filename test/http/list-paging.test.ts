@@ -128,22 +128,22 @@ describe('every list endpoint pages by keyset cursor', () => {
   it('/api/matches: most recently seen first, ties by id; a match seen again is not shown twice', async () => {
     const db = running.app.database.db;
     await created('/api/articles', [1, 2, 3].map((n) => ({ id: `m-art-${n}`, url: `https://publisher.example/m-${n}`, title: `M ${n}`, body: `Body ${n}.` })));
-    const keys = [1, 2, 3].map((n) => findArticleById(db, `m-art-${n}`)!.key);
+    const keys = await Promise.all([1, 2, 3].map(async (n) => (await findArticleById(db, `m-art-${n}`))!.key));
     const figures = (articleKey: number) => ({ articleKey, kind: 'excerpt' as const, coverage: 0.5, pageShare: 0.5, copiedWords: 10, longestRun: 5, passages: [] });
-    const store = (url: string, at: string, articleKeys = keys) => upsertMatches(db, upsertPage(db, { url, title: url, textHash: 'h', captureId: null }, at), articleKeys.map(figures), null, at);
+    const store = async (url: string, at: string, articleKeys = keys) => await upsertMatches(db, await upsertPage(db, { url, title: url, textHash: 'h', captureId: null }, at), articleKeys.map(figures), null, at);
     // Three matches per page share one lastSeen: the id breaks the tie.
-    store('https://copier.example/1', '2026-02-01T00:00:00.000Z');
-    store('https://copier.example/2', '2026-02-02T00:00:00.000Z');
-    store('https://copier.example/3', '2026-02-01T12:00:00.000Z', keys.slice(0, 2));
+    await store('https://copier.example/1', '2026-02-01T00:00:00.000Z');
+    await store('https://copier.example/2', '2026-02-02T00:00:00.000Z');
+    await store('https://copier.example/3', '2026-02-01T12:00:00.000Z', keys.slice(0, 2));
     let seenAgain = 0;
-    await expectWalkSeesEachRowOnce('/api/matches', (m) => String(m.id), (page) => {
+    await expectWalkSeesEachRowOnce('/api/matches', (m) => String(m.id), async (page) => {
       // New matches, one newer and one older than everything; and a match already shown seen
       // again, which moves it to the front (a match seen again before it is shown moves there too,
       // so that walk skips it: the order is by last sighting).
-      store(`https://copier.example/new-${unique()}`, '2026-03-01T00:00:00.000Z', keys.slice(0, 1));
-      store(`https://copier.example/old-${unique()}`, '2026-01-01T00:00:00.000Z', keys.slice(0, 1));
+      await store(`https://copier.example/new-${unique()}`, '2026-03-01T00:00:00.000Z', keys.slice(0, 1));
+      await store(`https://copier.example/old-${unique()}`, '2026-01-01T00:00:00.000Z', keys.slice(0, 1));
       const shown = page.items[0];
-      store(shown.pageUrl, `2026-04-0${++seenAgain}T00:00:00.000Z`, [findArticleById(db, shown.articleId)!.key]);
+      await store(shown.pageUrl, `2026-04-0${++seenAgain}T00:00:00.000Z`, [await (await findArticleById(db, shown.articleId))!.key]);
     });
     expect((await call('GET', '/api/matches?limit=2&offset=2')).body).toMatchObject({ limit: 2, offset: 2, nextCursor: expect.any(String), total: expect.any(Number) });
     await expectBadCursorsRefused('/api/matches');

@@ -12,7 +12,7 @@ import { OWNED_NDJSON, readOwnedFixtures } from '../fixtures/check/build-page.ts
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 /** An app whose log lines are kept (the re-fingerprint reports its progress there). */
-function open(dir: string, overrides: ConfigOverrides = {}) {
+async function open(dir: string, overrides: ConfigOverrides = {}) {
   const config = loadConfig({}, { ...overrides, db: { path: join(dir, 'c.db') }, data: { dir }, log: { level: 'info' } });
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -21,7 +21,7 @@ function open(dir: string, overrides: ConfigOverrides = {}) {
       done();
     },
   });
-  return { app: openApp(config, pino({ level: 'info' }, sink)), lines };
+  return { app: await openApp(config, pino({ level: 'info' }, sink)), lines };
 }
 
 const asArticle = (text: string) => ({ title: '', text, links: [] }) as unknown as Parameters<typeof matchArticleText>[1];
@@ -41,13 +41,13 @@ describe('fingerprint method versioning with the winnowed family', () => {
 
   it('re-fingerprints at start when the winnow settings change, says so, and finds edited copies', async () => {
     const dir = tempDir();
-    const first = open(dir);
+    const first = await open(dir);
     await importArticleFile(first.app.registry, OWNED_NDJSON.pathname, { maxRecordBytes: first.app.config.import.maxRecordBytes });
     first.app.close();
     const before = methods(dir);
     expect(before).toEqual([expect.stringMatching(/^v2:.*:k3w8$/)]);
 
-    const second = open(dir, { match: { winnowWindow: 6 } });
+    const second = await open(dir, { match: { winnowWindow: 6 } });
     try {
       const [m] = await matchArticleText(second.app, asArticle(edited));
       expect(m).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });
@@ -61,7 +61,7 @@ describe('fingerprint method versioning with the winnowed family', () => {
 
   it('replaces fingerprints stored by the previous method (version 1 blobs) at start', async () => {
     const dir = tempDir();
-    const first = open(dir);
+    const first = await open(dir);
     await importArticleFile(first.app.registry, OWNED_NDJSON.pathname, { maxRecordBytes: first.app.config.import.maxRecordBytes });
     first.app.close();
     const db = new Database(join(dir, 'c.db'));
@@ -69,7 +69,7 @@ describe('fingerprint method versioning with the winnowed family', () => {
     db.prepare(`update article_fingerprints set version = 1, method = 'v1:r6:p6-40', passages = ?`).run(v1);
     db.close();
 
-    const second = open(dir);
+    const second = await open(dir);
     try {
       const [m] = await matchArticleText(second.app, asArticle(edited));
       expect(m).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });

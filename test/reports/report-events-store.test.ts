@@ -6,19 +6,19 @@ import { openSeedDatabase, seedArticles, seedReports } from './seed-reports.ts';
 describe('report history rows as stored (db/report-events.ts through preparedWrite)', () => {
   const tempDir = useTempDir();
 
-  it('an event without detail is SQL NULL, one with detail is its JSON text, and both read back as given', () => {
+  it('an event without detail is SQL NULL, one with detail is its JSON text, and both read back as given', async () => {
     const database = openSeedDatabase(tempDir());
     try {
       const db = database.db;
-      const [report] = seedReports(db, seedArticles(db, ['a-1']), [{ articleId: 'a-1', url: 'https://copier.example/1' }]);
+      const [report] = await seedReports(db, await seedArticles(db, ['a-1']), [{ articleId: 'a-1', url: 'https://copier.example/1' }]);
       const base = { reportId: report.id, at: '2026-03-01T00:00:00.000Z', actor: 'local', kind: 'note', fromStatus: null, toStatus: null, note: 'n' } as const;
-      appendReportEvent(db, { ...base, detail: null });
-      appendReportEvent(db, { ...base, detail: { reasons: ['credit_missing'], consentId: 3 } });
+      await appendReportEvent(db, { ...base, detail: null });
+      await appendReportEvent(db, { ...base, detail: { reasons: ['credit_missing'], consentId: 3 } });
       const raw = (db as unknown as { $client: import('better-sqlite3').Database }).$client
         .prepare('select (detail is null) as nullDetail, detail from report_events where report_id = ? and kind = ? order by id')
         .all(report.id, 'note') as { nullDetail: number; detail: string | null }[];
       expect(raw).toEqual([{ nullDetail: 1, detail: null }, { nullDetail: 0, detail: '{"reasons":["credit_missing"],"consentId":3}' }]);
-      expect(listReportEvents(db, report.id, 10).filter((e) => e.kind === 'note').map((e) => e.detail)).toEqual([null, { reasons: ['credit_missing'], consentId: 3 }]);
+      expect((await listReportEvents(db, report.id, 10)).filter((e) => e.kind === 'note').map((e) => e.detail)).toEqual([null, { reasons: ['credit_missing'], consentId: 3 }]);
     } finally {
       database.close();
     }

@@ -43,51 +43,58 @@ function readCsv(text: string): string[][] {
   return records;
 }
 
-function exportAll(db: Db, format: 'csv' | 'json') {
+async function exportAll(db: Db, format: 'csv' | 'json') {
   const { out, text } = collector();
-  return writeReportExport(out, iterateReports(db, {}, BY_ID), format).then((r) => ({ ...r, text: text() }));
+  return writeReportExport(out, await iterateReports(db, {}, BY_ID), format).then((r) => ({ ...r, text: text() }));
+}
+
+/** Every row an async iterator gives, in order. */
+async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const row of rows) out.push(row);
+  return out;
 }
 
 describe('iterateReports', () => {
   const SORTS: ReportSort[] = [BY_ID, { field: 'id', direction: 'desc' }, { field: 'lastSeen', direction: 'desc' }, { field: 'firstSeen', direction: 'asc' }, { field: 'coverage', direction: 'desc' }];
 
-  it('reads the same rows as the list (every column, licensee, reasons) in every order, across batch edges', () => {
+  it('reads the same rows as the list (every column, licensee, reasons) in every order, across batch edges', async () => {
     const { db, close } = openSeedDatabase(tempDir());
     try {
-      const keys = seedArticles(db, ['a1', 'a2', 'a3']);
-      const partner = seedLicensee(db, 'Partner Post');
-      const consent = seedConsent(db, partner, 'urn:consent:1');
-      seedReports(db, keys, [
+      const keys = await seedArticles(db, ['a1', 'a2', 'a3']);
+      const partner = await seedLicensee(db, 'Partner Post');
+      const consent = await seedConsent(db, partner, 'urn:consent:1');
+      await seedReports(db, keys, [
         { url: 'https://copy.example/a', articleId: 'a1', decision: 'licence_breach', reasons: ['credit_missing', 'link_back_missing'], consentId: consent, licenseeId: partner, coverage: 0.25, assignee: 'ann' },
         { url: 'https://copy.example/b', articleId: 'a2', coverage: 1 },
       ]);
-      seedManyReports(db, keys, 11);
+      await seedManyReports(db, keys, 11);
       for (const sort of SORTS) {
-        const listed = listReports(db, { filters: {}, sort, limit: 100 });
+        const listed = await listReports(db, { filters: {}, sort, limit: 100 });
         expect(listed).toHaveLength(13);
         // Batches of 4: three full ones and a shorter last one.
-        expect([...iterateReports(db, {}, sort, 4)], JSON.stringify(sort)).toEqual(listed);
+        expect((await collect(iterateReports(db, {}, sort, 4))), JSON.stringify(sort)).toEqual(listed);
       }
       const filtered = { domain: 'copy.example', minCoverage: 0.2 };
-      expect([...iterateReports(db, filtered, BY_ID, 4)].map((r) => r.pageUrl)).toEqual(['https://copy.example/a', 'https://copy.example/b']);
+      expect((await collect(iterateReports(db, filtered, BY_ID, 4))).map((r) => r.pageUrl)).toEqual(['https://copy.example/a', 'https://copy.example/b']);
     } finally {
       close();
     }
   });
 
-  it('gives each report once, in the order at the start, when reports are seen again mid-export', () => {
+  it('gives each report once, in the order at the start, when reports are seen again mid-export', async () => {
     const { db, close } = openSeedDatabase(tempDir());
     try {
-      const rows = seedManyReports(db, seedArticles(db, ['a1', 'a2']), 10);
+      const rows = await seedManyReports(db, await seedArticles(db, ['a1', 'a2']), 10);
       const newestFirst: ReportSort = { field: 'lastSeen', direction: 'desc' };
-      const order = listReports(db, { filters: {}, sort: newestFirst, limit: 100 }).map((r) => r.id);
+      const order = (await listReports(db, { filters: {}, sort: newestFirst, limit: 100 })).map((r) => r.id);
       const read: number[] = [];
-      for (const row of iterateReports(db, {}, newestFirst, 3)) {
+      for await (const row of await iterateReports(db, {}, newestFirst, 3)) {
         read.push(row.id);
         if (read.length === 4) {
           // Seen again: one already exported and one not yet exported jump to the front of the order.
-          updateReport(db, order[0], { lastSeenAt: '2030-01-01T00:00:00.000Z' });
-          updateReport(db, order[8], { lastSeenAt: '2030-01-02T00:00:00.000Z' });
+          await updateReport(db, order[0], { lastSeenAt: '2030-01-01T00:00:00.000Z' });
+          await updateReport(db, order[8], { lastSeenAt: '2030-01-02T00:00:00.000Z' });
         }
       }
       expect(read).toEqual(order);
@@ -99,12 +106,12 @@ describe('iterateReports', () => {
 });
 
 describe('report export', () => {
-  function hostileWorld() {
+  async function hostileWorld() {
     const { db, close } = openSeedDatabase(tempDir());
-    const keys = seedArticles(db, ['plain', '=HYPERLINK("http://evil.example","x")', '@SUM(A1)', '+cmd', '-2+3']);
-    const partner = seedLicensee(db, '=Partner, "the" Post');
-    const consent = seedConsent(db, partner, 'urn:consent:1');
-    seedReports(db, keys, [
+    const keys = await seedArticles(db, ['plain', '=HYPERLINK("http://evil.example","x")', '@SUM(A1)', '+cmd', '-2+3']);
+    const partner = await seedLicensee(db, '=Partner, "the" Post');
+    const consent = await seedConsent(db, partner, 'urn:consent:1');
+    await seedReports(db, keys, [
       { url: 'https://copy.example/a?q="x",y', articleId: 'plain', decision: 'licence_breach', reasons: ['credit_missing', 'link_back_missing'], consentId: consent, licenseeId: partner, coverage: 0.25, assignee: 'line one\r\nline two' },
       { url: 'https://copy.example/b', articleId: '=HYPERLINK("http://evil.example","x")', assignee: '\rcarriage' },
       { url: 'https://copy.example/c', articleId: '@SUM(A1)', coverage: 1 },
@@ -116,7 +123,7 @@ describe('report export', () => {
   }
 
   it('writes CSV with a header row, RFC 4180 quoting, reasons joined by ";" and formula cells defused with a quote', async () => {
-    const { db, close } = hostileWorld();
+    const { db, close } = await hostileWorld();
     try {
       const { rows, text } = await exportAll(db, 'csv');
       expect(rows).toBe(6);
@@ -150,10 +157,10 @@ describe('report export', () => {
     const { db, close } = openSeedDatabase(tempDir());
     try {
       const hostile = ['=1+1', '+1', '-1', '@x', '\tx', '\rx', '\uFF1D1', '\uFF0B1', '\uFF0D1', '\uFF20x', 'a,b', 'say "hi"', 'two\nlines', 'cr\ronly', "'quoted", ' =lead', '', 'plain', 'ü ∑ 😀'];
-      const keys = seedArticles(db, ['art']);
-      seedReports(db, keys, hostile.map((text, i) => ({ url: `https://copy.example/${i}?q=${encodeURIComponent(text)}`, articleId: 'art', assignee: text, reasons: text === '' ? [] : [text, 'x'], coverage: i / 100 })));
+      const keys = await seedArticles(db, ['art']);
+      await seedReports(db, keys, hostile.map((text, i) => ({ url: `https://copy.example/${i}?q=${encodeURIComponent(text)}`, articleId: 'art', assignee: text, reasons: text === '' ? [] : [text, 'x'], coverage: i / 100 })));
       const { text } = await exportAll(db, 'csv');
-      const records = [...iterateReports(db, {}, BY_ID)].map((r) => {
+      const records = (await collect(iterateReports(db, {}, BY_ID))).map((r) => {
         const item = toReportItem(r);
         return CSV_COLUMNS.map((c) => (c === 'reasons' ? item.reasons.join(';') : item[c]));
       });
@@ -167,14 +174,14 @@ describe('report export', () => {
   });
 
   it('writes NDJSON: one report per line, the list item shape', async () => {
-    const { db, close } = hostileWorld();
+    const { db, close } = await hostileWorld();
     try {
       const { rows, text } = await exportAll(db, 'json');
       expect(rows).toBe(6);
       expect(text.endsWith('\n')).toBe(true);
       const lines = text.slice(0, -1).split('\n');
       expect(lines).toHaveLength(6);
-      const expected = [...iterateReports(db, {}, BY_ID)].map(toReportItem);
+      const expected = (await collect(iterateReports(db, {}, BY_ID))).map(toReportItem);
       expect(lines.map((l) => JSON.parse(l))).toEqual(expected);
       expect(JSON.parse(lines[0])).toMatchObject({ pageUrl: 'https://copy.example/a?q="x",y', articleId: 'plain', reasons: ['credit_missing', 'link_back_missing'], licensee: '=Partner, "the" Post', assignee: 'line one\r\nline two' });
       // JSON needs no formula guard: values are exactly as stored.
@@ -198,10 +205,10 @@ describe('report export', () => {
     const { db, close } = openSeedDatabase(tempDir());
     const total = 3000;
     try {
-      seedManyReports(db, seedArticles(db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total);
+      await seedManyReports(db, await seedArticles(db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total);
       let pulled = 0;
-      function* counted(rows: Iterable<ReportListItem>) {
-        for (const row of rows) {
+      async function* counted(rows: AsyncIterable<ReportListItem>) {
+        for await (const row of rows) {
           pulled++;
           yield row;
         }
@@ -231,7 +238,7 @@ describe('report export', () => {
       expect(await exporting).toEqual({ rows: total });
       const records = readCsv(text);
       expect(records).toHaveLength(total + 1);
-      expect(records.slice(1).map((r) => Number(r[0]))).toEqual([...iterateReports(db, {}, BY_ID)].map((r) => r.id));
+      expect(records.slice(1).map((r) => Number(r[0]))).toEqual((await collect(iterateReports(db, {}, BY_ID))).map((r) => r.id));
     } finally {
       close();
     }
@@ -240,12 +247,12 @@ describe('report export', () => {
   it('stops at the next write when aborted, and closes the row source', async () => {
     const { db, close } = openSeedDatabase(tempDir());
     try {
-      seedManyReports(db, seedArticles(db, Array.from({ length: 20 }, (_, i) => `a${i}`)), 2000);
+      await seedManyReports(db, await seedArticles(db, Array.from({ length: 20 }, (_, i) => `a${i}`)), 2000);
       let pulled = 0;
       let sourceClosed = false;
-      function* counted(rows: Iterable<ReportListItem>) {
+      async function* counted(rows: AsyncIterable<ReportListItem>) {
         try {
-          for (const row of rows) {
+          for await (const row of rows) {
             pulled++;
             yield row;
           }
@@ -276,7 +283,7 @@ describe('report export', () => {
   it('stops when the destination is destroyed while the export waits for it', async () => {
     const { db, close } = openSeedDatabase(tempDir());
     try {
-      seedManyReports(db, seedArticles(db, ['a0', 'a1']), 1200);
+      await seedManyReports(db, await seedArticles(db, ['a0', 'a1']), 1200);
       const out = new Writable({
         highWaterMark: 1,
         write(_chunk, _enc, _done) {
@@ -284,7 +291,7 @@ describe('report export', () => {
           setImmediate(() => out.destroy());
         },
       });
-      const error = await writeReportExport(out, iterateReports(db, {}, BY_ID), 'csv').catch((e: unknown) => e);
+      const error = await writeReportExport(out, await iterateReports(db, {}, BY_ID), 'csv').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ExportStopped);
       expect((error as ExportStopped).reason).toBe('closed');
     } finally {

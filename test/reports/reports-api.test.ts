@@ -59,12 +59,12 @@ describe('GET /api/reports: filters, sort, cursor paging', () => {
     base = `${started.server.url}/api/reports`;
     stop = started.stop;
     const db = started.app.database.db;
-    const keys = seedArticles(db, ['art-1', 'art-2', 'art-3']);
-    const partner = seedLicensee(db, 'Partner Post', ['partner-post.example']);
-    const other = seedLicensee(db, 'Other Gazette');
-    const consent = seedConsent(db, partner, 'urn:consent:partner');
+    const keys = await seedArticles(db, ['art-1', 'art-2', 'art-3']);
+    const partner = await seedLicensee(db, 'Partner Post', ['partner-post.example']);
+    const other = await seedLicensee(db, 'Other Gazette');
+    const consent = await seedConsent(db, partner, 'urn:consent:partner');
     const licensees: Record<string, { licenseeId: number; consentId: number | null }> = { r2: { licenseeId: partner, consentId: consent }, r4: { licenseeId: other, consentId: null } };
-    rows = seedReports(db, keys, WORLD.map((w) => ({ ...w, ...licensees[w.name] })));
+    rows = await seedReports(db, keys, WORLD.map((w) => ({ ...w, ...licensees[w.name] })));
   });
   afterAll(async () => {
     await stop();
@@ -227,8 +227,8 @@ describe('report changes through the API', () => {
   async function world() {
     const started = await startAppServer(tempDir());
     const db = started.app.database.db;
-    const keys = seedArticles(db, ['art-1']);
-    const rows = seedReports(db, keys, [
+    const keys = await seedArticles(db, ['art-1']);
+    const rows = await seedReports(db, keys, [
       {
         url: 'https://copy.example/a', articleId: 'art-1', withCapture: true,
         withMatch: {
@@ -277,7 +277,7 @@ describe('report changes through the API', () => {
       const badStatus = await requestJson(`${w.base}/${w.ids[1]}/status`, { body: { status: 'approved', note: 'x' } });
       expect(badStatus.status).toBe(400);
       expect(badStatus.body.error.message).toMatch(/status: "approved" is not a report status/);
-      const history = listReportEvents(w.db, w.ids[0], 100);
+      const history = await listReportEvents(w.db, w.ids[0], 100);
       expect(history.map((e) => [e.kind, e.fromStatus, e.toStatus, e.actor, e.note])).toEqual([
         ['created', null, 'new', 'copyhound', 'seeded'],
         ['status', 'new', 'confirmed', 'key:1:test admin', 'verified by hand'],
@@ -290,14 +290,14 @@ describe('report changes through the API', () => {
   it('moves reports in bulk all or nothing: one refused report leaves every report and history as it was', async () => {
     const w = await world();
     try {
-      const eventsBefore = w.ids.map((id) => listReportEvents(w.db, id, 100).length);
+      const eventsBefore = await Promise.all(w.ids.map(async (id) => (await listReportEvents(w.db, id, 100)).length));
       const refused = await requestJson(`${w.base}/bulk-status`, { body: { ids: w.ids, status: 'confirmed', note: 'batch' } });
       expect(refused.status).toBe(409);
       expect(refused.body.error.details.refused).toEqual([{ id: w.ids[2], status: 'closed', allowed: ['new', 'licensed'] }]);
       expect(refused.body.error.message).toContain('nothing was changed');
       for (const [i, id] of w.ids.entries()) {
         expect((await requestJson(`${w.base}/${id}`)).body.status).toBe(i === 2 ? 'closed' : 'new');
-        expect(listReportEvents(w.db, id, 100)).toHaveLength(eventsBefore[i]);
+        expect(await listReportEvents(w.db, id, 100)).toHaveLength(eventsBefore[i]);
       }
       const missing = await requestJson(`${w.base}/bulk-status`, { body: { ids: [w.ids[0], 999999], status: 'confirmed', note: 'batch' } });
       expect(missing.status).toBe(404);
@@ -357,7 +357,7 @@ describe('export streaming over HTTP', () => {
     const total = 3000;
     try {
       const db = app.database.db;
-      const rows = seedManyReports(db, seedArticles(db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total, 4000);
+      const rows = await seedManyReports(db, await seedArticles(db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total, 4000);
       // The client takes the first chunk, then stops reading until the other requests are answered.
       const response = await new Promise<IncomingMessage>((resolve, reject) => {
         // node:http does not go through the helper's fetch: it brings the key itself.
@@ -393,13 +393,13 @@ describe('export streaming over HTTP', () => {
       },
     });
     const config = loadConfig({}, { db: { path: join(dir, 'copyhound.db') }, data: { dir: join(dir, 'data') }, server: { port: 0, host: '127.0.0.1' }, log: { level: 'info' } });
-    const app = openApp(config, pino({ level: 'info' }, logStream));
+    const app = await openApp(config, pino({ level: 'info' }, logStream));
     const server = await startServer(app);
-    const apiKey = createAdminKey(config.db.path);
+    const apiKey = await createAdminKey(config.db.path);
     const total = 3000;
     try {
       // 4 KB page URLs: ~12 MB of CSV, far more than loopback socket buffers hold unread.
-      seedManyReports(app.database.db, seedArticles(app.database.db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total, 4000);
+      await seedManyReports(app.database.db, await seedArticles(app.database.db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total, 4000);
       const firstChunk = await new Promise<string>((resolve, reject) => {
         const req = httpRequest(`${server.url}/api/reports/export?format=csv&sort=id`, { headers: { authorization: `Bearer ${apiKey}` } }, (res) => {
           res.once('data', (chunk: Buffer) => {

@@ -10,13 +10,13 @@ import { openSeedDatabase, seedArticles, seedLicensee, seedManyReports, seedRepo
 
 const tempDir = useTempDir();
 
-function seededWorld() {
+async function seededWorld() {
   const dir = tempDir();
   const database = openSeedDatabase(dir);
   const db = database.db;
-  const keys = seedArticles(db, ['art-1', 'art-2']);
-  const partner = seedLicensee(db, 'Partner Post');
-  const rows = seedReports(db, keys, [
+  const keys = await seedArticles(db, ['art-1', 'art-2']);
+  const partner = await seedLicensee(db, 'Partner Post');
+  const rows = await seedReports(db, keys, [
     { url: 'https://copycat.example/1', articleId: 'art-1', coverage: 0.4, firstSeenAt: '2026-02-01T00:00:00.000Z', lastSeenAt: '2026-02-10T00:00:00.000Z' },
     { url: 'https://www.copycat.example/2', articleId: 'art-1', status: 'confirmed', decision: 'licence_breach', reasons: ['credit_missing', 'link_back_missing'], licenseeId: partner, coverage: 0.9, firstSeenAt: '2026-02-02T00:00:00.000Z', lastSeenAt: '2026-02-10T00:00:00.000Z' },
     { url: 'https://notcopycat.example/3', articleId: 'art-2', coverage: 0.4, firstSeenAt: '2026-02-03T00:00:00.000Z', lastSeenAt: '2026-02-09T00:00:00.000Z' },
@@ -44,7 +44,7 @@ const jsonLines = (stdout: string) => stdout.trim().split('\n').filter((l) => l 
 
 describe('copyhound reports list', () => {
   it('prints a table, most recently seen first, with stored text escaped for the terminal', async () => {
-    const w = seededWorld();
+    const w = await seededWorld();
     const r = await w.cli(['reports', 'list']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
@@ -57,7 +57,7 @@ describe('copyhound reports list', () => {
   });
 
   it('--json prints one object per line with the documented fields, stored text exact', async () => {
-    const w = seededWorld();
+    const w = await seededWorld();
     const items = jsonLines((await w.cli(['reports', 'list', '--json', '--sort', 'id'])).stdout);
     expect(items.map((i) => i.id)).toEqual(w.ids);
     for (const item of items) {
@@ -79,14 +79,14 @@ describe('copyhound reports list', () => {
     [['--since', '2026-02-02', '--until', '2026-02-04'], [1, 2]],
     [['--since', '2026-02-02T01:00:00+01:00'], [1, 2, 3, 4]],
   ])('filters with %j', async (args, indexes) => {
-    const w = seededWorld();
+    const w = await seededWorld();
     const r = await w.cli(['reports', 'list', '--json', '--sort', 'id', ...args]);
     expect(r.code, r.stderr).toBe(0);
     expect(jsonLines(r.stdout).map((i) => i.id)).toEqual(indexes.map((i) => w.ids[i]));
   });
 
   it('pages with the cursor printed on stderr, without repeats or gaps across a tie', async () => {
-    const w = seededWorld();
+    const w = await seededWorld();
     for (const sort of ['-lastSeen', 'coverage']) {
       const all = jsonLines((await w.cli(['reports', 'list', '--json', '--sort', sort])).stdout).map((i) => i.id);
       const seen: number[] = [];
@@ -118,7 +118,7 @@ describe('copyhound reports list', () => {
     [['--domain', 'http://x.example/'], /--domain.*not a host name/],
     [['--bogus'], /unknown option '--bogus'/],
   ])('exits 2 on bad usage %j', async (args, message) => {
-    const w = seededWorld();
+    const w = await seededWorld();
     const r = await w.cli(['reports', 'list', ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
@@ -128,7 +128,7 @@ describe('copyhound reports list', () => {
 
 describe('copyhound reports show / set-status / history / assign / note', () => {
   it('shows a report: figures, passages, explanation, consents considered, signals, captures, history', async () => {
-    const w = seededWorld();
+    const w = await seededWorld();
     const r = await w.cli(['reports', 'show', String(w.ids[4])]);
     expect(r.code).toBe(0);
     for (const text of [
@@ -154,7 +154,7 @@ describe('copyhound reports show / set-status / history / assign / note', () => 
   });
 
   it('set-status moves along the flow; a refused move exits 1 naming the allowed statuses; bad usage exits 2', async () => {
-    const w = seededWorld();
+    const w = await seededWorld();
     const ok = await w.cli(['reports', 'set-status', String(w.ids[0]), 'confirmed', '--note', 'checked', '--json']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ id: w.ids[0], status: 'confirmed' });
@@ -170,7 +170,7 @@ describe('copyhound reports show / set-status / history / assign / note', () => 
   });
 
   it('assign, unassign and note are kept in the history, oldest first', async () => {
-    const w = seededWorld();
+    const w = await seededWorld();
     const id = String(w.ids[0]);
     expect((await w.cli(['reports', 'assign', id, 'ana'])).stdout).toBe(`report ${id} assigned to ana\n`);
     expect((await w.cli(['reports', 'note', id, 'asked the site'])).code).toBe(0);
@@ -195,7 +195,7 @@ describe('copyhound reports show / set-status / history / assign / note', () => 
 
 describe('copyhound reports export', () => {
   it('writes CSV and NDJSON to stdout with the list filters; the count goes to stderr', async () => {
-    const w = seededWorld();
+    const w = await seededWorld();
     const csv = await w.cli(['reports', 'export', '--format', 'csv', '--domain', 'copycat.example', '--sort', 'id']);
     expect(csv.code, csv.stderr).toBe(0);
     const lines = csv.stdout.split('\r\n');
@@ -213,7 +213,7 @@ describe('copyhound reports export', () => {
     [['--format', 'csv', '--limit', '5'], /unknown option '--limit'/],
     [['--format', 'csv', '--article', 'nope'], /--article: no owned article/],
   ])('exits 2 on bad usage %j', async (args, message) => {
-    const w = seededWorld();
+    const w = await seededWorld();
     const r = await w.cli(['reports', 'export', ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
@@ -224,7 +224,7 @@ describe('copyhound reports export', () => {
     const database = openSeedDatabase(dir);
     const total = 2500;
     // Long page URLs make the export ~5 MB: much more than a pipe holds, so the writer must wait for 'drain'.
-    const rows = seedManyReports(database.db, seedArticles(database.db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total, 2000);
+    const rows = await seedManyReports(database.db, await seedArticles(database.db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total, 2000);
     database.close();
     const args = ['--db', join(dir, 'copyhound.db'), 'reports', 'export', '--format', 'json', '--sort', 'id'];
     const env = { COPYHOUND_DATA_DIR: join(dir, 'data') };

@@ -28,21 +28,23 @@ export function openSeedDatabase(dir: string): OpenDatabase {
 }
 
 /** Saves owned articles by id; returns their keys. */
-export function seedArticles(db: Db, ids: string[]): Map<string, number> {
-  const result = saveArticles({ db, now: () => new Date(millisOfIso(SEED_NOW)!) }, ids.map((id, ref) => ({ ref, value: { id, url: `https://daily-news.example/a/${encodeURIComponent(id)}`, title: `Article ${id}`, body: `Body of ${id}.` } })));
+export async function seedArticles(db: Db, ids: string[]): Promise<Map<string, number>> {
+  const result = await saveArticles({ db, now: () => new Date(millisOfIso(SEED_NOW)!) }, ids.map((id, ref) => ({ ref, value: { id, url: `https://daily-news.example/a/${encodeURIComponent(id)}`, title: `Article ${id}`, body: `Body of ${id}.` } })));
   if (result.rejected > 0) throw new Error(`seed articles rejected: ${JSON.stringify(result.rejectedRecords)}`);
-  return new Map(ids.map((id) => [id, findArticleById(db, id)!.key]));
+  const keys = new Map<string, number>();
+  for (const id of ids) keys.set(id, (await findArticleById(db, id))!.key);
+  return keys;
 }
 
-export function seedLicensee(db: Db, name: string, places: string[] = []): number {
-  return insertLicensee(db, { name, contacts: [], notes: null, places, createdBy: 'test', createdAt: SEED_NOW, updatedAt: SEED_NOW }).id;
+export async function seedLicensee(db: Db, name: string, places: string[] = []): Promise<number> {
+  return (await insertLicensee(db, { name, contacts: [], notes: null, places, createdBy: 'test', createdAt: SEED_NOW, updatedAt: SEED_NOW })).id;
 }
 
-export function seedConsent(db: Db, licenseeId: number, uid: string): number {
-  return insertConsent(db, {
+export async function seedConsent(db: Db, licenseeId: number, uid: string): Promise<number> {
+  return (await insertConsent(db, {
     uid, licenseeId, scope: { all: true, ids: [], sections: [], tags: [], publishedFrom: null, publishedUntil: null }, places: ['partner-post.example'], validFrom: null, validUntil: null,
     use: 'full', maxWords: null, maxPercent: null, holdBackHours: null, duties: ['credit'], territory: null, contractRef: null, status: 'active', createdBy: 'test', createdAt: SEED_NOW, updatedAt: SEED_NOW,
-  }).id;
+  })).id;
 }
 
 export interface ReportSeed {
@@ -71,9 +73,9 @@ function hostOf(url: string): string {
 
 let captureCount = 0;
 
-function seedCapture(db: Db, url: string, at: string): number {
+async function seedCapture(db: Db, url: string, at: string): Promise<number> {
   const sha256 = String(++captureCount).padStart(64, '0');
-  return insertCapture(
+  return await insertCapture(
     db,
     {
       requestedUrl: url, finalUrl: url, status: 200, statusText: 'OK', headers: [['content-type', 'text/html']], requestHeaders: [], redirects: [], remoteAddress: '127.0.0.1', startedAt: at, endedAt: at,
@@ -84,10 +86,12 @@ function seedCapture(db: Db, url: string, at: string): number {
 }
 
 /** Stores the reports in one transaction, in order (ids ascend with the array); returns the rows. */
-export function seedReports(db: Db, articleKeys: Map<string, number>, seeds: ReportSeed[]): ReportRow[] {
-  const captureIds = seeds.map((s) => (s.withCapture ? seedCapture(db, s.url, s.firstSeenAt ?? SEED_NOW) : null));
-  return writeTransaction(db, (tx) =>
-    seeds.map((s, i) => {
+export async function seedReports(db: Db, articleKeys: Map<string, number>, seeds: ReportSeed[]): Promise<ReportRow[]> {
+  const captureIds: (number | null)[] = [];
+  for (const s of seeds) captureIds.push(s.withCapture ? await seedCapture(db, s.url, s.firstSeenAt ?? SEED_NOW) : null);
+  return await writeTransaction(db, async (tx) => {
+    const reports: ReportRow[] = [];
+    for (const [i, s] of seeds.entries()) {
       const articleKey = articleKeys.get(s.articleId);
       if (articleKey === undefined) throw new Error(`seed: unknown article ${s.articleId}`);
       const host = hostOf(s.url);
@@ -95,26 +99,27 @@ export function seedReports(db: Db, articleKeys: Map<string, number>, seeds: Rep
       const lastSeenAt = s.lastSeenAt ?? firstSeenAt;
       const figures = { kind: s.kind ?? 'excerpt', coverage: s.coverage ?? 0.5, copiedWords: s.copiedWords ?? 100 };
       const decided = { decision: s.decision ?? 'unlicensed', reasons: s.reasons ?? [], consentId: s.consentId ?? null };
-      const pageId = upsertPage(tx, { url: s.url, title: `Copy ${i}`, textHash: `hash-${i}`, captureId: captureIds[i], rhost: reverseHost(host) }, firstSeenAt);
+      const pageId = await upsertPage(tx, { url: s.url, title: `Copy ${i}`, textHash: `hash-${i}`, captureId: captureIds[i], rhost: reverseHost(host) }, firstSeenAt);
       let matchId: number | null = null;
       if (s.withMatch) {
-        upsertMatches(tx, pageId, [{ articleKey, ...figures, pageShare: 0.5, longestRun: 20, passages: s.withMatch.passages }], captureIds[i], firstSeenAt);
-        matchId = findMatchesOfPageForDecision(tx, pageId).find((m) => m.articleKey === articleKey)!.matchId;
-        setMatchDecision(tx, matchId, { ...decided, detail: s.withMatch.detail, decidedAt: firstSeenAt });
+        await upsertMatches(tx, pageId, [{ articleKey, ...figures, pageShare: 0.5, longestRun: 20, passages: s.withMatch.passages }], captureIds[i], firstSeenAt);
+        matchId = (await findMatchesOfPageForDecision(tx, pageId)).find((m) => m.articleKey === articleKey)!.matchId;
+        await setMatchDecision(tx, matchId, { ...decided, detail: s.withMatch.detail, decidedAt: firstSeenAt });
       }
-      const report = insertReport(tx, {
+      const report = await insertReport(tx, {
         pageId, articleKey, matchId, pageUrl: s.url, host, rhost: reverseHost(host), ...figures, ...decided, licenseeId: s.licenseeId ?? null,
         status: s.status ?? 'new', assignee: s.assignee ?? null, notes: null, textHash: `hash-${i}`, firstSeenAt, lastSeenAt, createdAt: firstSeenAt, updatedAt: lastSeenAt,
       });
-      appendReportEvent(tx, { reportId: report.id, at: firstSeenAt, actor: 'copyhound', kind: 'created', fromStatus: null, toStatus: report.status, note: 'seeded', detail: null });
-      if (captureIds[i] !== null) linkReportCapture(tx, { reportId: report.id, captureId: captureIds[i]!, role: 'first_seen', at: firstSeenAt });
-      return report;
-    }),
-  );
+      await appendReportEvent(tx, { reportId: report.id, at: firstSeenAt, actor: 'copyhound', kind: 'created', fromStatus: null, toStatus: report.status, note: 'seeded', detail: null });
+      if (captureIds[i] !== null) await linkReportCapture(tx, { reportId: report.id, captureId: captureIds[i]!, role: 'first_seen', at: firstSeenAt });
+      reports.push(report);
+    }
+    return reports;
+  });
 }
 
 /** Many plain reports (a URL of `urlChars` characters each, so an export of them is large): 20 articles per page. */
-export function seedManyReports(db: Db, articleKeys: Map<string, number>, count: number, urlChars = 80): ReportRow[] {
+export async function seedManyReports(db: Db, articleKeys: Map<string, number>, count: number, urlChars = 80): Promise<ReportRow[]> {
   const articles = [...articleKeys.keys()];
   const seeds: ReportSeed[] = [];
   for (let i = 0; i < count; i++) {
@@ -127,5 +132,5 @@ export function seedManyReports(db: Db, articleKeys: Map<string, number>, count:
       firstSeenAt: new Date(Date.UTC(2026, 0, 1) + (i % 1440) * 60_000).toISOString(),
     });
   }
-  return seedReports(db, articleKeys, seeds);
+  return await seedReports(db, articleKeys, seeds);
 }

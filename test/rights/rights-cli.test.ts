@@ -22,10 +22,10 @@ function jsonLines(stdout: string): Json[] {
 }
 
 /** The history of the reports on a match, read from the database file the CLI wrote. */
-function reportHistory(dbPath: string, matchId: number) {
+async function reportHistory(dbPath: string, matchId: number) {
   const database = openDatabase({ path: dbPath, busyTimeoutMs: 2000 });
   try {
-    return findReportsForMatch(database.db, matchId).map((r) => ({ status: r.status, decision: r.decision, events: listReportEvents(database.db, r.id, 100) }));
+    return await Promise.all((await findReportsForMatch(database.db, matchId)).map(async (r) => ({ status: r.status, decision: r.decision, events: await listReportEvents(database.db, r.id, 100) })));
   } finally {
     database.close();
   }
@@ -224,7 +224,7 @@ describe('copyhound owner-sites, licensees, consents', () => {
     await cli('consents', 'add', '--licensee', 'Mirror', '--place', '127.0.0.1', '--contract', 'K-7', '--territory', 'DE', '--valid-until', '2099-01-01');
     const match = async () => jsonLines((await cli('matches', 'list', '--json')).stdout)[0];
     expect(await match()).toMatchObject({ decision: 'licensed', consentId: 1 });
-    const before = reportHistory(db, (await match()).id);
+    const before = await reportHistory(db, (await match()).id);
     expect(before).toMatchObject([{ status: 'licensed', decision: 'licensed' }]);
 
     // Narrowed to a path the copy is not under; it is still on the licensee's site.
@@ -236,7 +236,7 @@ describe('copyhound owner-sites, licensees, consents', () => {
     const breach = await match();
     expect(breach).toMatchObject({ decision: 'licence_breach', reasons: ['place_not_covered'], consentId: 1 });
 
-    const [after] = reportHistory(db, breach.id);
+    const [after] = await reportHistory(db, breach.id);
     expect(after).toMatchObject({ status: 'new', decision: 'licence_breach' });
     const added = after.events.slice(before[0].events.length);
     expect(added).toEqual([
@@ -252,7 +252,7 @@ describe('copyhound owner-sites, licensees, consents', () => {
     const widened = await cli('consents', 'set', '1', '--place', '127.0.0.1');
     expect(widened.stdout).toBe('changed consent #1 active  Mirror  full  127.0.0.1  valid open – 2099-01-01T00:00:00.000Z\n  re-decided 1 match(es): 1 decision(s) changed, 0 report(s) created, 1 report(s) changed\n');
     expect(await match()).toMatchObject({ decision: 'licensed', reasons: [], consentId: 1 });
-    expect(reportHistory(db, breach.id)[0].status).toBe('licensed');
+    expect((await reportHistory(db, breach.id))[0].status).toBe('licensed');
   });
 
   it('consents set replaces lists, clears terms with --clear-*, and refuses bad flags (exit 2) and an unknown id (exit 1)', async () => {

@@ -18,7 +18,7 @@ describe('copyhound serve', () => {
     // `init` creates the schema; the in-flight write then carries an admin key of that database.
     const created = await runCli(['--db', db, 'init']);
     expect(created.code, created.stderr).toBe(0);
-    const apiKey = createAdminKey(db);
+    const apiKey = await createAdminKey(db);
     const { child, url, output } = await startServeProcess(['--db', db]);
     const exited = waitForExit(child);
     const health = await (await fetch(`${url}/healthz`)).json();

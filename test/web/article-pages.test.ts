@@ -26,7 +26,7 @@ beforeAll(async () => {
     publishedAt: '2026-01-01T00:00:00Z',
     section: 'Testing',
   }));
-  const saved = saveArticles(world.server.app.registry, extra.map((value, ref) => ({ ref, value })));
+  const saved = await saveArticles(world.server.app.registry, extra.map((value, ref) => ({ ref, value })));
   if (saved.rejected > 0) throw new Error(JSON.stringify(saved.rejectedRecords));
   legal = await signInAs(world.url, 'legal@publisher.example', PASSWORD);
 }, 60_000);
@@ -76,14 +76,14 @@ describe('owned articles', () => {
     expect(visibleText(exact.text)).toContain('Article id “cw-swiss-glaciers”');
   });
 
-  it('goes on through the titles a bounded stretch at a time', () => {
+  it('goes on through the titles a bounded stretch at a time', async () => {
     const db = world.server.app.database.db;
     // 62 titles, 5 looked at per call: "number 1" is in paging-001 and paging-010..019 (titles in alphabetical order).
     const found: string[] = [];
     let after = null;
     let calls = 0;
     do {
-      const step = searchArticleTitles(db, 'number 1', after, 5, 50);
+      const step = await searchArticleTitles(db, 'number 1', after, 5, 50);
       found.push(...step.items.map((a) => a.id));
       after = step.next;
       calls++;

@@ -27,7 +27,7 @@ describe('rendering a capture from the report page', () => {
     const answer = await client.post(action![1], { back: `/reports/${world.reports.pirate}` });
     expect(answer.status).toBe(303);
     expect(answer.location).toBe(`/reports/${world.reports.pirate}`);
-    const renders = listRendersOfCapture(world.server.app.database.db, captureId);
+    const renders = await listRendersOfCapture(world.server.app.database.db, captureId);
     expect(renders.map((r) => r.format).sort()).toEqual(['pdf', 'png']);
     const after = await client.get(answer.location!);
     expect(after.text).toContain(`rendered offline`);

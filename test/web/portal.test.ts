@@ -26,10 +26,10 @@ beforeAll(async () => {
   server = await startAppServer(dir, {}, { anonymous: true });
   const db = server.app.database.db;
   const rights = { db, config: server.app.config.rights };
-  addLicensee(rights, { name: 'Alpha News', places: ['alpha.example'], contacts: ['desk@alpha.example'], notes: 'Weekly digest partner' }, 'local');
-  addLicensee(rights, { name: 'Beta Wire', places: ['beta.example'] }, 'local');
-  consentOfAlpha = addConsent(rights, parseConsentRequest({ licensee: 'Alpha News', places: ['alpha.example'], contractRef: 'ALPHA-1' }), 'local').consent.id;
-  consentOfBeta = addConsent(rights, parseConsentRequest({ licensee: 'Beta Wire', places: ['beta.example'], contractRef: 'BETA-SECRET-9' }), 'local').consent.id;
+  await addLicensee(rights, { name: 'Alpha News', places: ['alpha.example'], contacts: ['desk@alpha.example'], notes: 'Weekly digest partner' }, 'local');
+  await addLicensee(rights, { name: 'Beta Wire', places: ['beta.example'] }, 'local');
+  consentOfAlpha = (await addConsent(rights, parseConsentRequest({ licensee: 'Alpha News', places: ['alpha.example'], contractRef: 'ALPHA-1' }), 'local')).consent.id;
+  consentOfBeta = (await addConsent(rights, parseConsentRequest({ licensee: 'Beta Wire', places: ['beta.example'], contractRef: 'BETA-SECRET-9' }), 'local')).consent.id;
   await addUser({ db }, { email: 'alpha@alpha.example', password: PASSWORD, role: 'licensee', licensee: 'Alpha News' }, 'local');
   alpha = await signInAs(server.server.url, 'alpha@alpha.example', PASSWORD);
 });
@@ -90,28 +90,28 @@ describe('licensee portal', () => {
     const page = await alpha.get(answer.location!);
     expect(page.text).toMatch(/class="badge pending">pending</);
     expect(page.text).toContain('registered (pending');
-    const stored = listConsents(server.app.database.db).at(-1)!;
+    const stored = (await listConsents(server.app.database.db)).at(-1)!;
     expect(stored.status).toBe('pending');
     expect(stored.licenseeName).toBe('Alpha News');
   });
 
   it("cannot register or import a consent in another licensee's name", async () => {
-    const before = listConsents(server.app.database.db).length;
+    const before = (await listConsents(server.app.database.db)).length;
     await alpha.get('/consents/new');
     const typed = await alpha.post('/consents', { licensee: 'Beta Wire', places: 'beta.example', use: 'full' });
     expect(typed.status).toBe(404);
-    const beta = listConsents(server.app.database.db).find((c) => c.id === consentOfBeta)!;
+    const beta = (await listConsents(server.app.database.db)).find((c) => c.id === consentOfBeta)!;
     const { publisherName: name, publisherUid: uid } = server.app.config.rights;
     const doc = { ...exportConsentToOdrl({ ...beta, scope: beta.scope, duties: beta.duties } as never, { name, uid }), uid: 'urn:example:beta-by-alpha' };
     await alpha.get('/portal');
     const imported = await alpha.post('/consents/import', { document: JSON.stringify(doc) });
     expect(imported.status).toBe(404);
     expect(imported.text).toContain('Nothing was imported.');
-    expect(listConsents(server.app.database.db).length).toBe(before);
+    expect((await listConsents(server.app.database.db)).length).toBe(before);
   });
 
   it('imports an ODRL Agreement of its own from the portal; it is pending', async () => {
-    const own = listConsents(server.app.database.db).find((c) => c.id === consentOfAlpha)!;
+    const own = (await listConsents(server.app.database.db)).find((c) => c.id === consentOfAlpha)!;
     const { publisherName: name, publisherUid: uid } = server.app.config.rights;
     const doc = { ...exportConsentToOdrl(own as never, { name, uid }), uid: 'urn:example:alpha-own-import' };
     await alpha.get('/portal');

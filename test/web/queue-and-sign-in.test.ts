@@ -22,15 +22,15 @@ beforeAll(async () => {
   base = started.server.url;
   const db = started.app.database.db;
   for (const role of ['admin', 'rights_manager', 'legal'] as const) await addUser({ db }, { email: `${role}@example.test`, password: PASSWORD, role }, 'local');
-  const keys = seedArticles(db, ['wire-1', 'wire-2']);
+  const keys = await seedArticles(db, ['wire-1', 'wire-2']);
   const now = Date.now();
   const recent = (hours: number) => new Date(now - hours * 3_600_000).toISOString();
-  reportIds = seedReports(db, keys, [
+  reportIds = (await seedReports(db, keys, [
     { url: 'https://copier.example/a', articleId: 'wire-1', coverage: 0.9, kind: 'reproduction', firstSeenAt: recent(3) },
     { url: 'https://copier.example/b', articleId: 'wire-2', coverage: 0.3, firstSeenAt: recent(2) },
     { url: 'https://other.example/<script>alert(1)</script>', articleId: 'wire-1', coverage: 0.5, decision: 'licence_breach', reasons: ['credit_missing'], firstSeenAt: recent(1) },
     { url: 'https://other.example/old', articleId: 'wire-2', status: 'dismissed', firstSeenAt: recent(30) },
-  ]).map((r) => r.id);
+  ])).map((r) => r.id);
 });
 
 afterAll(async () => {
@@ -132,7 +132,7 @@ describe('the review queue', () => {
     expect(noToken.text).toContain('form token');
     const moved = await client.post('/reports/bulk', { scope: 'selected', ids: [String(reportIds[0])], status: 'confirmed', note: 'verbatim copy' });
     expect(moved.status).toBe(303);
-    expect(findReportById(started.app.database.db, reportIds[0])!.status).toBe('confirmed');
+    expect(await (await findReportById(started.app.database.db, reportIds[0]))!.status).toBe('confirmed');
     expect((await client.get(moved.location!)).text).toContain('1 report moved to confirmed');
   });
 
@@ -142,9 +142,9 @@ describe('the review queue', () => {
     const answer = await client.post('/reports/bulk', { scope: 'filtered', filter_domain: 'other.example', status: 'closed', note: 'handled elsewhere' });
     expect(answer.status).toBe(303);
     const db = started.app.database.db;
-    expect(findReportById(db, reportIds[2])!.status).toBe('closed');
-    expect(findReportById(db, reportIds[3])!.status).toBe('closed');
-    expect(findReportById(db, reportIds[1])!.status).toBe('new');
+    expect(await (await findReportById(db, reportIds[2]))!.status).toBe('closed');
+    expect(await (await findReportById(db, reportIds[3]))!.status).toBe('closed');
+    expect(await (await findReportById(db, reportIds[1]))!.status).toBe('new');
   });
 
   it('lets legal send notices but not confirm', async () => {
@@ -180,7 +180,7 @@ describe('alert settings on the account page', () => {
     const saved = await client.post('/account/alerts', { mode: 'daily', decisions: ['unlicensed', 'licence_breach'], minCoveragePercent: '40' });
     expect(saved.location).toBe('/account');
     const db = started.app.database.db;
-    const prefs = getAlertPreferences(db, findUserByEmail(db, 'legal@example.test')!.id);
+    const prefs = await getAlertPreferences(db, await (await findUserByEmail(db, 'legal@example.test'))!.id);
     expect(prefs).toMatchObject({ mode: 'daily', minCoverage: 0.4 });
     expect([...prefs.decisions].sort()).toEqual(['licence_breach', 'unlicensed']);
     await client.get('/account');

@@ -61,7 +61,7 @@ export async function startReportWorld(prefix: string): Promise<ReportWorld> {
   const owned = readLicencesOwned();
   const nato = owned.get('aa-nato-syria')!;
   const glaciers = owned.get('cw-swiss-glaciers')!;
-  const saved = saveArticles(app.registry, [nato, { ...glaciers, title: HOSTILE_TITLE }].map((value, ref) => ({ ref, value })));
+  const saved = await saveArticles(app.registry, [nato, { ...glaciers, title: HOSTILE_TITLE }].map((value, ref) => ({ ref, value })));
   if (saved.rejected > 0) throw new Error(`fixture articles rejected: ${JSON.stringify(saved.rejectedRecords)}`);
 
   const paragraphs = paragraphsOf(nato).map(escapeHtml);
@@ -81,8 +81,8 @@ export async function startReportWorld(prefix: string): Promise<ReportWorld> {
   const site = await startSite(pages);
 
   const rights = { db, config: app.config.rights };
-  addLicensee(rights, { name: LICENSEE, places: [`${site.url}/partner/`] }, 'local');
-  addConsent(rights, parseConsentRequest({ licensee: LICENSEE, places: [`${site.url}/partner/`], duties: ['credit'], validUntil: '2027-01-01' }), 'local');
+  await addLicensee(rights, { name: LICENSEE, places: [`${site.url}/partner/`] }, 'local');
+  await addConsent(rights, parseConsentRequest({ licensee: LICENSEE, places: [`${site.url}/partner/`], duties: ['credit'], validUntil: '2027-01-01' }), 'local');
 
   for (const path of pages.keys()) {
     const answer = await fetch(`${server.server.url}/api/check`, {
@@ -92,7 +92,7 @@ export async function startReportWorld(prefix: string): Promise<ReportWorld> {
     });
     if (answer.status !== 200) throw new Error(`check of ${path} failed: ${answer.status} ${await answer.text()}`);
   }
-  const rows = listReports(db, { filters: {}, sort: { field: 'id', direction: 'asc' }, limit: 10 });
+  const rows = await listReports(db, { filters: {}, sort: { field: 'id', direction: 'asc' }, limit: 10 });
   const breach = rows.find((r) => r.pageUrl.includes('/partner/'));
   const pirated = rows.find((r) => r.pageUrl.includes('/pirate/'));
   if (!breach || !pirated) throw new Error(`fixture: expected two reports, got ${JSON.stringify(rows.map((r) => [r.pageUrl, r.decision]))}`);

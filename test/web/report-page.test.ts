@@ -33,7 +33,7 @@ afterAll(async () => {
   await world?.stop();
 });
 
-const statusOf = (id: number) => findReportById(world.server.app.database.db, id)!.status;
+const statusOf = async (id: number) => await (await findReportById(world.server.app.database.db, id))!.status;
 
 describe('report page', () => {
   it('shows the article and the page side by side, passages numbered and linked both ways, the edit marked', async () => {
@@ -87,19 +87,19 @@ describe('report page', () => {
     expect(visibleText(asLegal.text)).toContain('Your role cannot move this report from new');
     const refused = await legal.post(`/reports/${id}/status`, { status: 'confirmed', note: 'looks bad' });
     expect(refused.status).toBe(403);
-    expect(statusOf(id)).toBe('new');
+    expect(await statusOf(id)).toBe('new');
 
     const asManager = await manager.get(`/reports/${id}`);
     expect(asManager.text).toContain('<option value="confirmed">confirmed</option>');
     const blank = await manager.post(`/reports/${id}/status`, { status: 'confirmed', note: '  ' });
     expect(blank.status).toBe(303);
-    expect(statusOf(id)).toBe('new');
+    expect(await statusOf(id)).toBe('new');
     expect(visibleText((await manager.get(blank.location!)).text)).toContain('A note is required');
 
     const moved = await manager.post(`/reports/${id}/status`, { status: 'confirmed', note: 'Credit stripped <b>on purpose</b>' });
     expect(moved.status).toBe(303);
     expect(moved.location).toBe(`/reports/${id}`);
-    expect(statusOf(id)).toBe('confirmed');
+    expect(await statusOf(id)).toBe('confirmed');
     const after = await manager.get(`/reports/${id}`);
     expect(visibleText(after.text)).toContain(`Report #${id} moved to confirmed`);
     expect(after.text).toContain('Credit stripped &lt;b&gt;on purpose&lt;/b&gt;');
@@ -113,7 +113,7 @@ describe('report page', () => {
     expect(legalNow.text).toContain('<option value="notice_sent">notice sent</option>');
     expect(legalNow.text).not.toContain('<option value="removed">');
     expect((await legal.post(`/reports/${id}/status`, { status: 'notice_sent', note: 'Notice mailed to the host' })).status).toBe(303);
-    expect(statusOf(id)).toBe('notice_sent');
+    expect(await statusOf(id)).toBe('notice_sent');
   });
 
   it('adds a note to the history', async () => {
@@ -150,7 +150,7 @@ describe('report page', () => {
     const path = join('renders', 'test', `capture-${captureId}.png`);
     mkdirSync(join(app.config.data.dir, 'renders', 'test'), { recursive: true });
     writeFileSync(join(app.config.data.dir, path), PNG);
-    insertCaptureRender(app.database.db, { captureId, format: 'png', path, sha256: hash('sha256', PNG, 'hex'), bytes: PNG.length, warnings: [], createdAt: new Date().toISOString() });
+    await insertCaptureRender(app.database.db, { captureId, format: 'png', path, sha256: hash('sha256', PNG, 'hex'), bytes: PNG.length, warnings: [], createdAt: new Date().toISOString() });
     const page = await manager.get(`/reports/${id}`);
     expect(page.text).toContain(`<img class="screenshot" src="/captures/${captureId}/screenshot"`);
     const shot = await fetch(`${world.url}/captures/${captureId}/screenshot`, { headers: { cookie: manager.cookie() } });
@@ -158,9 +158,9 @@ describe('report page', () => {
     expect(shot.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await shot.arrayBuffer()).equals(PNG)).toBe(true);
 
-    const matchId = findReportById(app.database.db, id)!.matchId!;
-    insertRecheck(app.database.db, { matchId, url: 'x', checkedAt: '2026-12-02T08:00:00.000Z', outcome: 'still_present', httpStatus: 200, captureId: null });
-    insertRecheck(app.database.db, { matchId, url: 'x', checkedAt: '2026-12-03T08:00:00.000Z', outcome: 'removed', httpStatus: 404, captureId: null });
+    const matchId = await (await findReportById(app.database.db, id))!.matchId!;
+    await insertRecheck(app.database.db, { matchId, url: 'x', checkedAt: '2026-12-02T08:00:00.000Z', outcome: 'still_present', httpStatus: 200, captureId: null });
+    await insertRecheck(app.database.db, { matchId, url: 'x', checkedAt: '2026-12-03T08:00:00.000Z', outcome: 'removed', httpStatus: 404, captureId: null });
     const text = visibleText((await manager.get(`/reports/${id}`)).text);
     expect(text).toMatch(/2026-12-03 08:00 UTC removed HTTP 404\s*2026-12-02 08:00 UTC still present HTTP 200/);
   });

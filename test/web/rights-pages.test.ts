@@ -18,8 +18,8 @@ let server: Awaited<ReturnType<typeof startAppServer>>;
 let manager: WebClient;
 let legal: WebClient;
 
-function consentCount(): number {
-  return listConsents(server.app.database.db).length;
+async function consentCount(): Promise<number> {
+  return (await listConsents(server.app.database.db)).length;
 }
 
 /** The id a page redirected to (`/consents/12` → 12). */
@@ -117,13 +117,13 @@ describe('consent pages', () => {
   });
 
   it('refuses a bad consent naming the field, keeps the form, stores nothing', async () => {
-    const before = consentCount();
+    const before = await consentCount();
     const made = await registerConsent({ licensee: 'Terms Partner', places: '', use: 'full', maxWords: '50' });
     expect(made.status).toBe(400);
     expect(made.text).toContain('places');
     expect(made.text).toContain('excerpt limits');
     expect(made.text).toContain('value="50"');
-    expect(consentCount()).toBe(before);
+    expect(await consentCount()).toBe(before);
   });
 
   it('approves a pending consent (active, with what was re-decided) and then revokes it', async () => {
@@ -167,14 +167,14 @@ describe('consent pages', () => {
     const good = { ...agreement, uid: 'urn:example:odrl-import-good' };
 
     await manager.get('/consents/new');
-    const before = consentCount();
+    const before = await consentCount();
     const bad = { ...agreement, uid: 'urn:example:odrl-import-bad', permission: [{ ...(agreement.permission as object[])[0], surprise: true }] };
     const refused = await manager.post('/consents/import', { document: JSON.stringify([{ ...good, uid: 'urn:example:odrl-first-of-two' }, bad]) });
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('Nothing was imported.');
     expect(refused.text).toContain('$[1].permission[0]');
     expect(refused.text).toContain('urn:example:odrl-import-bad');
-    expect(consentCount()).toBe(before);
+    expect(await consentCount()).toBe(before);
 
     const notJson = await manager.post('/consents/import', { document: '{"@context": ' });
     expect(notJson.status).toBe(400);
@@ -186,7 +186,7 @@ describe('consent pages', () => {
     const page = await manager.get(`/consents/${id}`);
     expect(page.text).toContain('urn:example:odrl-import-good');
     expect(page.text).toContain('Imported 1 consent');
-    expect(consentCount()).toBe(before + 1);
+    expect(await consentCount()).toBe(before + 1);
   });
 
   it('answers 404 for a consent that does not exist', async () => {
@@ -208,8 +208,8 @@ describe('approving a pending consent re-decides the matches it covers', () => {
 
   it("turns the pirate copy's unlicensed report licensed, and says so", async () => {
     const db = world.server.app.database.db;
-    expect(findReportById(db, world.reports.pirate)?.decision).toBe('unlicensed');
-    const siteUrl = new URL(findReportById(db, world.reports.pirate)!.pageUrl).origin;
+    expect((await findReportById(db, world.reports.pirate))?.decision).toBe('unlicensed');
+    const siteUrl = new URL(await (await findReportById(db, world.reports.pirate))!.pageUrl).origin;
     const client = await signInAs(world.url, 'rights_manager@publisher.example', WORLD_PASSWORD);
     await client.get('/licensees');
     const licensee = await client.post('/licensees', { name: 'TopNewsNow24', places: `${siteUrl}/pirate/` });
@@ -218,12 +218,12 @@ describe('approving a pending consent re-decides the matches it covers', () => {
     const made = await client.post('/consents', { licensee: 'TopNewsNow24', places: `${siteUrl}/pirate/`, use: 'full', status: 'pending' });
     expect(made.status).toBe(303);
     // Pending: nothing is licensed yet.
-    expect(findReportById(db, world.reports.pirate)?.decision).toBe('unlicensed');
+    expect((await findReportById(db, world.reports.pirate))?.decision).toBe('unlicensed');
 
     const approved = await client.post(`${made.location}/approve`, {});
     expect(approved.status).toBe(303);
     const page = await client.get(made.location!);
     expect(page.text).toMatch(/approved: it is active now; \d+ stored match(es)? decided again: 1 decision changed, 1 report changed/);
-    expect(findReportById(db, world.reports.pirate)?.decision).toBe('licensed');
+    expect((await findReportById(db, world.reports.pirate))?.decision).toBe('licensed');
   });
 });

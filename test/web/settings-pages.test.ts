@@ -42,7 +42,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'copyhound-web-settings-'));
   server = await startAppServer(dir, {}, { anonymous: true });
   const db = server.app.database.db;
-  addLicensee({ db, config: server.app.config.rights }, { name: 'Gamma Daily', places: ['gamma.example'] }, 'local');
+  await addLicensee({ db, config: server.app.config.rights }, { name: 'Gamma Daily', places: ['gamma.example'] }, 'local');
   await addUser({ db }, { email: 'root@example.test', password: PASSWORD, role: 'admin' }, 'local');
   admin = await signInAs(server.server.url, 'root@example.test', PASSWORD);
 });
@@ -56,7 +56,7 @@ describe('settings: users', () => {
   it('adds a licensee user with a password the same rules check; refuses a common one', async () => {
     const weak = await postSetting('/settings/users', { email: 'weak@gamma.example', role: 'licensee', licensee: 'Gamma Daily', password: 'password' });
     expect(weak).toContain('password: must be at least');
-    expect(findUserByEmail(server.app.database.db, 'weak@gamma.example')).toBeUndefined();
+    expect(await findUserByEmail(server.app.database.db, 'weak@gamma.example')).toBeUndefined();
 
     const added = await postSetting('/settings/users', { email: 'desk@gamma.example', role: 'licensee', licensee: 'Gamma Daily', password: OTHER_PASSWORD });
     expect(added).toBe('User desk@gamma.example added (licensee for Gamma Daily).');
@@ -68,13 +68,13 @@ describe('settings: users', () => {
   });
 
   it('disables a user (refused sign-in) and enables them again; the last admin cannot be disabled', async () => {
-    const user = findUserByEmail(server.app.database.db, 'desk@gamma.example')!;
+    const user = (await findUserByEmail(server.app.database.db, 'desk@gamma.example'))!;
     expect(await postSetting(`/settings/users/${user.id}/disable`, {})).toContain('disabled');
     await expect(signInAs(server.server.url, 'desk@gamma.example', OTHER_PASSWORD)).rejects.toThrow(/sign-in as desk@gamma.example failed/);
     expect(await postSetting(`/settings/users/${user.id}/enable`, {})).toContain('enabled');
     await signInAs(server.server.url, 'desk@gamma.example', OTHER_PASSWORD);
 
-    const self = findUserByEmail(server.app.database.db, 'root@example.test')!;
+    const self = (await findUserByEmail(server.app.database.db, 'root@example.test'))!;
     expect(await postSetting(`/settings/users/${self.id}/disable`, {})).toContain('last enabled admin');
   });
 });
@@ -91,7 +91,7 @@ describe('settings: API keys', () => {
     const settings = await admin.get('/settings');
     expect(settings.text).toContain('CRM sync');
     expect(settings.text).not.toContain(key!);
-    const stored = listApiKeys(server.app.database.db);
+    const stored = await listApiKeys(server.app.database.db);
     expect(JSON.stringify(stored)).not.toContain(key!);
 
     const id = stored.find((k) => k.name === 'CRM sync')!.id;
@@ -119,12 +119,12 @@ describe('settings: alert targets', () => {
     expect(made.status).toBe(201);
     const secret = /id="secret" class="secret" readonly value="([^"]+)"/.exec(made.text)?.[1];
     expect(secret).toBeTruthy();
-    const [target] = listAlertTargets(server.app.database.db);
+    const [target] = await listAlertTargets(server.app.database.db);
     expect(target).toMatchObject({ name: 'Legal CRM', url: 'https://hooks.example/copyhound', decisions: ['unlicensed'], minCoverage: 0.4 });
 
     const db = server.app.database.db;
-    const [delivery] = insertAlertDeliveries(db, [{ targetId: target.id, event: 'reports.created', reportIds: [1, 2], createdAt: new Date().toISOString() }]);
-    recordAlertDeliveryFailure(db, delivery.id, { statusCode: 502, error: 'bad gateway', final: true });
+    const [delivery] = await insertAlertDeliveries(db, [{ targetId: target.id, event: 'reports.created', reportIds: [1, 2], createdAt: new Date().toISOString() }]);
+    await recordAlertDeliveryFailure(db, delivery.id, { statusCode: 502, error: 'bad gateway', final: true });
     const settings = await admin.get('/settings');
     expect(settings.text).toContain('Legal CRM');
     expect(settings.text).not.toContain(secret!);
@@ -135,7 +135,7 @@ describe('settings: alert targets', () => {
     expect(await postSetting('/settings/alert-targets', { url: 'ftp://hooks.example/', decisions: 'unlicensed' })).toContain('url: must be http or https');
     expect(await postSetting('/settings/alert-targets', { url: 'https://hooks.example/none' })).toContain('name at least one decision');
     expect(await postSetting(`/settings/alert-targets/${target.id}/delete`, {})).toBe(`Alert target #${target.id} deleted with its 1 logged delivery.`);
-    expect(listAlertTargets(db)).toEqual([]);
+    expect(await listAlertTargets(db)).toEqual([]);
   });
 });
 

@@ -71,14 +71,14 @@ describe('source pages', () => {
     expect(answer.status).toBe(400);
     expect(answer.text).toContain('schedule: must be a valid cron expression');
     expect(answer.text).toContain('value="every day at noon"');
-    expect(findSourceByName(server.app.database.db, 'loop-feed')).toBeUndefined();
+    expect(await findSourceByName(server.app.database.db, 'loop-feed')).toBeUndefined();
   });
 
   it('adds a source; the list and its page show it', async () => {
     const answer = await manager.post('/sources', { name: 'loop-feed', type: 'feed', url: `${site.origin}/feed.xml`, schedule: '0 3 * * *', maxPages: '10', revisitAfterHours: '0', enabled: 'on' });
     expect(answer.status).toBe(303);
     id = Number(answer.location!.replace('/sources/', ''));
-    const stored = findSourceById(server.app.database.db, id)!;
+    const stored = (await findSourceById(server.app.database.db, id))!;
     expect(stored).toMatchObject({ name: 'loop-feed', type: 'feed', schedule: '0 3 * * *', enabled: true, limits: { maxPages: 10, revisitAfterMs: 0 } });
     const list = await manager.get('/sources');
     expect(list.text).toContain(`href="/sources/${id}"`);
@@ -109,7 +109,7 @@ describe('source pages', () => {
     const made = await manager.post('/sources', { name: 'leased-feed', type: 'feed', url: `${site.origin}/feed.xml`, enabled: 'on' });
     const leased = Number(made.location!.replace('/sources/', ''));
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    expect(claimRun(server.app.database.db, leased, 'another-host:4242', new Date().toISOString(), future, () => 'unknown')).toBeDefined();
+    expect(await claimRun(server.app.database.db, leased, 'another-host:4242', new Date().toISOString(), future, () => 'unknown')).toBeDefined();
     await manager.get(`/sources/${leased}`);
     const answer = await manager.post(`/sources/${leased}/run`, {});
     expect(answer.status).toBe(303);
@@ -124,7 +124,7 @@ describe('source pages', () => {
     expect(bad.text).toContain('schedule');
     const saved = await manager.post(`/sources/${id}`, { name: 'loop-feed-renamed', url: `${site.origin}/feed.xml`, schedule: '*/30 * * * *', maxPages: '5', maxDepth: '', revisitAfterHours: '2' });
     expect(saved.status).toBe(303);
-    const stored = findSourceById(server.app.database.db, id)!;
+    const stored = (await findSourceById(server.app.database.db, id))!;
     expect(stored).toMatchObject({ id, name: 'loop-feed-renamed', type: 'feed', schedule: '*/30 * * * *', enabled: false, limits: { maxPages: 5, revisitAfterMs: 7_200_000 } });
     const after = await manager.get(`/sources/${id}`);
     expect(after.text).toContain('Source loop-feed-renamed saved');

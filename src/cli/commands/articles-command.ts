@@ -97,8 +97,8 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .option('--offset <n>', 'skip this many', parseCount(0), 0)
     .option('--json', 'one JSON object per line')
     .action(async (options: { query?: string; limit: number; offset: number; json?: boolean }) => {
-      await withExistingDatabase(io, globals(), (db) => {
-        const { items, total } = listArticles(db, { q: options.query, limit: options.limit, offset: options.offset });
+      await withExistingDatabase(io, globals(), async (db) => {
+        const { items, total } = await listArticles(db, { q: options.query, limit: options.limit, offset: options.offset });
         for (const item of items) {
           if (options.json) writeLine(io.stdout, jsonLine(presentArticle(item)));
           else writeLine(io.stdout, `${showInline(item.id)}\t${showInline(item.publishedAt ?? '-')}\t${showInline(item.title)}`);
@@ -114,8 +114,8 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .option('--json', 'as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
       const { getArticle } = await loadRegistry();
-      await withExistingApp(io, globals(), (app) => {
-        const article = presentArticle(getArticle(app.database.db, id));
+      await withExistingApp(io, globals(), async (app) => {
+        const article = presentArticle(await getArticle(app.database.db, id));
         if (options.json) {
           writeLine(io.stdout, jsonLine(article));
           return;
@@ -135,8 +135,8 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .option('--json', 'print {"id","removed":true}')
     .action(async (id: string, options: { json?: boolean }) => {
       const { removeArticle } = await loadRegistry();
-      await withExistingApp(io, globals(), (app) => {
-        removeArticle(app.registry, id);
+      await withExistingApp(io, globals(), async (app) => {
+        await removeArticle(app.registry, id);
         writeLine(io.stdout, options.json ? jsonLine({ id, removed: true }) : `removed ${showInline(id)}`);
       });
     });
@@ -148,8 +148,8 @@ export function createArticlesCommand(io: CliIo, globals: () => GlobalOptions, s
     .option('--json', 'print {"id","archivedAt"}')
     .action(async (id: string, options: { json?: boolean }) => {
       const { archiveArticle } = await loadRegistry();
-      await withExistingApp(io, globals(), (app) => {
-        const row = archiveArticle(app.registry, id);
+      await withExistingApp(io, globals(), async (app) => {
+        const row = await archiveArticle(app.registry, id);
         writeLine(io.stdout, options.json ? jsonLine({ id, archivedAt: row.archivedAt }) : `archived ${showInline(id)} (${row.archivedAt})`);
       });
     });

@@ -76,7 +76,7 @@ export function createCheckCommand(io: CliIo, globals: () => GlobalOptions, setE
     io,
     globals,
     setExit,
-    (app, input, options) => checkPage(app, parseInput(input, options.url)),
+    async (app, input, options) => await checkPage(app, parseInput(input, options.url)),
     (input, result) => printCheck(io, input, result),
   );
 }

@@ -91,9 +91,9 @@ function changesOf(o: TermFlags, cmd: Command): Record<string, unknown> {
 }
 
 /** Runs `change`; a ValidationError from it is bad flags (exit 2): they read well each but not together. */
-function asUsageError<T>(cmd: Command, change: () => T): T {
+async function asUsageError<T>(cmd: Command, change: () => T | Promise<T>): Promise<T> {
   try {
-    return change();
+    return await change();
   } catch (error) {
     if (error instanceof ValidationError) cmd.error(`error: ${error.message}`, { exitCode: 2, code: 'copyhound.badConsent' });
     throw error;
@@ -153,9 +153,9 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
     .option('--json', 'print the consent and what was re-decided as JSON')
     .action(async (o: TermFlags & { licensee: string; pending?: boolean }, cmd: Command) => {
       const request = { licensee: o.licensee, ...termsOf(o), ...(o.pending ? { status: 'pending' } : {}) };
-      const input = asUsageError(cmd, () => parseConsentRequest(request));
-      await withApp(io, globals(), (app) => {
-        const result = addConsent(depsOf(app), input, CLI_ACTOR);
+      const input = await asUsageError(cmd, () => parseConsentRequest(request));
+      await withApp(io, globals(), async (app) => {
+        const result = await addConsent(depsOf(app), input, CLI_ACTOR);
         printChange(io, o.json, result, `added consent ${describeConsent(result.consent)}`);
       });
     });
@@ -167,9 +167,9 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
     .option('--json', 'print the consent and what was re-decided as JSON')
     .action(async (id: number, o: TermFlags, cmd: Command) => {
       const changes = changesOf(o, cmd);
-      await withExistingApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), async (app) => {
         // The changes are checked together with the stored terms (limits on a full-use consent, until before from).
-        const result = asUsageError(cmd, () => changeConsentTerms(depsOf(app), id, changes, CLI_ACTOR));
+        const result = await asUsageError(cmd, async () => await changeConsentTerms(depsOf(app), id, changes, CLI_ACTOR));
         printChange(io, o.json, result, `changed consent ${describeConsent(result.consent)}`);
       });
     });
@@ -180,10 +180,10 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
     .addOption(new Option('--status <status>', 'only in this status').choices([...CONSENT_STATUSES]))
     .option('--json', 'one JSON object per line')
     .action(async (o: { licensee?: string; status?: Consent['status']; json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), async (app) => {
         const db = app.database.db;
-        const licenseeId = o.licensee === undefined ? undefined : getLicensee(db, o.licensee).id;
-        for (const c of listAllConsents(db, { licenseeId, status: o.status })) writeLine(io.stdout, o.json ? JSON.stringify(c) : describeConsent(c));
+        const licenseeId = o.licensee === undefined ? undefined : (await getLicensee(db, o.licensee)).id;
+        for (const c of await listAllConsents(db, { licenseeId, status: o.status })) writeLine(io.stdout, o.json ? JSON.stringify(c) : describeConsent(c));
       });
     });
   command
@@ -192,8 +192,8 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
     .argument('<id>', 'consent id', parseIdArgument)
     .option('--json', 'as JSON')
     .action(async (id: number, o: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        const consent = getConsent(app.database.db, id);
+      await withExistingApp(io, globals(), async (app) => {
+        const consent = await getConsent(app.database.db, id);
         for (const line of o.json ? [JSON.stringify(consent)] : describeConsentInDetail(consent)) writeLine(io.stdout, line);
       });
     });
@@ -204,8 +204,8 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
       .argument('<id>', 'consent id', parseIdArgument);
     if (change === 'revoke') sub.option('--note <text>', 'why (recorded in the history of the reports it touches)');
     sub.option('--json', 'print the consent and what was re-decided as JSON').action(async (id: number, o: { note?: string; json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        const result = changeConsentStatus(depsOf(app), id, change, CLI_ACTOR, o.note);
+      await withExistingApp(io, globals(), async (app) => {
+        const result = await changeConsentStatus(depsOf(app), id, change, CLI_ACTOR, o.note);
         printChange(io, o.json, result, `${change === 'approve' ? 'approved' : 'revoked'} consent ${describeConsent(result.consent)}`);
       });
     });
@@ -224,8 +224,8 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
         if (error instanceof ValidationError) throw new ValidationError(`${file}: ${error.message}`, error.details);
         throw error;
       }
-      await withApp(io, globals(), (app) => {
-        const result = addConsents(depsOf(app), inputs, CLI_ACTOR);
+      await withApp(io, globals(), async (app) => {
+        const result = await addConsents(depsOf(app), inputs, CLI_ACTOR);
         if (o.json) return writeLine(io.stdout, JSON.stringify(result));
         writeLine(io.stdout, `imported ${result.consents.length} consent(s) from ${showInline(file)}`);
         for (const c of result.consents) writeLine(io.stdout, `  ${describeConsent(c)}`);
@@ -238,9 +238,9 @@ function addConsentsSubcommands(io: CliIo, globals: Globals, command: Command): 
     .argument('<id>', 'consent id', parseIdArgument)
     .option('--json', 'on one line')
     .action(async (id: number, o: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
+      await withExistingApp(io, globals(), async (app) => {
         const { publisherName: name, publisherUid: uid } = app.config.rights;
-        const doc = exportConsentToOdrl(getConsent(app.database.db, id), { name, uid });
+        const doc = exportConsentToOdrl(await getConsent(app.database.db, id), { name, uid });
         const text = JSON.stringify(doc, null, o.json ? undefined : 2);
         writeLine(io.stdout, escapeJsonText(text));
       });

@@ -20,14 +20,14 @@ function formatSummary(s: RunSummary): string {
   );
 }
 
-type StoredRun = NonNullable<ReturnType<typeof readSourceHealth>['lastRun']>;
+type StoredRun = NonNullable<Awaited<ReturnType<typeof readSourceHealth>>['lastRun']>;
 
 /** The summary of an interrupted run as stored: what it fetched before the interruption. */
-function interruptedSummary(app: App, sourceId: number, name: string): { name: string; status: 'aborted'; stored: StoredRun | null } {
-  return { name, status: 'aborted', stored: readSourceHealth(app.database.db, sourceId).lastRun };
+async function interruptedSummary(app: App, sourceId: number, name: string): Promise<{ name: string; status: 'aborted'; stored: StoredRun | null }> {
+  return { name, status: 'aborted', stored: (await readSourceHealth(app.database.db, sourceId)).lastRun };
 }
 
-function formatInterrupted(s: ReturnType<typeof interruptedSummary>): string {
+function formatInterrupted(s: Awaited<ReturnType<typeof interruptedSummary>>): string {
   const r = s.stored;
   return `${showInline(s.name)}: aborted — ${r ? `fetched ${r.pagesFetched}, unchanged ${r.pagesUnchanged}, failed ${r.pagesFailed}, new matches ${r.matchesFound} (as stored)` : 'nothing stored yet'}`;
 }
@@ -39,7 +39,7 @@ export function createCrawlCommand(io: CliIo, globals: () => GlobalOptions, setE
     .option('--json', 'print one summary object per source as JSON lines')
     .action(async (refs: string[], options: { json?: boolean }) => {
       await withExistingApp(io, globals(), async (app) => {
-        const sources = refs.length > 0 ? refs.map((r) => getSource(app, r)) : listSources(app.database.db, { enabledOnly: true });
+        const sources = refs.length > 0 ? await Promise.all(refs.map(async (r) => await getSource(app, r))) : await listSources(app.database.db, { enabledOnly: true });
         if (sources.length === 0) throw new ValidationError('No enabled sources: add one with `copyhound sources add`');
         if (!options.json) writeLine(io.stderr, `data folder ${app.config.data.dir} (database ${app.database.path})`);
         const controller = new AbortController();
@@ -73,13 +73,13 @@ export function createCrawlCommand(io: CliIo, globals: () => GlobalOptions, setE
                   bar?.setTotal([...totals.values()].reduce((a, b) => a + b, 0));
                   bar?.update(done, { url: showInline(p.url, 80) });
                 },
-              }).catch((error: unknown) => {
+              }).catch(async (error: unknown) => {
                 // Another run of this source is in progress (here or in another process): skip it, not the others.
                 if (error instanceof ConflictError) return { name: source.name, status: 'skipped' as const, message: error.message };
                 // A run stopped while waiting (a host's slot, a retry's back-off) can end with the
                 // interruption itself rather than its summary: it is an interrupted run all the
                 // same, resumable, and its figures so far are the ones stored.
-                if (error === interruption) return interruptedSummary(app, source.id, source.name);
+                if (error === interruption) return await interruptedSummary(app, source.id, source.name);
                 throw error;
               }),
             ),

@@ -41,12 +41,12 @@ export function openZipReader(path: string): { list(): string[]; read(name: stri
 }
 
 /** The ids given, plus those of the reports the list filters match (when any filter is given). */
-function collectIds(app: App, ids: number[], options: Record<string, unknown>, command: Command): number[] {
+async function collectIds(app: App, ids: number[], options: Record<string, unknown>, command: Command): Promise<number[]> {
   if (!FILTER_FIELDS.some((f) => typeof options[f] === 'string')) return ids;
-  const q = asUsage(command, () => parseReportListQuery(rawQuery(options, FILTER_FIELDS), cliFlagNaming));
-  const filters = asUsage(command, () => resolveReportFilters(app.database.db, q.filters, cliFlagNaming));
+  const q = await asUsage(command, () => parseReportListQuery(rawQuery(options, FILTER_FIELDS), cliFlagNaming));
+  const filters = await asUsage(command, async () => await resolveReportFilters(app.database.db, q.filters, cliFlagNaming));
   const found = [...ids];
-  for (const r of iterateReports(app.database.db, filters, q.sort)) {
+  for await (const r of await iterateReports(app.database.db, filters, q.sort)) {
     found.push(r.id);
     if (found.length > MAX_REPORTS_PER_PACKAGE) break;
   }
@@ -64,7 +64,7 @@ export function createEvidenceCommand(io: CliIo, globals: () => GlobalOptions, s
     .option('--json', 'a summary as one JSON object');
   addFilterOptions(exp).action(async (ids: number[] | undefined, options: Record<string, unknown> & { output: string; json?: boolean }) => {
     await withExistingApp(io, globals(), async (app) => {
-      const reportIds = collectIds(app, ids ?? [], options, exp);
+      const reportIds = await collectIds(app, ids ?? [], options, exp);
       if (reportIds.length === 0) throw new ValidationError('No reports to export: give report ids or a filter that matches some');
       if (io.stderr.isTTY && !options.json) io.stderr.write(`rendering and packing ${reportIds.length} report(s)…\n`);
       const result = await exportEvidencePackage(app, reportIds, CLI_ACTOR);
@@ -93,7 +93,7 @@ export function createEvidenceCommand(io: CliIo, globals: () => GlobalOptions, s
       if (options.publicKey && options.ownKey) cmd.error('error: give --public-key or --own-key, not both', { exitCode: EXIT_USAGE, code: 'copyhound.conflictingOptions' });
       let publicKeyPem: string | undefined;
       if (options.publicKey) publicKeyPem = readFileSync(options.publicKey, 'utf8');
-      if (options.ownKey) publicKeyPem = await withExistingApp(io, globals(), (app) => custodyPublicKey(app.database.db).publicKeyPem);
+      if (options.ownKey) publicKeyPem = await withExistingApp(io, globals(), async (app) => (await custodyPublicKey(app.database.db)).publicKeyPem);
       let reader;
       try {
         reader = openZipReader(file);

@@ -43,9 +43,9 @@ export function createKeysCommand(io: CliIo, globals: Globals): Command {
     .option('--expires <date>', 'ISO 8601 date or date-time after which the key is refused (default: never)')
     .option('--json', 'print {"id","name","role","key"} on one line')
     .action(async (o: { name: string; role: string; licensee?: string; expires?: string; json?: boolean }, cmd: Command) => {
-      await asUsage(cmd, () =>
-        withApp(io, globals(), (app) => {
-          const { key, view } = createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: o.name, role: o.role, licensee: o.licensee ?? null, expires: o.expires ?? null });
+      await asUsage(cmd, async () =>
+        await withApp(io, globals(), async (app) => {
+          const { key, view } = await createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: o.name, role: o.role, licensee: o.licensee ?? null, expires: o.expires ?? null });
           if (o.json) return writeLine(io.stdout, jsonLine({ id: view.id, name: view.name, role: view.role, key }));
           const licensee = view.licensee !== null ? ` for licensee "${showInline(view.licensee)}"` : '';
           writeLine(io.stdout, `created API key #${view.id} "${showInline(view.name)}" (${view.role}${licensee}): ${key}`);
@@ -59,8 +59,8 @@ export function createKeysCommand(io: CliIo, globals: Globals): Command {
     .description('List API keys: prefix, role, licensee, expiry, last use, revocation (never the key or its hash)')
     .option('--json', 'one JSON object per line')
     .action(async (o: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        for (const k of listKeyViews(app.database.db)) writeLine(io.stdout, o.json ? jsonLine(k) : describeKey(k));
+      await withExistingApp(io, globals(), async (app) => {
+        for (const k of await listKeyViews(app.database.db)) writeLine(io.stdout, o.json ? jsonLine(k) : describeKey(k));
       });
     });
   command
@@ -69,8 +69,8 @@ export function createKeysCommand(io: CliIo, globals: Globals): Command {
     .argument('<id>', 'the key id, as `keys list` shows it', parseKeyId)
     .option('--json', 'print the key record as JSON')
     .action(async (id: number, o: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        const view = revokeKey({ db: app.database.db }, id);
+      await withExistingApp(io, globals(), async (app) => {
+        const view = await revokeKey({ db: app.database.db }, id);
         writeLine(io.stdout, o.json ? jsonLine(view) : `revoked API key #${view.id} "${showInline(view.name)}" at ${view.revokedAt}`);
       });
     });

@@ -66,8 +66,8 @@ export function createLogCommand(io: CliIo, globals: () => GlobalOptions, setExi
     .action(async (options: { sign?: boolean; json?: boolean }) => {
       await withExistingApp(io, globals(), async (app) => {
         const deps = { db: app.database.db, config: app.config.evidence, logger: app.logger };
-        const head = options.sign ? await signNewTreeHead(deps, 'command') : findLatestTreeHead(app.database.db);
-        if (!head) throw new NotFoundError(`No signed tree head yet (the log holds ${countCustodyEntries(app.database.db)} entries); run \`copyhound log head --sign\``);
+        const head = options.sign ? await signNewTreeHead(deps, 'command') : await findLatestTreeHead(app.database.db);
+        if (!head) throw new NotFoundError(`No signed tree head yet (the log holds ${await countCustodyEntries(app.database.db)} entries); run \`copyhound log head --sign\``);
         if (options.json) writeLine(io.stdout, JSON.stringify(head));
         else for (const line of describeHead(head)) writeLine(io.stdout, line);
       });
@@ -79,7 +79,7 @@ export function createLogCommand(io: CliIo, globals: () => GlobalOptions, setExi
     .option('--json', 'print {"keyId","publicKeyPem"} on one line')
     .action(async (options: { json?: boolean }) => {
       await withExistingApp(io, globals(), async (app) => {
-        const { publicKeyPem, keyId } = custodyPublicKey(app.database.db);
+        const { publicKeyPem, keyId } = await custodyPublicKey(app.database.db);
         if (options.json) return writeLine(io.stdout, JSON.stringify({ keyId, publicKeyPem }));
         io.stdout.write(publicKeyPem);
         writeLine(io.stderr, `key id (SHA-256 of the key): ${keyId}`);
@@ -93,11 +93,11 @@ export function createLogCommand(io: CliIo, globals: () => GlobalOptions, setExi
     .action(async (entry: number) => {
       await withExistingApp(io, globals(), async (app) => {
         const db = app.database.db;
-        const head = findLatestTreeHead(db);
-        const row = findCustodyEntry(db, entry);
+        const head = await findLatestTreeHead(db);
+        const row = await findCustodyEntry(db, entry);
         if (!row) throw new NotFoundError(`No custody log entry ${entry}`);
         if (!head || head.size <= entry) throw new NotFoundError(`Entry ${entry} is not under a signed tree head yet; run \`copyhound log head --sign\``);
-        writeLine(io.stdout, JSON.stringify({ index: entry, leaf: row.leaf, leafHash: row.leafHash, treeHead: head, proof: proveInclusion(db, entry, head.size) }));
+        writeLine(io.stdout, JSON.stringify({ index: entry, leaf: row.leaf, leafHash: row.leafHash, treeHead: head, proof: await proveInclusion(db, entry, head.size) }));
       });
     });
 
@@ -109,11 +109,11 @@ export function createLogCommand(io: CliIo, globals: () => GlobalOptions, setExi
     .action(async (older: number, newer: number, _options: unknown, cmd: Command) => {
       if (older > newer) cmd.error(`error: <older> (${older}) must not come after <newer> (${newer})`, { exitCode: EXIT_USAGE, code: 'copyhound.usage' });
       await withExistingApp(io, globals(), async (app) => {
-        const heads = new Map(listTreeHeads(app.database.db).map((h) => [h.id, h]));
+        const heads = new Map((await listTreeHeads(app.database.db)).map((h) => [h.id, h]));
         const [a, b] = [heads.get(older), heads.get(newer)];
         if (!a || !b) throw new NotFoundError(`No tree head #${!a ? older : newer}`);
         if (a.size > b.size) throw new ValidationError(`tree head #${older} (size ${a.size}) is larger than #${newer} (size ${b.size})`);
-        const { proof, consistent } = checkConsistency(app.database.db, a, b);
+        const { proof, consistent } = await checkConsistency(app.database.db, a, b);
         writeLine(io.stdout, JSON.stringify({ older: { id: a.id, size: a.size, rootHash: a.rootHash }, newer: { id: b.id, size: b.size, rootHash: b.rootHash }, proof, consistent }));
         if (!consistent) {
           writeLine(io.stderr, `tree head #${newer} does not extend #${older}: the log's history before entry ${a.size} was rewritten`);

@@ -38,8 +38,8 @@ export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): C
     .option('--limit <n>', `at most this many (default ${DEFAULT_LIMIT})`, parseCount(1))
     .option('--offset <n>', 'skip this many', parseCount(0))
     .action(async (options: { json?: boolean; article?: string; kind?: (typeof MATCH_KINDS)[number]; flagged?: boolean; limit?: number; offset?: number }) => {
-      await withExistingApp(io, globals(), (app) => {
-        const { items, total } = listMatches(app.database.db, {
+      await withExistingApp(io, globals(), async (app) => {
+        const { items, total } = await listMatches(app.database.db, {
           ...(options.article ? { articleId: options.article } : {}),
           ...(options.kind ? { kind: options.kind } : {}),
           ...(options.flagged ? { flagged: true } : {}),
@@ -66,8 +66,8 @@ export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): C
       .argument('<id>', 'match id (from matches list)', parseCount(1))
       .option('--json', 'print {"id","flagged"}')
       .action(async (id: number, options: { json?: boolean }) => {
-        await withExistingApp(io, globals(), (app) => {
-          if (!setMatchFlagged(app.database.db, id, flagged)) throw new NotFoundError(`No match with id ${id}`);
+        await withExistingApp(io, globals(), async (app) => {
+          if (!await setMatchFlagged(app.database.db, id, flagged)) throw new NotFoundError(`No match with id ${id}`);
           writeLine(io.stdout, options.json ? jsonLine({ id, flagged }) : `match ${id} ${flagged ? 'flagged' : 'unflagged'}`);
         });
       });
@@ -79,10 +79,10 @@ export function createMatchesCommand(io: CliIo, globals: () => GlobalOptions): C
     .argument('<id>', 'match id', parseCount(1))
     .option('--json', 'one JSON object per line')
     .action(async (id: number, options: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        const match = findMatchById(app.database.db, id);
+      await withExistingApp(io, globals(), async (app) => {
+        const match = await findMatchById(app.database.db, id);
         if (!match) throw new NotFoundError(`No match with id ${id}`);
-        const rechecks = listRechecks(app.database.db, { matchId: id, limit: 1000 });
+        const rechecks = await listRechecks(app.database.db, { matchId: id, limit: 1000 });
         // An empty history says why, instead of printing nothing.
         if (rechecks.length === 0 && !options.json) {
           writeLine(io.stdout, match.flagged ? `match ${id} has not been re-checked yet: the next run of a watch source re-checks it` : `match ${id} has no re-checks: it is not flagged (\`copyhound matches flag ${id}\` has watch sources re-check it)`);

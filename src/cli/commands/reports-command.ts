@@ -45,9 +45,9 @@ function statusArgument(value: string): ReportStatus {
 }
 
 /** Runs `read`; a ValidationError (a field of the query as a whole, an unknown article) is a usage error. */
-export function asUsage<T>(command: Command, read: () => T): T {
+export async function asUsage<T>(command: Command, read: () => T | Promise<T>): Promise<T> {
   try {
-    return read();
+    return await read();
   } catch (error) {
     if (error instanceof ValidationError) command.error(`error: ${error.message}`, { exitCode: EXIT_USAGE, code: 'copyhound.usage' });
     throw error;
@@ -96,12 +96,12 @@ function addListCommand(command: Command, io: CliIo, globals: Globals): void {
     .option('--limit <n>', `at most this many (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE})`, queryFlag('limit'))
     .option('--cursor <cursor>', 'continue after the page that printed this cursor', queryFlag('cursor'))
     .action(async (options: Record<string, unknown>) => {
-      const q = asUsage(list, () => parseReportListQuery(rawQuery(options, [...FILTER_FIELDS, 'limit', 'cursor']), cliFlagNaming));
-      await withExistingApp(io, globals(), (app) => {
+      const q = await asUsage(list, () => parseReportListQuery(rawQuery(options, [...FILTER_FIELDS, 'limit', 'cursor']), cliFlagNaming));
+      await withExistingApp(io, globals(), async (app) => {
         const db = app.database.db;
-        const filters = asUsage(list, () => resolveReportFilters(db, q.filters, cliFlagNaming));
+        const filters = await asUsage(list, async () => await resolveReportFilters(db, q.filters, cliFlagNaming));
         // One more than asked tells whether another page exists without a count.
-        const rows = listReports(db, { filters, sort: q.sort, ...(q.cursor ? { cursor: q.cursor } : {}), limit: q.limit + 1 });
+        const rows = await listReports(db, { filters, sort: q.sort, ...(q.cursor ? { cursor: q.cursor } : {}), limit: q.limit + 1 });
         const page = rows.slice(0, q.limit);
         if (options.json) for (const r of page) writeLine(io.stdout, jsonLine(toReportItem(r)));
         else for (const line of formatReportTable(page)) writeLine(io.stdout, line);
@@ -116,10 +116,10 @@ function addExportCommand(command: Command, io: CliIo, globals: Globals): void {
     .description('Write every matching report to stdout as CSV (header row, RFC 4180) or NDJSON, streamed: redirect it to a file')
     .requiredOption('--format <format>', `${EXPORT_FORMATS.join(' or ')} (json = one report per line); CSV cells that a spreadsheet would run as a formula get a leading '`, queryFlag('format'));
   addFilterOptions(exp).action(async (options: Record<string, unknown>) => {
-    const q = asUsage(exp, () => parseReportExportQuery(rawQuery(options, [...FILTER_FIELDS, 'format']), cliFlagNaming));
+    const q = await asUsage(exp, () => parseReportExportQuery(rawQuery(options, [...FILTER_FIELDS, 'format']), cliFlagNaming));
     await withExistingApp(io, globals(), async (app) => {
       const db = app.database.db;
-      const filters = asUsage(exp, () => resolveReportFilters(db, q.filters, cliFlagNaming));
+      const filters = await asUsage(exp, async () => await resolveReportFilters(db, q.filters, cliFlagNaming));
       const stdout = io.stdout as Writable;
       // A reader that stops early (`| head`) closes the pipe: the export ends quietly, never crashes.
       const ignoreClosedPipe = (error: NodeJS.ErrnoException) => {
@@ -127,7 +127,7 @@ function addExportCommand(command: Command, io: CliIo, globals: Globals): void {
       };
       stdout.on('error', ignoreClosedPipe);
       try {
-        const { rows } = await writeReportExport(stdout, iterateReports(db, filters, q.sort), q.format);
+        const { rows } = await writeReportExport(stdout, await iterateReports(db, filters, q.sort), q.format);
         writeLine(io.stderr, `exported ${rows} report(s) as ${q.format === 'csv' ? 'CSV' : 'NDJSON'}`);
       } catch (error) {
         const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
@@ -166,7 +166,7 @@ interface ShownDetail {
 }
 
 /** `reports show` for a person: the figures first, then why it was decided, then the evidence. */
-function describeReport(d: ReturnType<typeof toReportDetail<ReturnType<typeof getReportDetail>>>): string[] {
+function describeReport(d: ReturnType<typeof toReportDetail<Awaited<ReturnType<typeof getReportDetail>>>>): string[] {
   const detail = (d.decisionDetail ?? {}) as ShownDetail;
   const lines = [
     `report ${d.id}  ${d.status}  (can move to: ${d.allowedStatuses.join(', ') || 'nothing'})`,
@@ -204,8 +204,8 @@ export function createReportsCommand(io: CliIo, globals: Globals): Command {
     .argument('<id>', 'report id', idArgument)
     .option('--json', 'the report as one JSON object')
     .action(async (id: number, options: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        const detail = toReportDetail(getReportDetail(app.database.db, id));
+      await withExistingApp(io, globals(), async (app) => {
+        const detail = toReportDetail(await getReportDetail(app.database.db, id));
         if (options.json) writeLine(io.stdout, jsonLine(detail));
         else for (const line of describeReport(detail)) writeLine(io.stdout, line);
       });
@@ -219,8 +219,8 @@ export function createReportsCommand(io: CliIo, globals: Globals): Command {
     .requiredOption('--note <text>', 'why (kept in the history)')
     .option('--json', 'the report after the change as one JSON object')
     .action(async (id: number, status: ReportStatus, options: { note: string; json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        const report = setReportStatus(app.database.db, id, status, options.note, CLI_ACTOR);
+      await withExistingApp(io, globals(), async (app) => {
+        const report = await setReportStatus(app.database.db, id, status, options.note, CLI_ACTOR);
         printReport(io, options.json, toReportItem(report), `report ${report.id} is now ${report.status}`);
       });
     });
@@ -231,8 +231,8 @@ export function createReportsCommand(io: CliIo, globals: Globals): Command {
     .argument('<id>', 'report id', idArgument)
     .option('--json', 'one JSON object per line')
     .action(async (id: number, options: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        for (const event of listReportHistory(app.database.db, id)) writeLine(io.stdout, options.json ? jsonLine(event) : describeHistoryEvent(event));
+      await withExistingApp(io, globals(), async (app) => {
+        for (const event of await listReportHistory(app.database.db, id)) writeLine(io.stdout, options.json ? jsonLine(event) : describeHistoryEvent(event));
       });
     });
 
@@ -244,8 +244,8 @@ export function createReportsCommand(io: CliIo, globals: Globals): Command {
     .option('--json', 'the report after the change as one JSON object')
     .action(async (id: number, who: string, options: { json?: boolean }) => {
       if (who.trim() === '') assign.error('error: <who> must not be empty; `reports unassign ID` clears the assignee', { exitCode: EXIT_USAGE });
-      await withExistingApp(io, globals(), (app) => {
-        const report = assignReport(app.database.db, id, who, CLI_ACTOR);
+      await withExistingApp(io, globals(), async (app) => {
+        const report = await assignReport(app.database.db, id, who, CLI_ACTOR);
         printReport(io, options.json, toReportItem(report), `report ${report.id} assigned to ${report.assignee}`);
       });
     });
@@ -256,8 +256,8 @@ export function createReportsCommand(io: CliIo, globals: Globals): Command {
     .argument('<id>', 'report id', idArgument)
     .option('--json', 'the report after the change as one JSON object')
     .action(async (id: number, options: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        const report = assignReport(app.database.db, id, null, CLI_ACTOR);
+      await withExistingApp(io, globals(), async (app) => {
+        const report = await assignReport(app.database.db, id, null, CLI_ACTOR);
         printReport(io, options.json, toReportItem(report), `report ${report.id} unassigned`);
       });
     });
@@ -269,8 +269,8 @@ export function createReportsCommand(io: CliIo, globals: Globals): Command {
     .argument('<text>', 'the note')
     .option('--json', 'the report after the change as one JSON object')
     .action(async (id: number, text: string, options: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        const report = annotateReport(app.database.db, id, text, CLI_ACTOR);
+      await withExistingApp(io, globals(), async (app) => {
+        const report = await annotateReport(app.database.db, id, text, CLI_ACTOR);
         printReport(io, options.json, toReportItem(report), `note added to report ${report.id}`);
       });
     });

@@ -14,7 +14,7 @@ function describeLicensee(l: LicenseeRow): string {
   return `#${l.id} ${showInline(l.name)}  places: ${l.places.map((p) => showInline(p)).join(', ') || 'none'}${contacts}`;
 }
 
-function originOf(site: ReturnType<typeof listAllOwnerSites>[number]): string {
+function originOf(site: Awaited<ReturnType<typeof listAllOwnerSites>>[number]): string {
   if (site.source === 'config') return 'from COPYHOUND_OWNER_SITES';
   if (site.source === 'owner_source') return 'host of an owner feed or sitemap (sources add --owner)';
   return `added by ${showInline(site.createdBy)} at ${site.createdAt}`;
@@ -28,8 +28,8 @@ export function createOwnerSitesCommand(io: CliIo, globals: Globals): Command {
     .argument('<place>', 'example.com, *.example.com or https://example.com/news/', parsePlaceArgument)
     .option('--json', 'print the site and what was re-decided as JSON')
     .action(async (place: string, o: { json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
-        const result = addOwnerSite(depsOf(app), place, CLI_ACTOR);
+      await withApp(io, globals(), async (app) => {
+        const result = await addOwnerSite(depsOf(app), place, CLI_ACTOR);
         printChange(io, o.json, result, `added owner site ${showInline(result.site.place)}`);
       });
     });
@@ -38,8 +38,8 @@ export function createOwnerSitesCommand(io: CliIo, globals: Globals): Command {
     .description('List owner sites: from COPYHOUND_OWNER_SITES, owner feeds, and added ones')
     .option('--json', 'one JSON object per line')
     .action(async (o: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        for (const s of listAllOwnerSites(depsOf(app))) writeLine(io.stdout, o.json ? JSON.stringify(s) : `${showInline(s.place)}  ${originOf(s)}`);
+      await withExistingApp(io, globals(), async (app) => {
+        for (const s of await listAllOwnerSites(depsOf(app))) writeLine(io.stdout, o.json ? JSON.stringify(s) : `${showInline(s.place)}  ${originOf(s)}`);
       });
     });
   command
@@ -48,8 +48,8 @@ export function createOwnerSitesCommand(io: CliIo, globals: Globals): Command {
     .argument('<place>', 'the place as listed', parsePlaceArgument)
     .option('--json', 'print what was re-decided as JSON')
     .action(async (place: string, o: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        printChange(io, o.json, { place, ...removeOwnerSite(depsOf(app), place, CLI_ACTOR) }, `removed owner site ${showInline(place)}`);
+      await withExistingApp(io, globals(), async (app) => {
+        printChange(io, o.json, { place, ...await removeOwnerSite(depsOf(app), place, CLI_ACTOR) }, `removed owner site ${showInline(place)}`);
       });
     });
   return command;
@@ -66,8 +66,8 @@ export function createLicenseesCommand(io: CliIo, globals: Globals): Command {
     .option('--notes <text>', 'free notes')
     .option('--json', 'print the licensee and what was re-decided as JSON')
     .action(async (o: { name: string; place?: string[]; contact?: string[]; notes?: string; json?: boolean }) => {
-      await withApp(io, globals(), (app) => {
-        const result = addLicensee(depsOf(app), { name: o.name, places: o.place ?? [], contacts: o.contact ?? [], notes: o.notes ?? null }, CLI_ACTOR);
+      await withApp(io, globals(), async (app) => {
+        const result = await addLicensee(depsOf(app), { name: o.name, places: o.place ?? [], contacts: o.contact ?? [], notes: o.notes ?? null }, CLI_ACTOR);
         printChange(io, o.json, result, `added licensee #${result.licensee.id} "${showInline(result.licensee.name)}"`);
       });
     });
@@ -76,8 +76,8 @@ export function createLicenseesCommand(io: CliIo, globals: Globals): Command {
     .description('List licensees')
     .option('--json', 'one JSON object per line')
     .action(async (o: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        for (const l of listLicensees(app.database.db)) writeLine(io.stdout, o.json ? JSON.stringify(l) : describeLicensee(l));
+      await withExistingApp(io, globals(), async (app) => {
+        for (const l of await listLicensees(app.database.db)) writeLine(io.stdout, o.json ? JSON.stringify(l) : describeLicensee(l));
       });
     });
   command
@@ -86,9 +86,9 @@ export function createLicenseesCommand(io: CliIo, globals: Globals): Command {
     .argument('<name>', 'licensee name')
     .option('--json', 'as JSON (consents included)')
     .action(async (name: string, o: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        const licensee = getLicensee(app.database.db, name);
-        const consents = listAllConsents(app.database.db, { licenseeId: licensee.id });
+      await withExistingApp(io, globals(), async (app) => {
+        const licensee = await getLicensee(app.database.db, name);
+        const consents = await listAllConsents(app.database.db, { licenseeId: licensee.id });
         if (o.json) return writeLine(io.stdout, JSON.stringify({ ...licensee, consents }));
         writeLine(io.stdout, describeLicensee(licensee));
         if (licensee.notes) writeLine(io.stdout, `  notes: ${showInline(licensee.notes)}`);
@@ -120,8 +120,8 @@ export function createLicenseesCommand(io: CliIo, globals: Globals): Command {
         ...(o.notes !== undefined || o.clearNotes ? { notes: o.notes ?? null } : {}),
       };
       if (Object.keys(set).length === 0) cmd.error('error: nothing to change (give --rename, --place, --contact, --notes or a --clear-* option)', { exitCode: 2, code: 'copyhound.nothingToChange' });
-      await withExistingApp(io, globals(), (app) => {
-        const result = changeLicensee(depsOf(app), name, set, CLI_ACTOR);
+      await withExistingApp(io, globals(), async (app) => {
+        const result = await changeLicensee(depsOf(app), name, set, CLI_ACTOR);
         printChange(io, o.json, result, `changed licensee #${result.licensee.id} "${showInline(result.licensee.name)}"`);
       });
     });
@@ -131,8 +131,8 @@ export function createLicenseesCommand(io: CliIo, globals: Globals): Command {
     .argument('<name>', 'licensee name')
     .option('--json', 'print what was re-decided as JSON')
     .action(async (name: string, o: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        printChange(io, o.json, { name, ...removeLicensee(depsOf(app), name, CLI_ACTOR) }, `removed licensee "${showInline(name)}"`);
+      await withExistingApp(io, globals(), async (app) => {
+        printChange(io, o.json, { name, ...await removeLicensee(depsOf(app), name, CLI_ACTOR) }, `removed licensee "${showInline(name)}"`);
       });
     });
   return command;

@@ -23,10 +23,10 @@ const UPKEEP_INTERVAL_MS = 3_600_000;
 // A server's log is its record of what happened: requests, crawls, upkeep.
 const SERVE_LOG_LEVEL = 'info';
 
-function startUpkeep(app: App, logger: Logger): NodeJS.Timeout {
-  const run = () => {
+async function startUpkeep(app: App, logger: Logger): Promise<NodeJS.Timeout> {
+  const run = async () => {
     try {
-      const { expired } = expireConsents({ db: app.database.db, config: app.config.rights }, SYSTEM_ACTOR);
+      const { expired } = await expireConsents({ db: app.database.db, config: app.config.rights }, SYSTEM_ACTOR);
       if (expired.length > 0) logger.info({ consents: expired }, 'consents past their valid-until marked expired');
       app.database.refreshStatistics();
     } catch (error) {
@@ -34,7 +34,7 @@ function startUpkeep(app: App, logger: Logger): NodeJS.Timeout {
     }
     signTreeHeadIfDue({ db: app.database.db, config: app.config.evidence, logger }).catch((error: unknown) => logger.error({ err: error }, 'signing the custody log tree head failed'));
   };
-  run();
+  await run();
   const timer = setInterval(run, UPKEEP_INTERVAL_MS);
   timer.unref();
   return timer;
@@ -69,9 +69,9 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
         SERVE_LOG_LEVEL,
       );
       const logger = createCliLogger(io, config);
-      const app = openApp(config, logger, { checkpointInBackground: true });
+      const app = await openApp(config, logger, { checkpointInBackground: true });
       // Reachable from other machines with nobody able to sign in and manage access: refused.
-      if (!isLoopbackAddress(config.server.host) && countActiveAdmins(app.database.db) === 0) {
+      if (!isLoopbackAddress(config.server.host) && await countActiveAdmins(app.database.db) === 0) {
         app.close();
         throw new CopyhoundError(
           'no_admin',
@@ -101,7 +101,7 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
         writeLine(io.stderr, `WARNING: ${exposure}`);
       }
       // Built after listening so /healthz answers at once; a large registry takes a while.
-      setImmediate(() => app.getOwnedIndex());
+      setImmediate(async () => await app.getOwnedIndex());
       // Files left by a crash (a WARC renamed into place whose row never committed): removed in
       // the background, once per start; `copyhound captures sweep` does the same on demand.
       const sweepAbort = new AbortController();
@@ -110,10 +110,10 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
         else logger.error({ err: error }, 'capture sweep failed');
       });
       const scheduler = createCrawlScheduler(app);
-      scheduler.start();
-      const upkeep = startUpkeep(app, logger);
+      await scheduler.start();
+      const upkeep = await startUpkeep(app, logger);
       // Webhooks and e-mail digests for new reports; links point at COPYHOUND_PUBLIC_URL, else here.
-      const alerts = createAlertDispatcher({ db: app.database.db, config, logger, fallbackPublicUrl: running.url });
+      const alerts = await createAlertDispatcher({ db: app.database.db, config, logger, fallbackPublicUrl: running.url });
       alerts.start();
       const signal = await signalled;
       logger.info({ signal }, 'shutting down: finishing in-flight requests');

@@ -71,7 +71,7 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
     .option('--disabled', 'add it disabled')
     .option('--json', 'print the source as JSON')
     .action(async (o: { type: string; url?: string[]; name?: string; schedule?: string; maxPages?: number; maxDepth?: number; revisitAfter?: number; owner?: boolean; disabled?: boolean; json?: boolean }, self: Command) => {
-      await withApp(io, globals(), (app) => {
+      await withApp(io, globals(), async (app) => {
         const urls = o.url ?? [];
         const listType = o.type === 'urls' || o.type === 'watch';
         const limits = {
@@ -81,7 +81,7 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
         };
         let source: SourceRow;
         try {
-          source = addSource(app, {
+          source = await addSource(app, {
           type: o.type,
           ...(listType && urls.length > 0 ? { urls } : urls[0] ? { url: urls[0] } : {}),
           ...(o.name ? { name: o.name } : {}),
@@ -95,7 +95,7 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
           if (error instanceof ValidationError) return self.error(`error: ${error.message}`, { exitCode: EXIT_USAGE });
           throw error;
         }
-        writeLine(io.stdout, o.json ? JSON.stringify(presentSource(app, source)) : `added source ${source.id} "${showInline(source.name)}"`);
+        writeLine(io.stdout, o.json ? JSON.stringify(await presentSource(app, source)) : `added source ${source.id} "${showInline(source.name)}"`);
       });
     });
 
@@ -104,8 +104,8 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
     .description('List sources')
     .option('--json', 'one JSON object per line (with health)')
     .action(async (o: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        for (const s of listSources(app.database.db)) writeLine(io.stdout, o.json ? JSON.stringify(presentSource(app, s)) : describeSource(s));
+      await withExistingApp(io, globals(), async (app) => {
+        for (const s of await listSources(app.database.db)) writeLine(io.stdout, o.json ? JSON.stringify(await presentSource(app, s)) : describeSource(s));
       });
     });
 
@@ -115,10 +115,10 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
     .argument('<source>', 'name or id')
     .option('--json', 'as JSON')
     .action(async (ref: string, o: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        const source = getSource(app, ref);
-        if (o.json) return writeLine(io.stdout, JSON.stringify(presentSource(app, source)));
-        const h = readSourceHealth(app.database.db, source.id);
+      await withExistingApp(io, globals(), async (app) => {
+        const source = await getSource(app, ref);
+        if (o.json) return writeLine(io.stdout, JSON.stringify(await presentSource(app, source)));
+        const h = await readSourceHealth(app.database.db, source.id);
         writeLine(io.stdout, describeSource(source));
         if (source.urls) for (const u of source.urls.slice(0, 20)) writeLine(io.stdout, `  url: ${showInline(u)}`);
         writeLine(io.stdout, `  limits: ${JSON.stringify(source.limits)}`);
@@ -155,13 +155,13 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
       const change = toSourceChange(o);
       if (o.enable && o.disable) self.error('error: --enable and --disable do not go together', { exitCode: EXIT_USAGE });
       if (Object.values(change).every((v) => v === undefined)) self.error('error: nothing to change: give at least one option (see --help)', { exitCode: EXIT_USAGE });
-      await withApp(io, globals(), (app) => {
-        const source = getSource(app, ref);
+      await withApp(io, globals(), async (app) => {
+        const source = await getSource(app, ref);
         const listType = source.type === 'urls' || source.type === 'watch';
         // A list source's --url replaces its list; the other types have one URL.
         const urlChange: SourceChange = Array.isArray(o.url) ? (listType ? { urls: o.url, url: null } : { url: o.url[0] }) : o.url === false ? { urls: null, url: null } : {};
-        const changed = changeSource(app, source, { ...change, ...urlChange });
-        writeLine(io.stdout, o.json ? JSON.stringify(presentSource(app, changed)) : `changed source ${changed.id} "${showInline(changed.name)}" (crawl state kept)`);
+        const changed = await changeSource(app, source, { ...change, ...urlChange });
+        writeLine(io.stdout, o.json ? JSON.stringify(await presentSource(app, changed)) : `changed source ${changed.id} "${showInline(changed.name)}" (crawl state kept)`);
       });
     });
 
@@ -171,8 +171,8 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
     .argument('<source>', 'name or id')
     .option('--json', 'print the removed source as JSON')
     .action(async (ref: string, o: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        const source = removeSource(app, ref);
+      await withExistingApp(io, globals(), async (app) => {
+        const source = await removeSource(app, ref);
         writeLine(io.stdout, o.json ? JSON.stringify({ removed: { id: source.id, name: source.name } }) : `removed source ${source.id} "${showInline(source.name)}"`);
       });
     });
@@ -184,9 +184,9 @@ export function createSourcesCommand(io: CliIo, globals: () => GlobalOptions): C
       .argument('<source>', 'name or id')
       .option('--json', 'print the source as JSON')
       .action(async (ref: string, o: { json?: boolean }) => {
-        await withExistingApp(io, globals(), (app) => {
-          const source = setSourceEnabled(app, ref, enabled);
-          writeLine(io.stdout, o.json ? JSON.stringify(presentSource(app, source)) : `source ${source.id} "${showInline(source.name)}" ${enabled ? 'enabled' : 'disabled'}`);
+        await withExistingApp(io, globals(), async (app) => {
+          const source = await setSourceEnabled(app, ref, enabled);
+          writeLine(io.stdout, o.json ? JSON.stringify(await presentSource(app, source)) : `source ${source.id} "${showInline(source.name)}" ${enabled ? 'enabled' : 'disabled'}`);
         });
       });
   }

@@ -127,10 +127,10 @@ export function createUsersCommand(io: CliIo, globals: Globals): Command {
     .option('--licensee <name>', 'the licensee organisation a licensee user acts for (required for that role)')
     .option('--json', 'print the user as JSON')
     .action(async (o: { email: string; role: string; licensee?: string; json?: boolean }, cmd: Command) => {
-      await asUsage(cmd, () =>
-        withApp(io, globals(), async (app) => {
+      await asUsage(cmd, async () =>
+        await withApp(io, globals(), async (app) => {
           const db = app.database.db;
-          const { email } = checkNewUser(db, o);
+          const { email } = await checkNewUser(db, o);
           const password = await readNewPassword(io, email);
           const user = await addUser({ db }, { email, role: o.role, licensee: o.licensee ?? null, password }, LOCAL_PRINCIPAL.actor);
           printUser(io, o.json, user, `added user #${user.id} ${showInline(user.email)} (${user.role})`);
@@ -142,8 +142,8 @@ export function createUsersCommand(io: CliIo, globals: Globals): Command {
     .description('List users (never a password or its hash)')
     .option('--json', 'one JSON object per line')
     .action(async (o: { json?: boolean }) => {
-      await withExistingApp(io, globals(), (app) => {
-        for (const u of listUserViews(app.database.db)) writeLine(io.stdout, o.json ? jsonLine(u) : describeUser(u));
+      await withExistingApp(io, globals(), async (app) => {
+        for (const u of await listUserViews(app.database.db)) writeLine(io.stdout, o.json ? jsonLine(u) : describeUser(u));
       });
     });
   for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
@@ -153,9 +153,9 @@ export function createUsersCommand(io: CliIo, globals: Globals): Command {
       .argument('<email>', "the user's e-mail address")
       .option('--json', 'print the user as JSON')
       .action(async (email: string, o: { json?: boolean }, cmd: Command) => {
-        await asUsage(cmd, () =>
-          withExistingApp(io, globals(), (app) => {
-            const user = setUserDisabled({ db: app.database.db }, email, disabled);
+        await asUsage(cmd, async () =>
+          await withExistingApp(io, globals(), async (app) => {
+            const user = await setUserDisabled({ db: app.database.db }, email, disabled);
             const ended = disabled ? '; their sessions are ended' : '';
             printUser(io, o.json, user, `${name}d user #${user.id} ${showInline(user.email)}${ended}`);
           }),
@@ -168,10 +168,10 @@ export function createUsersCommand(io: CliIo, globals: Globals): Command {
     .argument('<email>', "the user's e-mail address")
     .option('--json', 'print the user as JSON')
     .action(async (email: string, o: { json?: boolean }, cmd: Command) => {
-      await asUsage(cmd, () =>
-        withExistingApp(io, globals(), async (app) => {
+      await asUsage(cmd, async () =>
+        await withExistingApp(io, globals(), async (app) => {
           const db = app.database.db;
-          const found = getUser(db, email);
+          const found = await getUser(db, email);
           const password = await readNewPassword(io, found.email);
           const user = await resetPassword({ db }, found.id, password);
           printUser(io, o.json, user, `set a new password for user #${user.id} ${showInline(user.email)}; their sessions are ended`);

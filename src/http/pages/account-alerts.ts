@@ -25,9 +25,9 @@ const alertForm = z.object({
 /** The account page's alert section, for the signed-in staff user. */
 export function createAlertAccountExtras(app: App): AccountExtras {
   return {
-    render(ctx: PageContext, userId: number | null) {
+    async render(ctx: PageContext, userId: number | null) {
       if (userId === null || !ALERTED_ROLES.has(ctx.role)) return html``;
-      const prefs = getAlertPreferences(app.database.db, userId);
+      const prefs = await getAlertPreferences(app.database.db, userId);
       return renderAlertPreferences(ctx, { ...prefs, modes: ALERT_MODES, allDecisions: DECISION_VALUES, emailConfigured: app.config.alerts.smtpUrl !== '' });
     },
   };
@@ -35,13 +35,13 @@ export function createAlertAccountExtras(app: App): AccountExtras {
 
 export function createAccountAlertPages(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '', 'page');
-  router.post('/account/alerts', (req, res) => {
+  router.post('/account/alerts', async (req, res) => {
     const p = principalOf(req);
     if (p.kind !== 'user' || p.id === null) throw new ValidationError('Alert settings belong to a signed-in user (an API key has none)');
     const form = parseForm(alertForm, req.body, 'Alert settings');
     const decisions = form.decisions === undefined ? [] : Array.isArray(form.decisions) ? form.decisions : [form.decisions];
     try {
-      setAlertPreferences(app.database.db, p.id, { mode: form.mode, decisions: decisions as never, minCoverage: form.minCoveragePercent / 100 });
+      await setAlertPreferences(app.database.db, p.id, { mode: form.mode, decisions: decisions as never, minCoverage: form.minCoveragePercent / 100 });
     } catch (error) {
       if (error instanceof ValidationError) return redirectWithFlash(res, '/account', 'error', error.message);
       throw error;

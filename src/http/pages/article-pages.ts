@@ -73,7 +73,7 @@ export function createArticlePages(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '', 'page');
   const db = app.database.db;
 
-  router.get('/articles', (req, res) => {
+  router.get('/articles', async (req, res) => {
     const ctx = contextOf(req, res, guard);
     const base: ArticleSearchData = { q: '', by: 'title', exact: null, items: [], nextQuery: null, isFirstPage: true, searchedStretch: null };
     let data: ArticleSearchData;
@@ -83,23 +83,23 @@ export function createArticlePages(app: App, guard: Guard): Router {
       data = { ...base, q: q.q, by: q.by, isFirstPage: first };
       if (q.q === '') {
         const after = q.after ? decodeCursor(q.after, keyCursor).k : null;
-        const rows = listArticlesNewest(db, after, PAGE_SIZE + 1);
+        const rows = await listArticlesNewest(db, after, PAGE_SIZE + 1);
         const shown = rows.slice(0, PAGE_SIZE);
         data.items = shown.map(itemOf);
         data.nextQuery = rows.length > PAGE_SIZE ? queryOf({ after: encodeCursor({ k: shown[shown.length - 1].key }) }) : null;
       } else if (q.by === 'id') {
         const after = q.after ? decodeCursor(q.after, idCursor).i : null;
-        const rows = listArticlesByIdPrefix(db, q.q, after, PAGE_SIZE + 1);
+        const rows = await listArticlesByIdPrefix(db, q.q, after, PAGE_SIZE + 1);
         const shown = rows.slice(0, PAGE_SIZE);
         data.items = shown.map(itemOf);
         data.nextQuery = rows.length > PAGE_SIZE ? queryOf({ q: q.q, by: 'id', after: encodeCursor({ i: shown[shown.length - 1].id }) }) : null;
       } else {
         const after: TitleCursor | null = q.after ? (({ t, k }) => ({ title: t, key: k }))(decodeCursor(q.after, titleCursor)) : null;
         if (first) {
-          const exact = findArticleById(db, q.q);
+          const exact = await findArticleById(db, q.q);
           data.exact = exact ? itemOf(exact) : null;
         }
-        const found = searchArticleTitles(db, q.q, after, TITLE_SCAN_BUDGET, PAGE_SIZE);
+        const found = await searchArticleTitles(db, q.q, after, TITLE_SCAN_BUDGET, PAGE_SIZE);
         data.items = found.items.map(itemOf);
         data.nextQuery = found.next ? queryOf({ q: q.q, by: 'title', after: encodeCursor({ t: found.next.title, k: found.next.key }) }) : null;
         data.searchedStretch = found.next && found.items.length < PAGE_SIZE ? TITLE_SCAN_BUDGET : null;
@@ -112,16 +112,16 @@ export function createArticlePages(app: App, guard: Guard): Router {
     sendHtml(res, renderArticleSearch(ctx, data), res.statusCode);
   });
 
-  router.get('/articles/:id', (req, res) => {
+  router.get('/articles/:id', async (req, res) => {
     const ctx = contextOf(req, res, guard);
     const id = req.params.id;
-    const article = id.length <= 1000 ? findArticleById(db, id) : undefined;
+    const article = id.length <= 1000 ? await findArticleById(db, id) : undefined;
     if (!article) throw new NotFoundError(`No owned article with id "${id.slice(0, 200)}"`, { id: id.slice(0, 200) });
     const q = parseForm(detailQuery, req.query, 'Article page');
     const before = q.before !== undefined ? Number(q.before) : null;
-    const rows = listArticleMatches(db, article.key, before, FOUND_PAGE_SIZE + 1);
+    const rows = await listArticleMatches(db, article.key, before, FOUND_PAGE_SIZE + 1);
     const shown = rows.slice(0, FOUND_PAGE_SIZE);
-    const total = countArticleMatchesUpTo(db, article.key, FOUND_COUNT_CAP);
+    const total = await countArticleMatchesUpTo(db, article.key, FOUND_COUNT_CAP);
     sendHtml(
       res,
       renderArticleDetail(ctx, {

@@ -26,7 +26,7 @@ export function homeOf(role: string): string {
 
 export interface AccountExtras {
   /** More sections for the account page (alert preferences), drawn for this user. */
-  render(ctx: PageContext, userId: number | null): Html;
+  render(ctx: PageContext, userId: number | null): Promise<Html> | Html;
 }
 
 /** Sign-in, sign-out (here or everywhere) and the account page with the password change. */
@@ -53,24 +53,24 @@ export function createAuthPages(signIn: SignIn, guard: Guard, extras?: AccountEx
     }
   });
 
-  router.post('/logout', (req, res) => {
+  router.post('/logout', async (req, res) => {
     const token = sessionTokenOf(req);
-    if (token) signIn.logout(token);
+    if (token) await signIn.logout(token);
     res.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
     res.redirect(303, '/login');
   });
 
-  router.post('/logout-all', (req, res) => {
+  router.post('/logout-all', async (req, res) => {
     const p = principalOf(req);
-    if (p.kind === 'user' && p.id !== null) signIn.logoutEverywhere(p.id);
+    if (p.kind === 'user' && p.id !== null) await signIn.logoutEverywhere(p.id);
     res.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
     res.redirect(303, '/login');
   });
 
-  router.get('/account', (req, res) => {
+  router.get('/account', async (req, res) => {
     const ctx = contextOf(req, res, guard);
     const p = principalOf(req);
-    sendHtml(res, renderAccountPage(ctx, extras?.render(ctx, p.kind === 'user' ? p.id : null)));
+    sendHtml(res, renderAccountPage(ctx, await extras?.render(ctx, p.kind === 'user' ? p.id : null)));
   });
 
   router.post('/account/password', async (req, res) => {

@@ -26,7 +26,7 @@ export function createCaptureRenderPages(app: App, guard: Guard): Router {
     const back = safeLocalPath(form.back, '/reports');
     const parsed = idSchema.safeParse(req.params.id);
     if (!parsed.success) throw new ValidationError(`"${req.params.id}" is not a capture id`, { field: 'id' });
-    const capture = findCaptureById(app.database.db, parsed.data);
+    const capture = await findCaptureById(app.database.db, parsed.data);
     if (!capture) throw new NotFoundError(`No capture with id ${parsed.data}`, { id: parsed.data });
     if (!/html|xml/i.test(capture.contentType)) return redirectWithFlash(res, back, 'error', `Capture #${capture.id} is ${capture.contentType}, not a page that renders`);
     if (rendering) return redirectWithFlash(res, back, 'error', 'Another capture is being rendered right now; try again in a few seconds');

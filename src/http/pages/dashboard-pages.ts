@@ -30,14 +30,14 @@ function fillDays(now: Date, matches: { day: string; count: number }[], reports:
   return days;
 }
 
-export function computeDashboard(db: Db, now: Date): DashboardData {
+export async function computeDashboard(db: Db, now: Date): Promise<DashboardData> {
   const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (TREND_DAYS - 1) * DAY_MS).toISOString();
   return {
-    days: fillDays(now, countMatchesPerDay(db, since), countReportsPerDay(db, since)),
-    openByStatusAndDecision: countOpenReportsByStatusAndDecision(db),
-    topHosts: listTopCopyingHosts(db, TOP_HOSTS),
-    compliance: countLicenseeCompliance(db),
-    sources: listSourceHealth(db),
+    days: fillDays(now, await countMatchesPerDay(db, since), await countReportsPerDay(db, since)),
+    openByStatusAndDecision: await countOpenReportsByStatusAndDecision(db),
+    topHosts: await listTopCopyingHosts(db, TOP_HOSTS),
+    compliance: await countLicenseeCompliance(db),
+    sources: await listSourceHealth(db),
     computedAt: now.toISOString(),
   };
 }
@@ -46,11 +46,11 @@ export function createDashboardPages(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '', 'page');
   let cached: { data: DashboardData; at: number } | undefined;
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const role = principalOf(req).role;
     if (role === 'licensee') return res.redirect(303, homeOf(role));
     const now = Date.now();
-    if (!cached || now - cached.at > DASHBOARD_CACHE_MS) cached = { data: computeDashboard(app.database.db, new Date(now)), at: now };
+    if (!cached || now - cached.at > DASHBOARD_CACHE_MS) cached = { data: await computeDashboard(app.database.db, new Date(now)), at: now };
     sendHtml(res, renderDashboard(contextOf(req, res, guard), cached.data));
   });
   return router;

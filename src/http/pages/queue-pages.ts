@@ -74,7 +74,7 @@ export function createQueuePages(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '', 'page');
   const db = app.database.db;
 
-  router.get('/reports', (req, res) => {
+  router.get('/reports', async (req, res) => {
     const ctx = contextOf(req, res, guard);
     const raw = req.query as Record<string, unknown>;
     const filters = readFilters(raw);
@@ -94,7 +94,7 @@ export function createQueuePages(app: App, guard: Guard): Router {
     try {
       const q = parseReportListQuery({ ...filters, sort, ...(cursor ? { cursor } : {}) });
       // One more than shown tells whether a next page exists, without counting a million rows.
-      const rows = listReports(db, { filters: resolveReportFilters(db, q.filters), sort: q.sort, ...(q.cursor ? { cursor: q.cursor } : {}), limit: q.limit + 1 });
+      const rows = await listReports(db, { filters: await resolveReportFilters(db, q.filters), sort: q.sort, ...(q.cursor ? { cursor: q.cursor } : {}), limit: q.limit + 1 });
       const page = rows.slice(0, q.limit);
       const next = rows.length > q.limit ? encodeCursor(q.sort, cursorAfter(page[page.length - 1], q.sort)) : null;
       data = {
@@ -111,7 +111,7 @@ export function createQueuePages(app: App, guard: Guard): Router {
     sendHtml(res, renderQueue(ctx, data), res.statusCode);
   });
 
-  router.post('/reports/bulk', (req: Request, res) => {
+  router.post('/reports/bulk', async (req: Request, res) => {
     const form = parseForm(bulkForm, req.body, 'Status change');
     const principal = principalOf(req);
     assertMaySetReportStatus(principal, form.status);
@@ -121,7 +121,7 @@ export function createQueuePages(app: App, guard: Guard): Router {
     if (form.scope === 'selected') {
       const ids = parseIds(form.ids);
       if (ids.length === 0) return redirectWithFlash(res, back, 'error', 'Select at least one report (x, or its checkbox), then apply');
-      const { changed } = setReportsStatus(db, ids, status, form.note, actorOf(req));
+      const { changed } = await setReportsStatus(db, ids, status, form.note, actorOf(req));
       return redirectWithFlash(res, back, 'ok', `${changed} report${changed === 1 ? '' : 's'} moved to ${status.replace('_', ' ')}`);
     }
     // The whole filtered set: reports that cannot make the move are left as they are and counted;
@@ -129,7 +129,7 @@ export function createQueuePages(app: App, guard: Guard): Router {
     const q = parseReportListQuery({ ...filters, ...(form.sort ? { sort: form.sort } : {}) });
     const movable: number[] = [];
     let skipped = 0;
-    for (const r of iterateReports(db, resolveReportFilters(db, q.filters), q.sort)) {
+    for await (const r of await iterateReports(db, await resolveReportFilters(db, q.filters), q.sort)) {
       if (allowedTransitions(r.status as ReportStatus).includes(status)) movable.push(r.id);
       else skipped++;
       if (movable.length + skipped > MAX_FILTERED_BULK) {
@@ -137,7 +137,7 @@ export function createQueuePages(app: App, guard: Guard): Router {
       }
     }
     let changed = 0;
-    for (let i = 0; i < movable.length; i += MAX_BULK_REPORTS) changed += setReportsStatus(db, movable.slice(i, i + MAX_BULK_REPORTS), status, form.note, actorOf(req)).changed;
+    for (let i = 0; i < movable.length; i += MAX_BULK_REPORTS) changed += (await setReportsStatus(db, movable.slice(i, i + MAX_BULK_REPORTS), status, form.note, actorOf(req))).changed;
     const skippedText = skipped > 0 ? `; ${skipped} could not move to ${status.replace('_', ' ')} from their status and were left as they are` : '';
     redirectWithFlash(res, back, 'ok', `${changed} report${changed === 1 ? '' : 's'} moved to ${status.replace('_', ' ')}${skippedText}`);
   });

@@ -100,9 +100,9 @@ export interface PageTextResult {
 }
 
 export interface ReportPageData {
-  report: ReturnType<typeof getReport>;
+  report: Awaited<ReturnType<typeof getReport>>;
   article: ArticleRow | null;
-  match: NonNullable<ReturnType<typeof findMatchById>> | null;
+  match: NonNullable<Awaited<ReturnType<typeof findMatchById>>> | null;
   detail: DecisionDetailRow | null;
   consents: Map<number, ConsentWithLicensee>;
   captures: ReportPageCapture[];
@@ -116,7 +116,7 @@ export interface ReportPageData {
 
 function extractionOf(app: App, cache: PageTextCache, captureId: number): Promise<string> {
   return cache.textOf(captureId, async () => {
-    const capture = findCaptureById(app.database.db, captureId);
+    const capture = await findCaptureById(app.database.db, captureId);
     if (!capture) throw new EvidenceIntegrityError(`capture ${captureId} is not stored`, { captureId });
     return extractCaptureText(app, capture, await readDecodedBody(app, capture));
   });
@@ -140,10 +140,10 @@ async function findMatchedText(app: App, cache: PageTextCache, logger: Logger, t
   return { text: null, captureId: null, problem };
 }
 
-function readConsents(app: App, ids: (number | null | undefined)[]): Map<number, ConsentWithLicensee> {
+async function readConsents(app: App, ids: (number | null | undefined)[]): Promise<Map<number, ConsentWithLicensee>> {
   const out = new Map<number, ConsentWithLicensee>();
   for (const id of [...new Set(ids)].filter((x): x is number => typeof x === 'number').slice(0, MAX_CONSENTS_READ)) {
-    const c = findConsentById(app.database.db, id);
+    const c = await findConsentById(app.database.db, id);
     if (c) out.set(id, c);
   }
   return out;
@@ -151,18 +151,18 @@ function readConsents(app: App, ids: (number | null | undefined)[]): Map<number,
 
 export async function loadReportPage(app: App, cache: PageTextCache, id: number): Promise<ReportPageData> {
   const db = app.database.db;
-  const report = getReport(db, id);
-  const article = findArticleByKey(db, report.articleKey) ?? null;
-  const match = report.matchId !== null ? (findMatchById(db, report.matchId) ?? null) : null;
-  const detail = match ? (findMatchDecisionDetail(db, match.id) ?? null) : null;
+  const report = await getReport(db, id);
+  const article = await findArticleByKey(db, report.articleKey) ?? null;
+  const match = report.matchId !== null ? (await findMatchById(db, report.matchId) ?? null) : null;
+  const detail = match ? (await findMatchDecisionDetail(db, match.id) ?? null) : null;
   const considered = (detail?.considered ?? []) as { consentId?: number }[];
   const pending = (detail?.pending ?? []) as { consentId?: number }[];
-  const consents = readConsents(app, [report.consentId, ...considered.map((c) => c.consentId), ...pending.map((p) => p.consentId)]);
-  const captures = listReportCapturesNewest(db, id, MAX_CAPTURES_SHOWN);
-  const captureCount = captures.length < MAX_CAPTURES_SHOWN ? captures.length : countReportCaptures(db, id);
-  const history = listReportEventsNewest(db, id, MAX_HISTORY_SHOWN);
-  const historyCount = history.length < MAX_HISTORY_SHOWN ? history.length : countReportEvents(db, id);
-  const rechecks = match ? listRechecks(db, { matchId: match.id, limit: MAX_RECHECKS_SHOWN + 1 }) : [];
+  const consents = await readConsents(app, [report.consentId, ...considered.map((c) => c.consentId), ...pending.map((p) => p.consentId)]);
+  const captures = await listReportCapturesNewest(db, id, MAX_CAPTURES_SHOWN);
+  const captureCount = captures.length < MAX_CAPTURES_SHOWN ? captures.length : await countReportCaptures(db, id);
+  const history = await listReportEventsNewest(db, id, MAX_HISTORY_SHOWN);
+  const historyCount = history.length < MAX_HISTORY_SHOWN ? history.length : await countReportEvents(db, id);
+  const rechecks = match ? await listRechecks(db, { matchId: match.id, limit: MAX_RECHECKS_SHOWN + 1 }) : [];
   const htmlCaptures = captures.filter((c) => c.status >= 200 && c.status < 300).map((c) => c.captureId);
   const candidates = [...(match?.captureId != null ? [match.captureId] : []), ...htmlCaptures];
   const page = match && candidates.length > 0 ? await findMatchedText(app, cache, app.logger, report.textHash, candidates) : { text: null, captureId: null, problem: match ? 'The report has no stored capture of the page.' : 'The report has no stored match (passages) any more.' };
@@ -197,10 +197,10 @@ export function usablePassages(data: ReportPageData): { passages: { pageStart: n
  * evidence export (the same report, article, matched text, figures, decision and captures), but
  * read without rendering anything: a notice draft needs no screenshot.
  */
-export function noticeInputOf(app: App, data: ReportPageData): NoticeReportInput {
+export async function noticeInputOf(app: App, data: ReportPageData): Promise<NoticeReportInput> {
   const { report, article } = data;
   if (!article) throw new EvidenceIntegrityError(`report ${report.id}: its article (key ${report.articleKey}) is not stored`, { reportId: report.id });
-  const captures = listReportCapturesNewest(app.database.db, report.id, MAX_NOTICE_CAPTURES);
+  const captures = await listReportCapturesNewest(app.database.db, report.id, MAX_NOTICE_CAPTURES);
   return {
     reportId: report.id,
     article: { id: article.id, title: article.title, url: article.url, publishedAt: article.publishedAt, credit: article.credit, text: article.body },

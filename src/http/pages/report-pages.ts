@@ -135,23 +135,23 @@ export function createReportPages(app: App, guard: Guard): Router {
     sendHtml(res, renderReportPage(ctx, viewOf(req, data)));
   });
 
-  router.post('/reports/:id/status', (req, res) => {
+  router.post('/reports/:id/status', async (req, res) => {
     const id = idOf(req.params.id, 'report');
     const form = parseForm(statusForm, req.body, 'Status change');
     assertMaySetReportStatus(principalOf(req), form.status);
     try {
-      const report = setReportStatus(db, id, form.status, form.note, actorOf(req));
+      const report = await setReportStatus(db, id, form.status, form.note, actorOf(req));
       redirectWithFlash(res, `/reports/${id}`, 'ok', `Report #${id} moved to ${report.status.replace(/_/g, ' ')}`);
     } catch (error) {
       backWithError(res, id, error);
     }
   });
 
-  router.post('/reports/:id/notes', (req, res) => {
+  router.post('/reports/:id/notes', async (req, res) => {
     const id = idOf(req.params.id, 'report');
     const form = parseForm(noteForm, req.body, 'Note');
     try {
-      annotateReport(db, id, form.note, actorOf(req));
+      await annotateReport(db, id, form.note, actorOf(req));
       redirectWithFlash(res, `/reports/${id}`, 'ok', 'Note added');
     } catch (error) {
       backWithError(res, id, error);
@@ -164,7 +164,7 @@ export function createReportPages(app: App, guard: Guard): Router {
     if (refusal) throw new ConflictError(`No notice is drafted for report ${data.report.id}: ${refusal}`, { reportId: data.report.id });
     let text: string;
     try {
-      text = draftDmcaNotice(noticeInputOf(app, data), app.config.notices, new Date());
+      text = draftDmcaNotice(await noticeInputOf(app, data), app.config.notices, new Date());
     } catch (error) {
       if (error instanceof NoticeInputError) throw new ConflictError(`The notice for report ${data.report.id} cannot be drafted: ${error.message}`, { reportId: data.report.id });
       throw error;
@@ -183,7 +183,7 @@ export function createReportPages(app: App, guard: Guard): Router {
   // The stored PNG render only: a page view never starts a browser (the evidence export renders).
   router.get('/captures/:id/screenshot', async (req, res) => {
     const id = idOf(req.params.id, 'capture');
-    const png = listRendersOfCapture(db, id)
+    const png = (await listRendersOfCapture(db, id))
       .filter((r) => r.format === 'png')
       .pop();
     if (!png) throw new NotFoundError(`Capture ${id} has no rendered screenshot yet; exporting its report's evidence package renders one`, { captureId: id });

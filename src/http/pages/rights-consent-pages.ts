@@ -53,59 +53,59 @@ export function createConsentPages(app: App, guard: Guard): Router {
   const db = app.database.db;
 
   /** The form page; a licensee's licensee is its own organisation and its consents start pending. */
-  function formData(req: Request, extra: Partial<ConsentFormData> = {}): ConsentFormData {
-    const own = ownLicenseeName(app, req);
+  async function formData(req: Request, extra: Partial<ConsentFormData> = {}): Promise<ConsentFormData> {
+    const own = await ownLicenseeName(app, req);
     if (principalOf(req).role === 'licensee') {
       return { values: { ...emptyConsentForm(own ?? ''), status: 'pending' }, ...extra, licensees: null };
     }
-    const preset = typeof req.query.licensee === 'string' && /^\d{1,15}$/.test(req.query.licensee) ? findLicenseeById(db, Number(req.query.licensee))?.name : undefined;
-    return { values: emptyConsentForm(preset ?? ''), ...extra, licensees: listLicensees(db).map((l) => l.name) };
+    const preset = typeof req.query.licensee === 'string' && /^\d{1,15}$/.test(req.query.licensee) ? (await findLicenseeById(db, Number(req.query.licensee)))?.name : undefined;
+    return { values: emptyConsentForm(preset ?? ''), ...extra, licensees: (await listLicensees(db)).map((l) => l.name) };
   }
 
   const renderForm = (req: Request, res: Response, data: ConsentFormData, status = 200) => sendHtml(res, renderNewConsentPage(contextOf(req, res, guard), data), status);
   const homeOf = (req: Request, licenseeId: number) => (principalOf(req).role === 'licensee' ? '/portal' : `/licensees/${licenseeId}`);
 
-  router.get('/consents/new', (req, res) => {
-    renderForm(req, res, formData(req));
+  router.get('/consents/new', async (req, res) => {
+    renderForm(req, res, await formData(req));
   });
 
-  router.post('/consents', (req, res) => {
+  router.post('/consents', async (req, res) => {
     const values = readConsentForm(req.body);
     try {
-      const [input] = narrowConsentInputs(principalOf(req), ownLicenseeName(app, req), [parseConsentRequest(toConsentRequest(values))]);
-      const { consent, redecided } = addConsent(rightsDepsOf(app), input, actorOf(req));
+      const [input] = narrowConsentInputs(principalOf(req), await ownLicenseeName(app, req), [parseConsentRequest(toConsentRequest(values))]);
+      const { consent, redecided } = await addConsent(rightsDepsOf(app), input, actorOf(req));
       const state = consent.status === 'pending' ? 'pending: it counts once the publisher approves it' : consent.status;
       redirectWithFlash(res, `/consents/${consent.id}`, 'ok', `Consent #${consent.id} registered (${state}); ${describeRedecided(redecided)}.`);
     } catch (error) {
       if (!isFormRefusal(error)) throw error;
-      renderForm(req, res, formData(req, { values, error: error.message }), statusOfRefusal(error));
+      renderForm(req, res, await formData(req, { values, error: error.message }), statusOfRefusal(error));
     }
   });
 
-  router.post('/consents/import', (req, res) => {
+  router.post('/consents/import', async (req, res) => {
     const { document } = parseForm(importForm, req.body, 'ODRL import');
     try {
-      const inputs = narrowConsentInputs(principalOf(req), ownLicenseeName(app, req), parseOdrlDocument(parseJsonDocument(document)));
-      const { consents, redecided } = addConsents(rightsDepsOf(app), inputs, actorOf(req));
+      const inputs = narrowConsentInputs(principalOf(req), await ownLicenseeName(app, req), parseOdrlDocument(parseJsonDocument(document)));
+      const { consents, redecided } = await addConsents(rightsDepsOf(app), inputs, actorOf(req));
       const to = consents.length === 1 ? `/consents/${consents[0].id}` : homeOf(req, consents[0].licenseeId);
       const pending = consents.filter((c) => c.status === 'pending').length;
       const pendingText = pending > 0 ? ` (${pending} pending the publisher's approval)` : '';
       redirectWithFlash(res, to, 'ok', `Imported ${plural(consents.length, 'consent')}${pendingText}: ${consents.map((c) => `#${c.id}`).join(', ')}; ${describeRedecided(redecided)}.`);
     } catch (error) {
       if (!isFormRefusal(error)) throw error;
-      renderForm(req, res, formData(req, { importText: document, importError: `Nothing was imported. ${error.message}` }), statusOfRefusal(error));
+      renderForm(req, res, await formData(req, { importText: document, importError: `Nothing was imported. ${error.message}` }), statusOfRefusal(error));
     }
   });
 
-  router.get('/consents/:id', (req, res) => {
-    const consent = getConsent(db, consentIdOf(req));
+  router.get('/consents/:id', async (req, res) => {
+    const consent = await getConsent(db, consentIdOf(req));
     sendHtml(res, renderConsentPage(contextOf(req, res, guard), { consent, canManage: mayManageRights(req), licenseeHref: homeOf(req, consent.licenseeId) }));
   });
 
-  router.post('/consents/:id/approve', (req, res) => {
+  router.post('/consents/:id/approve', async (req, res) => {
     const id = consentIdOf(req);
     try {
-      const { redecided } = changeConsentStatus(rightsDepsOf(app), id, 'approve', actorOf(req));
+      const { redecided } = await changeConsentStatus(rightsDepsOf(app), id, 'approve', actorOf(req));
       redirectWithFlash(res, `/consents/${id}`, 'ok', `Consent #${id} approved: it is active now; ${describeRedecided(redecided)}.`);
     } catch (error) {
       if (!isFormRefusal(error) || error instanceof NotFoundError) throw error;
@@ -113,11 +113,11 @@ export function createConsentPages(app: App, guard: Guard): Router {
     }
   });
 
-  router.post('/consents/:id/revoke', (req, res) => {
+  router.post('/consents/:id/revoke', async (req, res) => {
     const id = consentIdOf(req);
     const note = parseForm(revokeForm, req.body, 'Revocation').note?.trim();
     try {
-      const { redecided } = changeConsentStatus(rightsDepsOf(app), id, 'revoke', actorOf(req), note === '' ? undefined : note);
+      const { redecided } = await changeConsentStatus(rightsDepsOf(app), id, 'revoke', actorOf(req), note === '' ? undefined : note);
       redirectWithFlash(res, `/consents/${id}`, 'ok', `Consent #${id} revoked; ${describeRedecided(redecided)}.`);
     } catch (error) {
       if (!isFormRefusal(error) || error instanceof NotFoundError) throw error;

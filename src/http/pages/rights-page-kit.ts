@@ -18,9 +18,9 @@ export function mayManageRights(req: Request): boolean {
 }
 
 /** The name of the organisation a licensee's request is narrowed to (null for staff). */
-export function ownLicenseeName(app: App, req: Request): string | null {
+export async function ownLicenseeName(app: App, req: Request): Promise<string | null> {
   const scope = scopeOf(req);
-  return scope === null ? null : (findLicenseeById(app.database.db, scope)?.name ?? null);
+  return scope === null ? null : ((await findLicenseeById(app.database.db, scope))?.name ?? null);
 }
 
 /** Refusals a person fixes in the form they just sent: shown beside that form, not as an error page. */

@@ -39,49 +39,49 @@ function parseId(raw: string, what: string): number {
 
 const EMPTY_LICENSEE: LicenseeFormValues = { name: '', places: '', contacts: '', notes: '' };
 
-function licenseeRows(app: App) {
+async function licenseeRows(app: App) {
   const db = app.database.db;
   const counts = new Map<number, Record<string, number>>();
-  for (const c of countConsentsByLicenseeAndStatus(db)) counts.set(c.licenseeId, { ...counts.get(c.licenseeId), [c.status]: c.count });
-  return listLicensees(db).map((licensee) => ({ licensee, counts: counts.get(licensee.id) ?? {} }));
+  for (const c of await countConsentsByLicenseeAndStatus(db)) counts.set(c.licenseeId, { ...counts.get(c.licenseeId), [c.status]: c.count });
+  return (await listLicensees(db)).map((licensee) => ({ licensee, counts: counts.get(licensee.id) ?? {} }));
 }
 
 export function createRightsPages(app: App, guard: Guard): Router {
   const router = guardedRouter(guard, '', 'page');
   const db = app.database.db;
 
-  const renderList = (req: Request, res: Parameters<typeof contextOf>[1], values: LicenseeFormValues, error?: string) =>
-    renderLicenseeList(contextOf(req, res, guard), { rows: licenseeRows(app), canManage: mayManageRights(req), values, ...(error ? { error } : {}) });
+  const renderList = async (req: Request, res: Parameters<typeof contextOf>[1], values: LicenseeFormValues, error?: string) =>
+    renderLicenseeList(contextOf(req, res, guard), { rows: await licenseeRows(app), canManage: mayManageRights(req), values, ...(error ? { error } : {}) });
 
-  router.get('/licensees', (req, res) => {
-    sendHtml(res, renderList(req, res, EMPTY_LICENSEE));
+  router.get('/licensees', async (req, res) => {
+    sendHtml(res, await renderList(req, res, EMPTY_LICENSEE));
   });
 
-  router.post('/licensees', (req, res) => {
+  router.post('/licensees', async (req, res) => {
     const form = parseForm(licenseeForm, req.body, 'Licensee form');
     const values = { name: form.name, places: form.places ?? '', contacts: form.contacts ?? '', notes: form.notes ?? '' };
     try {
       const input = { name: values.name, places: linesOf(values.places), contacts: linesOf(values.contacts), notes: values.notes.trim() === '' ? null : values.notes };
-      const { licensee, redecided } = addLicensee(rightsDepsOf(app), input, actorOf(req));
+      const { licensee, redecided } = await addLicensee(rightsDepsOf(app), input, actorOf(req));
       redirectWithFlash(res, `/licensees/${licensee.id}`, 'ok', `Licensee ${licensee.name} added; ${describeRedecided(redecided)}.`);
     } catch (error) {
       if (!isFormRefusal(error)) throw error;
-      sendHtml(res, renderList(req, res, values, error.message), statusOfRefusal(error));
+      sendHtml(res, await renderList(req, res, values, error.message), statusOfRefusal(error));
     }
   });
 
-  router.get('/licensees/:id', (req, res) => {
+  router.get('/licensees/:id', async (req, res) => {
     const id = parseId(req.params.id, 'licensee');
-    const licensee = findLicenseeById(db, id);
+    const licensee = await findLicenseeById(db, id);
     if (!licensee) throw new NotFoundError(`No licensee with id ${id}`, { id });
-    sendHtml(res, renderLicenseePage(contextOf(req, res, guard), { licensee, consents: listAllConsents(db, { licenseeId: id }), canManage: mayManageRights(req) }));
+    sendHtml(res, renderLicenseePage(contextOf(req, res, guard), { licensee, consents: await listAllConsents(db, { licenseeId: id }), canManage: mayManageRights(req) }));
   });
 
-  router.get('/portal', (req, res) => {
+  router.get('/portal', async (req, res) => {
     const scope = scopeOf(req);
-    const licensee = scope === null ? undefined : findLicenseeById(db, scope);
+    const licensee = scope === null ? undefined : await findLicenseeById(db, scope);
     if (!licensee) throw new NotFoundError('Your account is bound to a licensee that no longer exists');
-    sendHtml(res, renderPortal(contextOf(req, res, guard), { licensee, consents: listAllConsents(db, { licenseeId: licensee.id }) }));
+    sendHtml(res, renderPortal(contextOf(req, res, guard), { licensee, consents: await listAllConsents(db, { licenseeId: licensee.id }) }));
   });
 
   const pages = Router();

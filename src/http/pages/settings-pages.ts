@@ -69,19 +69,19 @@ export function createSettingsPages(app: App, guard: Guard): Router {
   const db = app.database.db;
   const accounts = { db };
 
-  router.get('/settings', (req, res) => {
+  router.get('/settings', async (req, res) => {
     const p = principalOf(req);
-    const targets = listAlertTargets(db).map((target) => ({ target, last: listAlertDeliveries(db, { targetId: target.id, limit: 1 }).items[0] ?? null }));
+    const targets = await Promise.all((await listAlertTargets(db)).map(async (target) => ({ target, last: (await listAlertDeliveries(db, { targetId: target.id, limit: 1 })).items[0] ?? null })));
     sendHtml(
       res,
       renderSettings(contextOf(req, res, guard), {
-        users: listUserViews(db),
-        keys: listKeyViews(db),
+        users: await listUserViews(db),
+        keys: await listKeyViews(db),
         roles: ROLES,
-        licensees: listLicensees(db).map((l) => l.name),
-        ownerSites: listAllOwnerSites(rightsDepsOf(app)),
+        licensees: (await listLicensees(db)).map((l) => l.name),
+        ownerSites: await listAllOwnerSites(rightsDepsOf(app)),
         targets,
-        deliveries: listAlertDeliveries(db, { limit: DELIVERIES_SHOWN }).items,
+        deliveries: (await listAlertDeliveries(db, { limit: DELIVERIES_SHOWN })).items,
         decisions: DECISION_VALUES,
         defaultDecisions: DEFAULT_ALERT_DECISIONS,
         selfId: p.kind === 'user' ? p.id : null,
@@ -99,8 +99,8 @@ export function createSettingsPages(app: App, guard: Guard): Router {
 
   for (const [path, disabled] of [['/settings/users/:id/disable', true], ['/settings/users/:id/enable', false]] as const) {
     router.post(path, (req, res) =>
-      act(res, 'users', () => {
-        const user = setUserDisabled(accounts, getUser(db, idOf(req, 'user')).id, disabled);
+      act(res, 'users', async () => {
+        const user = await setUserDisabled(accounts, (await getUser(db, idOf(req, 'user'))).id, disabled);
         return disabled ? `User ${user.email} disabled; their sessions are ended.` : `User ${user.email} enabled.`;
       }),
     );
@@ -108,9 +108,9 @@ export function createSettingsPages(app: App, guard: Guard): Router {
 
   router.post('/settings/keys', async (req, res) => {
     const form = parseForm(keyForm, req.body, 'New API key');
-    let made: ReturnType<typeof createKey>;
+    let made: Awaited<ReturnType<typeof createKey>>;
     try {
-      made = createKey(accounts, principalOf(req), { name: form.name, role: form.role, licensee: given(form.licensee) ?? null, expires: given(form.expires) ?? null });
+      made = await createKey(accounts, principalOf(req), { name: form.name, role: form.role, licensee: given(form.licensee) ?? null, expires: given(form.expires) ?? null });
     } catch (error) {
       return answerRefusal(res, 'keys', error);
     }
@@ -129,30 +129,30 @@ export function createSettingsPages(app: App, guard: Guard): Router {
   });
 
   router.post('/settings/keys/:id/revoke', (req, res) =>
-    act(res, 'keys', () => {
-      const key = revokeKey(accounts, idOf(req, 'API key'));
+    act(res, 'keys', async () => {
+      const key = await revokeKey(accounts, idOf(req, 'API key'));
       return `API key "${key.name}" revoked: the next request with it is refused.`;
     }),
   );
 
   router.post('/settings/owner-sites', (req, res) =>
-    act(res, 'owner-sites', () => {
+    act(res, 'owner-sites', async () => {
       const { place } = parseForm(placeForm, req.body, 'Owner site');
-      const { site, redecided } = addOwnerSite(rightsDepsOf(app), place, actorOf(req));
+      const { site, redecided } = await addOwnerSite(rightsDepsOf(app), place, actorOf(req));
       return `Owner site ${site.place} added; ${describeRedecided(redecided)}.`;
     }),
   );
 
   router.post('/settings/owner-sites/remove', (req, res) =>
-    act(res, 'owner-sites', () => {
+    act(res, 'owner-sites', async () => {
       const { place } = parseForm(placeForm, req.body, 'Owner site');
-      const { redecided } = removeOwnerSite(rightsDepsOf(app), place, actorOf(req));
+      const { redecided } = await removeOwnerSite(rightsDepsOf(app), place, actorOf(req));
       return `Owner site ${place} removed; ${describeRedecided(redecided)}.`;
     }),
   );
 
   router.post('/settings/alert-targets', async (req, res) => {
-    let made: ReturnType<typeof createAlertTarget>;
+    let made: Awaited<ReturnType<typeof createAlertTarget>>;
     try {
       const form = parseForm(targetForm, req.body, 'New webhook');
       const decisions = form.decisions === undefined ? [] : Array.isArray(form.decisions) ? form.decisions : [form.decisions];
@@ -160,7 +160,7 @@ export function createSettingsPages(app: App, guard: Guard): Router {
       const minCoverage = coverage === undefined ? undefined : Number(coverage);
       if (minCoverage !== undefined && !Number.isFinite(minCoverage)) throw new ValidationError(`Bad alert target: minCoverage: "${coverage}" is not a number`, { field: 'minCoverage' });
       const input = { url: form.url, decisions, ...(given(form.name) ? { name: given(form.name) } : {}), ...(minCoverage !== undefined ? { minCoverage } : {}) };
-      made = createAlertTarget(db, input as Parameters<typeof createAlertTarget>[1], actorOf(req));
+      made = await createAlertTarget(db, input as Parameters<typeof createAlertTarget>[1], actorOf(req));
     } catch (error) {
       return answerRefusal(res, 'alerts', error);
     }
@@ -178,8 +178,8 @@ export function createSettingsPages(app: App, guard: Guard): Router {
   });
 
   router.post('/settings/alert-targets/:id/delete', (req, res) =>
-    act(res, 'alerts', () => {
-      const { id, deliveriesRemoved } = deleteAlertTarget(db, idOf(req, 'alert target'));
+    act(res, 'alerts', async () => {
+      const { id, deliveriesRemoved } = await deleteAlertTarget(db, idOf(req, 'alert target'));
       return `Alert target #${id} deleted with its ${deliveriesRemoved} logged deliver${deliveriesRemoved === 1 ? 'y' : 'ies'}.`;
     }),
   );

@@ -7,7 +7,7 @@ import type { App } from '../../app.ts';
  * limit back to its default, no schedule) rather than kept. The change itself, and its checks,
  * are crawlers/sources-service.ts's, shared with the CLI and the API.
  */
-export function changeSource(app: App, source: SourceRow, request: Record<string, unknown>): SourceRow {
+export async function changeSource(app: App, source: SourceRow, request: Record<string, unknown>): Promise<SourceRow> {
   const limits = (request.limits ?? {}) as SourceChange['limits'];
   const change: SourceChange = {
     name: request.name as string | undefined,
@@ -17,5 +17,5 @@ export function changeSource(app: App, source: SourceRow, request: Record<string
     limits: { maxPages: null, maxDepth: null, revisitAfterMs: null, ...limits },
     enabled: request.enabled as boolean | undefined,
   };
-  return changeStoredSource(app, source, change);
+  return await changeStoredSource(app, source, change);
 }

@@ -27,58 +27,58 @@ export function createSourcePages(app: App, guard: Guard): Router {
   const db = app.database.db;
   const runner = createSourceRunner(app);
 
-  function renderList(req: Request, res: Response, values: SourceFormValues, error?: string): ReturnType<typeof renderSourceList> {
-    const lastRuns = new Map(listSourceHealth(db).map((h) => [h.sourceId, h.lastRun]));
-    const rows = listSources(db).map((source) => ({ source, lastRun: lastRuns.get(source.id) ?? null }));
+  async function renderList(req: Request, res: Response, values: SourceFormValues, error?: string): Promise<ReturnType<typeof renderSourceList>> {
+    const lastRuns = new Map((await listSourceHealth(db)).map((h) => [h.sourceId, h.lastRun]));
+    const rows = (await listSources(db)).map((source) => ({ source, lastRun: lastRuns.get(source.id) ?? null }));
     return renderSourceList(contextOf(req, res, guard), { rows, types: SOURCE_TYPES, values, ...(error ? { error } : {}) });
   }
 
-  function renderOne(req: Request, res: Response, source: SourceRow, values: SourceFormValues, error?: string) {
-    const { health } = presentSource(app, source);
-    return renderSourcePage(contextOf(req, res, guard), { source, health, runs: listRunSummaries(db, source.id, RUNS_SHOWN), values, ...(error ? { error } : {}) });
+  async function renderOne(req: Request, res: Response, source: SourceRow, values: SourceFormValues, error?: string) {
+    const { health } = await presentSource(app, source);
+    return renderSourcePage(contextOf(req, res, guard), { source, health, runs: await listRunSummaries(db, source.id, RUNS_SHOWN), values, ...(error ? { error } : {}) });
   }
 
   /** A source by the page's `:ref` (its id or name); another value is a missing page. */
-  function sourceOf(req: Request): SourceRow {
+  async function sourceOf(req: Request): Promise<SourceRow> {
     const ref = String(req.params.ref);
     if (ref.length > 100) throw new NotFoundError(`No source "${ref.slice(0, 100)}…"`);
-    return getSource(app, ref);
+    return await getSource(app, ref);
   }
 
-  router.get('/sources', (req, res) => {
-    sendHtml(res, renderList(req, res, emptySourceForm()));
+  router.get('/sources', async (req, res) => {
+    sendHtml(res, await renderList(req, res, emptySourceForm()));
   });
 
-  router.post('/sources', (req, res) => {
+  router.post('/sources', async (req, res) => {
     const values = readSourceForm(req.body);
     try {
-      const source = addSource(app, toSourceRequest(values));
+      const source = await addSource(app, toSourceRequest(values));
       redirectWithFlash(res, `/sources/${source.id}`, 'ok', `Source ${source.name} added${source.schedule && source.enabled ? `; it runs on its schedule (${source.schedule})` : ''}.`);
     } catch (error) {
       if (!isRefusal(error)) throw error;
-      sendHtml(res, renderList(req, res, values, error.message), error instanceof ConflictError ? 409 : 400);
+      sendHtml(res, await renderList(req, res, values, error.message), error instanceof ConflictError ? 409 : 400);
     }
   });
 
-  router.get('/sources/:ref', (req, res) => {
-    const source = sourceOf(req);
-    sendHtml(res, renderOne(req, res, source, sourceFormOf(source)));
+  router.get('/sources/:ref', async (req, res) => {
+    const source = await sourceOf(req);
+    sendHtml(res, await renderOne(req, res, source, sourceFormOf(source)));
   });
 
-  router.post('/sources/:ref', (req, res) => {
-    const source = sourceOf(req);
+  router.post('/sources/:ref', async (req, res) => {
+    const source = await sourceOf(req);
     const values = { ...readSourceForm(req.body), type: source.type, isOwnerFeed: source.isOwnerFeed };
     try {
-      const changed = changeSource(app, source, toSourceRequest(values));
+      const changed = await changeSource(app, source, toSourceRequest(values));
       redirectWithFlash(res, `/sources/${changed.id}`, 'ok', `Source ${changed.name} saved; what it has crawled is kept.`);
     } catch (error) {
       if (!isRefusal(error)) throw error;
-      sendHtml(res, renderOne(req, res, source, values, error.message), error instanceof ConflictError ? 409 : 400);
+      sendHtml(res, await renderOne(req, res, source, values, error.message), error instanceof ConflictError ? 409 : 400);
     }
   });
 
   router.post('/sources/:ref/run', async (req, res) => {
-    const source = sourceOf(req);
+    const source = await sourceOf(req);
     try {
       await runner.start(source);
       redirectWithFlash(res, `/sources/${source.id}`, 'ok', `A run of ${source.name} started in the background; reload this page to see it under Last runs.`);
