@@ -66,6 +66,23 @@ describe('db/migrations-pg', () => {
     expect(fks.rows.map((r) => r.constraint_name).sort()).toEqual(pgTables.flatMap((t) => t.foreignKeys.map((fk) => fk.getName())).sort());
   });
 
+  it('compares text byte by byte, as SQLite does, whatever the database collation', async () => {
+    const testDb = await makePgTestDb();
+    await applyMigrations(testDb);
+    const notC = await testDb.pool.query<{ column: string }>(
+      `select table_name || '.' || column_name as column from information_schema.columns
+        where table_schema = $1 and table_name <> $2 and data_type = 'text' and coalesce(collation_name, '') <> 'C'`,
+      [testDb.schema, MIGRATIONS_TABLE],
+    );
+    expect(notC.rows).toEqual([]);
+    // A language collation ignores the dot at first and puts this host outside its domain's range.
+    await testDb.pool.query(
+      `insert into pages (url, title, text_hash, first_seen_at, last_seen_at, rhost) values ('https://www.example.com/', 't', 'h', 'x', 'x', 'com.example.www.')`,
+    );
+    const inRange = await testDb.pool.query(`select 1 from pages where rhost >= 'com.example.' and rhost < 'com.example/'`);
+    expect(inRange.rowCount).toBe(1);
+  });
+
   it('is a no-op when applied a second time', async () => {
     const testDb = await makePgTestDb();
     await applyMigrations(testDb);
