@@ -26,10 +26,15 @@ const SERVER_KEEPALIVE_COUNT = 3;
  */
 export const IDLE_SESSION_TIMEOUT_MS = 60_000;
 
-// Client side: probe an idle socket after this long, and give up on a statement after this long
-// (a heartbeat or lock statement answers in milliseconds; 10 s means the server is unreachable).
+// Client side: probe an idle socket after this long.
 const CLIENT_KEEPALIVE_DELAY_MS = 10_000;
-const CLIENT_QUERY_TIMEOUT_MS = 10_000;
+
+/**
+ * For lock sessions: give up on a statement after this long (a heartbeat or lock statement
+ * answers in milliseconds; 10 s means the server is unreachable). Not for pg-boss's pool, whose
+ * maintenance statements on a large job table may rightly take longer.
+ */
+export const LOCK_QUERY_TIMEOUT_MS = 10_000;
 
 export interface PgConnectionOptions {
   connectionString: string;
@@ -37,6 +42,8 @@ export interface PgConnectionOptions {
   applicationName: string;
   /** Overrides IDLE_SESSION_TIMEOUT_MS (tests use a short one); 0 disables it. */
   idleSessionTimeoutMs?: number;
+  /** Client-side statement timeout; none by default. */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -70,15 +77,15 @@ function buildClientConfig(options: PgConnectionOptions): pg.ClientConfig {
     application_name: options.applicationName,
     keepAlive: true,
     keepAliveInitialDelayMillis: CLIENT_KEEPALIVE_DELAY_MS,
-    query_timeout: CLIENT_QUERY_TIMEOUT_MS,
+    query_timeout: options.queryTimeoutMs,
   };
 }
 
 /** One dedicated connection (the scheduler lock's): connected, with an error listener attached. */
-export async function connectPgClient(options: PgConnectionOptions, onError: (error: Error) => void): Promise<pg.Client> {
+export async function connectPgClient(options: PgConnectionOptions, onError: (error: Error, client: pg.Client) => void): Promise<pg.Client> {
   const client = new pg.Client(buildClientConfig(options));
   // Without a listener a dropped connection would throw from an EventEmitter and kill the process.
-  client.on('error', onError);
+  client.on('error', (error) => onError(error, client));
   await client.connect();
   return client;
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { computeAdvisoryLockKey, releaseAdvisoryLock, startSessionHeartbeat, tryAdvisoryLock } from '../../db/pg/advisory-locks.ts';
-import { createPgPool } from '../../db/pg/pg-connection.ts';
+import { createPgPool, LOCK_QUERY_TIMEOUT_MS } from '../../db/pg/pg-connection.ts';
 import type { Logger } from '../log.ts';
 
 /**
@@ -69,7 +69,12 @@ export interface HostPolitenessOptions {
 export function createHostPoliteness(options: HostPolitenessOptions): HostPoliteness {
   const logger = options.logger;
   const pool = createPgPool(
-    { connectionString: options.connectionString, applicationName: 'copyhound-host-politeness', max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS },
+    {
+      connectionString: options.connectionString,
+      applicationName: 'copyhound-host-politeness',
+      max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      queryTimeoutMs: LOCK_QUERY_TIMEOUT_MS,
+    },
     (error) => logger?.warn({ err: error }, 'host politeness: idle connection lost'),
   );
   const releasing = new Set<Promise<void>>();

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { computeAdvisoryLockKey, startSessionHeartbeat, tryAdvisoryLock, type SessionHeartbeat } from '../../db/pg/advisory-locks.ts';
-import { connectPgClient } from '../../db/pg/pg-connection.ts';
+import { connectPgClient, LOCK_QUERY_TIMEOUT_MS } from '../../db/pg/pg-connection.ts';
 import type { Logger } from '../log.ts';
 
 /**
@@ -78,8 +78,16 @@ export async function startSchedulerLock(options: SchedulerLockOptions): Promise
     try {
       if (!client) {
         client = await connectPgClient(
-          { connectionString: options.connectionString, applicationName: 'copyhound-scheduler-lock', idleSessionTimeoutMs: options.idleSessionTimeoutMs },
-          (error) => dropSession(error),
+          {
+            connectionString: options.connectionString,
+            applicationName: 'copyhound-scheduler-lock',
+            idleSessionTimeoutMs: options.idleSessionTimeoutMs,
+            queryTimeoutMs: LOCK_QUERY_TIMEOUT_MS,
+          },
+          // An error from a connection already replaced must not drop the current one.
+          (error, failed) => {
+            if (failed === client) dropSession(error);
+          },
         );
         const mine = client;
         // The server closed the session (idle timeout, terminated, restarted): treat as lost.
