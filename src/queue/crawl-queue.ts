@@ -182,6 +182,7 @@ export async function createCrawlQueue(options: CrawlQueueOptions): Promise<Craw
 
   // The jobs running in this process: their abort controllers and their ends.
   const running = new Map<AbortController, Promise<void>>();
+  let stopping: Promise<void> | undefined;
   const pollingIntervalSeconds = options.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS;
 
   async function runJob<K extends JobKind>(kind: K, handler: JobHandler<K>, job: PgBoss.JobWithMetadata<JobPayloads[K]>): Promise<void> {
@@ -204,6 +205,17 @@ export async function createCrawlQueue(options: CrawlQueueOptions): Promise<Craw
       running.delete(controller);
       finish();
     }
+  }
+
+  async function stopQueue(graceful: boolean, timeoutMs: number): Promise<void> {
+    if (!graceful) for (const controller of running.keys()) controller.abort(new Error('crawl queue stopped'));
+    await boss.stop({ graceful, timeout: timeoutMs, wait: true, close: false });
+    // Handlers still running after a graceful timeout are told to give up, and given a moment to.
+    for (const controller of running.keys()) controller.abort(new Error('crawl queue stopped'));
+    await Promise.race([Promise.all(running.values()), sleep(STOP_HANDLER_GRACE_MS, undefined, { ref: false })]);
+    await Promise.allSettled([...pending]);
+    closed = true;
+    await pool.end();
   }
 
   return {
@@ -243,16 +255,10 @@ export async function createCrawlQueue(options: CrawlQueueOptions): Promise<Craw
       return counts;
     },
 
-    async stop({ graceful, timeoutMs = 30_000 }) {
-      if (!graceful) for (const controller of running.keys()) controller.abort(new Error('crawl queue stopped'));
-      await boss.stop({ graceful, timeout: timeoutMs, wait: true, close: false });
-      // Handlers still running after a graceful timeout are told to give up, and given a moment to.
-      for (const controller of running.keys()) controller.abort(new Error('crawl queue stopped'));
-      await Promise.race([Promise.all(running.values()), sleep(STOP_HANDLER_GRACE_MS, undefined, { ref: false })]);
-      await Promise.allSettled([...pending]);
-      closed = true;
-      await pool.end();
+    stop({ graceful, timeoutMs = 30_000 }) {
+      // A second call (a signal handler and a finally, say) waits for the first.
+      stopping ??= stopQueue(graceful, timeoutMs);
+      return stopping;
     },
   };
 }
-

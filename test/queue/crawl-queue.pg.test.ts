@@ -89,6 +89,51 @@ describe('crawl queue on PostgreSQL (pg-boss)', () => {
     expect(attempts.get(page('down').url)).toEqual([1, 2, 3]);
   });
 
+  it('a handler still running at the end of its lease sees its signal abort, and the job is retried', async () => {
+    const { queue } = await setUp();
+    const seen: { attempt: number; abortedAfterMs?: number }[] = [];
+    await queue.work('page-fetch', async (_payload, context) => {
+      const entry: { attempt: number; abortedAfterMs?: number } = { attempt: context.attempt };
+      seen.push(entry);
+      if (context.attempt > 1) return;
+      const started = Date.now();
+      await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve()));
+      entry.abortedAfterMs = Date.now() - started;
+      throw context.signal.reason;
+    }, { concurrency: 1 });
+    await queue.enqueue('page-fetch', page('slow'));
+    await waitUntil(async () => (await queue.countJobs())['page-fetch'].completed === 1, 20_000, 'retried and completed');
+    expect(seen.map((entry) => entry.attempt)).toEqual([1, 2]);
+    // Lease 3 s, aborted 1 s before pg-boss gives the job up.
+    expect(seen[0].abortedAfterMs).toBeGreaterThanOrEqual(1_800);
+    expect(seen[0].abortedAfterMs).toBeLessThan(3_000);
+  });
+
+  it('stop without waiting aborts running handlers and hands their jobs back; a graceful stop lets them finish', async () => {
+    const { schema, queue } = await setUp();
+    const reasons: string[] = [];
+    await queue.work('page-fetch', async (_payload, context) => {
+      await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve()));
+      reasons.push(String((context.signal.reason as Error).message));
+      throw context.signal.reason;
+    }, { concurrency: 1 });
+    await queue.enqueue('page-fetch', page('interrupted'));
+    await waitUntil(async () => (await queue.countJobs())['page-fetch'].active === 1, 10_000, 'job active');
+    await queue.stop({ graceful: false });
+    expect(reasons).toEqual(['crawl queue stopped']);
+    const second = await createCrawlQueue({ connectionString: readTestDatabaseUrl(), schema: schema.name, ...FAST_QUEUE_SETTINGS });
+    cleanups.push(() => second.stop({ graceful: false }));
+    expect((await second.countJobs())['page-fetch']).toEqual({ queued: 1, active: 0, completed: 0, failed: 0 });
+    let finished = false;
+    await second.work('page-fetch', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      finished = true;
+    }, { concurrency: 1 });
+    await waitUntil(async () => (await second.countJobs())['page-fetch'].active === 1, 10_000, 'job active again');
+    await second.stop({ graceful: true, timeoutMs: 5_000 });
+    expect(finished).toBe(true);
+  });
+
   it('two worker processes do 200 page fetches, each exactly once', async () => {
     const { schema, queue } = await setUp();
     for (let n = 0; n < 200; n += 1) await queue.enqueue('page-fetch', page(n));
