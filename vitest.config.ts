@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // PostgreSQL tests need a server: they run in `npm run test:pg` (vitest.pg.config.ts).
+    exclude: [...configDefaults.exclude, 'test/**/*.pg.test.ts'],
     // Tests start real servers and child processes; give them room on a 2-core CI machine.
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -119,6 +119,9 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'POST', path: '/api/keys', allow: { admin: 'all', licensee: 'own' } },
   { method: 'DELETE', path: '/api/keys/:id', allow: { admin: 'all', licensee: 'own' }, owner: 'key' },
 
+  // Prometheus metrics (text format, not /api JSON): operational figures for the operator.
+  { method: 'GET', path: '/metrics', allow: ADMIN },
+
   // Web pages (src/http/pages): the same roles as the API routes they show. A licensee's pages
   // are its portal and its own consents; reports, articles and sources are staff pages.
   { method: 'GET', path: '/login', allow: {}, public: true },

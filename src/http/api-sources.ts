@@ -40,7 +40,7 @@ export function createSourcesRouter(app: App, guard: Guard): Router {
     const rows = all.filter((s) => s.id > after).slice(0, q.limit + 1);
     const page = rows.slice(0, q.limit);
     const nextCursor = rows.length > q.limit ? String(page[page.length - 1].id) : null;
-    res.json({ items: await Promise.all(page.map((s) => presentSource(app, s))), nextCursor, total: all.length });
+    res.json({ items: await Promise.all(page.map(async (s) => await presentSource(app, s))), nextCursor, total: all.length });
   });
   router.get('/:ref', async (req, res) => {
     const source = await getSource(app, req.params.ref);

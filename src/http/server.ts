@@ -27,11 +27,21 @@ import { createAuthenticator } from './authenticate.ts';
 import { createGuard, type Guard } from './guard.ts';
 import { createAlertsRouter } from './api-alerts.ts';
 import { createOpenApiRouter } from './api-openapi.ts';
+import { guardedRouter } from './guard.ts';
+import { createServerMetrics, type RoutePattern, type ServerMetrics } from '../metrics/server-metrics.ts';
 
 export interface HttpApp extends Express {
   /** The access guard: its `registered` list is every API route with its policy row. */
   copyhoundGuard: Guard;
+  /** This server's /metrics: other parts (the job queue) add their MetricsSource to it. */
+  copyhoundMetrics: ServerMetrics;
 }
+
+// Routes outside the policy table, named so HTTP metrics label them by pattern too.
+const UNGUARDED_ROUTES: readonly RoutePattern[] = [
+  { method: 'GET', path: '/healthz' },
+  { method: 'GET', path: '/assets/*' },
+];
 
 export async function createHttpApp(app: App, allowedHosts: ReadonlySet<string> = resolveAllowedHosts(app.config.server)): Promise<HttpApp> {
   const http = express() as HttpApp;
@@ -41,6 +51,10 @@ export async function createHttpApp(app: App, allowedHosts: ReadonlySet<string> 
   // One proxy hop in front, when configured: the client address (login throttle) and https.
   http.set('trust proxy', app.config.auth.trustProxy ? 1 : false);
   http.use(createAccessLog(app.logger));
+  // Labelled by route pattern: the guard's registered routes (read at the first request).
+  const metrics = createServerMetrics({ db, routes: () => [...guard.registered, ...UNGUARDED_ROUTES] });
+  http.copyhoundMetrics = metrics;
+  http.use(metrics.recordRequests);
   // Referrer-Policy same-origin, not helmet's no-referrer: under no-referrer a browser sends
   // `Origin: null` with every form POST (Fetch spec, "serializing a request origin"), and the
   // cross-site write guard below could not tell the web app's own forms from a foreign page's.
@@ -72,6 +86,8 @@ export async function createHttpApp(app: App, allowedHosts: ReadonlySet<string> 
       db: { reachable, schemaVersion: app.database.schemaVersion },
     });
   });
+  // Prometheus scrapes with an admin key (Authorization: Bearer); the policy table says who may.
+  http.use('/metrics', guardedRouter(guard, '/metrics').get('/', metrics.answerScrape));
   http.use('/api/auth', createAuthRouter(signIn, guard));
   http.use('/api/users', createUsersRouter(app, guard));
   http.use('/api/keys', createKeysRouter(app, guard));

@@ -82,7 +82,8 @@ async function pathOf(policy: RoutePolicy, side: Side | null): Promise<string> {
 
 /** A web page (src/http/pages) rather than an API route: a signed-out GET is sent to /login. */
 function isPage(policy: RoutePolicy): boolean {
-  return !policy.path.startsWith('/api/');
+  // /metrics is for Prometheus, not a browser: refused with 401 like an API route.
+  return !policy.path.startsWith('/api/') && policy.path !== '/metrics';
 }
 
 async function call(policy: RoutePolicy, path: string, key: string | null): Promise<{ status: number; body: string; location: string | null }> {

@@ -1,0 +1,84 @@
+import type pg from 'pg';
+import { computeAdvisoryLockKey, takeTransactionLock } from './advisory-locks.ts';
+import { assertSchemaName } from './pg-connection.ts';
+
+/**
+ * SQL the crawl queue runs against pg-boss 10's own tables (`<schema>.job`, partitioned by queue
+ * name). pg-boss has no API for these three things; test/queue/crawl-queue.pg.test.ts pins the
+ * column names and states we rely on, so a pg-boss upgrade that changes them fails there first.
+ */
+
+/** pg-boss's way to run its statements on a connection of ours (inside our transaction). */
+export interface PgBossDb {
+  executeSql(text: string, values: unknown[]): Promise<{ rows: any[] }>;
+}
+
+/** Job states that still hold a singleton key: waiting, waiting to retry, running. */
+const LIVE_STATES = `('created', 'retry', 'active')`;
+
+/**
+ * Inserts a job unless one with the same queue and singleton key is live (created, retry or
+ * active), so a URL is never queued while it is being fetched and never twice. pg-boss's
+ * 'stately' policy alone allows one queued job beside one active one with the same key, and then
+ * its fetch stops on a unique-key violation when it tries to start the second while the first
+ * runs (pg-boss issues #535, #492); one live job per key avoids that state altogether.
+ * The check and the insert run in one transaction under a transaction-level advisory lock on the
+ * key, so two processes enqueueing the same URL at once cannot both pass the check.
+ * Returns the new job's id, or null when a live job already had the key.
+ */
+export async function insertJobUnlessLive(
+  pool: pg.Pool,
+  job: { schema: string; queue: string; singletonKey: string },
+  insert: (db: PgBossDb) => Promise<string | null>,
+): Promise<string | null> {
+  const schema = assertSchemaName(job.schema);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    try {
+      await takeTransactionLock(client, computeAdvisoryLockKey(`${schema}:job-key:${job.queue}`, job.singletonKey));
+      const live = await client.query(
+        `SELECT 1 FROM ${schema}.job WHERE name = $1 AND singleton_key = $2 AND state IN ${LIVE_STATES} LIMIT 1`,
+        [job.queue, job.singletonKey],
+      );
+      if (live.rowCount) {
+        await client.query('ROLLBACK');
+        return null;
+      }
+      const id = await insert({ executeSql: (text, values) => client.query(text, values) });
+      await client.query('COMMIT');
+      return id;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    }
+  } finally {
+    // A connection whose rollback failed is in an unknown state: destroy it rather than reuse it.
+    client.release(broken);
+  }
+}
+
+export interface JobStateCount {
+  queue: string;
+  state: string;
+  count: number;
+}
+
+/** Jobs per queue and state in pg-boss's job table (completed and failed ones stay until archived). */
+export async function countJobsByState(pool: pg.Pool, schemaName: string): Promise<JobStateCount[]> {
+  const schema = assertSchemaName(schemaName);
+  const result = await pool.query<{ queue: string; state: string; count: number }>(
+    `SELECT name AS queue, state::text AS state, count(*)::int AS count FROM ${schema}.job GROUP BY name, state`,
+  );
+  return result.rows;
+}
+
+/**
+ * Makes a running job's next failure final: pg-boss retries while retry_count < retry_limit, so
+ * setting the limit to the count turns the coming fail() into state 'failed' with no retry.
+ */
+export async function markJobNotRetryable(pool: pg.Pool, schemaName: string, queue: string, id: string): Promise<void> {
+  const schema = assertSchemaName(schemaName);
+  await pool.query(`UPDATE ${schema}.job SET retry_limit = retry_count WHERE name = $1 AND id = $2 AND state = 'active'`, [queue, id]);
+}
