@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { Db } from './open-db.ts';
 import { StorageBusyError } from '../src/errors.ts';
@@ -14,13 +13,20 @@ export function isBusyError(error: unknown): boolean {
 
 type Client = Database.Database;
 
-/** The transaction this async flow is inside, if any: nested calls become savepoints. */
-const current = new AsyncLocalStorage<{ client: Client; savepoints: number }>();
+/** Marks the handle a transaction gives its callback: a transaction begun on it is a savepoint. */
+const IN_TRANSACTION = Symbol('copyhound.transaction');
+interface TransactionState {
+  savepoints: number;
+}
 /** Per connection, the tail of the queue of transactions waiting for it (one at a time). */
 const queues = new WeakMap<Client, Promise<unknown>>();
 
 function clientOf(db: Db): Client {
   return (db as unknown as { $client: Client }).$client;
+}
+
+function stateOf(db: Db): TransactionState | undefined {
+  return (db as unknown as { [IN_TRANSACTION]?: TransactionState })[IN_TRANSACTION];
 }
 
 /** Runs `task` once every transaction queued before it on this connection has finished. */
@@ -42,11 +48,19 @@ function begin(client: Client, statement: string): void {
   }
 }
 
+/**
+ * The transaction machinery. The callback gets its own handle (the database's, marked): a
+ * transaction begun on that handle is nested, a savepoint. One begun on the plain database waits
+ * for the connection instead, so code inside a transaction must pass its `tx` on, never reach
+ * back for the outer handle (it would wait for itself). The handle marks the nesting rather than
+ * AsyncLocalStorage, whose promise hooks on Node 20 doubled the cost of every await in a
+ * 10,000-match re-decision.
+ */
 async function runTransaction<T>(db: Db, beginStatement: string, work: (tx: Db) => Promise<T> | T): Promise<T> {
   const client = clientOf(db);
-  const outer = current.getStore();
-  if (outer && outer.client === client) {
-    // Inside a transaction of this flow: a savepoint, so a failure undoes only this part.
+  const outer = stateOf(db);
+  if (outer) {
+    // Inside a transaction: a savepoint, so a failure undoes only this part.
     const name = `sp_${++outer.savepoints}`;
     client.exec(`SAVEPOINT ${name}`);
     try {
@@ -59,19 +73,18 @@ async function runTransaction<T>(db: Db, beginStatement: string, work: (tx: Db) 
       throw error;
     }
   }
-  return runExclusive(client, () =>
-    current.run({ client, savepoints: 0 }, async () => {
-      begin(client, beginStatement);
-      try {
-        const result = await work(db);
-        client.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (client.inTransaction) client.exec('ROLLBACK');
-        throw error;
-      }
-    }),
-  );
+  return runExclusive(client, async () => {
+    begin(client, beginStatement);
+    const tx = Object.create(db, { [IN_TRANSACTION]: { value: { savepoints: 0 } } }) as Db;
+    try {
+      const result = await work(tx);
+      client.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (client.inTransaction) client.exec('ROLLBACK');
+      throw error;
+    }
+  });
 }
 
 /**
@@ -81,7 +94,7 @@ async function runTransaction<T>(db: Db, beginStatement: string, work: (tx: Db) 
  * concurrent writers died. IMMEDIATE waits the busy timeout for the lock instead; when even that
  * runs out the caller gets a StorageBusyError (the API answers 503 with Retry-After).
  * `work` may be async: transactions on one connection run one at a time (a queue per connection),
- * and a transaction inside another of the same flow is a savepoint.
+ * and one begun on the `tx` handle inside another is a savepoint.
  */
 export async function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T> | T): Promise<T> {
   return await runTransaction(db, 'BEGIN IMMEDIATE', work);
