@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deletePrunableCaptures, listCaptureIdsInReportHistory, listPrunableCaptures, type PrunableCapture, type PruneFileFacts } from '../db/capture-retention.ts';
 import type { Db } from '../db/open-db.ts';
 import { ValidationError } from './errors.ts';
 import type { Logger } from './log.ts';
+import { sha256OfFile } from './bytes/sha256-of-file.ts';
 
 /**
  * `captures prune`: removes captures older than N days that nothing cites (no report, rendered
@@ -105,16 +105,6 @@ async function sizeOf(path: string): Promise<number | null> {
   } catch {
     return null;
   }
-}
-
-async function sha256OfFile(path: string): Promise<string | null> {
-  const hash = createHash('sha256');
-  try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  } catch {
-    return null;
-  }
-  return hash.digest('hex');
 }
 
 // SHA-256 of no bytes: the tombstone of a pre-log capture whose file was already gone.

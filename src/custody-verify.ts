@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { findCapturesByIds } from '../db/captures.ts';
 import { findRendersByIds } from '../db/capture-renders.ts';
@@ -10,6 +8,7 @@ import { eventRecordOf, listReportEventsByIds } from '../db/report-events.ts';
 import { custodyPublicKey, checkConsistency } from './custody-log.ts';
 import { rootOfLeaves, subtreeHash, type TreeReader } from './custody/merkle-tree.ts';
 import { hashLeaf, verifyTreeHead } from './evidence-verify/verify-package.mjs';
+import { sha256OfFile } from './bytes/sha256-of-file.ts';
 
 /**
  * `copyhound log verify`: recomputes the custody log from its stored entries and checks it
@@ -55,16 +54,6 @@ function addProblem(walk: Walk, message: string, entry?: number): void {
 
 function describe(e: CustodyEntryRow): string {
   return `entry ${e.id - 1} (${e.type} ${e.refId}, ${e.at})`;
-}
-
-async function sha256OfFile(path: string): Promise<string | null> {
-  const hash = createHash('sha256');
-  try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  } catch {
-    return null;
-  }
-  return hash.digest('hex');
 }
 
 /** Each entry of the page against its leaf text and against the record it vouches for. */
