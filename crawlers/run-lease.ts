@@ -82,8 +82,11 @@ function startHeartbeat(app: App, runId: number, onLost: () => void, onError: (m
   if (path !== ':memory:' && path !== '') {
     return startLeaseHeartbeat({ dbPath: path, busyTimeoutMs: app.config.db.busyTimeoutMs, runId, owner: LEASE_OWNER, leaseMs: RUN_LEASE_MS, onLost, onError });
   }
-  const timer = setInterval(async () => {
-    if (!await renewLease(app.database.db, runId, LEASE_OWNER, new Date(Date.now() + RUN_LEASE_MS).toISOString())) onLost();
+  const timer = setInterval(() => {
+    renewLease(app.database.db, runId, LEASE_OWNER, new Date(Date.now() + RUN_LEASE_MS).toISOString()).then(
+      (renewed) => (renewed ? undefined : onLost()),
+      (error: unknown) => onError((error as Error).message),
+    );
   }, RUN_LEASE_MS / 3);
   timer.unref();
   return { stop: async () => clearInterval(timer) };

@@ -17,9 +17,9 @@ import { isSourceRunning, runSource, type RunSummary } from './run-source.ts';
 export const SOURCE_RELOAD_INTERVAL_MS = 30_000;
 
 export interface CrawlScheduler {
-  start(): void;
+  start(): Promise<void>;
   /** Re-reads the sources table and (re)schedules what changed. */
-  reload(): void;
+  reload(): Promise<void>;
   /** Stops scheduling, interrupts running runs (they resume on the next start) and waits for them. */
   stop(): Promise<void>;
   /** Source ids with a task scheduled. */
@@ -91,7 +91,8 @@ export function createCrawlScheduler(app: App, options: CrawlSchedulerOptions = 
   return {
     async start() {
       await reload();
-      reloadTimer = setInterval(reload, options.reloadIntervalMs ?? SOURCE_RELOAD_INTERVAL_MS);
+      // A failed periodic re-read (the database busy, say) is logged; the next one tries again.
+      reloadTimer = setInterval(() => reload().catch((error: unknown) => log.warn({ err: error }, 'could not re-read the sources; trying again at the next interval')), options.reloadIntervalMs ?? SOURCE_RELOAD_INTERVAL_MS);
       reloadTimer.unref();
     },
     reload,

@@ -76,7 +76,7 @@ export async function createOwnedIndex(db: Db, config: Config['match'], logger: 
     const refreshed = await backfill();
     const fresh = new CandidateIndex(config);
     // addEncoded reads the packed hashes directly: no bigint per passage for a million articles.
-    for await (const row of await iterateArticleFingerprints(db)) fresh.addEncoded(row.articleKey, row.passages);
+    for await (const row of iterateArticleFingerprints(db)) fresh.addEncoded(row.articleKey, row.passages);
     fresh.optimize();
     index = fresh;
     revision = await readArticlesRevision(db);

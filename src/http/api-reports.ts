@@ -77,7 +77,7 @@ export function createReportsRouter(app: App, guard: Guard): Router {
   router.get('/export', async (req, res) => {
     const q = parseReportExportQuery(req.query);
     const filters = await resolveReportFilters(db, q.filters);
-    await streamExport(app, res, await iterateReports(db, filters, q.sort), q.format);
+    await streamExport(app, res, iterateReports(db, filters, q.sort), q.format);
   });
 
   // One package for the reports named (?ids=1,2) and/or those a list filter matches.
@@ -87,7 +87,7 @@ export function createReportsRouter(app: App, guard: Guard): Router {
     const filtered = Object.keys(rest).length > 0;
     if (filtered) {
       const q = parseReportListQuery(rest);
-      for await (const r of await iterateReports(db, await resolveReportFilters(db, q.filters), q.sort)) {
+      for await (const r of iterateReports(db, await resolveReportFilters(db, q.filters), q.sort)) {
         ids.push(r.id);
         if (ids.length > MAX_REPORTS_PER_PACKAGE) break;
       }

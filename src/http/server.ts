@@ -24,10 +24,9 @@ import { createAccessLog } from './access-log.ts';
 import { createAuthRouter } from './api-auth.ts';
 import { createKeysRouter, createUsersRouter } from './api-accounts.ts';
 import { createAuthenticator } from './authenticate.ts';
-import { createGuard, type Guard } from './guard.ts';
+import { createGuard, guardedRouter, type Guard } from './guard.ts';
 import { createAlertsRouter } from './api-alerts.ts';
 import { createOpenApiRouter } from './api-openapi.ts';
-import { guardedRouter } from './guard.ts';
 import { createServerMetrics, type RoutePattern, type ServerMetrics } from '../metrics/server-metrics.ts';
 
 export interface HttpApp extends Express {

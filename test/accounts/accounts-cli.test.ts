@@ -41,9 +41,9 @@ describe('copyhound users and keys', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () =
         database.close();
       }
     };
-    const passwordWorks = async (email: string, password: string) => verifyPassword(await read(async (d) => await (await findUserByEmail(d, email))!.passwordHash), password);
+    const passwordWorks = async (email: string, password: string) => verifyPassword(await read(async (d) => (await findUserByEmail(d, email))!.passwordHash), password);
     const addSession = async (email: string, token: string) =>
-      await read(async (d) => await insertSession(d, { tokenHash: hashToken(token), userId: await (await findUserByEmail(d, email))!.id, createdAt: '2025-01-01T00:00:00.000Z', lastSeenAt: '2025-01-01T00:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z' }));
+      await read(async (d) => await insertSession(d, { tokenHash: hashToken(token), userId: (await findUserByEmail(d, email))!.id, createdAt: '2025-01-01T00:00:00.000Z', lastSeenAt: '2025-01-01T00:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z' }));
     /** The tokens, of those given, that still open a session. */
     const liveSessions = async (...tokens: string[]) =>
       await read(async (d) => {

@@ -143,7 +143,7 @@ describe('every list endpoint pages by keyset cursor', () => {
       await store(`https://copier.example/new-${unique()}`, '2026-03-01T00:00:00.000Z', keys.slice(0, 1));
       await store(`https://copier.example/old-${unique()}`, '2026-01-01T00:00:00.000Z', keys.slice(0, 1));
       const shown = page.items[0];
-      await store(shown.pageUrl, `2026-04-0${++seenAgain}T00:00:00.000Z`, [await (await findArticleById(db, shown.articleId))!.key]);
+      await store(shown.pageUrl, `2026-04-0${++seenAgain}T00:00:00.000Z`, [(await findArticleById(db, shown.articleId))!.key]);
     });
     expect((await call('GET', '/api/matches?limit=2&offset=2')).body).toMatchObject({ limit: 2, offset: 2, nextCursor: expect.any(String), total: expect.any(Number) });
     await expectBadCursorsRefused('/api/matches');

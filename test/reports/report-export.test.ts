@@ -45,7 +45,7 @@ function readCsv(text: string): string[][] {
 
 async function exportAll(db: Db, format: 'csv' | 'json') {
   const { out, text } = collector();
-  return writeReportExport(out, await iterateReports(db, {}, BY_ID), format).then((r) => ({ ...r, text: text() }));
+  return writeReportExport(out, iterateReports(db, {}, BY_ID), format).then((r) => ({ ...r, text: text() }));
 }
 
 /** Every row an async iterator gives, in order. */
@@ -89,7 +89,7 @@ describe('iterateReports', () => {
       const newestFirst: ReportSort = { field: 'lastSeen', direction: 'desc' };
       const order = (await listReports(db, { filters: {}, sort: newestFirst, limit: 100 })).map((r) => r.id);
       const read: number[] = [];
-      for await (const row of await iterateReports(db, {}, newestFirst, 3)) {
+      for await (const row of iterateReports(db, {}, newestFirst, 3)) {
         read.push(row.id);
         if (read.length === 4) {
           // Seen again: one already exported and one not yet exported jump to the front of the order.
@@ -291,7 +291,7 @@ describe('report export', () => {
           setImmediate(() => out.destroy());
         },
       });
-      const error = await writeReportExport(out, await iterateReports(db, {}, BY_ID), 'csv').catch((e: unknown) => e);
+      const error = await writeReportExport(out, iterateReports(db, {}, BY_ID), 'csv').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ExportStopped);
       expect((error as ExportStopped).reason).toBe('closed');
     } finally {

@@ -180,7 +180,7 @@ describe('alert settings on the account page', () => {
     const saved = await client.post('/account/alerts', { mode: 'daily', decisions: ['unlicensed', 'licence_breach'], minCoveragePercent: '40' });
     expect(saved.location).toBe('/account');
     const db = started.app.database.db;
-    const prefs = await getAlertPreferences(db, await (await findUserByEmail(db, 'legal@example.test'))!.id);
+    const prefs = await getAlertPreferences(db, (await findUserByEmail(db, 'legal@example.test'))!.id);
     expect(prefs).toMatchObject({ mode: 'daily', minCoverage: 0.4 });
     expect([...prefs.decisions].sort()).toEqual(['licence_breach', 'unlicensed']);
     await client.get('/account');

@@ -158,7 +158,7 @@ describe('report page', () => {
     expect(shot.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await shot.arrayBuffer()).equals(PNG)).toBe(true);
 
-    const matchId = await (await findReportById(app.database.db, id))!.matchId!;
+    const matchId = (await findReportById(app.database.db, id))!.matchId!;
     await insertRecheck(app.database.db, { matchId, url: 'x', checkedAt: '2026-12-02T08:00:00.000Z', outcome: 'still_present', httpStatus: 200, captureId: null });
     await insertRecheck(app.database.db, { matchId, url: 'x', checkedAt: '2026-12-03T08:00:00.000Z', outcome: 'removed', httpStatus: 404, captureId: null });
     const text = visibleText((await manager.get(`/reports/${id}`)).text);

@@ -209,7 +209,7 @@ describe('approving a pending consent re-decides the matches it covers', () => {
   it("turns the pirate copy's unlicensed report licensed, and says so", async () => {
     const db = world.server.app.database.db;
     expect((await findReportById(db, world.reports.pirate))?.decision).toBe('unlicensed');
-    const siteUrl = new URL(await (await findReportById(db, world.reports.pirate))!.pageUrl).origin;
+    const siteUrl = new URL((await findReportById(db, world.reports.pirate))!.pageUrl).origin;
     const client = await signInAs(world.url, 'rights_manager@publisher.example', WORLD_PASSWORD);
     await client.get('/licensees');
     const licensee = await client.post('/licensees', { name: 'TopNewsNow24', places: `${siteUrl}/pirate/` });

@@ -46,7 +46,7 @@ async function collectIds(app: App, ids: number[], options: Record<string, unkno
   const q = await asUsage(command, () => parseReportListQuery(rawQuery(options, FILTER_FIELDS), cliFlagNaming));
   const filters = await asUsage(command, async () => await resolveReportFilters(app.database.db, q.filters, cliFlagNaming));
   const found = [...ids];
-  for await (const r of await iterateReports(app.database.db, filters, q.sort)) {
+  for await (const r of iterateReports(app.database.db, filters, q.sort)) {
     found.push(r.id);
     if (found.length > MAX_REPORTS_PER_PACKAGE) break;
   }

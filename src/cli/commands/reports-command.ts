@@ -127,7 +127,7 @@ function addExportCommand(command: Command, io: CliIo, globals: Globals): void {
       };
       stdout.on('error', ignoreClosedPipe);
       try {
-        const { rows } = await writeReportExport(stdout, await iterateReports(db, filters, q.sort), q.format);
+        const { rows } = await writeReportExport(stdout, iterateReports(db, filters, q.sort), q.format);
         writeLine(io.stderr, `exported ${rows} report(s) as ${q.format === 'csv' ? 'CSV' : 'NDJSON'}`);
       } catch (error) {
         const cause = (error as { cause?: NodeJS.ErrnoException }).cause;

@@ -101,7 +101,8 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
         writeLine(io.stderr, `WARNING: ${exposure}`);
       }
       // Built after listening so /healthz answers at once; a large registry takes a while.
-      setImmediate(async () => await app.getOwnedIndex());
+      // A failure is logged; the first check that needs the index builds it again.
+      setImmediate(() => app.getOwnedIndex().catch((error: unknown) => logger.error({ err: error }, 'building the owned-article index failed')));
       // Files left by a crash (a WARC renamed into place whose row never committed): removed in
       // the background, once per start; `copyhound captures sweep` does the same on demand.
       const sweepAbort = new AbortController();

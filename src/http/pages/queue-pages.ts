@@ -129,7 +129,7 @@ export function createQueuePages(app: App, guard: Guard): Router {
     const q = parseReportListQuery({ ...filters, ...(form.sort ? { sort: form.sort } : {}) });
     const movable: number[] = [];
     let skipped = 0;
-    for await (const r of await iterateReports(db, await resolveReportFilters(db, q.filters), q.sort)) {
+    for await (const r of iterateReports(db, await resolveReportFilters(db, q.filters), q.sort)) {
       if (allowedTransitions(r.status as ReportStatus).includes(status)) movable.push(r.id);
       else skipped++;
       if (movable.length + skipped > MAX_FILTERED_BULK) {
