@@ -5,6 +5,16 @@ export const dbSettings = {
   // The CLI puts the file inside COPYHOUND_DATA_DIR when neither this nor --db is given, so one
   // folder holds everything; this default is that file for the default data folder.
   path: defineSetting('COPYHOUND_DB', z.string().min(1), './data/copyhound.db', 'SQLite database file (default: copyhound.db in COPYHOUND_DATA_DIR). Only `init`, `serve`, `demo` and commands that write create it.'),
+  // Empty: the SQLite file above. A URL moves the whole installation to that PostgreSQL server.
+  url: defineSetting(
+    'COPYHOUND_DATABASE_URL',
+    z.union([z.literal(''), z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (or empty for the SQLite file)')]),
+    '',
+    'PostgreSQL connection URL (postgres://user:password@host:5432/db, `?options=-c search_path=NAME` for a schema). Empty: the SQLite file. See README, "PostgreSQL".',
+  ),
+  // Ten connections per process: a worker's fetches wait on the network, not on the database,
+  // and PostgreSQL's default max_connections (100) then admits about ten processes.
+  poolSize: defineSetting('COPYHOUND_DB_POOL_SIZE', envInt(1, 500), 10, 'PostgreSQL only: connections each process keeps open at most.'),
   // 5 s rides out a crawler's write burst without making an interactive request hang noticeably.
   busyTimeoutMs: defineSetting('COPYHOUND_DB_BUSY_TIMEOUT_MS', envInt(0, 600_000), 5000, 'How long a writer waits for a lock before failing (ms).'),
   // A consent change over a licensee with 10,000 copies dirties ~90 MB of pages in one

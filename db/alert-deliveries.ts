@@ -1,3 +1,4 @@
+import { changedRows, firstRow, returnedRow } from './dialect.ts';
 import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { articles } from './schema/articles.ts';
@@ -16,26 +17,24 @@ export type NewAlertDelivery = Pick<AlertDeliveryRow, 'targetId' | 'event' | 're
 
 export async function insertAlertDeliveries(db: Db, rows: NewAlertDelivery[]): Promise<AlertDeliveryRow[]> {
   if (rows.length === 0) return [];
-  return db
+  return (await db
     .insert(alertDeliveries)
     .values(rows.map((r) => ({ ...r, status: 'pending' as const, attempts: 0, nextAttemptAt: r.createdAt })))
-    .returning()
-    .all();
+    .returning());
 }
 
 export async function findAlertDeliveryById(db: Db, id: number): Promise<AlertDeliveryRow | undefined> {
-  return db.select().from(alertDeliveries).where(eq(alertDeliveries.id, id)).get();
+  return firstRow(await db.select().from(alertDeliveries).where(eq(alertDeliveries.id, id)).limit(1));
 }
 
 /** Pending deliveries due at `now`, the longest waiting first. */
 export async function findDueAlertDeliveries(db: Db, now: string, limit: number): Promise<AlertDeliveryRow[]> {
-  return db
+  return (await db
     .select()
     .from(alertDeliveries)
     .where(and(eq(alertDeliveries.status, 'pending'), lte(alertDeliveries.nextAttemptAt, now)))
     .orderBy(asc(alertDeliveries.nextAttemptAt), asc(alertDeliveries.id))
-    .limit(limit)
-    .all();
+    .limit(limit));
 }
 
 /**
@@ -43,40 +42,36 @@ export async function findDueAlertDeliveries(db: Db, now: string, limit: number)
  * `retryAt`. Undefined when it is no longer pending and due (another dispatcher took it).
  */
 export async function claimAlertDelivery(db: Db, id: number, now: string, retryAt: string): Promise<AlertDeliveryRow | undefined> {
-  return db
+  return returnedRow(await db
     .update(alertDeliveries)
     .set({ attempts: sql`${alertDeliveries.attempts} + 1`, lastAttemptAt: now, nextAttemptAt: retryAt })
     .where(and(eq(alertDeliveries.id, id), eq(alertDeliveries.status, 'pending'), lte(alertDeliveries.nextAttemptAt, now)))
-    .returning()
-    .get();
+    .returning());
 }
 
 export async function markAlertDeliveryDelivered(db: Db, id: number, result: { statusCode: number; at: string }): Promise<void> {
-  db.update(alertDeliveries)
+  await db.update(alertDeliveries)
     .set({ status: 'delivered', deliveredAt: result.at, nextAttemptAt: null, lastStatusCode: result.statusCode, lastError: null })
-    .where(eq(alertDeliveries.id, id))
-    .run();
+    .where(eq(alertDeliveries.id, id));
 }
 
 /** A failed attempt: the delivery stays pending (its retry time was set by the claim) unless `final`. */
 export async function recordAlertDeliveryFailure(db: Db, id: number, result: { statusCode: number | null; error: string; final: boolean }): Promise<void> {
-  db.update(alertDeliveries)
+  await db.update(alertDeliveries)
     .set({ lastStatusCode: result.statusCode, lastError: result.error, ...(result.final ? { status: 'failed' as const, nextAttemptAt: null } : {}) })
-    .where(eq(alertDeliveries.id, id))
-    .run();
+    .where(eq(alertDeliveries.id, id));
 }
 
 /** Gives up on a target's pending deliveries (the target was disabled). */
 export async function failPendingDeliveriesOfTarget(db: Db, targetId: number, error: string): Promise<number> {
-  return db
+  return changedRows(await db
     .update(alertDeliveries)
     .set({ status: 'failed', nextAttemptAt: null, lastError: error })
-    .where(and(eq(alertDeliveries.targetId, targetId), eq(alertDeliveries.status, 'pending')))
-    .run().changes;
+    .where(and(eq(alertDeliveries.targetId, targetId), eq(alertDeliveries.status, 'pending'))));
 }
 
 export async function deleteDeliveriesOfTarget(db: Db, targetId: number): Promise<number> {
-  return db.delete(alertDeliveries).where(eq(alertDeliveries.targetId, targetId)).run().changes;
+  return changedRows(await db.delete(alertDeliveries).where(eq(alertDeliveries.targetId, targetId)));
 }
 
 export interface DeliveryListQuery {
@@ -93,21 +88,20 @@ export async function listAlertDeliveryRows(db: Db, q: DeliveryListQuery): Promi
   if (q.status) where.push(eq(alertDeliveries.status, q.status));
   if (q.targetId !== undefined) where.push(eq(alertDeliveries.targetId, q.targetId));
   if (q.beforeId !== undefined) where.push(lt(alertDeliveries.id, q.beforeId));
-  const rows = db
+  const rows = (await db
     .select({ delivery: alertDeliveries, targetName: alertTargets.name })
     .from(alertDeliveries)
     .innerJoin(alertTargets, eq(alertTargets.id, alertDeliveries.targetId))
     .where(where.length > 0 ? and(...where) : undefined)
     .orderBy(desc(alertDeliveries.id))
-    .limit(q.limit)
-    .all();
+    .limit(q.limit));
   return rows.map((r) => ({ ...r.delivery, targetName: r.targetName }));
 }
 
 /** What a delivery's payload says about its reports, as they are now (in id order). */
 export async function findAlertReportSummaries(db: Db, reportIds: number[]) {
   if (reportIds.length === 0) return [];
-  return db
+  return (await db
     .select({
       id: reports.id,
       pageUrl: reports.pageUrl,
@@ -122,6 +116,5 @@ export async function findAlertReportSummaries(db: Db, reportIds: number[]) {
     .from(reports)
     .innerJoin(articles, eq(articles.key, reports.articleKey))
     .where(inArray(reports.id, reportIds))
-    .orderBy(asc(reports.id))
-    .all();
+    .orderBy(asc(reports.id)));
 }

@@ -1,3 +1,4 @@
+import { firstRow, returnedRow } from './dialect.ts';
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { alertPreferences, type AlertPreferencesRow } from './schema/alerts.ts';
@@ -8,17 +9,17 @@ import { users } from './schema/auth.ts';
 export type { AlertPreferencesRow };
 
 export async function findAlertPreferences(db: Db, userId: number): Promise<AlertPreferencesRow | undefined> {
-  return db.select().from(alertPreferences).where(eq(alertPreferences.userId, userId)).get();
+  return firstRow(await db.select().from(alertPreferences).where(eq(alertPreferences.userId, userId)).limit(1));
 }
 
 export async function upsertAlertPreferences(db: Db, row: AlertPreferencesRow): Promise<AlertPreferencesRow> {
   const { userId, ...set } = row;
-  return db.insert(alertPreferences).values(row).onConflictDoUpdate({ target: alertPreferences.userId, set }).returning().get()!;
+  return returnedRow(await db.insert(alertPreferences).values(row).onConflictDoUpdate({ target: alertPreferences.userId, set }).returning());
 }
 
 /** Digests to consider: a mode other than off, of users who are enabled and not licensees. */
 export async function listActiveAlertPreferences(db: Db): Promise<(AlertPreferencesRow & { email: string })[]> {
-  return db
+  return (await db
     .select({
       userId: alertPreferences.userId,
       mode: alertPreferences.mode,
@@ -32,11 +33,10 @@ export async function listActiveAlertPreferences(db: Db): Promise<(AlertPreferen
     .from(alertPreferences)
     .innerJoin(users, eq(users.id, alertPreferences.userId))
     .where(and(ne(alertPreferences.mode, 'off'), eq(users.disabled, false), ne(users.role, 'licensee')))
-    .orderBy(alertPreferences.userId)
-    .all();
+    .orderBy(alertPreferences.userId));
 }
 
 /** Records a digest's progress: the last report id it covered, and for a daily one when it ran. */
 export async function setDigestProgress(db: Db, userId: number, progress: { digestWatermark: number; lastDigestAt?: string }): Promise<void> {
-  db.update(alertPreferences).set(progress).where(eq(alertPreferences.userId, userId)).run();
+  await db.update(alertPreferences).set(progress).where(eq(alertPreferences.userId, userId));
 }

@@ -1,3 +1,4 @@
+import { changedRows, firstRow, returnedRow } from './dialect.ts';
 import { asc, eq, gt } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { alertTargets, type AlertTargetRow } from './schema/alerts.ts';
@@ -7,27 +8,27 @@ import { alertTargets, type AlertTargetRow } from './schema/alerts.ts';
 export type { AlertTargetRow };
 
 export async function insertAlertTarget(db: Db, row: Omit<AlertTargetRow, 'id'>): Promise<AlertTargetRow> {
-  return db.insert(alertTargets).values(row).returning().get();
+  return returnedRow(await db.insert(alertTargets).values(row).returning());
 }
 
 export async function findAlertTargetById(db: Db, id: number): Promise<AlertTargetRow | undefined> {
-  return db.select().from(alertTargets).where(eq(alertTargets.id, id)).get();
+  return firstRow(await db.select().from(alertTargets).where(eq(alertTargets.id, id)).limit(1));
 }
 
 /** Every target, oldest first (there are a handful); `afterId` and `limit` give one keyset page. */
 export async function listAlertTargetRows(db: Db, page: { afterId?: number; limit?: number } = {}): Promise<AlertTargetRow[]> {
   const query = db.select().from(alertTargets).where(page.afterId !== undefined ? gt(alertTargets.id, page.afterId) : undefined).orderBy(asc(alertTargets.id));
-  return (page.limit !== undefined ? query.limit(page.limit) : query).all();
+  return await (page.limit !== undefined ? query.limit(page.limit) : query);
 }
 
 export async function listEnabledAlertTargets(db: Db): Promise<AlertTargetRow[]> {
-  return db.select().from(alertTargets).where(eq(alertTargets.enabled, true)).orderBy(asc(alertTargets.id)).all();
+  return (await db.select().from(alertTargets).where(eq(alertTargets.enabled, true)).orderBy(asc(alertTargets.id)));
 }
 
 export async function updateAlertTargetRow(db: Db, id: number, set: Partial<Omit<AlertTargetRow, 'id' | 'createdBy' | 'createdAt'>>): Promise<AlertTargetRow | undefined> {
-  return db.update(alertTargets).set(set).where(eq(alertTargets.id, id)).returning().get();
+  return returnedRow(await db.update(alertTargets).set(set).where(eq(alertTargets.id, id)).returning());
 }
 
 export async function deleteAlertTargetRow(db: Db, id: number): Promise<boolean> {
-  return db.delete(alertTargets).where(eq(alertTargets.id, id)).run().changes > 0;
+  return changedRows(await db.delete(alertTargets).where(eq(alertTargets.id, id))) > 0;
 }

@@ -1,3 +1,4 @@
+import { firstRow, returnedRow } from './dialect.ts';
 import { and, asc, count, eq, gt } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { placeholders, prepared } from './prepared.ts';
@@ -8,32 +9,32 @@ import { apiKeys, type ApiKeyRow } from './schema/auth.ts';
 export type { ApiKeyRow };
 
 export async function insertApiKey(db: Db, row: Omit<ApiKeyRow, 'id'>): Promise<ApiKeyRow> {
-  return db.insert(apiKeys).values(row).returning().get();
+  return returnedRow(await db.insert(apiKeys).values(row).returning());
 }
 
 export async function findApiKeyByHash(db: Db, keyHash: string): Promise<ApiKeyRow | undefined> {
-  return prepared(db, 'findApiKeyByHash', (c) => c.select().from(apiKeys).where(eq(apiKeys.keyHash, placeholders('keyHash').keyHash)).prepare()).get({ keyHash });
+  return (await prepared(db, 'findApiKeyByHash', (c) => c.select().from(apiKeys).where(eq(apiKeys.keyHash, placeholders('keyHash').keyHash))).get({ keyHash }));
 }
 
 export async function findApiKeyById(db: Db, id: number): Promise<ApiKeyRow | undefined> {
-  return db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+  return firstRow(await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1));
 }
 
 /** Keys in id order, of one licensee when `licenseeId`; `afterId` and `limit` give one keyset page. */
 export async function listApiKeys(db: Db, q: { licenseeId?: number; afterId?: number; limit?: number } = {}): Promise<ApiKeyRow[]> {
   const where = and(q.licenseeId !== undefined ? eq(apiKeys.licenseeId, q.licenseeId) : undefined, q.afterId !== undefined ? gt(apiKeys.id, q.afterId) : undefined);
   const query = db.select().from(apiKeys).where(where).orderBy(asc(apiKeys.id));
-  return (q.limit !== undefined ? query.limit(q.limit) : query).all();
+  return await (q.limit !== undefined ? query.limit(q.limit) : query);
 }
 
 export async function countApiKeys(db: Db, q: { licenseeId?: number } = {}): Promise<number> {
-  return db.select({ n: count() }).from(apiKeys).where(q.licenseeId !== undefined ? eq(apiKeys.licenseeId, q.licenseeId) : undefined).get()?.n ?? 0;
+  return firstRow(await db.select({ n: count() }).from(apiKeys).where(q.licenseeId !== undefined ? eq(apiKeys.licenseeId, q.licenseeId) : undefined).limit(1))?.n ?? 0;
 }
 
 export async function setApiKeyRevoked(db: Db, id: number, revokedAt: string): Promise<void> {
-  db.update(apiKeys).set({ revokedAt }).where(eq(apiKeys.id, id)).run();
+  await db.update(apiKeys).set({ revokedAt }).where(eq(apiKeys.id, id));
 }
 
 export async function setApiKeyLastUsed(db: Db, id: number, lastUsedAt: string): Promise<void> {
-  prepared(db, 'setApiKeyLastUsed', (c) => c.update(apiKeys).set(placeholders('lastUsedAt')).where(eq(apiKeys.id, placeholders('id').id)).prepare()).run({ id, lastUsedAt });
+  (await prepared(db, 'setApiKeyLastUsed', (c) => c.update(apiKeys).set(placeholders('lastUsedAt')).where(eq(apiKeys.id, placeholders('id').id))).run({ id, lastUsedAt }));
 }

@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { firstRow, queryRows, sqlContainsFolded, sqlIndexedBy } from './dialect.ts';
 import type { Db } from './open-db.ts';
 import { articles } from './schema/articles.ts';
 import { matchDecisions, matches, pages } from './schema/matches.ts';
@@ -38,13 +39,12 @@ const listColumns = {
 
 /** The most recently registered articles (highest key first), after `beforeKey` when given. */
 export async function listArticlesNewest(db: Db, beforeKey: number | null, limit: number): Promise<ArticleListRow[]> {
-  return db
+  return (await db
     .select(listColumns)
     .from(articles)
     .where(beforeKey !== null ? lt(articles.key, beforeKey) : undefined)
     .orderBy(desc(articles.key))
-    .limit(limit)
-    .all();
+    .limit(limit));
 }
 
 // Above every character in UTF-8 byte order (SQLite's BINARY collation): the end of a prefix range.
@@ -54,7 +54,7 @@ const PREFIX_END = '\u{10FFFF}';
 export async function listArticlesByIdPrefix(db: Db, prefix: string, afterId: string | null, limit: number): Promise<ArticleListRow[]> {
   const where: SQL[] = [gte(articles.id, prefix), lt(articles.id, prefix + PREFIX_END)];
   if (afterId !== null) where.push(gt(articles.id, afterId));
-  return db.select(listColumns).from(articles).where(and(...where)).orderBy(articles.id).limit(limit).all();
+  return (await db.select(listColumns).from(articles).where(and(...where)).orderBy(articles.id).limit(limit));
 }
 
 /** Where a title search goes on: the (title, key) of the last title looked at. */
@@ -71,20 +71,20 @@ export interface TitleCursor {
  */
 export async function searchArticleTitles(db: Db, needle: string, after: TitleCursor | null, budget: number, limit: number): Promise<{ items: ArticleListRow[]; next: TitleCursor | null }> {
   const from = after ? sql`where (${articles.title}, ${articles.key}) > (${after.title}, ${after.key})` : sql``;
-  const scan = sql`select ${articles.key} as key, ${articles.title} as title from ${articles} indexed by articles_title_idx ${from} order by ${articles.title}, ${articles.key} limit ${budget}`;
-  const hits = db.all<{ key: number; title: string }>(sql`select key, title from (${scan}) where instr(lower(title), ${needle.toLowerCase()}) > 0 limit ${limit + 1}`);
+  const scan = sql`select ${articles.key} as key, ${articles.title} as title from ${articles} ${sqlIndexedBy(db, 'articles_title_idx')} ${from} order by ${articles.title}, ${articles.key} limit ${budget}`;
+  const hits = await queryRows<{ key: number; title: string }>(db, sql`select key, title from (${scan}) as scan where ${sqlContainsFolded(db, sql.identifier('title'), needle.toLowerCase())} limit ${limit + 1}`);
   let next: TitleCursor | null = null;
   if (hits.length > limit) {
     next = { title: hits[limit - 1].title, key: hits[limit - 1].key };
   } else {
     // Fewer hits than a page: the walk used its whole budget (go on after its last title),
     // unless the index ended first.
-    const last = db.all<{ key: number; title: string }>(sql`select key, title from (${scan}) limit 1 offset ${budget - 1}`)[0];
+    const last = firstRow(await queryRows<{ key: number; title: string }>(db, sql`select key, title from (${scan}) as scan limit 1 offset ${budget - 1}`));
     if (last) next = { title: last.title, key: last.key };
   }
   const shown = hits.slice(0, limit).map((h) => h.key);
   if (shown.length === 0) return { items: [], next };
-  const rows = new Map(db.select(listColumns).from(articles).where(inArray(articles.key, shown)).all().map((r) => [r.key, r]));
+  const rows = new Map((await db.select(listColumns).from(articles).where(inArray(articles.key, shown))).map((r) => [r.key, r]));
   return { items: shown.flatMap((k) => rows.get(k) ?? []), next };
 }
 
@@ -109,7 +109,7 @@ export interface ArticleMatchRow {
 export async function listArticleMatches(db: Db, articleKey: number, beforeMatchId: number | null, limit: number): Promise<ArticleMatchRow[]> {
   const where: SQL[] = [eq(matches.articleKey, articleKey)];
   if (beforeMatchId !== null) where.push(lt(matches.id, beforeMatchId));
-  return db
+  return (await db
     .select({
       matchId: matches.id,
       pageUrl: pages.url,
@@ -131,12 +131,11 @@ export async function listArticleMatches(db: Db, articleKey: number, beforeMatch
     .leftJoin(reports, and(eq(reports.pageId, matches.pageId), eq(reports.articleKey, matches.articleKey)))
     .where(and(...where))
     .orderBy(desc(matches.id))
-    .limit(limit)
-    .all();
+    .limit(limit));
 }
 
 /** How many pages the article was found on, counted up to `cap` (more reads as "more than cap"). */
 export async function countArticleMatchesUpTo(db: Db, articleKey: number, cap: number): Promise<number> {
   const capped = sql`select 1 from ${matches} where ${matches.articleKey} = ${articleKey} limit ${cap + 1}`;
-  return db.all<{ n: number }>(sql`select count(*) as n from (${capped})`)[0]?.n ?? 0;
+  return Number(firstRow(await queryRows<{ n: number }>(db, sql`select count(*) as n from (${capped}) as capped`))?.n ?? 0);
 }

@@ -1,3 +1,4 @@
+import { firstRow, returnedRow } from './dialect.ts';
 import { and, count, desc, eq, inArray, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { articleFingerprints, articles, type ArticleRow, type NewArticleRow } from './schema/articles.ts';
@@ -26,33 +27,32 @@ const summaryColumns = {
 };
 
 export async function findArticleById(db: Db, id: string): Promise<ArticleRow | undefined> {
-  return db.select().from(articles).where(eq(articles.id, id)).get();
+  return firstRow(await db.select().from(articles).where(eq(articles.id, id)).limit(1));
 }
 
 /** Key and content hash of existing articles, to tell inserts, updates and unchanged records apart. */
 export async function findArticleHashes(db: Db, ids: string[]): Promise<Map<string, { key: number; contentHash: string }>> {
   const found = new Map<string, { key: number; contentHash: string }>();
   if (ids.length === 0) return found;
-  const rows = db
+  const rows = (await db
     .select({ key: articles.key, id: articles.id, contentHash: articles.contentHash })
     .from(articles)
-    .where(inArray(articles.id, ids))
-    .all();
+    .where(inArray(articles.id, ids)));
   for (const row of rows) found.set(row.id, { key: row.key, contentHash: row.contentHash });
   return found;
 }
 
 export async function insertArticle(db: Db, row: NewArticleRow): Promise<number> {
-  const inserted = db.insert(articles).values(row).returning({ key: articles.key }).get();
+  const inserted = returnedRow(await db.insert(articles).values(row).returning({ key: articles.key }));
   return inserted.key;
 }
 
 export async function updateArticle(db: Db, key: number, row: Omit<NewArticleRow, 'key' | 'createdAt'>): Promise<void> {
-  db.update(articles).set(row).where(eq(articles.key, key)).run();
+  await db.update(articles).set(row).where(eq(articles.key, key));
 }
 
 export async function deleteArticleByKey(db: Db, key: number): Promise<void> {
-  db.delete(articles).where(eq(articles.key, key)).run();
+  await db.delete(articles).where(eq(articles.key, key));
 }
 
 /**
@@ -60,7 +60,7 @@ export async function deleteArticleByKey(db: Db, key: number): Promise<void> {
  * processes notice the registry changed; the live-article count drops, so their index is rebuilt.
  */
 export async function archiveArticleByKey(db: Db, key: number, now: string): Promise<void> {
-  db.update(articles).set({ archivedAt: now, updatedAt: now }).where(eq(articles.key, key)).run();
+  await db.update(articles).set({ archivedAt: now, updatedAt: now }).where(eq(articles.key, key));
 }
 
 export interface ListArticlesQuery {
@@ -92,30 +92,28 @@ export async function listArticles(db: Db, query: ListArticlesQuery): Promise<{ 
   const where = query.q
     ? like(sql`lower(${articles.title})`, sql`${`%${escapeLike(query.q.toLowerCase())}%`} escape '\\'`)
     : undefined;
-  const items = db
+  const items = (await db
     .select(summaryColumns)
     .from(articles)
     .where(query.after ? and(where, afterArticle(query.after)) : where)
     .orderBy(desc(articles.publishedAt), desc(articles.key))
     .limit(query.limit)
-    .offset(query.offset)
-    .all();
-  const total = db.select({ n: count() }).from(articles).where(where).get()?.n ?? 0;
+    .offset(query.offset));
+  const total = firstRow(await db.select({ n: count() }).from(articles).where(where).limit(1))?.n ?? 0;
   return { items, total };
 }
 
 export async function countArticles(db: Db): Promise<number> {
-  return db.select({ n: count() }).from(articles).get()?.n ?? 0;
+  return firstRow(await db.select({ n: count() }).from(articles).limit(1))?.n ?? 0;
 }
 
 /** Bodies of the given articles, for verifying candidate matches. */
 export async function findArticleTexts(db: Db, keys: number[]): Promise<{ key: number; id: string; title: string; body: string }[]> {
   if (keys.length === 0) return [];
-  return db
+  return (await db
     .select({ key: articles.key, id: articles.id, title: articles.title, body: articles.body })
     .from(articles)
-    .where(inArray(articles.key, keys))
-    .all();
+    .where(inArray(articles.key, keys)));
 }
 
 export interface StoredFingerprints {
@@ -126,10 +124,9 @@ export interface StoredFingerprints {
 
 export async function upsertArticleFingerprints(db: Db, articleKey: number, fp: StoredFingerprints): Promise<void> {
   const values = { version: fp.version, method: fp.method, passages: fp.blob };
-  db.insert(articleFingerprints)
+  await db.insert(articleFingerprints)
     .values({ articleKey, ...values })
-    .onConflictDoUpdate({ target: articleFingerprints.articleKey, set: values })
-    .run();
+    .onConflictDoUpdate({ target: articleFingerprints.articleKey, set: values });
 }
 
 /** Every stored fingerprint blob, in key order, a page at a time (a million rows do not fit one array comfortably). */
@@ -140,14 +137,13 @@ export async function* iterateArticleFingerprints(
   let after = 0;
   for (;;) {
     // Archived articles keep their row (reports cite them) but are not matched any more.
-    const rows = db
+    const rows = (await db
       .select({ articleKey: articleFingerprints.articleKey, version: articleFingerprints.version, passages: articleFingerprints.passages })
       .from(articleFingerprints)
       .innerJoin(articles, eq(articles.key, articleFingerprints.articleKey))
       .where(and(sql`${articleFingerprints.articleKey} > ${after}`, isNull(articles.archivedAt)))
       .orderBy(articleFingerprints.articleKey)
-      .limit(pageSize)
-      .all();
+      .limit(pageSize));
     if (rows.length === 0) return;
     yield* rows;
     after = rows[rows.length - 1].articleKey;
@@ -156,13 +152,12 @@ export async function* iterateArticleFingerprints(
 
 /** Articles whose stored fingerprints are missing or were made by another method or settings. */
 export async function findArticlesNeedingFingerprints(db: Db, method: string, limit: number): Promise<{ key: number; body: string }[]> {
-  return db
+  return (await db
     .select({ key: articles.key, body: articles.body })
     .from(articles)
     .leftJoin(articleFingerprints, eq(articleFingerprints.articleKey, articles.key))
     .where(and(isNull(articles.archivedAt), sql`(${articleFingerprints.articleKey} is null or ${articleFingerprints.method} <> ${method})`))
-    .limit(limit)
-    .all();
+    .limit(limit));
 }
 
 /**
@@ -170,23 +165,21 @@ export async function findArticlesNeedingFingerprints(db: Db, method: string, li
  * `count` counts live (not archived) articles, the ones the index holds.
  */
 export async function readArticlesRevision(db: Db): Promise<{ count: number; lastUpdatedAt: string | null }> {
-  const row = db
+  const row = firstRow(await db
     .select({ n: sql<number>`coalesce(sum(case when ${articles.archivedAt} is null then 1 else 0 end), 0)`, last: sql<string | null>`max(${articles.updatedAt})` })
-    .from(articles)
-    .get();
+    .from(articles).limit(1));
   return { count: row?.n ?? 0, lastUpdatedAt: row?.last ?? null };
 }
 
 /** Fingerprints of articles updated after the given time (another process's import). */
 export async function findFingerprintsUpdatedAfter(db: Db, after: string): Promise<{ articleKey: number; version: number; passages: Buffer }[]> {
-  return db
+  return (await db
     .select({ articleKey: articleFingerprints.articleKey, version: articleFingerprints.version, passages: articleFingerprints.passages })
     .from(articleFingerprints)
     .innerJoin(articles, eq(articles.key, articleFingerprints.articleKey))
-    .where(and(sql`${articles.updatedAt} > ${after}`, isNull(articles.archivedAt)))
-    .all();
+    .where(and(sql`${articles.updatedAt} > ${after}`, isNull(articles.archivedAt))));
 }
 
 export async function findArticleByKey(db: Db, key: number): Promise<ArticleRow | undefined> {
-  return db.select().from(articles).where(eq(articles.key, key)).get();
+  return firstRow(await db.select().from(articles).where(eq(articles.key, key)).limit(1));
 }

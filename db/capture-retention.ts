@@ -1,3 +1,4 @@
+import { firstRow } from './dialect.ts';
 import { and, asc, eq, gt, inArray, isNotNull, like, lt, ne, notInArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from './open-db.ts';
@@ -83,13 +84,12 @@ const PRUNABLE_COLUMNS = {
 
 /** Up to `limit` prunable captures created before `cutoff` (ISO UTC), by id after `afterId`. */
 export async function listPrunableCaptures(db: Db, cutoff: string, afterId: number, limit: number): Promise<PrunableCapture[]> {
-  return db
+  return (await db
     .select(PRUNABLE_COLUMNS)
     .from(captures)
     .where(and(gt(captures.id, afterId), lt(captures.createdAt, cutoff), ...notCited(db), notHoldingSharedBody(db)))
     .orderBy(asc(captures.id))
-    .limit(limit)
-    .all();
+    .limit(limit));
 }
 
 /**
@@ -99,7 +99,7 @@ export async function listPrunableCaptures(db: Db, cutoff: string, afterId: numb
  */
 export async function listCaptureIdsInReportHistory(db: Db): Promise<Set<number>> {
   const ids = new Set<number>();
-  const rows = db.select({ detail: reportEvents.detail }).from(reportEvents).where(like(reportEvents.detail, '%"captureId"%')).all();
+  const rows = (await db.select({ detail: reportEvents.detail }).from(reportEvents).where(like(reportEvents.detail, '%"captureId"%')));
   for (const row of rows) {
     const id = row.detail?.captureId;
     if (typeof id === 'number') ids.add(id);
@@ -123,18 +123,17 @@ export async function deletePrunableCaptures(
   if (candidates.length === 0) return [];
   return writeTransaction(db, async (tx) => {
     const ids = candidates.map((c) => c.id);
-    const still = tx
+    const still = (await tx
       .select(PRUNABLE_COLUMNS)
       .from(captures)
       .where(and(inArray(captures.id, ids), lt(captures.createdAt, tombstone.cutoff), ...notCited(tx), notHoldingSharedBody(tx)))
-      .orderBy(asc(captures.id))
-      .all();
+      .orderBy(asc(captures.id)));
     const logged = await findCustodyIndexes(tx, 'capture', still.map((c) => c.id));
     const pruned: PrunedCaptureRow[] = [];
     for (const c of still) {
       const fact = facts.get(c.id);
       if (!fact) continue;
-      const holdsBody = tx.select({ sha256: captureBodies.sha256 }).from(captureBodies).where(and(eq(captureBodies.sha256, c.bodySha256), eq(captureBodies.warcPath, c.warcPath))).get() !== undefined;
+      const holdsBody = firstRow(await tx.select({ sha256: captureBodies.sha256 }).from(captureBodies).where(and(eq(captureBodies.sha256, c.bodySha256), eq(captureBodies.warcPath, c.warcPath))).limit(1)) !== undefined;
       const custodyIndex = await appendCustodyEntry(tx, {
         type: 'capture_pruned',
         refId: c.id,
@@ -142,12 +141,12 @@ export async function deletePrunableCaptures(
         sha256: fact.sha256,
         fields: { reason: tombstone.reason, url: c.url, payloadSha256: c.bodySha256, warcBytes: fact.bytes, captureEntry: logged.get(c.id) ?? null, bodyRemoved: holdsBody },
       });
-      tx.delete(captures).where(eq(captures.id, c.id)).run();
+      await tx.delete(captures).where(eq(captures.id, c.id));
       // The sharer check above means no other capture names this body: its row goes with its file.
       // A save of the same bytes in flight (it read the body row before this commit) then fails
       // its insert on the foreign key and removes its own file: a lost fetch, never a revisit
       // pointing at nothing. Unlikely too: this body was not seen for the whole retention period.
-      if (holdsBody) tx.delete(captureBodies).where(eq(captureBodies.sha256, c.bodySha256)).run();
+      if (holdsBody) await tx.delete(captureBodies).where(eq(captureBodies.sha256, c.bodySha256));
       pruned.push({ ...c, bodyRemoved: holdsBody, custodyIndex });
     }
     return pruned;

@@ -11,9 +11,8 @@ export interface ConsentCount {
 }
 
 export async function countConsentsByLicenseeAndStatus(db: Db): Promise<ConsentCount[]> {
-  return db
+  return (await db
     .select({ licenseeId: consents.licenseeId, status: consents.status, count: count() })
     .from(consents)
-    .groupBy(consents.licenseeId, consents.status)
-    .all();
+    .groupBy(consents.licenseeId, consents.status));
 }

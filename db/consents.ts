@@ -1,3 +1,4 @@
+import { firstRow, returnedRow } from './dialect.ts';
 import { and, asc, count, eq, gt, type SQL } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { consents, licensees, type ConsentRow } from './schema/rights.ts';
@@ -35,27 +36,27 @@ export async function listConsents(db: Db, q: ConsentListQuery = {}): Promise<Co
     .innerJoin(licensees, eq(licensees.id, consents.licenseeId))
     .where(and(consentFilters(q), q.afterId !== undefined ? gt(consents.id, q.afterId) : undefined))
     .orderBy(asc(consents.id));
-  return (q.limit !== undefined ? query.limit(q.limit) : query).all().map(flatten);
+  return (await (q.limit !== undefined ? query.limit(q.limit) : query)).map(flatten);
 }
 
 /** How many consents the filters of `q` select (its paging ignored). */
 export async function countConsents(db: Db, q: ConsentListQuery = {}): Promise<number> {
-  return db.select({ n: count() }).from(consents).where(consentFilters(q)).get()?.n ?? 0;
+  return firstRow(await db.select({ n: count() }).from(consents).where(consentFilters(q)).limit(1))?.n ?? 0;
 }
 
 export async function findConsentById(db: Db, id: number): Promise<ConsentWithLicensee | undefined> {
-  const row = db.select(columns).from(consents).innerJoin(licensees, eq(licensees.id, consents.licenseeId)).where(eq(consents.id, id)).get();
+  const row = firstRow(await db.select(columns).from(consents).innerJoin(licensees, eq(licensees.id, consents.licenseeId)).where(eq(consents.id, id)).limit(1));
   return row ? flatten(row) : undefined;
 }
 
 export async function findConsentByUid(db: Db, uid: string): Promise<ConsentRow | undefined> {
-  return db.select().from(consents).where(eq(consents.uid, uid)).get();
+  return firstRow(await db.select().from(consents).where(eq(consents.uid, uid)).limit(1));
 }
 
 export async function insertConsent(db: Db, row: Omit<ConsentRow, 'id'>): Promise<ConsentRow> {
-  return db.insert(consents).values(row).returning().get();
+  return returnedRow(await db.insert(consents).values(row).returning());
 }
 
 export async function updateConsent(db: Db, id: number, set: Partial<Omit<ConsentRow, 'id' | 'uid' | 'createdBy' | 'createdAt'>>): Promise<ConsentRow | undefined> {
-  return db.update(consents).set(set).where(eq(consents.id, id)).returning().get();
+  return returnedRow(await db.update(consents).set(set).where(eq(consents.id, id)).returning());
 }

@@ -24,11 +24,10 @@ export interface CrawlRunSummary {
 }
 
 export async function listRunSummaries(db: Db, sourceId: number, limit: number): Promise<CrawlRunSummary[]> {
-  return db
+  return (await db
     .select(RUN_SUMMARY_COLUMNS)
     .from(crawlRuns)
     .where(eq(crawlRuns.sourceId, sourceId))
     .orderBy(desc(crawlRuns.id))
-    .limit(limit)
-    .all();
+    .limit(limit));
 }

@@ -1,3 +1,4 @@
+import { changedRows, firstRow, returnedRow } from './dialect.ts';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { prepared } from './prepared.ts';
@@ -19,33 +20,31 @@ export interface RunCounters {
 }
 
 export async function startRun(db: Db, sourceId: number, now: string): Promise<CrawlRunRow> {
-  return db
+  return returnedRow(await db
     .insert(crawlRuns)
     .values({ sourceId, status: 'running', startedAt: now, pagesFetched: 0, pagesUnchanged: 0, pagesFailed: 0, matchesFound: 0, errors: {} })
-    .returning()
-    .get();
+    .returning());
 }
 
 /** A run left `running` (its process was killed): the next run of the source resumes it. */
 export async function findUnfinishedRun(db: Db, sourceId: number): Promise<CrawlRunRow | undefined> {
-  return db
+  return firstRow(await db
     .select()
     .from(crawlRuns)
     .where(and(eq(crawlRuns.sourceId, sourceId), eq(crawlRuns.status, 'running')))
-    .orderBy(desc(crawlRuns.id))
-    .get();
+    .orderBy(desc(crawlRuns.id)).limit(1));
 }
 
 export async function findRun(db: Db, id: number): Promise<CrawlRunRow | undefined> {
-  return db.select().from(crawlRuns).where(eq(crawlRuns.id, id)).get();
+  return firstRow(await db.select().from(crawlRuns).where(eq(crawlRuns.id, id)).limit(1));
 }
 
 export async function listRuns(db: Db, sourceId: number, limit: number): Promise<CrawlRunRow[]> {
-  return db.select().from(crawlRuns).where(eq(crawlRuns.sourceId, sourceId)).orderBy(desc(crawlRuns.id)).limit(limit).all();
+  return (await db.select().from(crawlRuns).where(eq(crawlRuns.sourceId, sourceId)).orderBy(desc(crawlRuns.id)).limit(limit));
 }
 
 export async function saveRunProgress(db: Db, runId: number, progress: Partial<RunCounters> & { frontier?: RunFrontier }): Promise<void> {
-  db.update(crawlRuns).set(progress).where(eq(crawlRuns.id, runId)).run();
+  await db.update(crawlRuns).set(progress).where(eq(crawlRuns.id, runId));
 }
 
 /**
@@ -54,7 +53,7 @@ export async function saveRunProgress(db: Db, runId: number, progress: Partial<R
  * are stale.
  */
 export async function saveRunCounters(db: Db, runId: number, owner: string, c: RunCounters): Promise<boolean> {
-  return prepared(db, 'saveRunCounters', (d) =>
+  return (await prepared(db, 'saveRunCounters', (d) =>
     d
       .update(crawlRuns)
       .set({
@@ -65,39 +64,35 @@ export async function saveRunCounters(db: Db, runId: number, owner: string, c: R
         pagesRemoved: sql`${sql.placeholder('pagesRemoved')}`,
         errors: sql`${sql.placeholder('errors')}`,
       })
-      .where(and(eq(crawlRuns.id, sql.placeholder('runId')), eq(crawlRuns.leaseOwner, sql.placeholder('owner'))))
-      .prepare(),
-  ).run({ runId, owner, pagesFetched: c.pagesFetched, pagesUnchanged: c.pagesUnchanged, pagesFailed: c.pagesFailed, matchesFound: c.matchesFound, pagesRemoved: c.pagesRemoved, errors: JSON.stringify(c.errors) }).changes === 1;
+      .where(and(eq(crawlRuns.id, sql.placeholder('runId')), eq(crawlRuns.leaseOwner, sql.placeholder('owner')))),
+  ).run({ runId, owner, pagesFetched: c.pagesFetched, pagesUnchanged: c.pagesUnchanged, pagesFailed: c.pagesFailed, matchesFound: c.matchesFound, pagesRemoved: c.pagesRemoved, errors: JSON.stringify(c.errors) })) === 1;
 }
 
 /** Ends the run, only while `owner` holds its lease (a run taken over is the new holder's to end). */
 export async function finishRun(db: Db, runId: number, owner: string, status: 'completed' | 'failed', counters: RunCounters, now: string, message?: string): Promise<boolean> {
   return (
-    db.update(crawlRuns)
+    changedRows(await db.update(crawlRuns)
       .set({ ...counters, status, finishedAt: now, message: message ?? null })
-      .where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner)))
-      .run().changes === 1
+      .where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner)))) === 1
   );
 }
 
 export async function findUrlState(db: Db, sourceId: number, url: string): Promise<CrawlUrlRow | undefined> {
-  return prepared(db, 'findUrlState', (d) =>
+  return (await prepared(db, 'findUrlState', (d) =>
     d
       .select()
       .from(crawlUrls)
-      .where(and(eq(crawlUrls.sourceId, sql.placeholder('sourceId')), eq(crawlUrls.url, sql.placeholder('url'))))
-      .prepare(),
-  ).get({ sourceId, url });
+      .where(and(eq(crawlUrls.sourceId, sql.placeholder('sourceId')), eq(crawlUrls.url, sql.placeholder('url')))),
+  ).get({ sourceId, url }));
 }
 
 /** URLs a run has already visited (stored before the process stopped). */
 export async function listUrlsDoneInRun(db: Db, runId: number): Promise<Set<string>> {
   return new Set(
-    db
+    (await db
       .select({ url: crawlUrls.url })
       .from(crawlUrls)
-      .where(eq(crawlUrls.lastRunId, runId))
-      .all()
+      .where(eq(crawlUrls.lastRunId, runId)))
       .map((r) => r.url),
   );
 }
@@ -137,8 +132,8 @@ export async function recordUrlVisit(db: Db, v: UrlVisit, given?: CrawlUrlRow | 
     attempts: v.ok ? 0 : (before?.attempts ?? 0) + 1,
     captureId: v.captureId ?? before?.captureId ?? null,
   };
-  if (before) db.update(crawlUrls).set(row).where(eq(crawlUrls.id, before.id)).run();
-  else db.insert(crawlUrls).values({ sourceId: v.sourceId, url: v.url, ...row }).run();
+  if (before) await db.update(crawlUrls).set(row).where(eq(crawlUrls.id, before.id));
+  else await db.insert(crawlUrls).values({ sourceId: v.sourceId, url: v.url, ...row });
 }
 
 export interface RunClaim {
@@ -167,14 +162,13 @@ export async function claimRun(db: Db, sourceId: number, owner: string, now: str
           const expired = unfinished.leaseUntil === null || unfinished.leaseUntil <= now;
           if (state === 'alive' || (state === 'unknown' && !expired)) return undefined;
         }
-        t.update(crawlRuns).set({ leaseOwner: owner, leaseUntil }).where(eq(crawlRuns.id, unfinished.id)).run();
+        await t.update(crawlRuns).set({ leaseOwner: owner, leaseUntil }).where(eq(crawlRuns.id, unfinished.id));
         return { run: { ...unfinished, leaseOwner: owner, leaseUntil }, resumed: true };
       }
-      const run = t
+      const run = returnedRow(await t
         .insert(crawlRuns)
         .values({ sourceId, status: 'running', startedAt: now, pagesFetched: 0, pagesUnchanged: 0, pagesFailed: 0, matchesFound: 0, errors: {}, leaseOwner: owner, leaseUntil })
-        .returning()
-        .get();
+        .returning());
       return { run, resumed: false };
     },
   );
@@ -182,12 +176,12 @@ export async function claimRun(db: Db, sourceId: number, owner: string, now: str
 
 /** Extends the lease; false when `owner` no longer holds it. */
 export async function renewLease(db: Db, runId: number, owner: string, leaseUntil: string): Promise<boolean> {
-  return db.update(crawlRuns).set({ leaseUntil }).where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner))).run().changes === 1;
+  return changedRows(await db.update(crawlRuns).set({ leaseUntil }).where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner)))) === 1;
 }
 
 /** Gives the run up (interrupted): the next process may resume it at once. */
 export async function releaseLease(db: Db, runId: number, owner: string): Promise<void> {
-  db.update(crawlRuns).set({ leaseOwner: null, leaseUntil: null }).where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner))).run();
+  await db.update(crawlRuns).set({ leaseOwner: null, leaseUntil: null }).where(and(eq(crawlRuns.id, runId), eq(crawlRuns.leaseOwner, owner)));
 }
 
 /** Adds accepted URLs to a site run's frontier (already-known ones are ignored). */
@@ -196,30 +190,27 @@ export async function addFrontierEntries(db: Db, runId: number, entries: readonl
     d
       .insert(crawlFrontier)
       .values({ runId: sql`${sql.placeholder('runId')}`, url: sql`${sql.placeholder('url')}`, depth: sql`${sql.placeholder('depth')}`, done: false })
-      .onConflictDoNothing()
-      .prepare(),
+      .onConflictDoNothing(),
   );
-  for (const e of entries) insert.run({ runId, url: e.url, depth: e.depth });
+  for (const e of entries) await insert.run({ runId, url: e.url, depth: e.depth });
 }
 
 export async function markFrontierDone(db: Db, runId: number, url: string): Promise<void> {
-  prepared(db, 'markFrontierDone', (d) =>
+  (await prepared(db, 'markFrontierDone', (d) =>
     d
       .update(crawlFrontier)
       .set({ done: true })
-      .where(and(eq(crawlFrontier.runId, sql.placeholder('runId')), eq(crawlFrontier.url, sql.placeholder('url'))))
-      .prepare(),
-  ).run({ runId, url });
+      .where(and(eq(crawlFrontier.runId, sql.placeholder('runId')), eq(crawlFrontier.url, sql.placeholder('url')))),
+  ).run({ runId, url }));
 }
 
 /** Every URL of a site run's frontier in the order it was accepted. */
 export async function listFrontier(db: Db, runId: number): Promise<{ url: string; depth: number; done: boolean }[]> {
-  return db
+  return (await db
     .select({ url: crawlFrontier.url, depth: crawlFrontier.depth, done: crawlFrontier.done })
     .from(crawlFrontier)
     .where(eq(crawlFrontier.runId, runId))
-    .orderBy(crawlFrontier.id)
-    .all();
+    .orderBy(crawlFrontier.id));
 }
 
 /** One URL behind a failure reason, with when it last failed. */
@@ -234,16 +225,15 @@ export interface FailedUrl {
  */
 export async function listFailedUrlsByReason(db: Db, sourceId: number, perReason: number): Promise<Record<string, FailedUrl[]>> {
   const failed = and(eq(crawlUrls.sourceId, sourceId), eq(crawlUrls.status, 'failed'));
-  const reasons = db.selectDistinct({ reason: crawlUrls.failureReason }).from(crawlUrls).where(failed).all();
+  const reasons = (await db.selectDistinct({ reason: crawlUrls.failureReason }).from(crawlUrls).where(failed));
   const byReason: Record<string, FailedUrl[]> = {};
   for (const { reason } of reasons) {
-    byReason[reason ?? 'unknown'] = db
+    byReason[reason ?? 'unknown'] = (await db
       .select({ url: crawlUrls.url, at: crawlUrls.lastFetchedAt })
       .from(crawlUrls)
       .where(and(failed, reason === null ? isNull(crawlUrls.failureReason) : eq(crawlUrls.failureReason, reason)))
       .orderBy(desc(crawlUrls.lastFetchedAt), desc(crawlUrls.id))
-      .limit(perReason)
-      .all();
+      .limit(perReason));
   }
   return byReason;
 }

@@ -1,3 +1,4 @@
+import { dialectOf, firstRow, returnedRow } from './dialect.ts';
 import { hash } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { rootOfLeaves } from '../src/custody/merkle-tree.ts';
@@ -79,88 +80,100 @@ export function buildLeaf(entry: NewCustodyEntry): string {
 /** Appends an entry; returns its index in the tree (0-based). Call inside a write transaction. */
 export async function appendCustodyEntry(db: Db, entry: NewCustodyEntry): Promise<number> {
   const leaf = buildLeaf(entry);
-  const insert = preparedWrite(db, 'appendCustodyEntry', (c) => c.insert(custodyEntries).values(placeholders('type', 'refId', 'at', 'leaf', 'leafHash')));
-  const id = insert({ type: entry.type, refId: entry.refId, at: entry.at, leaf, leafHash: hashLeaf(leaf).toString('hex') });
+  const id = await insertCustodyEntry(db, { type: entry.type, refId: entry.refId, at: entry.at, leaf, leafHash: hashLeaf(leaf).toString('hex') });
   if (id % TILE_LEAVES === 0) await sealTile(db, id / TILE_LEAVES - 1);
   return id - 1;
+}
+
+/**
+ * Inserts the entry row and answers its id, the leaf's 1-based position. The ids must run without
+ * gaps (an entry's index is its id - 1). SQLite's AUTOINCREMENT counter rolls back with the
+ * transaction, so it never skips. A PostgreSQL sequence does not roll back, so there the id is
+ * the next after the last row, which is safe because write transactions on PostgreSQL hold the
+ * writer lock (db/write-transaction.ts).
+ */
+async function insertCustodyEntry(db: Db, row: { type: CustodyEntryType; refId: number; at: string; leaf: string; leafHash: string }): Promise<number> {
+  if (dialectOf(db) === 'pg') {
+    const id = (await countCustodyEntries(db)) + 1;
+    await preparedWrite(db, 'appendCustodyEntryWithId', (c) => c.insert(custodyEntries).values(placeholders('id', 'type', 'refId', 'at', 'leaf', 'leafHash')))({ id, ...row });
+    return id;
+  }
+  return await preparedWrite(db, 'appendCustodyEntry', (c) => c.insert(custodyEntries).values(placeholders('type', 'refId', 'at', 'leaf', 'leafHash')), { returnsId: true })(row);
 }
 
 /** Root of the perfect subtree over one tile's leaves. */
 async function sealTile(db: Db, tile: number): Promise<void> {
   const root = rootOfLeaves(await readLeafHashes(db, tile * TILE_LEAVES, (tile + 1) * TILE_LEAVES));
-  db.insert(custodyTiles).values({ id: tile, hash: root.toString('hex') }).run();
+  await db.insert(custodyTiles).values({ id: tile, hash: root.toString('hex') });
 }
 
 /** Leaf hashes of entries [from, to) (0-based indexes), in order. */
 export async function readLeafHashes(db: Db, from: number, to: number): Promise<Buffer[]> {
-  const rows = prepared(db, 'readLeafHashes', (c) =>
+  const rows = (await prepared(db, 'readLeafHashes', (c) =>
     c
       .select({ leafHash: custodyEntries.leafHash })
       .from(custodyEntries)
       .where(and(gt(custodyEntries.id, sql.placeholder('from')), lte(custodyEntries.id, sql.placeholder('to'))))
-      .orderBy(asc(custodyEntries.id))
-      .prepare(),
-  ).all({ from, to });
+      .orderBy(asc(custodyEntries.id)),
+  ).all({ from, to }));
   return rows.map((r) => Buffer.from(r.leafHash, 'hex'));
 }
 
 /** Hashes of tiles [from, to), in order. */
 export async function readTileHashes(db: Db, from: number, to: number): Promise<Buffer[]> {
-  return db
+  return (await db
     .select({ hash: custodyTiles.hash })
     .from(custodyTiles)
     .where(and(gt(custodyTiles.id, from - 1), lte(custodyTiles.id, to - 1)))
-    .orderBy(asc(custodyTiles.id))
-    .all()
+    .orderBy(asc(custodyTiles.id)))
     .map((r) => Buffer.from(r.hash, 'hex'));
 }
 
 /** Number of entries in the log. */
 export async function countCustodyEntries(db: Db): Promise<number> {
-  return db.select({ id: custodyEntries.id }).from(custodyEntries).orderBy(desc(custodyEntries.id)).limit(1).get()?.id ?? 0;
+  return firstRow(await db.select({ id: custodyEntries.id }).from(custodyEntries).orderBy(desc(custodyEntries.id)).limit(1))?.id ?? 0;
 }
 
 export async function findCustodyEntry(db: Db, index: number): Promise<CustodyEntryRow | undefined> {
-  return db.select().from(custodyEntries).where(eq(custodyEntries.id, index + 1)).get();
+  return firstRow(await db.select().from(custodyEntries).where(eq(custodyEntries.id, index + 1)).limit(1));
 }
 
 /** The entries logged for a record (a capture, a report event...), oldest first. */
 export async function findCustodyEntriesFor(db: Db, type: CustodyEntryType, refId: number): Promise<CustodyEntryRow[]> {
-  return db.select().from(custodyEntries).where(and(eq(custodyEntries.type, type), eq(custodyEntries.refId, refId))).orderBy(asc(custodyEntries.id)).all();
+  return (await db.select().from(custodyEntries).where(and(eq(custodyEntries.type, type), eq(custodyEntries.refId, refId))).orderBy(asc(custodyEntries.id)));
 }
 
 /** The tree index of the first entry logged for each of these records (one query for many). */
 export async function findCustodyIndexes(db: Db, type: Exclude<CustodyEntryType, 'decision'>, refIds: readonly number[]): Promise<Map<number, number>> {
   const found = new Map<number, number>();
   if (refIds.length === 0) return found;
-  const rows = db
+  const rows = (await db
     .select({ id: custodyEntries.id, refId: custodyEntries.refId })
     .from(custodyEntries)
     .where(and(eq(custodyEntries.type, type), inArray(custodyEntries.refId, [...refIds])))
-    .orderBy(asc(custodyEntries.id))
-    .all();
+    .orderBy(asc(custodyEntries.id)));
   for (const r of rows) if (!found.has(r.refId)) found.set(r.refId, r.id - 1);
   return found;
 }
 
 /** One page of entries after `afterId` (row ids), for a full walk (`log verify`). */
 export async function listCustodyEntriesAfter(db: Db, afterId: number, limit: number): Promise<CustodyEntryRow[]> {
-  return db.select().from(custodyEntries).where(gt(custodyEntries.id, afterId)).orderBy(asc(custodyEntries.id)).limit(limit).all();
+  return (await db.select().from(custodyEntries).where(gt(custodyEntries.id, afterId)).orderBy(asc(custodyEntries.id)).limit(limit));
 }
 
 export async function listTileHashesAfter(db: Db, afterId: number, limit: number): Promise<{ id: number; hash: string }[]> {
-  return db.select().from(custodyTiles).where(gt(custodyTiles.id, afterId)).orderBy(asc(custodyTiles.id)).limit(limit).all();
+  return (await db.select().from(custodyTiles).where(gt(custodyTiles.id, afterId)).orderBy(asc(custodyTiles.id)).limit(limit));
 }
 
 export async function insertTreeHead(db: Db, head: Omit<TreeHeadRow, 'id'>): Promise<TreeHeadRow> {
-  return db.insert(treeHeads).values(head).returning().get();
+  return returnedRow(await db.insert(treeHeads).values(head).returning());
 }
 
 export async function findLatestTreeHead(db: Db): Promise<TreeHeadRow | undefined> {
-  return db.select().from(treeHeads).orderBy(desc(treeHeads.id)).limit(1).get();
+  return firstRow(await db.select().from(treeHeads).orderBy(desc(treeHeads.id)).limit(1));
 }
 
 export async function listTreeHeads(db: Db): Promise<TreeHeadRow[]> {
-  return db.select().from(treeHeads).orderBy(asc(treeHeads.id)).all();
+  return (await db.select().from(treeHeads).orderBy(asc(treeHeads.id)));
 }
 

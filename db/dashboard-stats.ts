@@ -25,31 +25,30 @@ const dayOf = (column: typeof reports.firstSeenAt | typeof matches.firstSeenAt) 
 
 export async function countReportsPerDay(db: Db, sinceIso: string): Promise<DayCount[]> {
   const day = dayOf(reports.firstSeenAt);
-  return db.select({ day, count: count() }).from(reports).where(gte(reports.firstSeenAt, sinceIso)).groupBy(day).orderBy(day).all();
+  return (await db.select({ day, count: count() }).from(reports).where(gte(reports.firstSeenAt, sinceIso)).groupBy(day).orderBy(day));
 }
 
 export async function countMatchesPerDay(db: Db, sinceIso: string): Promise<DayCount[]> {
   const day = dayOf(matches.firstSeenAt);
-  return db.select({ day, count: count() }).from(matches).where(gte(matches.firstSeenAt, sinceIso)).groupBy(day).orderBy(day).all();
+  return (await db.select({ day, count: count() }).from(matches).where(gte(matches.firstSeenAt, sinceIso)).groupBy(day).orderBy(day));
 }
 
 export async function countOpenReportsByStatusAndDecision(db: Db): Promise<{ status: string; decision: string; count: number }[]> {
-  return db
+  return (await db
     .select({ status: reports.status, decision: reports.decision, count: count() })
     .from(reports)
     .where(inArray(reports.status, [...OPEN_REPORT_STATUSES]))
-    .groupBy(reports.status, reports.decision)
-    .all();
+    .groupBy(reports.status, reports.decision));
 }
 
 export async function listTopCopyingHosts(db: Db, limit: number): Promise<{ host: string; count: number }[]> {
   const n = count();
-  return db.select({ host: reports.host, count: n }).from(reports).where(inArray(reports.status, [...OPEN_REPORT_STATUSES])).groupBy(reports.host).orderBy(desc(n)).limit(limit).all();
+  return (await db.select({ host: reports.host, count: n }).from(reports).where(inArray(reports.status, [...OPEN_REPORT_STATUSES])).groupBy(reports.host).orderBy(desc(n)).limit(limit));
 }
 
 /** Per licensee: its copies decided under one of its consents, and how many of those break a term. */
 export async function countLicenseeCompliance(db: Db): Promise<{ licenseeId: number; name: string; copies: number; breaches: number }[]> {
-  return db
+  return (await db
     .select({
       licenseeId: licensees.id,
       name: licensees.name,
@@ -61,8 +60,7 @@ export async function countLicenseeCompliance(db: Db): Promise<{ licenseeId: num
     .innerJoin(licensees, eq(licensees.id, consents.licenseeId))
     .where(inArray(matchDecisions.decision, ['licensed', 'licence_breach']))
     .groupBy(licensees.id, licensees.name)
-    .orderBy(licensees.name)
-    .all();
+    .orderBy(licensees.name));
 }
 
 export interface SourceHealth {
@@ -76,13 +74,12 @@ export interface SourceHealth {
 /** Every source with its latest run (the run ids index per source makes this one seek each). */
 export async function listSourceHealth(db: Db): Promise<SourceHealth[]> {
   const latest = db.select({ sourceId: crawlRuns.sourceId, id: sql<number>`max(${crawlRuns.id})`.as('latest_id') }).from(crawlRuns).groupBy(crawlRuns.sourceId).as('latest');
-  const rows = db
+  const rows = (await db
     .select({ source: sources, run: crawlRuns })
     .from(sources)
     .leftJoin(latest, eq(latest.sourceId, sources.id))
     .leftJoin(crawlRuns, and(eq(crawlRuns.sourceId, sources.id), eq(crawlRuns.id, latest.id)))
-    .orderBy(sources.name)
-    .all();
+    .orderBy(sources.name));
   return rows.map(({ source, run }) => ({
     sourceId: source.id,
     name: source.name,

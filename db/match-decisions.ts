@@ -1,3 +1,4 @@
+import { firstRow } from './dialect.ts';
 import { and, eq, gt, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { appendCustodyEntry, digestRecord } from './custody-log.ts';
 import { JsonText, placeholders, preparedWrite } from './prepared.ts';
@@ -39,7 +40,7 @@ export async function setMatchDecision(
   // Logged here, where every decision is written, so no path can store one unlogged.
   const record = decisionRecordOf(matchId, d);
   const custodyIndex = await appendCustodyEntry(db, { type: 'decision', refId: matchId, at: d.decidedAt, sha256: digestRecord(record) });
-  run({ matchId, ...d, detail: new JsonText(record.detailJson), custodyIndex });
+  await run({ matchId, ...d, detail: new JsonText(record.detailJson), custodyIndex });
 }
 
 /** A stored match with everything its rights decision reads (page signals, article terms). */
@@ -110,7 +111,7 @@ function selectForDecision(db: Db) {
 }
 
 export async function findMatchesOfPageForDecision(db: Db, pageId: number): Promise<MatchForDecision[]> {
-  return selectForDecision(db).where(eq(matches.pageId, pageId)).all();
+  return await selectForDecision(db).where(eq(matches.pageId, pageId));
 }
 
 /**
@@ -124,40 +125,39 @@ export async function findMatchIdsByHosts(db: Db, ranges: { from: string; to: st
   // the OR made SQLite scan every match.
   const ids = new Set<number>();
   if (byHost.length > 0) {
-    for (const row of db.select({ id: matches.id }).from(pages).innerJoin(matches, eq(matches.pageId, pages.id)).where(or(...byHost)).all()) ids.add(row.id);
+    for (const row of (await db.select({ id: matches.id }).from(pages).innerJoin(matches, eq(matches.pageId, pages.id)).where(or(...byHost)))) ids.add(row.id);
   }
-  if (consentIds.length > 0) for (const row of db.select({ id: matchDecisions.matchId }).from(matchDecisions).where(inArray(matchDecisions.consentId, consentIds)).all()) ids.add(row.id);
+  if (consentIds.length > 0) for (const row of (await db.select({ id: matchDecisions.matchId }).from(matchDecisions).where(inArray(matchDecisions.consentId, consentIds)))) ids.add(row.id);
   return [...ids].sort((x, y) => x - y);
 }
 
 /** The matches with these ids, with everything their decisions read, in id order. */
 export async function findMatchesForDecisionByIds(db: Db, ids: readonly number[]): Promise<MatchForDecision[]> {
   if (ids.length === 0) return [];
-  return selectForDecision(db).where(inArray(matches.id, [...ids])).orderBy(matches.id).all();
+  return await selectForDecision(db).where(inArray(matches.id, [...ids])).orderBy(matches.id);
 }
 
 /** Every stored match (a full re-decision, e.g. after the owner sites set in config changed). */
 export async function findAllMatchesForDecision(db: Db, afterId: number, limit: number): Promise<MatchForDecision[]> {
-  return selectForDecision(db).where(gt(matches.id, afterId)).orderBy(matches.id).limit(limit).all();
+  return await selectForDecision(db).where(gt(matches.id, afterId)).orderBy(matches.id).limit(limit);
 }
 
 /** Pages stored before hosts were recorded: filled in once (migration 0009 added the column). */
 export async function listPagesWithoutHost(db: Db, limit: number): Promise<{ id: number; url: string }[]> {
-  return db.select({ id: pages.id, url: pages.url }).from(pages).where(isNull(pages.rhost)).limit(limit).all();
+  return (await db.select({ id: pages.id, url: pages.url }).from(pages).where(isNull(pages.rhost)).limit(limit));
 }
 
 export async function setPageHost(db: Db, pageId: number, rhost: string): Promise<void> {
-  db.update(pages).set({ rhost }).where(eq(pages.id, pageId)).run();
+  await db.update(pages).set({ rhost }).where(eq(pages.id, pageId));
 }
 
 /** The article fields a decision reads, for matches that are not stored. */
 export async function findArticlesForDecision(db: Db, keys: number[]) {
   if (keys.length === 0) return [];
-  return db
+  return (await db
     .select({ key: articles.key, id: articles.id, url: articles.url, canonicalUrl: articles.canonicalUrl, publishedAt: articles.publishedAt, section: articles.section, tags: articles.tags, credit: articles.credit })
     .from(articles)
-    .where(inArray(articles.key, keys))
-    .all();
+    .where(inArray(articles.key, keys)));
 }
 
 /**
@@ -165,7 +165,7 @@ export async function findArticlesForDecision(db: Db, keys: number[]) {
  * `signals` are those of the consent decided on: stored inside `considered`, put back here.
  */
 export async function findMatchDecisionDetail(db: Db, matchId: number): Promise<DecisionDetailRow | undefined> {
-  const row = db.select({ detail: matchDecisions.detail, consentId: matchDecisions.consentId }).from(matchDecisions).where(eq(matchDecisions.matchId, matchId)).get();
+  const row = firstRow(await db.select({ detail: matchDecisions.detail, consentId: matchDecisions.consentId }).from(matchDecisions).where(eq(matchDecisions.matchId, matchId)).limit(1));
   if (!row?.detail) return undefined;
   if (row.detail.signals) return row.detail;
   const decidedOn = (row.detail.considered as { consentId?: number; signals?: unknown[] }[]).find((c) => c.consentId === row.consentId);
@@ -174,10 +174,10 @@ export async function findMatchDecisionDetail(db: Db, matchId: number): Promise<
 
 /** One page of stored decisions by match id (a walk over them: `log verify`). */
 export async function listDecisionsAfter(db: Db, afterMatchId: number, limit: number): Promise<MatchDecisionRow[]> {
-  return db.select().from(matchDecisions).where(gt(matchDecisions.matchId, afterMatchId)).orderBy(matchDecisions.matchId).limit(limit).all();
+  return (await db.select().from(matchDecisions).where(gt(matchDecisions.matchId, afterMatchId)).orderBy(matchDecisions.matchId).limit(limit));
 }
 
 /** A match's stored decision row as it stands (what its latest custody entry vouches for). */
 export async function findDecisionRow(db: Db, matchId: number): Promise<MatchDecisionRow | undefined> {
-  return db.select().from(matchDecisions).where(eq(matchDecisions.matchId, matchId)).get();
+  return firstRow(await db.select().from(matchDecisions).where(eq(matchDecisions.matchId, matchId)).limit(1));
 }

@@ -1,3 +1,4 @@
+import { changedRows, firstRow, returnedRow } from './dialect.ts';
 import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { prepared } from './prepared.ts';
@@ -19,12 +20,12 @@ export interface MatchFigures {
 }
 
 export async function findPageByUrl(db: Db, url: string): Promise<PageRow | undefined> {
-  return prepared(db, 'findPageByUrl', (d) => d.select().from(pages).where(eq(pages.url, sql.placeholder('url'))).prepare()).get({ url });
+  return (await prepared(db, 'findPageByUrl', (d) => d.select().from(pages).where(eq(pages.url, sql.placeholder('url')))).get({ url }));
 }
 
 /** Newest change to the owned-article registry (ISO time), or null when it is empty. */
 export async function readRegistryChangedAt(db: Db): Promise<string | null> {
-  return prepared(db, 'readRegistryChangedAt', (d) => d.select({ last: sql<string | null>`max(${articles.updatedAt})` }).from(articles).prepare()).get()?.last ?? null;
+  return (await prepared(db, 'readRegistryChangedAt', (d) => d.select({ last: sql<string | null>`max(${articles.updatedAt})` }).from(articles)).get())?.last ?? null;
 }
 
 /** Inserts or refreshes a page row just matched; returns its id. */
@@ -42,12 +43,11 @@ export async function upsertPage(
     ...(page.rhost !== undefined ? { rhost: page.rhost } : {}),
     ...(page.signals !== undefined ? { signals: page.signals } : {}),
   };
-  const row = db
+  const row = returnedRow(await db
     .insert(pages)
     .values({ ...page, firstSeenAt: now, lastSeenAt: now, matchedAt: now })
     .onConflictDoUpdate({ target: pages.url, set })
-    .returning({ id: pages.id })
-    .get();
+    .returning({ id: pages.id }));
   return row.id;
 }
 
@@ -58,11 +58,10 @@ export async function upsertPage(
 export async function upsertMatches(db: Db, pageId: number, found: readonly MatchFigures[], captureId: number | null, now: string): Promise<number> {
   if (found.length === 0) return 0;
   const before = new Set(
-    db
+    (await db
       .select({ articleKey: matches.articleKey })
       .from(matches)
-      .where(and(eq(matches.pageId, pageId), inArray(matches.articleKey, found.map((m) => m.articleKey))))
-      .all()
+      .where(and(eq(matches.pageId, pageId), inArray(matches.articleKey, found.map((m) => m.articleKey)))))
       .map((r) => r.articleKey),
   );
   for (const m of found) {
@@ -75,18 +74,17 @@ export async function upsertMatches(db: Db, pageId: number, found: readonly Matc
       passages: m.passages,
       captureId,
     };
-    db.insert(matches)
+    await db.insert(matches)
       .values({ pageId, articleKey: m.articleKey, ...figures, flagged: false, firstSeenAt: now, lastSeenAt: now })
-      .onConflictDoUpdate({ target: [matches.pageId, matches.articleKey], set: { ...figures, lastSeenAt: now } })
-      .run();
+      .onConflictDoUpdate({ target: [matches.pageId, matches.articleKey], set: { ...figures, lastSeenAt: now } });
   }
   return found.filter((m) => !before.has(m.articleKey)).length;
 }
 
 /** The page was seen again with the same text: its matches are still there. */
 export async function touchPage(db: Db, pageId: number, now: string): Promise<void> {
-  db.update(pages).set({ lastSeenAt: now }).where(eq(pages.id, pageId)).run();
-  db.update(matches).set({ lastSeenAt: now }).where(eq(matches.pageId, pageId)).run();
+  await db.update(pages).set({ lastSeenAt: now }).where(eq(pages.id, pageId));
+  await db.update(matches).set({ lastSeenAt: now }).where(eq(matches.pageId, pageId));
 }
 
 export interface ListMatchesQuery {
@@ -156,7 +154,7 @@ function matchFilters(q: Omit<ListMatchesQuery, 'limit' | 'offset' | 'after'>): 
 export async function listMatches(db: Db, q: ListMatchesQuery): Promise<{ items: MatchListItem[]; total: number }> {
   const where = matchFilters(q);
   const after = q.after ? or(lt(matches.lastSeenAt, q.after.lastSeen), and(eq(matches.lastSeenAt, q.after.lastSeen), lt(matches.id, q.after.id))) : undefined;
-  const items = db
+  const items = (await db
     .select(listColumns)
     .from(matches)
     .innerJoin(pages, eq(pages.id, matches.pageId))
@@ -165,53 +163,48 @@ export async function listMatches(db: Db, q: ListMatchesQuery): Promise<{ items:
     .where(after ? and(where, after) : where)
     .orderBy(desc(matches.lastSeenAt), desc(matches.id))
     .limit(q.limit)
-    .offset(q.offset)
-    .all();
+    .offset(q.offset));
   const total =
-    db
+    firstRow(await db
       .select({ n: count() })
       .from(matches)
       .innerJoin(pages, eq(pages.id, matches.pageId))
       .innerJoin(articles, eq(articles.key, matches.articleKey))
-      .where(where)
-      .get()?.n ?? 0;
+      .where(where).limit(1))?.n ?? 0;
   return { items, total };
 }
 
 export async function findMatchById(db: Db, id: number): Promise<MatchListItem | undefined> {
-  return db
+  return firstRow(await db
     .select(listColumns)
     .from(matches)
     .innerJoin(pages, eq(pages.id, matches.pageId))
     .innerJoin(articles, eq(articles.key, matches.articleKey))
     .leftJoin(matchDecisions, eq(matchDecisions.matchId, matches.id))
-    .where(eq(matches.id, id))
-    .get();
+    .where(eq(matches.id, id)).limit(1));
 }
 
 export async function setMatchFlagged(db: Db, id: number, flagged: boolean): Promise<boolean> {
-  return db.update(matches).set({ flagged }).where(eq(matches.id, id)).run().changes > 0;
+  return changedRows(await db.update(matches).set({ flagged }).where(eq(matches.id, id))) > 0;
 }
 
 /** Flagged matches of a page, by page URL (a watch source re-checks them). */
 export async function findFlaggedMatchesForUrl(db: Db, url: string): Promise<{ id: number; articleKey: number; articleId: string }[]> {
-  return db
+  return (await db
     .select({ id: matches.id, articleKey: matches.articleKey, articleId: articles.id })
     .from(matches)
     .innerJoin(pages, eq(pages.id, matches.pageId))
     .innerJoin(articles, eq(articles.key, matches.articleKey))
-    .where(and(eq(pages.url, url), eq(matches.flagged, true)))
-    .all();
+    .where(and(eq(pages.url, url), eq(matches.flagged, true))));
 }
 
 /** URLs of all pages with a flagged match. */
 export async function listFlaggedPageUrls(db: Db): Promise<string[]> {
-  return db
+  return (await db
     .selectDistinct({ url: pages.url })
     .from(matches)
     .innerJoin(pages, eq(pages.id, matches.pageId))
-    .where(eq(matches.flagged, true))
-    .all()
+    .where(eq(matches.flagged, true)))
     .map((r) => r.url);
 }
 
@@ -219,23 +212,22 @@ export async function insertRecheck(
   db: Db,
   row: { matchId: number | null; url: string; checkedAt: string; outcome: RecheckOutcome; httpStatus: number | null; captureId: number | null },
 ): Promise<number> {
-  return db.insert(rechecks).values(row).returning({ id: rechecks.id }).get().id;
+  return returnedRow(await db.insert(rechecks).values(row).returning({ id: rechecks.id })).id;
 }
 
 export async function listRechecks(db: Db, q: { matchId?: number; url?: string; limit: number }): Promise<RecheckRow[]> {
   const where: SQL[] = [];
   if (q.matchId !== undefined) where.push(eq(rechecks.matchId, q.matchId));
   if (q.url !== undefined) where.push(eq(rechecks.url, q.url));
-  return db
+  return (await db
     .select()
     .from(rechecks)
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(rechecks.checkedAt), desc(rechecks.id))
-    .limit(q.limit)
-    .all();
+    .limit(q.limit));
 }
 
 /** Matches found on the given page URLs (a source's health: matches found through it). */
 export async function countMatchesForPageUrls(db: Db, sourcePagesQuery: SQL): Promise<number> {
-  return db.select({ n: count() }).from(matches).innerJoin(pages, eq(pages.id, matches.pageId)).where(sql`${pages.url} in (${sourcePagesQuery})`).get()?.n ?? 0;
+  return firstRow(await db.select({ n: count() }).from(matches).innerJoin(pages, eq(pages.id, matches.pageId)).where(sql`${pages.url} in (${sourcePagesQuery})`).limit(1))?.n ?? 0;
 }

@@ -26,15 +26,14 @@ export interface StatusCount {
  * work list). One statement; the latest run of each source is one seek in crawl_runs_source_idx.
  */
 export async function listLatestRunPerSource(db: Db): Promise<{ source: string; run: CrawlRunSummary }[]> {
-  const rows = prepared(db, 'metrics:latestRuns', (d) => {
+  const rows = (await prepared(db, 'metrics:latestRuns', (d) => {
     const latestId = d.select({ id: crawlRuns.id }).from(crawlRuns).where(eq(crawlRuns.sourceId, sources.id)).orderBy(desc(crawlRuns.id)).limit(1);
     return d
       .select({ source: sources.name, ...RUN_SUMMARY_COLUMNS })
       .from(sources)
       .innerJoin(crawlRuns, eq(crawlRuns.id, sql`(${latestId})`))
-      .orderBy(sources.id)
-      .prepare();
-  }).all();
+      .orderBy(sources.id);
+  }).all());
   return rows.map(({ source, ...run }) => ({ source, run }));
 }
 
@@ -49,29 +48,28 @@ function withZeros(all: readonly string[], found: StatusCount[]): StatusCount[] 
  * run's row up to its status (not its work list), about 1 ms per 1,000 stored runs.
  */
 export async function countCrawlRunsByStatus(db: Db): Promise<StatusCount[]> {
-  const found = prepared(db, 'metrics:runsByStatus', (d) => d.select({ status: crawlRuns.status, count: count() }).from(crawlRuns).groupBy(crawlRuns.status).prepare()).all();
+  const found = (await prepared(db, 'metrics:runsByStatus', (d) => d.select({ status: crawlRuns.status, count: count() }).from(crawlRuns).groupBy(crawlRuns.status)).all());
   return withZeros(RUN_STATUSES, found);
 }
 
 /** Reports by status: a walk of reports_list_idx (status first), no table reads. */
 export async function countReportsByStatus(db: Db): Promise<StatusCount[]> {
-  const found = prepared(db, 'metrics:reportsByStatus', (d) => d.select({ status: reports.status, count: count() }).from(reports).groupBy(reports.status).prepare()).all();
+  const found = (await prepared(db, 'metrics:reportsByStatus', (d) => d.select({ status: reports.status, count: count() }).from(reports).groupBy(reports.status)).all());
   return withZeros(REPORT_STATUS_VALUES, found);
 }
 
 export async function countMatches(db: Db): Promise<number> {
-  return prepared(db, 'metrics:matches', (d) => d.select({ n: count() }).from(matches).prepare()).get()?.n ?? 0;
+  return (await prepared(db, 'metrics:matches', (d) => d.select({ n: count() }).from(matches)).get())?.n ?? 0;
 }
 
 /** Captures stored, and the bytes of their distinct bodies (each body is written once, then revisited). */
 export async function sumCaptureBytes(db: Db): Promise<{ captures: number; bodyBytes: number }> {
-  const capturesCount = prepared(db, 'metrics:captures', (d) => d.select({ n: count() }).from(captures).prepare()).get()?.n ?? 0;
+  const capturesCount = (await prepared(db, 'metrics:captures', (d) => d.select({ n: count() }).from(captures)).get())?.n ?? 0;
   const bodyBytes =
-    prepared(db, 'metrics:captureBodyBytes', (d) =>
+    (await prepared(db, 'metrics:captureBodyBytes', (d) =>
       d
         .select({ n: sql<number>`coalesce(sum(${captureBodies.size}), 0)`.mapWith(Number) })
-        .from(captureBodies)
-        .prepare(),
-    ).get()?.n ?? 0;
+        .from(captureBodies),
+    ).get())?.n ?? 0;
   return { captures: capturesCount, bodyBytes };
 }

@@ -15,12 +15,14 @@ export interface OpenDatabase {
   db: Db;
   /** Schema version: the tag of the newest applied migration. */
   schemaVersion: string;
+  /** The SQLite file, or the PostgreSQL URL with its password hidden. */
   path: string;
+  dialect: 'sqlite' | 'pg';
   /** True when the database answers a trivial query. */
-  ping(): boolean;
+  ping(): Promise<boolean>;
   /** Refreshes the planner's statistics where they went stale (a long-running server, hourly). */
-  refreshStatistics(): void;
-  close(): void;
+  refreshStatistics(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface OpenDatabaseOptions {
@@ -126,21 +128,46 @@ export function openDatabase(options: OpenDatabaseOptions): OpenDatabase {
     db,
     schemaVersion: readLatestMigrationTag(),
     path: options.path,
-    ping() {
+    dialect: 'sqlite',
+    async ping() {
       try {
         return sqlite.prepare('select 1 as ok').get() !== undefined;
       } catch {
         return false;
       }
     },
-    refreshStatistics() {
+    async refreshStatistics() {
       // Plain optimize looks at the tables this connection has used since it opened.
       sqlite.pragma('optimize');
     },
-    close() {
+    async close() {
       // The thread's connection closes first: ours is then the last, which checkpoints and removes the log.
       checkpointer?.stop();
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+export interface DatabaseSettings {
+  /** SQLite file; used when `url` is empty. */
+  path: string;
+  /** PostgreSQL URL; empty for SQLite. */
+  url: string;
+  poolSize: number;
+  busyTimeoutMs: number;
+  cacheMb?: number;
+  mmapMb?: number;
+  checkpointInBackground?: boolean;
+  onCheckpointFailed?(message: string): void;
+  onPoolError?(error: Error): void;
+}
+
+/** The configured database: PostgreSQL when a URL is given, else the SQLite file. */
+export async function openConfiguredDatabase(settings: DatabaseSettings): Promise<OpenDatabase> {
+  if (settings.url) {
+    // Loaded only here, so SQLite installations never load node-postgres.
+    const { openPgDatabase } = await import('./pg-database.ts');
+    return await openPgDatabase({ url: settings.url, poolSize: settings.poolSize, onPoolError: settings.onPoolError });
+  }
+  return openDatabase(settings);
 }

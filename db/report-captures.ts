@@ -9,11 +9,11 @@ export type { ReportCaptureRow };
 
 /** Links a capture to a report once; a capture already linked is left as it is. */
 export async function linkReportCapture(db: Db, row: Omit<ReportCaptureRow, 'id'>): Promise<void> {
-  db.insert(reportCaptures).values(row).onConflictDoNothing().run();
+  await db.insert(reportCaptures).values(row).onConflictDoNothing();
 }
 
 export async function listReportCaptures(db: Db, reportId: number, limit: number) {
-  return db
+  return (await db
     .select({
       captureId: reportCaptures.captureId,
       role: reportCaptures.role,
@@ -27,6 +27,5 @@ export async function listReportCaptures(db: Db, reportId: number, limit: number
     .innerJoin(captures, eq(captures.id, reportCaptures.captureId))
     .where(eq(reportCaptures.reportId, reportId))
     .orderBy(asc(reportCaptures.id))
-    .limit(limit)
-    .all();
+    .limit(limit));
 }

@@ -64,7 +64,7 @@ export async function saveReportDecision(db: Db, report: ReportRow, figures: Rep
         .set(placeholders(...changed, 'updatedAt'))
         .where(eq(reports.id, sql.placeholder('id'))),
     );
-    run({ id: report.id, ...d });
+    await run({ id: report.id, ...d });
     return;
   }
   const decisionSet = placeholders(...DECISION_FIELDS, 'updatedAt');
@@ -74,5 +74,5 @@ export async function saveReportDecision(db: Db, report: ReportRow, figures: Rep
       .set({ ...decisionSet, ...figuresSet })
       .where(eq(reports.id, sql.placeholder('id'))),
   );
-  run({ id: report.id, ...d, ...figures });
+  await run({ id: report.id, ...d, ...figures });
 }

@@ -24,10 +24,10 @@ export function eventRecordOf(row: Omit<ReportEventRow, 'detail'> & { detail: Re
 /** Appends an event to a report's history and logs it (custody log); returns its id. */
 export async function appendReportEvent(db: Db, row: Omit<ReportEventRow, 'id'>): Promise<number> {
   // Prepared once per connection: a consent change writes an event for thousands of reports.
-  const run = preparedWrite(db, 'appendReportEvent', (c) => c.insert(reportEvents).values(placeholders('reportId', 'at', 'actor', 'kind', 'fromStatus', 'toStatus', 'note', 'detail')));
+  const run = preparedWrite(db, 'appendReportEvent', (c) => c.insert(reportEvents).values(placeholders('reportId', 'at', 'actor', 'kind', 'fromStatus', 'toStatus', 'note', 'detail')), { returnsId: true });
   // An event without detail is SQL NULL (preparedWrite binds null as NULL, not the JSON 'null').
   const detailJson = row.detail == null ? null : JSON.stringify(row.detail);
-  const id = run({ ...row, detail: detailJson === null ? null : new JsonText(detailJson) });
+  const id = await run({ ...row, detail: detailJson === null ? null : new JsonText(detailJson) });
   // Logged here, where every event is written, so no path can add one unlogged. The detail is
   // hashed as it will read back: JSON drops undefined members, and so does canonical JSON.
   await appendCustodyEntry(db, { type: 'report_event', refId: id, at: row.at, sha256: digestRecord(eventRecordOf({ ...row, id, detail: detailJson })) });
@@ -35,11 +35,11 @@ export async function appendReportEvent(db: Db, row: Omit<ReportEventRow, 'id'>)
 }
 
 export async function listReportEvents(db: Db, reportId: number, limit: number): Promise<ReportEventRow[]> {
-  return db.select().from(reportEvents).where(eq(reportEvents.reportId, reportId)).orderBy(asc(reportEvents.id)).limit(limit).all();
+  return (await db.select().from(reportEvents).where(eq(reportEvents.reportId, reportId)).orderBy(asc(reportEvents.id)).limit(limit));
 }
 
 /** The events with these ids (any order), for a walk over the custody log. */
 export async function listReportEventsByIds(db: Db, ids: readonly number[]): Promise<ReportEventRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(reportEvents).where(inArray(reportEvents.id, [...ids])).all();
+  return (await db.select().from(reportEvents).where(inArray(reportEvents.id, [...ids])));
 }

@@ -1,3 +1,4 @@
+import { firstRow } from './dialect.ts';
 import { count, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { captures } from './schema/captures.ts';
@@ -32,7 +33,7 @@ export interface ReportPageCapture {
 export async function listReportCapturesNewest(db: Db, reportId: number, limit: number): Promise<ReportPageCapture[]> {
   // A correlated lookup per shown capture, on capture_renders_capture_idx: at most `limit` probes.
   const png = sql<number | null>`(select max(${captureRenders.id}) from ${captureRenders} where ${captureRenders.captureId} = ${captures.id} and ${captureRenders.format} = 'png')`;
-  return db
+  return (await db
     .select({
       captureId: captures.id,
       role: reportCaptures.role,
@@ -51,20 +52,19 @@ export async function listReportCapturesNewest(db: Db, reportId: number, limit: 
     .innerJoin(captures, eq(captures.id, reportCaptures.captureId))
     .where(eq(reportCaptures.reportId, reportId))
     .orderBy(desc(reportCaptures.id))
-    .limit(limit)
-    .all();
+    .limit(limit));
 }
 
 export async function countReportCaptures(db: Db, reportId: number): Promise<number> {
-  return db.select({ n: count() }).from(reportCaptures).where(eq(reportCaptures.reportId, reportId)).get()?.n ?? 0;
+  return firstRow(await db.select({ n: count() }).from(reportCaptures).where(eq(reportCaptures.reportId, reportId)).limit(1))?.n ?? 0;
 }
 
 /** The report's history, newest event first, at most `limit`. */
 export async function listReportEventsNewest(db: Db, reportId: number, limit: number): Promise<ReportEventRow[]> {
-  return db.select().from(reportEvents).where(eq(reportEvents.reportId, reportId)).orderBy(desc(reportEvents.id)).limit(limit).all();
+  return (await db.select().from(reportEvents).where(eq(reportEvents.reportId, reportId)).orderBy(desc(reportEvents.id)).limit(limit));
 }
 
 export async function countReportEvents(db: Db, reportId: number): Promise<number> {
-  return db.select({ n: count() }).from(reportEvents).where(eq(reportEvents.reportId, reportId)).get()?.n ?? 0;
+  return firstRow(await db.select({ n: count() }).from(reportEvents).where(eq(reportEvents.reportId, reportId)).limit(1))?.n ?? 0;
 }
 

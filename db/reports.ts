@@ -1,5 +1,7 @@
+import { firstRow, queryValues, returnedRow } from './dialect.ts';
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
+import { prepared } from './prepared.ts';
 import { reversedHostRange } from './host-key.ts';
 import { articles } from './schema/articles.ts';
 import { DECISION_VALUES, reports, type ReportRow } from './schema/reports.ts';
@@ -173,7 +175,7 @@ export async function listReports(db: Db, q: { filters: ReportFilters; sort: Rep
     .where(where.length > 0 ? and(...where) : undefined)
     .orderBy(...orderBy)
     .limit(q.limit);
-  return selectListRows(db).where(inArray(reports.id, pageIds)).orderBy(...orderBy).all();
+  return await selectListRows(db).where(inArray(reports.id, pageIds)).orderBy(...orderBy);
 }
 
 /** The cursor that continues after this row in this order. */
@@ -197,12 +199,11 @@ const EXPORT_BATCH_ROWS = 1000;
  */
 export async function* iterateReports(db: Db, filters: ReportFilters, sort: ReportSort, batchSize = EXPORT_BATCH_ROWS): AsyncGenerator<ReportListItem> {
   const where = filterConditions(filters);
-  const ids = db
+  const ids = (await queryValues(db, db
     .select({ id: reports.id })
     .from(reports)
     .where(where.length > 0 ? and(...where) : undefined)
-    .orderBy(...orderOf(sort))
-    .values()
+    .orderBy(...orderOf(sort))))
     .map((row) => row[0] as number);
   // Built once per batch length (the last batch may be shorter): building a 1,000-value IN list
   // through the query builder per batch cost more than SQLite's reads.
@@ -211,7 +212,7 @@ export async function* iterateReports(db: Db, filters: ReportFilters, sort: Repo
     const batch = ids.slice(start, start + batchSize);
     let statement = statements.get(batch.length);
     if (!statement) statements.set(batch.length, (statement = prepareRowsByIds(db, batch.length)));
-    const rows = statement.values(Object.fromEntries(batch.map((id, i) => [`id${i}`, id])));
+    const rows = await statement.values(Object.fromEntries(batch.map((id, i) => [`id${i}`, id])));
     const byId = new Map<number, unknown[]>();
     for (const row of rows) byId.set(row[LIST_ID] as number, row);
     for (const id of batch) {
@@ -225,44 +226,44 @@ export async function* iterateReports(db: Db, filters: ReportFilters, sort: Repo
 /** The list columns of `count` reports given by id (placeholders id0, id1, ...), as raw rows. */
 function prepareRowsByIds(db: Db, count: number) {
   const ids = Array.from({ length: count }, (_, i) => sql.placeholder(`id${i}`));
-  return selectListRows(db).where(inArray(reports.id, ids)).prepare();
+  return prepared(db, `reportRowsByIds:${count}`, (d) => selectListRows(d).where(inArray(reports.id, ids)));
 }
 
 export async function findReportById(db: Db, id: number): Promise<ReportListItem | undefined> {
-  return selectListRows(db).where(eq(reports.id, id)).get();
+  return firstRow(await selectListRows(db).where(eq(reports.id, id)).limit(1));
 }
 
 export async function findReportsByIds(db: Db, ids: number[]): Promise<ReportRow[]> {
-  return ids.length === 0 ? [] : db.select().from(reports).where(inArray(reports.id, ids)).all();
+  return ids.length === 0 ? [] : (await db.select().from(reports).where(inArray(reports.id, ids)));
 }
 
 export async function findReportForPair(db: Db, pageId: number, articleKey: number): Promise<ReportRow | undefined> {
-  return db.select().from(reports).where(and(eq(reports.pageId, pageId), eq(reports.articleKey, articleKey))).get();
+  return firstRow(await db.select().from(reports).where(and(eq(reports.pageId, pageId), eq(reports.articleKey, articleKey))).limit(1));
 }
 
 export async function findReportsForMatch(db: Db, matchId: number): Promise<ReportRow[]> {
-  return db.select().from(reports).where(eq(reports.matchId, matchId)).all();
+  return (await db.select().from(reports).where(eq(reports.matchId, matchId)));
 }
 
 /** Ids of the reports on a page (its index by page and article). */
 export async function findReportIdsOfPage(db: Db, pageId: number): Promise<number[]> {
-  return db.select({ id: reports.id }).from(reports).where(eq(reports.pageId, pageId)).all().map((r) => r.id);
+  return (await db.select({ id: reports.id }).from(reports).where(eq(reports.pageId, pageId))).map((r) => r.id);
 }
 
 export async function insertReport(db: Db, row: Omit<ReportRow, 'id'>): Promise<ReportRow> {
-  return db.insert(reports).values(row).returning().get();
+  return returnedRow(await db.insert(reports).values(row).returning());
 }
 
 export async function updateReport(db: Db, id: number, set: Partial<Omit<ReportRow, 'id' | 'pageId' | 'articleKey' | 'createdAt'>>): Promise<void> {
-  db.update(reports).set(set).where(eq(reports.id, id)).run();
+  await db.update(reports).set(set).where(eq(reports.id, id));
 }
 
 /** How many reports cite the article (it cannot be deleted while any does). */
 export async function countReportsForArticle(db: Db, articleKey: number): Promise<number> {
-  return db.select({ n: sql<number>`count(*)` }).from(reports).where(eq(reports.articleKey, articleKey)).get()?.n ?? 0;
+  return firstRow(await db.select({ n: sql<number>`count(*)` }).from(reports).where(eq(reports.articleKey, articleKey)).limit(1))?.n ?? 0;
 }
 
 export async function countReports(db: Db, filters: ReportFilters = {}): Promise<number> {
   const where = filterConditions(filters);
-  return db.select({ n: sql<number>`count(*)` }).from(reports).where(where.length > 0 ? and(...where) : undefined).get()?.n ?? 0;
+  return firstRow(await db.select({ n: sql<number>`count(*)` }).from(reports).where(where.length > 0 ? and(...where) : undefined).limit(1))?.n ?? 0;
 }

@@ -1,3 +1,4 @@
+import { changedRows, firstRow, returnedRow } from './dialect.ts';
 import { asc, count, desc, eq, sql } from 'drizzle-orm';
 import { listFailedUrlsByReason, type FailedUrl } from './crawl-state.ts';
 import type { Db } from './open-db.ts';
@@ -10,32 +11,31 @@ import { sources, type NewSourceRow, type SourceRow } from './schema/sources.ts'
 export type { SourceRow, NewSourceRow };
 
 export async function insertSource(db: Db, row: NewSourceRow): Promise<SourceRow> {
-  return db.insert(sources).values(row).returning().get();
+  return returnedRow(await db.insert(sources).values(row).returning());
 }
 
 export async function findSourceById(db: Db, id: number): Promise<SourceRow | undefined> {
-  return db.select().from(sources).where(eq(sources.id, id)).get();
+  return firstRow(await db.select().from(sources).where(eq(sources.id, id)).limit(1));
 }
 
 export async function findSourceByName(db: Db, name: string): Promise<SourceRow | undefined> {
-  return db.select().from(sources).where(eq(sources.name, name)).get();
+  return firstRow(await db.select().from(sources).where(eq(sources.name, name)).limit(1));
 }
 
 export async function listSources(db: Db, options: { enabledOnly?: boolean } = {}): Promise<SourceRow[]> {
-  return db
+  return (await db
     .select()
     .from(sources)
     .where(options.enabledOnly ? eq(sources.enabled, true) : undefined)
-    .orderBy(asc(sources.id))
-    .all();
+    .orderBy(asc(sources.id)));
 }
 
 export async function updateSource(db: Db, id: number, set: Partial<Omit<NewSourceRow, 'id' | 'createdAt'>>): Promise<SourceRow | undefined> {
-  return db.update(sources).set(set).where(eq(sources.id, id)).returning().get();
+  return returnedRow(await db.update(sources).set(set).where(eq(sources.id, id)).returning());
 }
 
 export async function deleteSource(db: Db, id: number): Promise<boolean> {
-  return db.delete(sources).where(eq(sources.id, id)).run().changes > 0;
+  return changedRows(await db.delete(sources).where(eq(sources.id, id))) > 0;
 }
 
 export interface SourceHealth {
@@ -70,28 +70,25 @@ export const FAILED_URLS_SHOWN = 20;
 
 export async function readSourceHealth(db: Db, sourceId: number): Promise<SourceHealth> {
   const lastRun =
-    db
+    firstRow(await db
       .select(RUN_SUMMARY_COLUMNS)
       .from(crawlRuns)
       .where(eq(crawlRuns.sourceId, sourceId))
-      .orderBy(desc(crawlRuns.id))
-      .get() ?? null;
-  const pageCount = db.select({ n: count() }).from(crawlUrls).where(eq(crawlUrls.sourceId, sourceId)).get()?.n ?? 0;
+      .orderBy(desc(crawlRuns.id)).limit(1)) ?? null;
+  const pageCount = firstRow(await db.select({ n: count() }).from(crawlUrls).where(eq(crawlUrls.sourceId, sourceId)).limit(1))?.n ?? 0;
   const errorsByReason: Record<string, number> = {};
-  const failures = db
+  const failures = (await db
     .select({ reason: crawlUrls.failureReason, n: count() })
     .from(crawlUrls)
     .where(sql`${crawlUrls.sourceId} = ${sourceId} and ${crawlUrls.status} = 'failed'`)
-    .groupBy(crawlUrls.failureReason)
-    .all();
+    .groupBy(crawlUrls.failureReason));
   for (const f of failures) errorsByReason[f.reason ?? 'unknown'] = f.n;
   const matchesFound =
-    db
+    firstRow(await db
       .select({ n: count() })
       .from(matches)
       .innerJoin(pages, eq(pages.id, matches.pageId))
       .innerJoin(crawlUrls, eq(crawlUrls.url, pages.url))
-      .where(eq(crawlUrls.sourceId, sourceId))
-      .get()?.n ?? 0;
+      .where(eq(crawlUrls.sourceId, sourceId)).limit(1))?.n ?? 0;
   return { lastRun, pages: pageCount, errorsByReason, failedUrls: await listFailedUrlsByReason(db, sourceId, FAILED_URLS_SHOWN), matchesFound };
 }

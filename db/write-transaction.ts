@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './open-db.ts';
+import { sql } from 'drizzle-orm';
 import { StorageBusyError } from '../src/errors.ts';
+import { dialectOf } from './dialect.ts';
+import { readWriterLockKey } from './pg-writer-lock.ts';
 
 /** SQLite result codes that mean "another connection holds the lock", not a fault in our data. */
 const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED', 'SQLITE_LOCKED_SHAREDCACHE']);
@@ -87,6 +90,39 @@ async function runTransaction<T>(db: Db, beginStatement: string, work: (tx: Db) 
   });
 }
 
+type PgTransactional = {
+  transaction<T>(work: (tx: Db) => Promise<T>, config?: { isolationLevel?: 'repeatable read'; accessMode?: 'read only' | 'read write' }): Promise<T>;
+  session: { client: object };
+  execute(query: ReturnType<typeof sql>): Promise<unknown>;
+};
+
+/**
+ * PostgreSQL: each transaction takes its own pooled connection (drizzle's transaction), and one
+ * begun on a transaction's handle is a savepoint. A write transaction first takes the
+ * installation's writer lock (a transaction-level advisory lock, released at COMMIT/ROLLBACK):
+ * writes are then serialised across every process as SQLite serialises them, which the code was
+ * written for (read, decide, write in one transaction; custody log ids without gaps). A read
+ * transaction is REPEATABLE READ: one snapshot, as SQLite's read transaction gives.
+ */
+async function runPgTransaction<T>(db: Db, write: boolean, work: (tx: Db) => Promise<T> | T): Promise<T> {
+  const pgDb = db as unknown as PgTransactional;
+  const mark = (tx: Db) => Object.create(tx, { [IN_TRANSACTION]: { value: { savepoints: 0 } } }) as Db;
+  // On a transaction's handle, drizzle's transaction() is a savepoint.
+  if (stateOf(db)) return await pgDb.transaction(async (tx) => await work(mark(tx)));
+  return await pgDb.transaction(
+    async (tx) => {
+      const marked = mark(tx);
+      if (write) {
+        const key = readWriterLockKey((db as unknown as { $client: object }).$client);
+        if (key === undefined) throw new Error('PostgreSQL handle opened without openPgDatabase: no writer lock');
+        await (tx as unknown as PgTransactional).execute(sql`select pg_advisory_xact_lock(${key}::bigint)`);
+      }
+      return await work(marked);
+    },
+    write ? undefined : { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
 /**
  * Runs `work` in a write transaction that takes the write lock when it begins (BEGIN IMMEDIATE).
  * A deferred transaction that reads first and writes later cannot wait for the lock: in WAL mode
@@ -97,10 +133,12 @@ async function runTransaction<T>(db: Db, beginStatement: string, work: (tx: Db) 
  * and one begun on the `tx` handle inside another is a savepoint.
  */
 export async function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T> | T): Promise<T> {
+  if (dialectOf(db) === 'pg') return await runPgTransaction(db, true, work);
   return await runTransaction(db, 'BEGIN IMMEDIATE', work);
 }
 
 /** Several reads that must see one state of the database (a snapshot), e.g. a log's size and root. */
 export async function readTransaction<T>(db: Db, work: (tx: Db) => Promise<T> | T): Promise<T> {
+  if (dialectOf(db) === 'pg') return await runPgTransaction(db, false, work);
   return await runTransaction(db, 'BEGIN', work);
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.ts';
-import { openDatabase, type OpenDatabase } from '../db/open-db.ts';
+import { openConfiguredDatabase, type OpenDatabase } from '../db/open-db.ts';
 import { fillMissingPageHosts } from './decide-store.ts';
 import type { ArticleRegistryDeps } from './articles/article-registry.ts';
 import { createCaptureStore, type CaptureStore } from './evidence/index.ts';
@@ -18,7 +18,7 @@ export interface App {
   pagePool: PagePool;
   /** The owned-article fingerprint index, built on first use (commands that never match skip it). */
   getOwnedIndex(): Promise<OwnedIndex>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface OpenAppOptions {
@@ -31,8 +31,11 @@ export interface OpenAppOptions {
 }
 
 export async function openApp(config: Config, logger: Logger, options: OpenAppOptions = {}): Promise<App> {
-  const database = openDatabase({
+  const database = await openConfiguredDatabase({
     path: config.db.path,
+    url: config.db.url,
+    poolSize: config.db.poolSize,
+    onPoolError: (error) => logger.warn({ error: error.message }, 'a pooled PostgreSQL connection failed; the pool replaces it'),
     busyTimeoutMs: config.db.busyTimeoutMs,
     cacheMb: config.db.cacheMb,
     mmapMb: config.db.mmapMb,
@@ -71,10 +74,10 @@ export async function openApp(config: Config, logger: Logger, options: OpenAppOp
       await index.sync();
       return index;
     },
-    close() {
-      // Ends the worker threads (a task still running is aborted); nothing to wait for here.
+    async close() {
+      // Ends the worker threads (a task still running is aborted); nothing to wait for there.
       void pagePool.close();
-      database.close();
+      await database.close();
     },
   };
 }

@@ -178,6 +178,6 @@ export async function restoreBackup(dir: string, target: RestoreTarget): Promise
     const ok = integrityCheck.length === 1 && integrityCheck[0] === 'ok' && verification.problemCount === 0 && matchesManifest;
     return { dbPath: target.dbPath, dataDir: target.dataDir, filesRestored: manifest.files.length, bytes, integrityCheck, custodyLog: { ...tree, matchesManifest, verification }, ok };
   } finally {
-    database.close();
+    await database.close();
   }
 }

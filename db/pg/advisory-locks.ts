@@ -28,6 +28,11 @@ export async function tryAdvisoryLock(client: pg.ClientBase, key: AdvisoryLockKe
   return result.rows[0]?.locked === true;
 }
 
+/** Takes the lock for this session, waiting for its holder to release it (or to die). */
+export async function takeSessionLock(client: pg.ClientBase, key: AdvisoryLockKey): Promise<void> {
+  await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+}
+
 /** Releases one hold of the lock; false when this session did not hold it. */
 export async function releaseAdvisoryLock(client: pg.ClientBase, key: AdvisoryLockKey): Promise<boolean> {
   const result = await client.query<{ unlocked: boolean }>('SELECT pg_advisory_unlock($1::bigint) AS unlocked', [key]);

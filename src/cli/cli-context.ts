@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config, type ConfigOverrides } from '../../config/index.ts';
 import type { App } from '../app.ts';
-import { openDatabase, type Db } from '../../db/open-db.ts';
+import { openConfiguredDatabase, type Db } from '../../db/open-db.ts';
 import { CopyhoundError } from '../errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createStderrLogDestination } from './progress-bar.ts';
@@ -59,7 +59,8 @@ export function createCliLogger(io: CliIo, config: Config): Logger {
 
 /** What a command that only reads says when there is nothing to read: it never creates a database. */
 export function ensureDatabaseExists(config: Config): void {
-  if (config.db.path === ':memory:' || existsSync(config.db.path)) return;
+  // A PostgreSQL server is there or not: opening it says which (and applies its migrations).
+  if (config.db.url || config.db.path === ':memory:' || existsSync(config.db.path)) return;
   throw new CopyhoundError('no_database', `no database at ${config.db.path}; run \`copyhound init\` or \`serve\` first (or give --db / COPYHOUND_DATA_DIR)`, { path: config.db.path });
 }
 
@@ -77,7 +78,7 @@ export async function withApp<T>(io: CliIo, globals: GlobalOptions, run: (app: A
   try {
     return await run(app);
   } finally {
-    app.close();
+    await app.close();
   }
 }
 
@@ -93,11 +94,11 @@ export async function withExistingApp<T>(io: CliIo, globals: GlobalOptions, run:
 export async function withExistingDatabase<T>(io: CliIo, globals: GlobalOptions, run: (db: Db, config: Config) => Promise<T> | T): Promise<T> {
   const config = buildConfig(io, globals);
   ensureDatabaseExists(config);
-  const database = openDatabase({ path: config.db.path, busyTimeoutMs: config.db.busyTimeoutMs, cacheMb: config.db.cacheMb, mmapMb: config.db.mmapMb });
+  const database = await openConfiguredDatabase({ path: config.db.path, url: config.db.url, poolSize: config.db.poolSize, busyTimeoutMs: config.db.busyTimeoutMs, cacheMb: config.db.cacheMb, mmapMb: config.db.mmapMb });
   try {
     return await run(database.db, config);
   } finally {
-    database.close();
+    await database.close();
   }
 }
 

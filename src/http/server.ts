@@ -78,11 +78,11 @@ export async function createHttpApp(app: App, allowedHosts: ReadonlySet<string> 
   });
   http.copyhoundGuard = guard;
 
-  http.get('/healthz', (_req, res) => {
-    const reachable = app.database.ping();
+  http.get('/healthz', async (_req, res) => {
+    const reachable = await app.database.ping();
     res.status(reachable ? 200 : 503).json({
       status: reachable ? 'ok' : 'unavailable',
-      db: { reachable, schemaVersion: app.database.schemaVersion },
+      db: { reachable, dialect: app.database.dialect, schemaVersion: app.database.schemaVersion },
     });
   });
   // Prometheus scrapes with an admin key (Authorization: Bearer); the policy table says who may.

@@ -38,7 +38,7 @@ describe('copyhound users and keys', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () =
       try {
         return await look(database.db);
       } finally {
-        database.close();
+        await database.close();
       }
     };
     const passwordWorks = async (email: string, password: string) => verifyPassword(await read(async (d) => (await findUserByEmail(d, email))!.passwordHash), password);

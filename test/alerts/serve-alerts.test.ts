@@ -57,7 +57,7 @@ describe('copyhound serve', () => {
       expect(receiver.received).toHaveLength(1);
       expect(smtp.messages).toHaveLength(1);
     } finally {
-      database.close();
+      await database.close();
     }
   });
 });

@@ -24,7 +24,7 @@ describe('owned-article index', () => {
     const dir = tempDir();
     const first = await open(dir);
     await importArticleFile(first.registry, OWNED_NDJSON.pathname, { maxRecordBytes: first.config.import.maxRecordBytes });
-    first.close();
+    await first.close();
     const methods = () => {
       const db = new Database(join(dir, 'c.db'), { readonly: true });
       const rows = db.prepare('select distinct method from article_fingerprints').all() as { method: string }[];
@@ -42,7 +42,7 @@ describe('owned-article index', () => {
       expect(after).toHaveLength(1);
       expect(after[0]).not.toBe(before[0]);
     } finally {
-      second.close();
+      await second.close();
     }
   });
 
@@ -57,7 +57,7 @@ describe('owned-article index', () => {
       await removeArticle(app.registry, 'aa-nato-syria');
       expect(await matchArticleText(app, asArticle(nato.body))).toEqual([]);
     } finally {
-      app.close();
+      await app.close();
     }
   });
 });

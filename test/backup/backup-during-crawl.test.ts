@@ -75,11 +75,11 @@ describe('backup while a crawl writes', () => {
           expect(await findUnfinishedRun(restored.db, restoredSource.id)).toBeDefined();
           expect(crawler.database.db.select().from(captures).all().length).toBeGreaterThan(rows.length);
         } finally {
-          restored.close();
+          await restored.close();
         }
       } finally {
-        backupApp.close();
-        crawler.close();
+        await backupApp.close();
+        await crawler.close();
       }
     },
     CRAWL_TEST_TIMEOUT_MS,

@@ -97,7 +97,7 @@ async function main(): Promise<number> {
     await Promise.all([pools.auth.close(), pools.none.close(), withAuth.close(), withoutAuth.close()]);
     return pass ? 0 : 1;
   } finally {
-    app.close();
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -94,7 +94,7 @@ async function bench(): Promise<void> {
     console.log(`peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MB (target ≤ 400)`);
   } finally {
     clearInterval(sampler);
-    app.close();
+    await app.close();
     child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }

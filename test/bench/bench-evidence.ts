@@ -58,7 +58,7 @@ async function main(): Promise<number> {
     console.log(`verify: ${verified.ok ? 'ok' : `FAILED: ${verified.problems.join('; ')}`} (${verified.checked.length} checks)`);
     return verified.ok && captures === CAPTURES ? 0 : 1;
   } finally {
-    app.close();
+    await app.close();
     await site.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -260,7 +260,7 @@ async function main(): Promise<number> {
       if (targets.has('2')) results.push(await benchExport(database.db));
       if (targets.has('3')) results.push(...await benchRedecision(database.db, domains));
     } finally {
-      database.close();
+      await database.close();
     }
     console.log('\nresults:');
     for (const r of results) console.log(`  ${r.pass ? 'PASS' : 'FAIL'}  ${r.name}: ${r.measured}`);

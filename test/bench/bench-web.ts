@@ -290,7 +290,7 @@ async function main(): Promise<number> {
     } finally {
       await pool.close();
       await server.close();
-      app.close();
+      await app.close();
     }
   } finally {
     await site.close();

@@ -174,10 +174,10 @@ function insertRegistry(sqlite: Database.Database, domains: BenchDomain[], rando
 }
 
 /** Builds the database at `path` (replacing any file there); returns the row counts. */
-export function buildReportsDatabase(path: string): Record<string, number> {
+export async function buildReportsDatabase(path: string): Promise<Record<string, number>> {
   const building = `${path}.building`;
   for (const p of [building, `${building}-wal`, `${building}-shm`]) rmSync(p, { force: true });
-  openDatabase({ path: building, busyTimeoutMs: 5000 }).close();
+  await openDatabase({ path: building, busyTimeoutMs: 5000 }).close();
   const sqlite = new Database(building);
   // Loading only: a crash leaves a `.building` file that is never used, so durability is not needed.
   sqlite.pragma('journal_mode = OFF');
@@ -315,6 +315,6 @@ export function copyReportsFixture(fixture: string, path: string): void {
 // `node --import tsx reports-fixture.ts --build <path>`: what ensureReportsFixture runs in a child.
 if (process.argv[2] === '--build' && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const started = performance.now();
-  const counts = buildReportsDatabase(process.argv[3]);
+  const counts = await buildReportsDatabase(process.argv[3]);
   process.stdout.write(`${JSON.stringify({ counts, seconds: (performance.now() - started) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
 }

@@ -53,7 +53,7 @@ describe('captures prune: retention of captures nothing cites', () => {
   async function setup() {
     site = await startNewsSite({ stories: 12 });
     const dir = tempDir();
-    (await openTestApp(dir)).close();
+    await (await openTestApp(dir)).close();
     const env = crawlTestEnv(dir);
     const urls = [COPY, FILLER].map((n) => site!.url + storyPath(n));
     expect((await runCliInProcess(['sources', 'add', '--type', 'urls', '--url', urls[0], '--url', urls[1], '--name', 'list'], { env })).code).toBe(0);

@@ -23,7 +23,7 @@ describe('copyhound captures prune', () => {
     // Backdated as a capture taken three days ago would be stored.
     db.update(captures).set({ createdAt: new Date(Date.now() - 3 * DAY_MS).toISOString() }).where(eq(captures.id, old.id)).run();
     const oldFile = join(app.config.data.dir, db.select().from(captures).where(eq(captures.id, old.id)).get()!.warcPath);
-    app.close();
+    await app.close();
 
     const dry = await runCliInProcess(['captures', 'prune', '--older-than', '1', '--dry-run', '--json'], { env });
     expect(dry.code, dry.stderr).toBe(0);
@@ -38,7 +38,7 @@ describe('copyhound captures prune', () => {
 
     const reopened = await openTestApp(dir, {}, { owned: false });
     const left = reopened.database.db.select({ id: captures.id }).from(captures).all().map((r) => r.id);
-    reopened.close();
+    await reopened.close();
     expect(left).toEqual([recent.id]);
     expect((await runCliInProcess(['log', 'verify'], { env })).code).toBe(0);
   });

@@ -23,7 +23,7 @@ describe('Ctrl-C on crawl', () => {
     async () => {
       site = await startNewsSite();
       const dir = tempDir();
-      (await openTestApp(dir)).close();
+      await (await openTestApp(dir)).close();
       const env = crawlTestEnv(dir);
       const added = await runCliInProcess(['sources', 'add', '--type', 'site', '--url', `${site.url}/`, '--name', 'gazette'], { env });
       expect(added.code, added.stderr).toBe(0);

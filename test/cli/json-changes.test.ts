@@ -12,7 +12,7 @@ describe('--json on the report changes that printed only a sentence', () => {
     const database = openSeedDatabase(dir);
     const keys = await seedArticles(database.db, ['art-1']);
     const [report] = await seedReports(database.db, keys, [{ url: 'https://copycat.example/1', articleId: 'art-1', assignee: 'ann', coverage: 0.5, firstSeenAt: '2026-02-01T00:00:00.000Z', lastSeenAt: '2026-02-02T00:00:00.000Z' }]);
-    database.close();
+    await database.close();
     const cli = (args: string[]) => runCliInProcess(['--db', join(dir, 'copyhound.db'), ...args], { env: { COPYHOUND_DATA_DIR: join(dir, 'data') } });
 
     const noted = await cli(['reports', 'note', String(report.id), 'asked the site to remove it', '--json']);

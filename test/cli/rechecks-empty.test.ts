@@ -15,14 +15,14 @@ describe('matches rechecks with no history', () => {
       { url: 'https://copycat.example/1', articleId: 'art-1', withMatch: { passages: [{ pageStart: 0, pageEnd: 50, articleStart: 0, articleEnd: 50 }], detail: { at: '2026-02-01T00:00:00.000Z', explanation: ['no consent covers the page'], considered: [], pending: [] } } },
     ]);
     const matchId = report.matchId!;
-    database.close();
+    await database.close();
     const db = join(dir, 'copyhound.db');
     const unflagged = await runCliInProcess(['--db', db, 'matches', 'rechecks', String(matchId)]);
     expect(unflagged.code).toBe(0);
     expect(unflagged.stdout).toContain(`match ${matchId} has no re-checks: it is not flagged`);
     const again = openSeedDatabase(dir);
     await setMatchFlagged(again.db, matchId, true);
-    again.close();
+    await again.close();
     const flagged = await runCliInProcess(['--db', db, 'matches', 'rechecks', String(matchId)]);
     expect(flagged.stdout).toContain('has not been re-checked yet');
     const json = await runCliInProcess(['--db', db, 'matches', 'rechecks', String(matchId), '--json']);

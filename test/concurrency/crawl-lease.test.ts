@@ -44,7 +44,7 @@ describe('crawl run leases', () => {
       expect(await claimRun(database.db, source.id, `${hostname()}:${process.pid}`, at(Date.now()), at(Date.now() + 60_000), describeLeaseHolder)).toMatchObject({ resumed: true });
     } finally {
       holder.kill('SIGKILL');
-      database.close();
+      await database.close();
     }
   });
 
@@ -54,7 +54,7 @@ describe('crawl run leases', () => {
     await claimRun(database.db, source.id, 'other-host.example:4242', at(now), at(now + 60_000), describeLeaseHolder);
     expect(await claimRun(database.db, source.id, `${hostname()}:${process.pid}`, at(now + 1_000), at(now + 61_000), describeLeaseHolder)).toBeUndefined();
     expect(await claimRun(database.db, source.id, `${hostname()}:${process.pid}`, at(now + 61_000), at(now + 121_000), describeLeaseHolder)).toMatchObject({ resumed: true });
-    database.close();
+    await database.close();
   });
 
   it('renews the lease from its own thread while this thread is blocked, and reports a lease taken over', async () => {
@@ -79,7 +79,7 @@ describe('crawl run leases', () => {
       expect(lost).toBe(1);
     } finally {
       await heartbeat.stop();
-      database.close();
+      await database.close();
     }
   });
 });

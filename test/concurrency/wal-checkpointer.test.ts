@@ -42,11 +42,11 @@ describe('background WAL checkpoint (db/wal-checkpointer.ts)', () => {
     const largest = await writeInBursts(database, path);
     // Each burst is ~2 MB; the thread copies it back and the next writer starts the log over.
     expect(largest).toBeLessThan(8 * 1024 * 1024);
-    database.close();
+    await database.close();
     expect(existsSync(`${path}-wal`)).toBe(false);
     const reopened = openDatabase({ path, busyTimeoutMs: 5000 });
     expect(clientOf(reopened).prepare('select count(*) from blobs').pluck().get()).toBe(TRANSACTIONS * ROWS_PER_TRANSACTION);
-    reopened.close();
+    await reopened.close();
   });
 
   it('without the thread and without SQLite\'s own checkpoint the same writes grow the log (the check above can fail)', { timeout: 60_000 }, async () => {
@@ -55,17 +55,17 @@ describe('background WAL checkpoint (db/wal-checkpointer.ts)', () => {
     clientOf(database).pragma('wal_autocheckpoint = 0');
     const largest = await writeInBursts(database, path);
     expect(largest).toBeGreaterThan(20 * 1024 * 1024);
-    database.close();
+    await database.close();
   });
 
-  it('leaves an in-memory database and a plain open alone', () => {
+  it('leaves an in-memory database and a plain open alone', async () => {
     const memory = openDatabase({ path: ':memory:', busyTimeoutMs: 5000, checkpointInBackground: true });
     // No thread for a database without a file: SQLite's own setting is left as it was.
     expect(clientOf(memory).pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
-    memory.close();
+    await memory.close();
     const path = join(tempDir(), 'plain.db');
     const plain = openDatabase({ path, busyTimeoutMs: 5000 });
     expect(clientOf(plain).pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
-    plain.close();
+    await plain.close();
   });
 });

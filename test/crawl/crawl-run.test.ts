@@ -22,7 +22,7 @@ async function storedMatchPairs(dir: string): Promise<string[]> {
   try {
     return (await listMatches(app.database.db, { limit: 1000, offset: 0 })).items.map((m) => `${new URL(m.pageUrl).pathname} ${m.articleId} ${m.kind}`).sort();
   } finally {
-    app.close();
+    await app.close();
   }
 }
 
@@ -37,7 +37,7 @@ describe('crawl runs on a loopback news site', () => {
   async function setup(options: Parameters<typeof startNewsSite>[0] = {}) {
     site = await startNewsSite(options);
     const dir = tempDir();
-    (await openTestApp(dir)).close();
+    await (await openTestApp(dir)).close();
     return { dir, env: crawlTestEnv(dir), site };
   }
 
@@ -154,7 +154,7 @@ describe('crawl runs on a loopback news site', () => {
       const run = await findUnfinishedRun(app.database.db, source.id);
       expect(run).toBeDefined();
       const stored = [...await listUrlsDoneInRun(app.database.db, run!.id)].map((u) => new URL(u).pathname);
-      app.close();
+      await app.close();
       expect(stored.length).toBeGreaterThan(20);
 
       const resumed = await runCli(['crawl', 'site'], { env });

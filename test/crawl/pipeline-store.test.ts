@@ -25,7 +25,7 @@ describe('pipeline storing path (processPage)', () => {
     app = await openTestApp(dir);
   });
   afterEach(async () => {
-    app.close();
+    await app.close();
     await site.close();
   });
 
@@ -86,7 +86,7 @@ describe('pipeline storing path (processPage)', () => {
       expect(again.status).toBe('matched');
       expect((await processPage(empty, url)).status).toBe('unchanged');
     } finally {
-      empty.close();
+      await empty.close();
     }
   });
 
@@ -107,7 +107,7 @@ describe('copyhound matches list and GET /api/matches', () => {
     const dir = tempDir();
     const env = crawlTestEnv(dir);
     try {
-      (await openTestApp(dir)).close();
+      await (await openTestApp(dir)).close();
       const copies = site.planted.filter((p) => p.kind === 'reproduction');
       const checked = await runCliInProcess(['check', '--json', ...copies.map((c) => site.url + c.path)], { env });
       expect(checked.code).toBe(0);

@@ -19,7 +19,7 @@ describe('re-checks of flagged matches (watch sources)', () => {
     site = await startNewsSite({ stories: 200 });
     const dir = tempDir();
     const env = crawlTestEnv(dir);
-    (await openTestApp(dir)).close();
+    await (await openTestApp(dir)).close();
     await runCliInProcess(['sources', 'add', '--type', 'feed', '--url', `${site.url}/feed.xml`, '--name', 'feed'], { env });
     expect((await runCliInProcess(['crawl', 'feed'], { env })).code).toBe(0);
     const found = jsonLines((await runCliInProcess(['matches', 'list', '--json'], { env })).stdout);
@@ -69,7 +69,7 @@ describe('owner feed', () => {
     sites.push(owner, other);
     const dir = tempDir();
     const env = crawlTestEnv(dir);
-    (await openTestApp(dir, {}, { owned: false })).close();
+    await (await openTestApp(dir, {}, { owned: false })).close();
 
     const ownUrl = owner.url + storyPath(7);
     await runCliInProcess(['sources', 'add', '--type', 'urls', '--url', ownUrl, '--name', 'own', '--owner'], { env });

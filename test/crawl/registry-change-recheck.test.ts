@@ -17,7 +17,7 @@ describe('pages crawled before their owned articles were imported', () => {
   it('are matched again on the next crawl although the server would answer 304', { timeout: 120_000 }, async () => {
     site = await startNewsSite({ stories: 20 });
     const dir = tempDir();
-    (await openTestApp(dir, {}, { owned: false })).close();
+    await (await openTestApp(dir, {}, { owned: false })).close();
     const env = crawlTestEnv(dir);
     expect((await runCliInProcess(['sources', 'add', '--type', 'feed', '--url', `${site.url}/feed.xml`, '--name', 'feed', '--revisit-after', '0'], { env })).code).toBe(0);
 
@@ -39,7 +39,7 @@ describe('pages crawled before their owned articles were imported', () => {
       const pairs = (await listMatches(app.database.db, { limit: 1000, offset: 0 })).items.map((m) => `${new URL(m.pageUrl).pathname} ${m.articleId}`).sort();
       expect(pairs).toEqual(site.planted.map((p) => `${p.path} ${p.articleId}`).sort());
     } finally {
-      app.close();
+      await app.close();
     }
 
     // Once matched against the current articles, the next crawl asks conditionally again.

@@ -59,14 +59,14 @@ describe('crawl scheduler', () => {
     }
     // Never two requests in flight at once: two overlapping runs would have shown here too.
     expect(site.maxInFlight()).toBe(1);
-    app.close();
+    await app.close();
   }, 60_000);
 
   it('runs inside `copyhound serve` and stops with it', async () => {
     site = await startNewsSite({ stories: 10 });
     const dir = tempDir();
     const env = crawlTestEnv(dir);
-    (await openTestApp(dir)).close();
+    await (await openTestApp(dir)).close();
     const apiKey = await createAdminKey(env.COPYHOUND_DB);
     await runCliInProcess(['sources', 'add', '--type', 'feed', '--url', `${site.url}/feed.xml`, '--name', 'feed', '--schedule', EVERY_SECOND], { env });
     const serve = await startServeProcess([], { ...env, LOG_LEVEL: 'warn' });

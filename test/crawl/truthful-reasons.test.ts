@@ -21,7 +21,7 @@ describe('crawl counters tell the true reason', () => {
     async () => {
       site = await startNewsSite({ stories: 5 });
       const dir = tempDir();
-      (await openTestApp(dir)).close();
+      await (await openTestApp(dir)).close();
       // Loopback not allow-listed: what an operator sees who forgot COPYHOUND_FETCH_ALLOW.
       const env = { ...crawlTestEnv(dir), COPYHOUND_FETCH_ALLOW: '' };
       const urls = [1, 2, 3].map((n) => site!.url + storyPath(n));
@@ -48,7 +48,7 @@ describe('crawl counters tell the true reason', () => {
     'without COPYHOUND_FETCH_CONTACT_URL a public address is refused as contact_url_unset, naming the variable, before any connection',
     async () => {
       const dir = tempDir();
-      (await openTestApp(dir)).close();
+      await (await openTestApp(dir)).close();
       const env = crawlTestEnv(dir);
       // A public IP literal: refused before connecting, so nothing leaves the machine.
       expect((await runCliInProcess(['sources', 'add', '--type', 'urls', '--url', 'http://93.184.215.14/news/1', '--name', 'public'], { env })).code).toBe(0);
@@ -70,7 +70,7 @@ describe('crawl counters tell the true reason', () => {
       site = await startNewsSite({ stories: 12 });
       const dir = tempDir();
       const env = crawlTestEnv(dir);
-      (await openTestApp(dir)).close();
+      await (await openTestApp(dir)).close();
       await runCliInProcess(['sources', 'add', '--type', 'feed', '--url', `${site.url}/feed.xml`, '--name', 'feed'], { env });
       expect((await runCliInProcess(['crawl', 'feed'], { env })).code).toBe(0);
       const found = jsonLines((await runCliInProcess(['matches', 'list', '--json'], { env })).stdout);
@@ -91,7 +91,7 @@ describe('crawl counters tell the true reason', () => {
         const [stored] = await listRuns(app.database.db, run.sourceId, 1);
         expect(stored).toMatchObject({ id: run.runId, status: 'completed', pagesFetched: 1, pagesRemoved: 1, pagesFailed: 0 });
       } finally {
-        app.close();
+        await app.close();
       }
       const history = jsonLines((await runCliInProcess(['matches', 'rechecks', String(story7.id), '--json'], { env })).stdout);
       expect(history.map((r) => [r.outcome, r.httpStatus])).toEqual([['removed', 404]]);

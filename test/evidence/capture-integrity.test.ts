@@ -39,8 +39,8 @@ describe('capture store integrity', () => {
     database = openDatabase({ path: join(dir, 'db.sqlite'), busyTimeoutMs: 2000 });
     store = createCaptureStore({ db: database.db, dataDir: join(dir, 'data') });
   });
-  afterEach(() => {
-    database.close();
+  afterEach(async () => {
+    await database.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

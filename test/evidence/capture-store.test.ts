@@ -53,7 +53,7 @@ describe('capture store', () => {
 
   afterAll(async () => {
     await server.close();
-    database.close();
+    await database.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -101,7 +101,7 @@ describe('evidence packages (export, offline verify, tampering)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    app?.close();
+    await app?.close();
     await site?.close();
     await new Promise<void>((resolve) => sentinel.close(() => resolve()));
     rmSync(dir, { recursive: true, force: true });

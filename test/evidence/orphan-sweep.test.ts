@@ -91,7 +91,7 @@ async function buildStoreWithLeftovers(dir: string) {
   const gone = await store.save(captureInput('https://news.example/gone', 'story gone'));
   const rows = await Promise.all([a, b, gone].map(async (c) => ({ id: c.id, path: (await findCaptureById(database.db, c.id))!.warcPath })));
   const referenced = rows.filter((r) => r.id !== gone.id).map((r) => r.path);
-  database.close();
+  await database.close();
 
   const crashOrphan = await crashMidSave(dbPath, dataDir, 'https://news.example/crash');
   utimesSync(join(dataDir, crashOrphan), LONG_AGO(), LONG_AGO());
@@ -151,7 +151,7 @@ describe('orphan capture sweep', () => {
       expect((await store.readBody(ids.a)).toString()).toContain('story a');
       expect((await store.readBody(ids.b)).toString()).toContain('story b');
     } finally {
-      database.close();
+      await database.close();
     }
     const again = JSON.parse((await runCli(['--db', dbPath, 'captures', 'sweep', '--json'], { env })).stdout);
     expect(again).toMatchObject({ orphans: { found: 0 }, tempFiles: { found: 0 }, missingFiles: { count: 1 } });

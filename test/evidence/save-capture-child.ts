@@ -14,9 +14,9 @@ const database = openDatabase({ path: dbPath, busyTimeoutMs: 60_000 });
 const store = createCaptureStore({ db: database.db, dataDir });
 process.stdout.write('ready\n');
 process.stdin.once('data', () => {
-  void store.save(captureInput(url, `crashed save of ${url}`)).then(({ id }) => {
+  void store.save(captureInput(url, `crashed save of ${url}`)).then(async ({ id }) => {
     process.stdout.write(`saved ${id}\n`);
-    database.close();
+    await database.close();
     process.exit(0);
   });
 });

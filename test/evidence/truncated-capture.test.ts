@@ -25,7 +25,7 @@ describe('responses cut short are kept as truncated captures', () => {
   });
   afterAll(async () => {
     await server.close();
-    database.close();
+    await database.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -13,7 +13,7 @@ export async function createAdminKey(dbPath: string): Promise<string> {
   try {
     return (await createKey({ db: database.db }, LOCAL_PRINCIPAL, { name: 'test admin', role: 'admin' })).key;
   } finally {
-    database.close();
+    await database.close();
   }
 }
 
@@ -60,7 +60,7 @@ export async function startAppServer(dir: string, overrides: ConfigOverrides = {
     async stop() {
       keysByOrigin.delete(origin);
       await server.close();
-      app.close();
+      await app.close();
     },
   };
 }

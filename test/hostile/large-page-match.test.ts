@@ -37,7 +37,7 @@ describe('matching a large page in a worker thread', () => {
       expect(here.map((m) => m.articleId).sort()).toEqual(['aa-nato-syria', readOwnedFixtures()[1].id].sort());
       expect(viaWorker).toEqual(here.map(({ articleKey: _key, ...rest }) => rest));
     } finally {
-      app.close();
+      await app.close();
     }
   });
 });

@@ -43,7 +43,7 @@ describe('fingerprint method versioning with the winnowed family', () => {
     const dir = tempDir();
     const first = await open(dir);
     await importArticleFile(first.app.registry, OWNED_NDJSON.pathname, { maxRecordBytes: first.app.config.import.maxRecordBytes });
-    first.app.close();
+    await first.app.close();
     const before = methods(dir);
     expect(before).toEqual([expect.stringMatching(/^v2:.*:k3w8$/)]);
 
@@ -55,7 +55,7 @@ describe('fingerprint method versioning with the winnowed family', () => {
       expect(methods(dir)).toEqual([expect.stringMatching(/:k3w6$/)]);
       expect(second.lines.find((l) => l.msg === 'owned-article fingerprints refreshed')).toMatchObject({ refreshed: 3 });
     } finally {
-      second.app.close();
+      await second.app.close();
     }
   });
 
@@ -63,7 +63,7 @@ describe('fingerprint method versioning with the winnowed family', () => {
     const dir = tempDir();
     const first = await open(dir);
     await importArticleFile(first.app.registry, OWNED_NDJSON.pathname, { maxRecordBytes: first.app.config.import.maxRecordBytes });
-    first.app.close();
+    await first.app.close();
     const db = new Database(join(dir, 'c.db'));
     const v1 = encodeFingerprints({ version: 1, doc: 1n, passages: [{ hash: 2n, start: 0, end: 1 }], winnow: new Uint32Array(0) });
     db.prepare(`update article_fingerprints set version = 1, method = 'v1:r6:p6-40', passages = ?`).run(v1);
@@ -75,7 +75,7 @@ describe('fingerprint method versioning with the winnowed family', () => {
       expect(m).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });
       expect(methods(dir)).toEqual([expect.stringMatching(/^v2:/)]);
     } finally {
-      second.app.close();
+      await second.app.close();
     }
   });
 });

@@ -70,7 +70,7 @@ beforeAll(async () => {
 afterAll(async () => {
   sqlite?.close();
   await server?.close();
-  app?.close();
+  await app?.close();
   await site?.close();
   rmSync(dir, { recursive: true, force: true });
 });

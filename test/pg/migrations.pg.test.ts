@@ -111,7 +111,7 @@ describe('db/migrations-pg', () => {
       }
       expect(Buffer.isBuffer(fromPg.fingerprint.passages)).toBe(true);
     } finally {
-      sqlite.close();
+      await sqlite.close();
     }
   });
 
@@ -140,7 +140,7 @@ describe('db/migrations-pg', () => {
       const kept = await testDb.pool.query('select id from report_events');
       expect(kept.rowCount).toBe(1);
     } finally {
-      sqlite.close();
+      await sqlite.close();
     }
   });
 });

@@ -20,7 +20,7 @@ describe('report history rows as stored (db/report-events.ts through preparedWri
       expect(raw).toEqual([{ nullDetail: 1, detail: null }, { nullDetail: 0, detail: '{"reasons":["credit_missing"],"consentId":3}' }]);
       expect((await listReportEvents(db, report.id, 10)).filter((e) => e.kind === 'note').map((e) => e.detail)).toEqual([null, { reasons: ['credit_missing'], consentId: 3 }]);
     } finally {
-      database.close();
+      await database.close();
     }
   });
 });

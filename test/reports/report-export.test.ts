@@ -78,7 +78,7 @@ describe('iterateReports', () => {
       const filtered = { domain: 'copy.example', minCoverage: 0.2 };
       expect((await collect(iterateReports(db, filtered, BY_ID, 4))).map((r) => r.pageUrl)).toEqual(['https://copy.example/a', 'https://copy.example/b']);
     } finally {
-      close();
+      await close();
     }
   });
 
@@ -100,7 +100,7 @@ describe('iterateReports', () => {
       expect(read).toEqual(order);
       expect(new Set(read).size).toBe(rows.length);
     } finally {
-      close();
+      await close();
     }
   });
 });
@@ -149,7 +149,7 @@ describe('report export', () => {
       expect(records[2][col('coverage')]).toBe('1');
       for (const r of records) expect(r).toHaveLength(CSV_COLUMNS.length);
     } finally {
-      close();
+      await close();
     }
   });
 
@@ -169,7 +169,7 @@ describe('report export', () => {
       const reference = { header: true, columns: [...CSV_COLUMNS], escape_formulas: true, record_delimiter: 'windows', quote_record_delimiter: true, eof: true } as const;
       expect(text).toBe(stringify(records, reference));
     } finally {
-      close();
+      await close();
     }
   });
 
@@ -187,7 +187,7 @@ describe('report export', () => {
       // JSON needs no formula guard: values are exactly as stored.
       expect(JSON.parse(lines[1]).articleId).toBe('=HYPERLINK("http://evil.example","x")');
     } finally {
-      close();
+      await close();
     }
   });
 
@@ -197,7 +197,7 @@ describe('report export', () => {
       expect((await exportAll(db, 'csv')).text).toBe(`${CSV_COLUMNS.join(',')}\r\n`);
       expect(await exportAll(db, 'json')).toEqual({ rows: 0, text: '' });
     } finally {
-      close();
+      await close();
     }
   });
 
@@ -240,7 +240,7 @@ describe('report export', () => {
       expect(records).toHaveLength(total + 1);
       expect(records.slice(1).map((r) => Number(r[0]))).toEqual((await collect(iterateReports(db, {}, BY_ID))).map((r) => r.id));
     } finally {
-      close();
+      await close();
     }
   });
 
@@ -276,7 +276,7 @@ describe('report export', () => {
       expect(sourceClosed).toBe(true);
       expect(pulled).toBeLessThan(2000);
     } finally {
-      close();
+      await close();
     }
   });
 
@@ -295,7 +295,7 @@ describe('report export', () => {
       expect(error).toBeInstanceOf(ExportStopped);
       expect((error as ExportStopped).reason).toBe('closed');
     } finally {
-      close();
+      await close();
     }
   });
 });

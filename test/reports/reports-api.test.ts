@@ -423,7 +423,7 @@ describe('export streaming over HTTP', () => {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     } finally {
       await server.close();
-      app.close();
+      await app.close();
     }
   });
 });

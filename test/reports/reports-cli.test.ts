@@ -35,7 +35,7 @@ async function seededWorld() {
       },
     },
   ]);
-  database.close();
+  await database.close();
   const cli = (args: string[]) => runCliInProcess(['--db', join(dir, 'copyhound.db'), ...args], { env: { COPYHOUND_DATA_DIR: join(dir, 'data') } });
   return { dir, ids: rows.map((r) => r.id), cli };
 }
@@ -225,7 +225,7 @@ describe('copyhound reports export', () => {
     const total = 2500;
     // Long page URLs make the export ~5 MB: much more than a pipe holds, so the writer must wait for 'drain'.
     const rows = await seedManyReports(database.db, await seedArticles(database.db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total, 2000);
-    database.close();
+    await database.close();
     const args = ['--db', join(dir, 'copyhound.db'), 'reports', 'export', '--format', 'json', '--sort', 'id'];
     const env = { COPYHOUND_DATA_DIR: join(dir, 'data') };
     const full = await runBin(args, { env });

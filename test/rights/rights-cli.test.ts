@@ -27,7 +27,7 @@ async function reportHistory(dbPath: string, matchId: number) {
   try {
     return await Promise.all((await findReportsForMatch(database.db, matchId)).map(async (r) => ({ status: r.status, decision: r.decision, events: await listReportEvents(database.db, r.id, 100) })));
   } finally {
-    database.close();
+    await database.close();
   }
 }
 

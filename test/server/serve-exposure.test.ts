@@ -14,7 +14,7 @@ async function addAdmin(dbPath: string): Promise<void> {
   try {
     await addUser({ db: database.db }, { email: 'admin@example.org', role: 'admin', password: 'a long passphrase for tests' }, 'local');
   } finally {
-    database.close();
+    await database.close();
   }
 }
 

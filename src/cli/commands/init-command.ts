@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { existsSync, mkdirSync } from 'node:fs';
-import { openDatabase } from '../../../db/open-db.ts';
+import { openConfiguredDatabase } from '../../../db/open-db.ts';
 import { buildConfig, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 import { jsonLine } from '../terminal-text.ts';
 
@@ -10,16 +10,17 @@ export function createInitCommand(io: CliIo, globals: () => GlobalOptions): Comm
   return new Command('init')
     .description(COMMAND_DESCRIPTIONS.init)
     .option('--json', 'print {"dataDir","db","created","schemaVersion"} on one line')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
       const config = buildConfig(io, globals());
-      const created = !existsSync(config.db.path);
+      // A PostgreSQL schema is created by whoever runs the server; init brings its tables up to date.
+      const created = !config.db.url && !existsSync(config.db.path);
       mkdirSync(config.data.dir, { recursive: true });
-      const database = openDatabase({ path: config.db.path, busyTimeoutMs: config.db.busyTimeoutMs });
+      const database = await openConfiguredDatabase({ path: config.db.path, url: config.db.url, poolSize: 1, busyTimeoutMs: config.db.busyTimeoutMs });
       const schemaVersion = database.schemaVersion;
-      database.close();
-      const result = { dataDir: config.data.dir, db: config.db.path, created, schemaVersion };
+      await database.close();
+      const result = { dataDir: config.data.dir, db: database.path, created, schemaVersion };
       if (options.json) return writeLine(io.stdout, jsonLine(result));
-      writeLine(io.stdout, `${created ? 'created' : 'up to date:'} database ${config.db.path} (schema ${schemaVersion})`);
+      writeLine(io.stdout, `${created ? 'created' : 'up to date:'} database ${database.path} (schema ${schemaVersion})`);
       writeLine(io.stdout, `data folder: ${config.data.dir}`);
     });
 }

@@ -28,7 +28,7 @@ async function startUpkeep(app: App, logger: Logger): Promise<NodeJS.Timeout> {
     try {
       const { expired } = await expireConsents({ db: app.database.db, config: app.config.rights }, SYSTEM_ACTOR);
       if (expired.length > 0) logger.info({ consents: expired }, 'consents past their valid-until marked expired');
-      app.database.refreshStatistics();
+      await app.database.refreshStatistics();
     } catch (error) {
       logger.error({ err: error }, 'hourly upkeep failed');
     }
@@ -72,7 +72,7 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
       const app = await openApp(config, logger, { checkpointInBackground: true });
       // Reachable from other machines with nobody able to sign in and manage access: refused.
       if (!isLoopbackAddress(config.server.host) && await countActiveAdmins(app.database.db) === 0) {
-        app.close();
+        await app.close();
         throw new CopyhoundError(
           'no_admin',
           `Refusing to listen on ${config.server.host}: no admin account exists yet. Create one first with ` +
@@ -83,7 +83,7 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
       try {
         running = await startServer(app);
       } catch (error) {
-        app.close();
+        await app.close();
         if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
         throw new ConflictError(`port ${config.server.port} on ${config.server.host} is in use (another copyhound?): stop it, or pick another with --port N or PORT (0 = any free port)`, { port: config.server.port });
       }
@@ -121,7 +121,7 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
       sweepAbort.abort();
       clearInterval(upkeep);
       await Promise.all([running.close(), scheduler.stop(), sweep, alerts.stop()]);
-      app.close();
+      await app.close();
       logger.info('shut down cleanly');
     });
 }
