@@ -3,12 +3,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/open-db.ts';
 import { listReportEvents } from '../../db/report-events.ts';
 import { findReportsForMatch } from '../../db/reports.ts';
 import { buildNewsPage, escapeHtml, OWNED_NDJSON, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
 import { runCli as runBin, runCliInProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 
 const FIXTURES = new URL('../fixtures/odrl/', import.meta.url);
 const PARTNER_DOC = new URL('rightsml-partner-agreement.jsonld', FIXTURES).pathname;
@@ -23,7 +23,7 @@ function jsonLines(stdout: string): Json[] {
 
 /** The history of the reports on a match, read from the database file the CLI wrote. */
 async function reportHistory(dbPath: string, matchId: number) {
-  const database = openDatabase({ path: dbPath, busyTimeoutMs: 2000 });
+  const database = await openTestDatabase(dbPath, 2000);
   try {
     return await Promise.all((await findReportsForMatch(database.db, matchId)).map(async (r) => ({ status: r.status, decision: r.decision, events: await listReportEvents(database.db, r.id, 100) })));
   } finally {

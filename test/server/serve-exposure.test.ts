@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/open-db.ts';
 import { addUser } from '../../src/accounts.ts';
 import { runCli, startServeProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 
 function waitForExit(child: import('node:child_process').ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
 async function addAdmin(dbPath: string): Promise<void> {
-  const database = openDatabase({ path: dbPath, busyTimeoutMs: 5000 });
+  const database = await openTestDatabase(dbPath, 5000);
   try {
     await addUser({ db: database.db }, { email: 'admin@example.org', role: 'admin', password: 'a long passphrase for tests' }, 'local');
   } finally {
