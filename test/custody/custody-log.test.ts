@@ -1,21 +1,23 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appendCustodyEntry, countCustodyEntries, flatCanonicalJson, listTreeHeads, readLeafHashes, TILE_LEAVES } from '../../db/custody-log.ts';
-import type Database from 'better-sqlite3';
-import { openDatabase, type Db } from '../../db/open-db.ts';
+import { sql, type SQL } from 'drizzle-orm';
+import { dialectOf, executeStatement } from '../../db/dialect.ts';
+import type { Db } from '../../db/open-db.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import { checkConsistency, currentTree, custodyPublicKey, proveInclusion, signNewTreeHead, signTreeHeadIfDue, treeReaderOf } from '../../src/custody-log.ts';
 import { verifyCustodyLog } from '../../src/custody-verify.ts';
 import { consistencyProof, rootOfLeaves, subtreeHash } from '../../src/custody/merkle-tree.ts';
 import { canonicalJson, hashLeaf, verifyConsistency, verifyInclusion, verifyTreeHead } from '../../src/evidence-verify/verify-package.mjs';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 
 const CONFIG = { tsaUrl: '', tsaTimeoutMs: 1000, treeHeadEveryHours: 24 };
 // Enough entries for two complete tiles and a partial third: roots and proofs cross tile edges.
 const ENTRIES = 2 * TILE_LEAVES + 300;
 
-function openDb(dir: string): Db {
-  return openDatabase({ path: join(dir, 'copyhound.db'), busyTimeoutMs: 5000 }).db;
+async function openDb(dir: string): Promise<Db> {
+  return (await openTestDatabase(join(dir, 'copyhound.db'), 5000)).db;
 }
 
 // Decision entries: a decision is checked against its match's row, and these matches have none,
@@ -28,23 +30,38 @@ async function appendEntries(db: Db, count: number, offset = 0): Promise<void> {
   });
 }
 
-/** The driver connection under drizzle: what someone with the database file can use directly. */
-function clientOf(db: Db): Database.Database {
-  return (db as unknown as { $client: Database.Database }).$client;
+/** A statement run as someone with direct access to the database would: below the application. */
+async function runRaw(db: Db, statement: string | SQL): Promise<void> {
+  await executeStatement(db, typeof statement === 'string' ? sql.raw(statement) : statement);
 }
 
-/** An attacker with the database file: the append-only triggers do not stop someone who drops them. */
-function tamper(db: Db, sql: string): void {
-  const client = clientOf(db);
-  client.exec('DROP TRIGGER custody_entries_no_update; DROP TRIGGER custody_entries_no_delete;');
-  client.exec(sql);
+/** Why the database refused a raw statement (drizzle wraps the driver's error as its cause). */
+async function refusalOf(db: Db, statement: string): Promise<string> {
+  try {
+    await runRaw(db, statement);
+  } catch (error) {
+    return String((error as { cause?: Error }).cause?.message ?? (error as Error).message);
+  }
+  return 'not refused';
+}
+
+/** Drops an append-only trigger (PostgreSQL names the trigger's table, SQLite does not). */
+async function dropTrigger(db: Db, name: string, table: string): Promise<void> {
+  await runRaw(db, dialectOf(db) === 'pg' ? `DROP TRIGGER "${name}" ON "${table}"` : `DROP TRIGGER ${name}`);
+}
+
+/** An attacker with the database: the append-only triggers do not stop someone who drops them. */
+async function tamper(db: Db, statement: string): Promise<void> {
+  await dropTrigger(db, 'custody_entries_no_update', 'custody_entries');
+  await dropTrigger(db, 'custody_entries_no_delete', 'custody_entries');
+  await runRaw(db, statement);
 }
 
 describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
   const tempDir = useTempDir();
 
   it('keeps the RFC 6962 root over every entry; tiles give the same root as the leaves', async () => {
-    const db = openDb(tempDir());
+    const db = await openDb(tempDir());
     await appendEntries(db, ENTRIES);
     expect(await countCustodyEntries(db)).toBe(ENTRIES);
     const leaves = await readLeafHashes(db, 0, ENTRIES);
@@ -55,7 +72,7 @@ describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
   });
 
   it('proves inclusion of any entry and consistency between any two sizes, checked by the offline verifier', async () => {
-    const db = openDb(tempDir());
+    const db = await openDb(tempDir());
     await appendEntries(db, ENTRIES);
     const root = (await currentTree(db)).rootHash;
     const leaves = await readLeafHashes(db, 0, ENTRIES);
@@ -73,7 +90,7 @@ describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
 
   it('signs tree heads with the installation key, daily when due, and verifies the whole log', async () => {
     const dir = tempDir();
-    const db = openDb(dir);
+    const db = await openDb(dir);
     expect(await signTreeHeadIfDue({ db, config: CONFIG }, '2026-12-01T00:00:00.000Z')).toMatchObject({ size: 0, reason: 'first_start' });
     await appendEntries(db, 10);
     expect(await signTreeHeadIfDue({ db, config: CONFIG }, '2026-12-01T12:00:00.000Z')).toBeNull();
@@ -93,7 +110,7 @@ describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
 
   it('log verify names an edited entry, a deleted entry, and a rewritten history that no longer extends a signed head', async () => {
     const dir = tempDir();
-    const db = openDb(dir);
+    const db = await openDb(dir);
     await appendEntries(db, TILE_LEAVES + 10);
     const before = await signNewTreeHead({ db, config: CONFIG }, 'command', '2026-12-01T00:00:00.000Z');
     await appendEntries(db, 10, TILE_LEAVES + 10);
@@ -102,7 +119,7 @@ describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
     expect(await found()).toBe('');
 
     // Entry 7's leaf text edited (its stored hash left alone).
-    tamper(db, `UPDATE custody_entries SET leaf = replace(leaf, '"sha256":"', '"sha256":"f') WHERE id = 8`);
+    await tamper(db, `UPDATE custody_entries SET leaf = replace(leaf, '"sha256":"', '"sha256":"f') WHERE id = 8`);
     expect((await verifyCustodyLog(db, dir)).firstBadEntry).toBe(7);
     const edited = await found();
     expect(edited).toMatch(/entry 7 \(decision 8[^)]*\): its stored leaf hash does not match its leaf text/);
@@ -112,10 +129,10 @@ describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
     // Leaf and hash rewritten together: only the signed heads (and the tile) can tell, and the
     // consistency proof from yesterday's head to today's fails.
     const rewritten = canonicalJson({ at: '2026-12-01T00:00:07.000Z', id: 8, sha256: 'e'.repeat(64), type: 'decision', v: 1 });
-    clientOf(db).prepare('UPDATE custody_entries SET leaf = ?, leaf_hash = ? WHERE id = 8').run(rewritten, hashLeaf(rewritten).toString('hex'));
+    await runRaw(db, sql`UPDATE custody_entries SET leaf = ${rewritten}, leaf_hash = ${hashLeaf(rewritten).toString('hex')} WHERE id = 8`);
     // ...and the tile over it recomputed, so the stored tree agrees with itself throughout.
-    clientOf(db).exec('DROP TRIGGER custody_tiles_no_update');
-    clientOf(db).prepare('UPDATE custody_tiles SET hash = ? WHERE id = 0').run(rootOfLeaves(await readLeafHashes(db, 0, TILE_LEAVES)).toString('hex'));
+    await dropTrigger(db, 'custody_tiles_no_update', 'custody_tiles');
+    await runRaw(db, sql`UPDATE custody_tiles SET hash = ${rootOfLeaves(await readLeafHashes(db, 0, TILE_LEAVES)).toString('hex')} WHERE id = 0`);
     expect((await checkConsistency(db, before, after)).consistent).toBe(false);
     const consistent = await found();
     expect(consistent).not.toMatch(/leaf hash does not match|tile 0/);
@@ -123,19 +140,18 @@ describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
     expect(consistent).toMatch(/tree head #2 .*not consistent with tree head #1/);
 
     // An entry deleted.
-    clientOf(db).exec('DELETE FROM custody_entries WHERE id = 21');
+    await runRaw(db, 'DELETE FROM custody_entries WHERE id = 21');
     expect(await found()).toMatch(/entry 20 is missing: its row was deleted/);
   });
 
   it('refuses to change or delete log rows, tiles and tree heads (append-only)', async () => {
-    const db = openDb(tempDir());
+    const db = await openDb(tempDir());
     await appendEntries(db, TILE_LEAVES);
     await signNewTreeHead({ db, config: CONFIG }, 'command');
-    const client = clientOf(db);
-    expect(() => client.exec(`UPDATE custody_entries SET leaf = 'x' WHERE id = 1`)).toThrow(/append-only/);
-    expect(() => client.exec('DELETE FROM custody_entries WHERE id = 1')).toThrow(/append-only/);
-    expect(() => client.exec(`UPDATE custody_tiles SET hash = 'x'`)).toThrow(/append-only/);
-    expect(() => client.exec('DELETE FROM tree_heads')).toThrow(/append-only/);
+    expect(await refusalOf(db, `UPDATE custody_entries SET leaf = 'x' WHERE id = 1`)).toMatch(/append-only/);
+    expect(await refusalOf(db, 'DELETE FROM custody_entries WHERE id = 1')).toMatch(/append-only/);
+    expect(await refusalOf(db, `UPDATE custody_tiles SET hash = 'x'`)).toMatch(/append-only/);
+    expect(await refusalOf(db, 'DELETE FROM tree_heads')).toMatch(/append-only/);
     expect(await listTreeHeads(db)).toHaveLength(1);
   });
 

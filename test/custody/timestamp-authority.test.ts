@@ -7,12 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendCustodyEntry } from '../../db/custody-log.ts';
-import { openDatabase } from '../../db/open-db.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import { signNewTreeHead } from '../../src/custody-log.ts';
 import { encodeTimestampRequest, readTimestampStatus } from '../../src/custody/rfc3161.ts';
 import { treeHeadMessage } from '../../src/evidence-verify/verify-package.mjs';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 
 /**
  * The RFC 3161 path against a real time-stamping authority: `openssl ts -reply` behind a loopback
@@ -101,7 +101,7 @@ describe('RFC 3161 time-stamps on signed tree heads (local TSA run with openssl 
   });
 
   it('stores the authority token with the head; openssl ts -verify accepts it for the signed message', async () => {
-    const db = openDatabase({ path: join(tempDir(), 'copyhound.db'), busyTimeoutMs: 5000 }).db;
+    const db = (await openTestDatabase(join(tempDir(), 'copyhound.db'), 5000)).db;
     await writeTransaction(db, async (tx) => await appendCustodyEntry(tx, { type: 'decision', refId: 1, at: '2026-12-01T00:00:00.000Z', sha256: 'a'.repeat(64) }));
     answer = 'openssl';
     const head = await signNewTreeHead({ db, config: { tsaUrl: url, tsaTimeoutMs: 10_000, treeHeadEveryHours: 24 } }, 'command');
@@ -118,7 +118,7 @@ describe('RFC 3161 time-stamps on signed tree heads (local TSA run with openssl 
   });
 
   it('keeps the signed head without a token when the authority fails, and says so in the log', async () => {
-    const db = openDatabase({ path: join(tempDir(), 'copyhound.db'), busyTimeoutMs: 5000 }).db;
+    const db = (await openTestDatabase(join(tempDir(), 'copyhound.db'), 5000)).db;
     answer = 'error';
     const warnings: string[] = [];
     const logger = { warn: (_: unknown, msg: string) => warnings.push(msg), info: () => {} } as never;
