@@ -97,7 +97,7 @@ function bump(errors: Record<string, number>, reason: string): void {
   errors[reason] = (errors[reason] ?? 0) + 1;
 }
 
-function recheckOutcome(outcome: PageOutcome, articleId: string, previousTextHash: string | null): RecheckOutcome | undefined {
+export function recheckOutcome(outcome: PageOutcome, articleId: string, previousTextHash: string | null): RecheckOutcome | undefined {
   if (outcome.status === 'failed') return outcome.httpStatus !== undefined && REMOVED_STATUSES.has(outcome.httpStatus) ? 'removed' : undefined;
   if (outcome.status === 'not_modified' || outcome.status === 'unchanged') return 'still_present';
   if (outcome.status === 'owned') return undefined;
@@ -183,7 +183,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
   let doneCount = 0;
 
   /** Visits one URL; `extra` runs inside the same transaction (the site frontier save). Returns the recorded status. */
-  async function visit(url: string, state: CrawlUrlRow | undefined, extra?: (db: Db, outcome: PageOutcome) => void): Promise<UrlStatus | 'skipped'> {
+  async function visit(url: string, state: CrawlUrlRow | undefined, extra?: (db: Db, outcome: PageOutcome) => Promise<void>): Promise<UrlStatus | 'skipped'> {
     const flagged = isWatch ? await findFlaggedMatchesForUrl(db, pageKeyOf(url)) : [];
     // Site crawls need every body for its links, so they never ask for a 304.
     const usesValidators = frontier!.kind === 'list';
@@ -232,7 +232,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
             await insertRecheck(tx, { matchId: m.id, url: pageKeyOf(url), checkedAt: at, outcome: verdict, httpStatus: outcome.httpStatus ?? null, captureId: outcome.captureId });
             await recordRecheck(tx, { matchId: m.id, verdict, captureId: outcome.captureId, httpStatus: outcome.httpStatus ?? null, at });
           }
-          extra?.(tx, outcome);
+          await extra?.(tx, outcome);
           if (!await saveRunCounters(tx, run.id, lease.owner, counters)) {
             // Taken over: roll this page's bookkeeping back; the run's new holder does the page.
             lease.lose();
