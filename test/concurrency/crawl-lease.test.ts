@@ -2,29 +2,29 @@ import { millisOfIso } from '../../src/time/parse-date.ts';
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { claimRun } from '../../db/crawl-state.ts';
 import { describeLeaseHolder } from '../../crawlers/run-lease.ts';
 import { startLeaseHeartbeat } from '../../db/lease-heartbeat.ts';
-import { openDatabase } from '../../db/open-db.ts';
+import { executeStatement, firstRow, queryRows } from '../../db/dialect.ts';
+import type { OpenDatabase } from '../../db/open-db.ts';
 import { insertSource } from '../../db/sources.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 
-/** The raw connection under drizzle, for checks that read the row as stored. */
-const sqliteOf = (database: ReturnType<typeof openDatabase>) => (database.db as unknown as { $client: Database.Database }).$client;
 const at = (ms: number) => new Date(ms).toISOString();
 
 async function openWithSource(dir: string) {
-  const database = openDatabase({ path: join(dir, 'c.db'), busyTimeoutMs: 2000 });
+  const database = await openTestDatabase(join(dir, 'c.db'), 2000);
   const now = at(Date.now());
   const source = await insertSource(database.db, { name: 'feed', type: 'feed', url: 'https://example.org/feed.xml', limits: {}, enabled: true, isOwnerFeed: false, createdAt: now, updatedAt: now } as never);
   return { database, source };
 }
 
-function readLease(database: ReturnType<typeof openDatabase>, runId: number): { owner: string | null; until: string | null } {
-  const row = sqliteOf(database).prepare('select lease_owner as owner, lease_until as until from crawl_runs where id = ?').get(runId) as { owner: string | null; until: string | null };
-  return row;
+/** The lease as stored, read with a raw statement (no query module answers this). */
+async function readLease(database: OpenDatabase, runId: number): Promise<{ owner: string | null; until: string | null }> {
+  return firstRow(await queryRows<{ owner: string | null; until: string | null }>(database.db, sql`select lease_owner as owner, lease_until as until from crawl_runs where id = ${runId}`))!;
 }
 
 describe('crawl run leases', () => {
@@ -72,9 +72,9 @@ describe('crawl run leases', () => {
       while (Date.now() < blockedUntil) {
         /* busy */
       }
-      expect(millisOfIso(readLease(database, claim.run.id).until!)).toBeGreaterThan(Date.now());
+      expect(millisOfIso((await readLease(database, claim.run.id)).until!)).toBeGreaterThan(Date.now());
 
-      sqliteOf(database).prepare('update crawl_runs set lease_owner = ? where id = ?').run('other-host.example:1', claim.run.id);
+      await executeStatement(database.db, sql`update crawl_runs set lease_owner = ${'other-host.example:1'} where id = ${claim.run.id}`);
       await new Promise((r) => setTimeout(r, 2 * leaseMs));
       expect(lost).toBe(1);
     } finally {
