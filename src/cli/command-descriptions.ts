@@ -23,6 +23,7 @@ export const COMMAND_DESCRIPTIONS = {
   config: 'Show every setting: its environment variable, default and current value',
   backup: 'Take a consistent snapshot of the database and the capture files its rows name into DIR (new or empty), with a manifest of SHA-256 hashes; safe while the server runs',
   restore: 'Check a backup against its manifest (every hash), restore it, then run the integrity check and the custody log verification on the result',
+  migrate: 'Copy a whole installation from its SQLite file into an empty PostgreSQL database (--from FILE --to postgres://…), keys kept, then verify row counts, contents and the custody log root',
 } as const;
 
 export type CommandName = keyof typeof COMMAND_DESCRIPTIONS;

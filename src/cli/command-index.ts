@@ -43,6 +43,7 @@ export const COMMAND_LOADERS: Record<CommandName, () => Promise<CommandFactory>>
     const { createBackupCommands } = await import('./commands/backup-command.ts');
     return (io, globals, setExit) => pickCommand(createBackupCommands(io, globals, setExit), 'restore');
   },
+  migrate: async () => (await import('./commands/migrate-command.ts')).createMigrateCommand,
 };
 
 /**
