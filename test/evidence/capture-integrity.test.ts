@@ -1,11 +1,14 @@
 import { copyFileSync, createReadStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WARCParser } from 'warcio';
 import { findCaptureBody } from '../../db/captures.ts';
-import { openDatabase, type OpenDatabase } from '../../db/open-db.ts';
+import { dialectOf, executeStatement } from '../../db/dialect.ts';
+import type { OpenDatabase } from '../../db/open-db.ts';
 import { createCaptureStore, type CaptureInput, type CaptureStore } from '../../src/evidence/index.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 
 function input(body: string, url = 'https://news.example/story'): CaptureInput {
   return {
@@ -30,13 +33,27 @@ function allFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes('.warc.gz'));
 }
 
+/** Makes every insert into captures fail (a full disk, say), or stops doing so; a trigger in each dialect. */
+async function failCaptureInserts(database: OpenDatabase, fail: boolean): Promise<void> {
+  const pg = dialectOf(database.db) === 'pg';
+  const statements = fail
+    ? pg
+      ? [
+          `CREATE FUNCTION fail_capture() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$`,
+          'CREATE TRIGGER fail_capture BEFORE INSERT ON captures FOR EACH ROW EXECUTE FUNCTION fail_capture()',
+        ]
+      : [`CREATE TRIGGER fail_capture BEFORE INSERT ON captures BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`]
+    : [pg ? 'DROP TRIGGER fail_capture ON captures' : 'DROP TRIGGER fail_capture'];
+  for (const statement of statements) await executeStatement(database.db, sql.raw(statement));
+}
+
 describe('capture store integrity', () => {
   let dir: string;
   let database: OpenDatabase;
   let store: CaptureStore;
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'copyhound-integrity-'));
-    database = openDatabase({ path: join(dir, 'db.sqlite'), busyTimeoutMs: 2000 });
+    database = await openTestDatabase(join(dir, 'db.sqlite'), 2000);
     store = createCaptureStore({ db: database.db, dataDir: join(dir, 'data') });
   });
   afterEach(async () => {
@@ -70,11 +87,10 @@ describe('capture store integrity', () => {
   });
 
   it('leaves no file and no body row behind when the row cannot be written', async () => {
-    const sqlite = (database.db as unknown as { $client: { exec(sql: string): void } }).$client;
-    sqlite.exec(`CREATE TRIGGER fail_capture BEFORE INSERT ON captures BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    await failCaptureInserts(database, true);
     await expect(store.save(input('<p>doomed</p>'))).rejects.toThrow(/disk on fire/);
     expect(allFiles(join(dir))).toEqual([]);
-    sqlite.exec('DROP TRIGGER fail_capture');
+    await failCaptureInserts(database, false);
     const { id, sha256 } = await store.save(input('<p>doomed</p>'));
     expect((await store.get(id))!.recordType).toBe('response');
     expect(await findCaptureBody(database.db, sha256)).toBeDefined();

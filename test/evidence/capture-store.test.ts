@@ -5,10 +5,11 @@ import zlib from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WARCParser, type WARCRecord } from 'warcio';
-import { openDatabase, type OpenDatabase } from '../../db/open-db.ts';
+import type { OpenDatabase } from '../../db/open-db.ts';
 import { conditionalFor, createCaptureStore, type CaptureStore } from '../../src/evidence/index.ts';
 import { fetchPage, FETCHER_VERSION } from '../../src/fetch/index.ts';
 import { startServer, testFetchConfig, type TestServer } from '../fetch/helpers.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 
 const PAGE = Buffer.from('<!doctype html><title>Story</title><p>Ein Bär läuft.</p>');
 const GZIPPED_PAGE = zlib.gzipSync(PAGE);
@@ -34,7 +35,7 @@ describe('capture store', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'copyhound-captures-'));
-    database = openDatabase({ path: join(dir, 'copyhound.db'), busyTimeoutMs: 2000 });
+    database = await openTestDatabase(join(dir, 'copyhound.db'), 2000);
     store = createCaptureStore({ db: database.db, dataDir: dir });
     server = await startServer((req, res) => {
       if (req.url === '/story' || req.url === '/copy') {

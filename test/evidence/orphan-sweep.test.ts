@@ -4,13 +4,15 @@ import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync, unlinkSy
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { findCaptureById } from '../../db/captures.ts';
-import { openDatabase } from '../../db/open-db.ts';
+import { computeAdvisoryLockKey } from '../../db/pg/advisory-locks.ts';
 import { HOST_TAG } from '../../src/evidence/capture-files.ts';
 import { ORPHAN_GRACE_MS, createCaptureStore } from '../../src/evidence/index.ts';
 import { runCli, startServeProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase, pgUrlForPath, schemaForPath, TEST_DIALECT } from '../helpers/test-database.ts';
 import { captureInput } from './capture-input.ts';
 
 const CHILD = fileURLToPath(new URL('./save-capture-child.ts', import.meta.url));
@@ -36,6 +38,30 @@ function waitFor<T>(check: () => T | undefined, what: string, timeoutMs = 15_000
 }
 
 /**
+ * Holds the installation's write lock as another writer would, until the returned function is
+ * called: SQLite's file lock, or on PostgreSQL the advisory lock every write transaction takes
+ * (db/write-transaction.ts, keyed by the schema as db/pg-database.ts does).
+ */
+async function holdWriteLock(dbPath: string): Promise<() => Promise<void>> {
+  if (TEST_DIALECT === 'sqlite') {
+    const holder = new Database(dbPath);
+    holder.exec('BEGIN IMMEDIATE');
+    return async () => {
+      holder.exec('ROLLBACK');
+      holder.close();
+    };
+  }
+  const client = new pg.Client({ connectionString: await pgUrlForPath(dbPath) });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [computeAdvisoryLockKey('copyhound.writer', schemaForPath(dbPath))]);
+  return async () => {
+    await client.query('ROLLBACK');
+    await client.end();
+  };
+}
+
+/**
  * A real crash: a child process saves a capture while the test holds the write lock, so the
  * save writes and renames its WARC file and then waits for the lock; SIGKILL leaves the file
  * with no row. Returns the orphan's path, relative to the data dir.
@@ -46,8 +72,7 @@ async function crashMidSave(dbPath: string, dataDir: string, url: string): Promi
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   await waitFor(() => (out.includes('ready') ? true : undefined), 'child ready');
-  const lockHolder = new Database(dbPath);
-  lockHolder.exec('BEGIN IMMEDIATE');
+  const releaseLock = await holdWriteLock(dbPath);
   try {
     child.stdin.write('go\n');
     const orphan = await waitFor(() => listFiles(dataDir).find((f) => !before.has(f) && f.endsWith('.warc.gz')), 'the renamed WARC file');
@@ -57,8 +82,7 @@ async function crashMidSave(dbPath: string, dataDir: string, url: string): Promi
     expect(out).not.toContain('saved');
     return orphan;
   } finally {
-    lockHolder.exec('ROLLBACK');
-    lockHolder.close();
+    await releaseLock();
   }
 }
 
@@ -84,7 +108,7 @@ function writeFile(dataDir: string, relative: string, content: string, mtime?: D
 async function buildStoreWithLeftovers(dir: string) {
   const dbPath = join(dir, 'copyhound.db');
   const dataDir = join(dir, 'data');
-  const database = openDatabase({ path: dbPath, busyTimeoutMs: 2000 });
+  const database = await openTestDatabase(dbPath, 2000);
   const store = createCaptureStore({ db: database.db, dataDir });
   const a = await store.save(captureInput('https://news.example/a', 'story a'));
   const b = await store.save(captureInput('https://news.example/b', 'story b'));
@@ -144,7 +168,7 @@ describe('orphan capture sweep', () => {
     for (const kept of [leftovers.liveOwnerTemp, leftovers.recentOrphan, leftovers.otherFile, ...referenced]) expect(existsSync(join(dataDir, kept)), kept).toBe(true);
 
     // The evidence is intact: rows all there (the missing one too), bodies still readable.
-    const database = openDatabase({ path: dbPath, busyTimeoutMs: 2000 });
+    const database = await openTestDatabase(dbPath, 2000);
     try {
       for (const id of [ids.a, ids.b, ids.gone]) expect(await findCaptureById(database.db, id)).toBeDefined();
       const store = createCaptureStore({ db: database.db, dataDir });

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WARCParser } from 'warcio';
-import { openDatabase, type OpenDatabase } from '../../db/open-db.ts';
+import type { OpenDatabase } from '../../db/open-db.ts';
 import { FetchError } from '../../src/errors.ts';
 import { createCaptureStore, type CaptureStore } from '../../src/evidence/index.ts';
 import { captureOfFailure, fetchPage } from '../../src/fetch/index.ts';
 import { testFetchConfig, type TestServer } from '../fetch/helpers.ts';
 import { startHostileServer } from '../fetch/hostile-server.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 
 describe('responses cut short are kept as truncated captures', () => {
   let dir: string;
@@ -19,7 +20,7 @@ describe('responses cut short are kept as truncated captures', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'copyhound-truncated-'));
-    database = openDatabase({ path: join(dir, 'db.sqlite'), busyTimeoutMs: 2000 });
+    database = await openTestDatabase(join(dir, 'db.sqlite'), 2000);
     store = createCaptureStore({ db: database.db, dataDir: dir });
     server = await startHostileServer();
   });
