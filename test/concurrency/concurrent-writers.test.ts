@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { firstRow, queryRows } from '../../db/dialect.ts';
 import { runCli, startServeProcess } from '../helpers/run-cli.ts';
 import { createAdminKey } from '../helpers/start-app-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 
 /** Records with enough body text to be fingerprinted like real articles (a few sentences). */
 function writeArticles(path: string, prefix: string, count: number): void {
@@ -16,12 +18,12 @@ function writeArticles(path: string, prefix: string, count: number): void {
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
-function countArticles(dbPath: string): number {
-  const db = new Database(dbPath, { readonly: true });
+async function countArticles(dbPath: string): Promise<number> {
+  const database = await openTestDatabase(dbPath, 5000);
   try {
-    return (db.prepare('select count(*) as n from articles').get() as { n: number }).n;
+    return Number(firstRow(await queryRows<{ n: number }>(database.db, sql`select count(*) as n from articles`))!.n);
   } finally {
-    db.close();
+    await database.close();
   }
 }
 
@@ -45,7 +47,7 @@ describe('concurrent writers on one database', () => {
     expect(b.code).toBe(0);
     expect(a.stdout).toContain('inserted 20000');
     expect(b.stdout).toContain('inserted 20000');
-    expect(countArticles(db)).toBe(40_000);
+    expect(await countArticles(db)).toBe(40_000);
   });
 
   it('API batches beside a running import never answer 500', { timeout: 240_000 }, async () => {
@@ -77,7 +79,7 @@ describe('concurrent writers on one database', () => {
       // 201 when written; 503 (with Retry-After) is the honest answer if the lock truly cannot be had.
       expect(statuses.filter((s) => s !== 201 && s !== 503)).toEqual([]);
       const written = statuses.filter((s) => s === 201).length;
-      expect(countArticles(db)).toBe(20_000 + written * 50);
+      expect(await countArticles(db)).toBe(20_000 + written * 50);
     } finally {
       server.child.kill('SIGTERM');
       await new Promise((r) => server.child.once('exit', r));
