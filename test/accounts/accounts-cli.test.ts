@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findApiKeyByHash } from '../../db/api-keys.ts';
-import { openDatabase, type Db } from '../../db/open-db.ts';
+import type { Db } from '../../db/open-db.ts';
 import { findSessionByTokenHash, insertSession } from '../../db/sessions.ts';
 import { findUserByEmail } from '../../db/users.ts';
 import { verifyPassword } from '../../src/auth/passwords.ts';
 import { hashToken } from '../../src/auth/tokens.ts';
 import { runCli as runBin, runCliInProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON lines are read loosely */
 type Json = any;
@@ -34,7 +35,7 @@ describe('copyhound users and keys', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () =
     const pipedBin = (input: string | Buffer, ...args: string[]) => runBin(['--db', db, ...args], { input });
     /** Reads the database file the CLI wrote. */
     const read = async <T>(look: (d: Db) => T | Promise<T>): Promise<T> => {
-      const database = openDatabase({ path: db, busyTimeoutMs: 2000 });
+      const database = await openTestDatabase(db, 2000);
       try {
         return await look(database.db);
       } finally {

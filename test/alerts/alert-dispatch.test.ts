@@ -38,7 +38,7 @@ interface Setup {
 let pageCount = 0;
 
 async function setUp(overrides: ConfigOverrides['alerts'] = {}): Promise<Setup> {
-  const database = openSeedDatabase(tempDir());
+  const database = await openSeedDatabase(tempDir());
   const smtp = await startLocalSmtp();
   const receiver = await startWebhookReceiver();
   cleanups.push(() => database.close(), () => smtp.close(), () => receiver.close());

@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/open-db.ts';
 import { addUser } from '../../src/accounts.ts';
 import { createAlertTarget, setAlertPreferences } from '../../src/alert-admin.ts';
 import { startServeProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 import { seedArticles, seedReports } from '../reports/seed-reports.ts';
 import { startLocalSmtp, startWebhookReceiver, type LocalSmtp, type WebhookReceiver } from './alert-helpers.ts';
 
@@ -35,7 +35,7 @@ describe('copyhound serve', () => {
     const smtp = await startLocalSmtp();
     const receiver = await startWebhookReceiver();
     peers = [smtp, receiver];
-    const database = openDatabase({ path: dbPath, busyTimeoutMs: 5000 });
+    const database = await openTestDatabase(dbPath, 5000);
     try {
       receiver.secret = (await createAlertTarget(database.db, { url: receiver.url }, 'test')).secret;
       const user = await addUser({ db: database.db }, { email: 'desk@example.test', role: 'rights_manager', password: 'Granite-Otter-47-Lantern-Quiver' }, 'local');

@@ -9,7 +9,7 @@ describe('--json on the report changes that printed only a sentence', () => {
 
   it('reports note and unassign print the report after the change as one JSON object', async () => {
     const dir = tempDir();
-    const database = openSeedDatabase(dir);
+    const database = await openSeedDatabase(dir);
     const keys = await seedArticles(database.db, ['art-1']);
     const [report] = await seedReports(database.db, keys, [{ url: 'https://copycat.example/1', articleId: 'art-1', assignee: 'ann', coverage: 0.5, firstSeenAt: '2026-02-01T00:00:00.000Z', lastSeenAt: '2026-02-02T00:00:00.000Z' }]);
     await database.close();

@@ -7,7 +7,7 @@ describe('report history rows as stored (db/report-events.ts through preparedWri
   const tempDir = useTempDir();
 
   it('an event without detail is SQL NULL, one with detail is its JSON text, and both read back as given', async () => {
-    const database = openSeedDatabase(tempDir());
+    const database = await openSeedDatabase(tempDir());
     try {
       const db = database.db;
       const [report] = await seedReports(db, await seedArticles(db, ['a-1']), [{ articleId: 'a-1', url: 'https://copier.example/1' }]);

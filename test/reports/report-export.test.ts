@@ -59,7 +59,7 @@ describe('iterateReports', () => {
   const SORTS: ReportSort[] = [BY_ID, { field: 'id', direction: 'desc' }, { field: 'lastSeen', direction: 'desc' }, { field: 'firstSeen', direction: 'asc' }, { field: 'coverage', direction: 'desc' }];
 
   it('reads the same rows as the list (every column, licensee, reasons) in every order, across batch edges', async () => {
-    const { db, close } = openSeedDatabase(tempDir());
+    const { db, close } = await openSeedDatabase(tempDir());
     try {
       const keys = await seedArticles(db, ['a1', 'a2', 'a3']);
       const partner = await seedLicensee(db, 'Partner Post');
@@ -83,7 +83,7 @@ describe('iterateReports', () => {
   });
 
   it('gives each report once, in the order at the start, when reports are seen again mid-export', async () => {
-    const { db, close } = openSeedDatabase(tempDir());
+    const { db, close } = await openSeedDatabase(tempDir());
     try {
       const rows = await seedManyReports(db, await seedArticles(db, ['a1', 'a2']), 10);
       const newestFirst: ReportSort = { field: 'lastSeen', direction: 'desc' };
@@ -107,7 +107,7 @@ describe('iterateReports', () => {
 
 describe('report export', () => {
   async function hostileWorld() {
-    const { db, close } = openSeedDatabase(tempDir());
+    const { db, close } = await openSeedDatabase(tempDir());
     const keys = await seedArticles(db, ['plain', '=HYPERLINK("http://evil.example","x")', '@SUM(A1)', '+cmd', '-2+3']);
     const partner = await seedLicensee(db, '=Partner, "the" Post');
     const consent = await seedConsent(db, partner, 'urn:consent:1');
@@ -154,7 +154,7 @@ describe('report export', () => {
   });
 
   it('writes exactly what csv-stringify (escape_formulas, CRLF) writes for the same hostile values', async () => {
-    const { db, close } = openSeedDatabase(tempDir());
+    const { db, close } = await openSeedDatabase(tempDir());
     try {
       const hostile = ['=1+1', '+1', '-1', '@x', '\tx', '\rx', '\uFF1D1', '\uFF0B1', '\uFF0D1', '\uFF20x', 'a,b', 'say "hi"', 'two\nlines', 'cr\ronly', "'quoted", ' =lead', '', 'plain', 'ü ∑ 😀'];
       const keys = await seedArticles(db, ['art']);
@@ -192,7 +192,7 @@ describe('report export', () => {
   });
 
   it('writes the header alone for CSV and nothing for NDJSON when nothing matches', async () => {
-    const { db, close } = openSeedDatabase(tempDir());
+    const { db, close } = await openSeedDatabase(tempDir());
     try {
       expect((await exportAll(db, 'csv')).text).toBe(`${CSV_COLUMNS.join(',')}\r\n`);
       expect(await exportAll(db, 'json')).toEqual({ rows: 0, text: '' });
@@ -202,7 +202,7 @@ describe('report export', () => {
   });
 
   it('streams: while a slow reader holds a write, only a bounded number of rows has been read', async () => {
-    const { db, close } = openSeedDatabase(tempDir());
+    const { db, close } = await openSeedDatabase(tempDir());
     const total = 3000;
     try {
       await seedManyReports(db, await seedArticles(db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total);
@@ -245,7 +245,7 @@ describe('report export', () => {
   });
 
   it('stops at the next write when aborted, and closes the row source', async () => {
-    const { db, close } = openSeedDatabase(tempDir());
+    const { db, close } = await openSeedDatabase(tempDir());
     try {
       await seedManyReports(db, await seedArticles(db, Array.from({ length: 20 }, (_, i) => `a${i}`)), 2000);
       let pulled = 0;
@@ -281,7 +281,7 @@ describe('report export', () => {
   });
 
   it('stops when the destination is destroyed while the export waits for it', async () => {
-    const { db, close } = openSeedDatabase(tempDir());
+    const { db, close } = await openSeedDatabase(tempDir());
     try {
       await seedManyReports(db, await seedArticles(db, ['a0', 'a1']), 1200);
       const out = new Writable({

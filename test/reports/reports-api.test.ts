@@ -13,6 +13,7 @@ import { startServer } from '../../src/http/server.ts';
 import { CSV_COLUMNS } from '../../src/reports/report-export.ts';
 import { createAdminKey, requestJson, startAppServer } from '../helpers/start-app-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { testDatabaseSettings } from '../helpers/test-database.ts';
 import { seedArticles, seedConsent, seedLicensee, seedManyReports, seedReports, type ReportSeed } from './seed-reports.ts';
 
 /**
@@ -392,7 +393,7 @@ describe('export streaming over HTTP', () => {
         done();
       },
     });
-    const config = loadConfig({}, { db: { path: join(dir, 'copyhound.db') }, data: { dir: join(dir, 'data') }, server: { port: 0, host: '127.0.0.1' }, log: { level: 'info' } });
+    const config = loadConfig({}, { db: await testDatabaseSettings(join(dir, 'copyhound.db')), data: { dir: join(dir, 'data') }, server: { port: 0, host: '127.0.0.1' }, log: { level: 'info' } });
     const app = await openApp(config, pino({ level: 'info' }, logStream));
     const server = await startServer(app);
     const apiKey = await createAdminKey(config.db.path);

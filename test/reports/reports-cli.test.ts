@@ -4,15 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../src/reports/report-export.ts';
 import { CLI_PATH, runCli as runBin, runCliInProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { cliDatabaseEnv } from '../helpers/test-database.ts';
 import { openSeedDatabase, seedArticles, seedLicensee, seedManyReports, seedReports } from './seed-reports.ts';
 
-/** `copyhound reports ...` in process (and the real bin where pipes matter), over a seeded SQLite file. */
+/** `copyhound reports ...` in process (and the real bin where pipes matter), over a seeded database. */
 
 const tempDir = useTempDir();
 
 async function seededWorld() {
   const dir = tempDir();
-  const database = openSeedDatabase(dir);
+  const database = await openSeedDatabase(dir);
   const db = database.db;
   const keys = await seedArticles(db, ['art-1', 'art-2']);
   const partner = await seedLicensee(db, 'Partner Post');
@@ -221,7 +222,7 @@ describe('copyhound reports export', () => {
 
   it('streams a few thousand reports through a real pipe from the bin; a reader that stops early ends it quietly', async () => {
     const dir = tempDir();
-    const database = openSeedDatabase(dir);
+    const database = await openSeedDatabase(dir);
     const total = 2500;
     // Long page URLs make the export ~5 MB: much more than a pipe holds, so the writer must wait for 'drain'.
     const rows = await seedManyReports(database.db, await seedArticles(database.db, Array.from({ length: 20 }, (_, i) => `a${i}`)), total, 2000);
@@ -234,8 +235,10 @@ describe('copyhound reports export', () => {
     expect(full.stderr).toContain(`exported ${total} report(s) as NDJSON`);
 
     // `copyhound reports export ... | head -c 1000`: the reader closes the pipe after its first chunk.
+    const childEnv = { ...process.env, LOG_LEVEL: 'warn', ...env };
+    const databaseEnv = await cliDatabaseEnv(args, childEnv);
     const early = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI_PATH, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI_PATH, ...args], { env: { ...childEnv, ...databaseEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       child.stdout.once('data', () => child.stdout.destroy());

@@ -7,24 +7,26 @@ import { reverseHost } from '../../db/host-key.ts';
 import { insertLicensee } from '../../db/licensees.ts';
 import { findMatchesOfPageForDecision, setMatchDecision } from '../../db/match-decisions.ts';
 import { upsertMatches, upsertPage } from '../../db/matches.ts';
-import { openDatabase, type Db, type OpenDatabase } from '../../db/open-db.ts';
+import type { Db, OpenDatabase } from '../../db/open-db.ts';
 import { linkReportCapture } from '../../db/report-captures.ts';
 import { appendReportEvent } from '../../db/report-events.ts';
 import { insertReport, type ReportRow } from '../../db/reports.ts';
 import type { DecisionDetailRow } from '../../db/schema/matches.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import { saveArticles } from '../../src/articles/article-registry.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 
 /**
  * Reports stored the way the pipeline stores them, without running a crawl: owned articles through
  * the article registry, then page, match (with its decision) and report rows through the db
- * modules, each report with its 'created' history event. Everything in a real SQLite file.
+ * modules, each report with its 'created' history event. Everything in a real database: the SQLite file, or
+ * its PostgreSQL schema in the pg suite.
  */
 
 export const SEED_NOW = '2026-03-01T00:00:00.000Z';
 
-export function openSeedDatabase(dir: string): OpenDatabase {
-  return openDatabase({ path: join(dir, 'copyhound.db'), busyTimeoutMs: 5000 });
+export async function openSeedDatabase(dir: string): Promise<OpenDatabase> {
+  return await openTestDatabase(join(dir, 'copyhound.db'), 5000);
 }
 
 /** Saves owned articles by id; returns their keys. */
