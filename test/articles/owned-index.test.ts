@@ -1,16 +1,18 @@
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type ConfigOverrides } from '../../config/index.ts';
+import { queryRows } from '../../db/dialect.ts';
 import { openApp } from '../../src/app.ts';
 import { importArticleFile } from '../../src/articles/import-articles.ts';
 import { createLogger } from '../../src/log.ts';
 import { matchArticleText } from '../../src/pipeline.ts';
 import { OWNED_NDJSON, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase, testDatabaseSettings } from '../helpers/test-database.ts';
 
 async function open(dir: string, overrides: ConfigOverrides = {}) {
-  const config = loadConfig({}, { ...overrides, db: { path: join(dir, 'c.db') }, data: { dir }, log: { level: 'silent' } });
+  const config = loadConfig({}, { ...overrides, db: await testDatabaseSettings(join(dir, 'c.db')), data: { dir }, log: { level: 'silent' } });
   return await openApp(config, createLogger(config));
 }
 
@@ -25,20 +27,22 @@ describe('owned-article index', () => {
     const first = await open(dir);
     await importArticleFile(first.registry, OWNED_NDJSON.pathname, { maxRecordBytes: first.config.import.maxRecordBytes });
     await first.close();
-    const methods = () => {
-      const db = new Database(join(dir, 'c.db'), { readonly: true });
-      const rows = db.prepare('select distinct method from article_fingerprints').all() as { method: string }[];
-      db.close();
-      return rows.map((r) => r.method);
+    const methods = async () => {
+      const database = await openTestDatabase(join(dir, 'c.db'));
+      try {
+        return (await queryRows<{ method: string }>(database.db, sql`select distinct method from article_fingerprints`)).map((r) => r.method);
+      } finally {
+        await database.close();
+      }
     };
-    const before = methods();
+    const before = await methods();
     expect(before).toHaveLength(1);
 
     const second = await open(dir, { match: { anchorRadius: 4 } });
     try {
       const matches = await matchArticleText(second, asArticle(nato.body));
       expect(matches[0]).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });
-      const after = methods();
+      const after = await methods();
       expect(after).toHaveLength(1);
       expect(after[0]).not.toBe(before[0]);
     } finally {

@@ -1,14 +1,16 @@
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
+import { queryRows } from '../../db/dialect.ts';
 import { addUser, createKey, revokeKey } from '../../src/accounts.ts';
 import { LOCAL_PRINCIPAL } from '../../src/auth/roles.ts';
 import { openApp, type App } from '../../src/app.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase, testDatabaseSettings } from '../helpers/test-database.ts';
 
 /**
  * Sign-in and sessions over a real server: the cookie's flags, one answer for every failed
@@ -43,7 +45,7 @@ async function start(): Promise<{ url: string; app: App; dbPath: string }> {
   const dbPath = join(dir, 'copyhound.db');
   const config = loadConfig({}, {
     auth: { loginFailuresPerAccount: FAILURES_PER_ACCOUNT },
-    db: { path: dbPath },
+    db: await testDatabaseSettings(dbPath),
     data: { dir: join(dir, 'data') },
     server: { port: 0, host: '127.0.0.1' },
     log: { level: 'info' },
@@ -167,12 +169,12 @@ describe('sign-in and sessions', () => {
     const { jar } = await login(url);
     expect((await send(`${url}/api/auth/me`, { jar })).status).toBe(200);
     const idleMinutes = app.config.auth.sessionIdleMinutes;
-    const raw = new Database(dbPath);
+    const raw = await openTestDatabase(dbPath);
     try {
       const longAgo = new Date(Date.now() - (idleMinutes + 1) * 60_000).toISOString();
-      expect(raw.prepare('UPDATE sessions SET last_seen_at = ?').run(longAgo).changes).toBe(1);
+      expect(await queryRows(raw.db, sql`UPDATE sessions SET last_seen_at = ${longAgo} RETURNING id`)).toHaveLength(1);
     } finally {
-      raw.close();
+      await raw.close();
     }
     expect((await send(`${url}/api/auth/me`, { jar })).status).toBe(401);
   });

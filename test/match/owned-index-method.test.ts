@@ -1,19 +1,22 @@
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type ConfigOverrides } from '../../config/index.ts';
+import { executeStatement, queryRows } from '../../db/dialect.ts';
+import type { Db } from '../../db/open-db.ts';
 import { openApp } from '../../src/app.ts';
 import { importArticleFile } from '../../src/articles/import-articles.ts';
 import { encodeFingerprints } from '../../src/fingerprint/index.ts';
 import { matchArticleText } from '../../src/pipeline.ts';
 import { OWNED_NDJSON, readOwnedFixtures } from '../fixtures/check/build-page.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase, testDatabaseSettings } from '../helpers/test-database.ts';
 
 /** An app whose log lines are kept (the re-fingerprint reports its progress there). */
 async function open(dir: string, overrides: ConfigOverrides = {}) {
-  const config = loadConfig({}, { ...overrides, db: { path: join(dir, 'c.db') }, data: { dir }, log: { level: 'info' } });
+  const config = loadConfig({}, { ...overrides, db: await testDatabaseSettings(join(dir, 'c.db')), data: { dir }, log: { level: 'info' } });
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -25,12 +28,18 @@ async function open(dir: string, overrides: ConfigOverrides = {}) {
 }
 
 const asArticle = (text: string) => ({ title: '', text, links: [] }) as unknown as Parameters<typeof matchArticleText>[1];
-const methods = (dir: string) => {
-  const db = new Database(join(dir, 'c.db'), { readonly: true });
-  const rows = db.prepare('select distinct method from article_fingerprints').all() as { method: string }[];
-  db.close();
-  return rows.map((r) => r.method);
-};
+/** Works on the test's database through a connection of its own, as another process would. */
+async function withDatabase<T>(dir: string, work: (db: Db) => Promise<T>): Promise<T> {
+  const database = await openTestDatabase(join(dir, 'c.db'));
+  try {
+    return await work(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+const methods = async (dir: string) =>
+  await withDatabase(dir, async (db) => (await queryRows<{ method: string }>(db, sql`select distinct method from article_fingerprints`)).map((r) => r.method));
 
 describe('fingerprint method versioning with the winnowed family', () => {
   const tempDir = useTempDir();
@@ -44,7 +53,7 @@ describe('fingerprint method versioning with the winnowed family', () => {
     const first = await open(dir);
     await importArticleFile(first.app.registry, OWNED_NDJSON.pathname, { maxRecordBytes: first.app.config.import.maxRecordBytes });
     await first.app.close();
-    const before = methods(dir);
+    const before = await methods(dir);
     expect(before).toEqual([expect.stringMatching(/^v2:.*:k3w8$/)]);
 
     const second = await open(dir, { match: { winnowWindow: 6 } });
@@ -52,7 +61,7 @@ describe('fingerprint method versioning with the winnowed family', () => {
       const [m] = await matchArticleText(second.app, asArticle(edited));
       expect(m).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });
       expect(m.passages.some((p) => p.edits.length > 0)).toBe(true);
-      expect(methods(dir)).toEqual([expect.stringMatching(/:k3w6$/)]);
+      expect(await methods(dir)).toEqual([expect.stringMatching(/:k3w6$/)]);
       expect(second.lines.find((l) => l.msg === 'owned-article fingerprints refreshed')).toMatchObject({ refreshed: 3 });
     } finally {
       await second.app.close();
@@ -64,16 +73,14 @@ describe('fingerprint method versioning with the winnowed family', () => {
     const first = await open(dir);
     await importArticleFile(first.app.registry, OWNED_NDJSON.pathname, { maxRecordBytes: first.app.config.import.maxRecordBytes });
     await first.app.close();
-    const db = new Database(join(dir, 'c.db'));
     const v1 = encodeFingerprints({ version: 1, doc: 1n, passages: [{ hash: 2n, start: 0, end: 1 }], winnow: new Uint32Array(0) });
-    db.prepare(`update article_fingerprints set version = 1, method = 'v1:r6:p6-40', passages = ?`).run(v1);
-    db.close();
+    await withDatabase(dir, async (db) => await executeStatement(db, sql`update article_fingerprints set version = 1, method = 'v1:r6:p6-40', passages = ${v1}`));
 
     const second = await open(dir);
     try {
       const [m] = await matchArticleText(second.app, asArticle(edited));
       expect(m).toMatchObject({ articleId: 'aa-nato-syria', kind: 'reproduction' });
-      expect(methods(dir)).toEqual([expect.stringMatching(/^v2:/)]);
+      expect(await methods(dir)).toEqual([expect.stringMatching(/^v2:/)]);
     } finally {
       await second.app.close();
     }
