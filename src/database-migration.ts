@@ -5,7 +5,7 @@ import type { Db } from '../db/open-db.ts';
 import { countRows, digestTable, insertRows, listTablesInCopyOrder, pageSizeFor, readRowsAfter, resetSequence, updateRowDigest, UnstorableValueError, type CopyTable } from '../db/table-copy.ts';
 import { readTransaction, writeTransaction } from '../db/write-transaction.ts';
 import { currentTree } from './custody-log.ts';
-import { ConflictError, ValidationError } from './errors.ts';
+import { ConflictError, CopyhoundError, ValidationError } from './errors.ts';
 
 /**
  * `copyhound migrate`: copies a whole installation from its SQLite file into a PostgreSQL
@@ -56,6 +56,8 @@ export class MigrationMismatchError extends Error {
     super('the copy differs from the source');
   }
 }
+
+const MAX_REASON_CHARS = 500;
 
 // SQLite's own tables and drizzle's migration journal (each database keeps its own).
 const BOOKKEEPING_TABLE = /^(sqlite_|__drizzle_migrations$)/;
@@ -136,7 +138,9 @@ export async function migrateDatabase(source: Db, target: Db, options: { batchSi
           copied = await copyTable(src, tgt, table, options.batchSize, options);
         } catch (error) {
           if (error instanceof UnstorableValueError) throw new ValidationError(error.message);
-          throw new Error(`copying ${table.name} failed: ${(error as Error).message}`, { cause: error });
+          // The driver's own message: drizzle's names the statement with every bound value (megabytes).
+          const reason = ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
+          throw new CopyhoundError('migration_failed', `copying ${table.name} failed, nothing was committed: ${reason.slice(0, MAX_REASON_CHARS)}`, { table: table.name });
         }
         const check = await digestTable(tgt, table, pageSizeFor(table, options.batchSize));
         results.push({ table: table.name, source: copied.rows, target: check.rows, sourceDigest: copied.digest, targetDigest: check.digest });

@@ -1,13 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { queryRows } from '../../db/dialect.ts';
 import { insertLicensee } from '../../db/licensees.ts';
 import { openDatabase } from '../../db/open-db.ts';
 import { openPgDatabase } from '../../db/pg-database.ts';
 import { listTablesInCopyOrder } from '../../db/table-copy.ts';
 import { currentTree } from '../../src/custody-log.ts';
 import { createKey } from '../../src/accounts.ts';
+import { createAlertTarget } from '../../src/alert-admin.ts';
 import { LOCAL_PRINCIPAL } from '../../src/auth/roles.ts';
 import { usePgTestDb } from '../helpers/pg-test-db.ts';
 import { runCliInProcess } from '../helpers/run-cli.ts';
@@ -50,6 +53,8 @@ async function seedInstallation(dir: string, bulkReports: number): Promise<strin
   // More report events than one custody tile holds (1,024 leaves), so a sealed tile is copied too.
   if (bulkReports > 0) await seedManyReports(again.db, keys, bulkReports);
   await createKey({ db: again.db }, LOCAL_PRINCIPAL, { name: 'robot', role: 'admin' });
+  // A boolean stored as 0 in SQLite (enabled) and a JSON column written by the app (decisions).
+  await createAlertTarget(again.db, { url: 'https://hooks.example/copyhound', enabled: false }, 'test');
   await again.close();
   const cli = (args: string[], input?: string) => runCliInProcess(['--db', file, ...args], { env: { ...SQLITE_ENV, COPYHOUND_DATA_DIR: join(dir, 'data') }, input });
   // An article long enough to be fingerprinted, imported as a user would.
@@ -58,6 +63,8 @@ async function seedInstallation(dir: string, bulkReports: number): Promise<strin
   expect((await cli(['articles', 'import', join(dir, 'articles.json')])).code).toBe(0);
   expect((await cli(['users', 'add', '--email', 'alice@example.com', '--role', 'admin'], 'correct horse battery staple\n')).code).toBe(0);
   expect((await cli(['log', 'head', '--sign'])).code).toBe(0);
+  expect((await cli(['sources', 'add', '--type', 'urls', '--url', 'https://copycat.example/1', '--name', 'watched'])).code).toBe(0);
+  expect((await cli(['owner-sites', 'add', 'daily-news.example'])).code).toBe(0);
   return file;
 }
 
@@ -92,7 +99,7 @@ describe('copyhound migrate', () => {
       const { rows } = await pg.pool.query<{ n: string | number }>(`select count(*) as n from "${table.name}"`);
       expect({ table: table.name, n: Number(rows[0]!.n) }).toEqual({ table: table.name, n: counts[table.name] });
     }
-    for (const table of ['articles', 'article_fingerprints', 'licensees', 'consents', 'pages', 'matches', 'match_decisions', 'reports', 'report_events', 'report_captures', 'captures', 'capture_bodies', 'custody_entries', 'custody_tiles', 'tree_heads', 'users', 'api_keys', 'server_secrets']) {
+    for (const table of ['alert_targets', 'sources', 'owner_sites', 'articles', 'article_fingerprints', 'licensees', 'consents', 'pages', 'matches', 'match_decisions', 'reports', 'report_events', 'report_captures', 'captures', 'capture_bodies', 'custody_entries', 'custody_tiles', 'tree_heads', 'users', 'api_keys', 'server_secrets']) {
       expect({ table, empty: counts[table] === 0 }).toEqual({ table, empty: false });
     }
     expect(Object.fromEntries(summary.tables.map((t: { table: string; target: number }) => [t.table, t.target]))).toEqual(counts);
@@ -108,6 +115,11 @@ describe('copyhound migrate', () => {
       // The JSON column's text exactly as stored, not re-serialised.
       const { rows: odd } = await pg.pool.query<{ contacts: string }>("select contacts::text as contacts from licensees where name = 'Odd JSON'");
       expect(odd[0]!.contacts).toBe(ODD_JSON);
+
+      const { rows: targets } = await pg.pool.query<{ enabled: boolean; decisions: string }>('select enabled, decisions::text as decisions from alert_targets');
+      const [sqliteTarget] = await queryRows<{ enabled: number; decisions: string }>(source.db, sql`select enabled, decisions from alert_targets`);
+      expect(targets).toEqual([{ enabled: false, decisions: sqliteTarget!.decisions }]);
+      expect(sqliteTarget!.enabled).toBe(0);
 
       // Sequences continue after the copied keys: the app's next licensee gets max + 1.
       const maxId = Number((await pg.pool.query<{ m: number }>('select max(id) as m from licensees')).rows[0]!.m);
@@ -142,6 +154,37 @@ describe('copyhound migrate', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/target is not empty: .*reports \(2\)/);
     expect(Number((await pg.pool.query<{ n: string }>('select count(*) as n from reports')).rows[0]!.n)).toBe(before);
+  });
+
+  it('exits 1 naming the table when the copy reads back different, and commits nothing', async () => {
+    const dir = tempDir();
+    const file = await seedInstallation(dir, 0);
+    const pg = await makePgTestDb();
+    // The schema made ahead, with a trigger that changes what is written: the check must see it.
+    await (await openPgDatabase({ url: pg.url, poolSize: 1 })).close();
+    await pg.pool.query(`create function garble() returns trigger language plpgsql as $$ begin new.notes := 'garbled'; return new; end $$`);
+    await pg.pool.query('create trigger garble before insert on licensees for each row execute function garble()');
+
+    const r = await migrate(file, pg.url);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^licensees +\d+ +\d+ +DIFFERS$/m);
+    expect(r.stdout).toMatch(/^reports +2 +2 +same$/m);
+    expect(r.stdout).toContain('FAILED: the copy differs from the source; nothing was committed');
+    expect(Number((await pg.pool.query<{ n: string }>('select count(*) as n from licensees')).rows[0]!.n)).toBe(0);
+  });
+
+  it('names the table and PostgreSQL\'s reason when an insert fails, without the statement\'s values', async () => {
+    const dir = tempDir();
+    const file = await seedInstallation(dir, 0);
+    const pg = await makePgTestDb();
+    await (await openPgDatabase({ url: pg.url, poolSize: 1 })).close();
+    await pg.pool.query('alter table consents add constraint refuse_all check (false)');
+
+    const r = await migrate(file, pg.url);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: copying consents failed, nothing was committed: new row for relation "consents" violates check constraint "refuse_all"/);
+    expect(r.stderr).not.toContain('insert into');
+    expect(Number((await pg.pool.query<{ n: string }>('select count(*) as n from articles')).rows[0]!.n)).toBe(0);
   });
 
   it('refuses text PostgreSQL cannot store, naming the table, row and column, and leaves the target empty', async () => {

@@ -41,7 +41,7 @@ export function createMigrateCommand(io: CliIo, _globals: () => GlobalOptions, s
     .description(COMMAND_DESCRIPTIONS.migrate)
     .requiredOption('--from <file>', 'the SQLite database file to copy (stop the server using it first)')
     .requiredOption('--to <url>', 'the PostgreSQL connection string (postgres://…); its database or schema must hold no rows')
-    .option('--batch-size <n>', `rows read and inserted per batch (default ${DEFAULT_BATCH_SIZE})`, parseBatchSize, DEFAULT_BATCH_SIZE)
+    .option('--batch-size <n>', 'rows read and inserted per batch', parseBatchSize, DEFAULT_BATCH_SIZE)
     .option('--json', 'print the comparison as one JSON object')
     .action(async (options: { from: string; to: string; batchSize: number; json?: boolean }) => {
       const from = resolve(options.from);
