@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite, type NewsSite } from '../fixtures/crawl/news-site.ts';
 import { CLI_PATH, runCliInProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { cliDatabaseEnv } from '../helpers/test-database.ts';
 import { crawlTestEnv, openTestApp } from '../crawl/crawl-helpers.ts';
 
 // Requests the site answers before holding the rest: the crawl is mid-run when Ctrl-C comes.
@@ -28,7 +29,7 @@ describe('Ctrl-C on crawl', () => {
       const added = await runCliInProcess(['sources', 'add', '--type', 'site', '--url', `${site.url}/`, '--name', 'gazette'], { env });
       expect(added.code, added.stderr).toBe(0);
       site.holdAfter(HELD_AFTER_REQUESTS);
-      const child = spawn(process.execPath, [CLI_PATH, 'crawl', 'gazette'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI_PATH, 'crawl', 'gazette'], { env: { ...process.env, ...env, ...(await cliDatabaseEnv(['crawl', 'gazette'], env)) }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI_PATH, runCli, runCliInProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { cliDatabaseEnv } from '../helpers/test-database.ts';
 
 // Articles enough that `articles list` prints well over a pipe's 64 KiB buffer: `head -1` has
 // long exited and closed the pipe while copyhound is still writing.
@@ -11,9 +12,11 @@ const ARTICLES = 1500;
 const LONG_TITLE = 'A headline long enough to fill a pipe quickly with the listing of many articles';
 
 /** Runs a shell command line (bash, for pipefail) and resolves with its status and output. */
-function runShell(line: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', line], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function runShell(line: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  // The command lines name no --db: the database is the one in env's data folder.
+  const databaseEnv = await cliDatabaseEnv([], env);
+  return await new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', line], { env: { ...process.env, ...env, ...databaseEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

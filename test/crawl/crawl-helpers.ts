@@ -4,6 +4,7 @@ import { saveArticles } from '../../src/articles/article-registry.ts';
 import { openApp, type App } from '../../src/app.ts';
 import { createLogger } from '../../src/log.ts';
 import { readOwnedFixtures } from '../fixtures/check/build-page.ts';
+import { testDatabaseSettings } from '../helpers/test-database.ts';
 
 /** Settings for crawl tests: loopback allowed, politeness delays down to a few ms, quick retries. */
 export function crawlTestEnv(dir: string): Record<string, string> {
@@ -18,9 +19,9 @@ export function crawlTestEnv(dir: string): Record<string, string> {
   };
 }
 
-/** The real app over a SQLite file in `dir`, with the three owned fixture articles imported. */
+/** The real app over the test's database in `dir` (crawlTestEnv's file, or its PostgreSQL schema), with the three owned fixture articles imported. */
 export async function openTestApp(dir: string, overrides: ConfigOverrides = {}, options: { owned?: boolean } = {}): Promise<App> {
-  const config = loadConfig(crawlTestEnv(dir), overrides);
+  const config = loadConfig(crawlTestEnv(dir), { ...overrides, db: { ...(await testDatabaseSettings(join(dir, 'copyhound.db'))), ...overrides.db } });
   const app = await openApp(config, createLogger(config));
   if (options.owned !== false) {
     const result = await saveArticles(app.registry, readOwnedFixtures().map((value, ref) => ({ ref, value })));

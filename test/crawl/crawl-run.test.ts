@@ -6,6 +6,7 @@ import { findSourceByName } from '../../db/sources.ts';
 import { startNewsSite, storyPath, type NewsSite, type RequestLogEntry } from '../fixtures/crawl/news-site.ts';
 import { CLI_PATH, runCli, runCliInProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { cliDatabaseEnv } from '../helpers/test-database.ts';
 import { crawlTestEnv, openTestApp } from './crawl-helpers.ts';
 
 const MIN_HOST_DELAY_MS = 5;
@@ -136,7 +137,7 @@ describe('crawl runs on a loopback news site', () => {
       // The site answers 45 requests, then holds the rest: the crawl is mid-run when it is raced
       // and killed, however fast or loaded the machine (it used to finish first under load).
       site.holdAfter(HELD_AFTER_REQUESTS);
-      const child = spawn(process.execPath, [CLI_PATH, 'crawl', 'site'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+      const child = spawn(process.execPath, [CLI_PATH, 'crawl', 'site'], { env: { ...process.env, ...env, ...(await cliDatabaseEnv(['crawl', 'site'], env)) }, stdio: 'ignore' });
       const exited = new Promise((resolve) => child.on('exit', resolve));
       while (pagesOf(site.log).length < 20) await new Promise((r) => setTimeout(r, 20));
       // While it runs, a second process must not run the same source.

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI_PATH, type CliResult } from './run-cli.ts';
+import { cliDatabaseEnv } from './test-database.ts';
 
 const PRELOAD = fileURLToPath(new URL('./report-peak-rss.mjs', import.meta.url));
 // Output kept per stream: enough to assert on, bounded even if the child floods a pipe.
@@ -12,11 +13,12 @@ const MAX_KEPT_OUTPUT_CHARS = 1024 * 1024;
  * Runs the real `copyhound` bin in a child process and reads back its peak RSS, as the kernel
  * counted it (ru_maxrss via process.resourceUsage() at exit). `dir` receives the measurement file.
  */
-export function runCliMeasured(args: string[], dir: string, env: Record<string, string> = {}): Promise<CliResult & { peakRssBytes: number; stderrChars: number }> {
+export async function runCliMeasured(args: string[], dir: string, env: Record<string, string> = {}): Promise<CliResult & { peakRssBytes: number; stderrChars: number }> {
   const rssFile = join(dir, `peak-rss-${process.pid}-${Date.now()}.txt`);
-  return new Promise((resolve, reject) => {
+  const databaseEnv = await cliDatabaseEnv(args, env);
+  return await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', PRELOAD, CLI_PATH, ...args], {
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env, COPYHOUND_TEST_PEAK_RSS_FILE: rssFile },
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env, ...databaseEnv, COPYHOUND_TEST_PEAK_RSS_FILE: rssFile },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
