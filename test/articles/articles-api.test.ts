@@ -1,8 +1,10 @@
-import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dialectOf, executeStatement } from '../../db/dialect.ts';
 import { requestJson, startAppServer } from '../helpers/start-app-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 
 const article = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -96,9 +98,11 @@ describe('/api/articles on a real server', () => {
 
   it('answers 500 without leaking internals when the database breaks', async () => {
     const { base, dir } = await start();
-    const other = new Database(join(dir, 'copyhound.db'));
-    other.exec('DROP TABLE article_fingerprints; DROP TABLE articles;');
-    other.close();
+    const other = await openTestDatabase(join(dir, 'copyhound.db'));
+    // PostgreSQL refuses to drop a table others reference unless told to drop those references too.
+    const cascade = dialectOf(other.db) === 'pg' ? ' CASCADE' : '';
+    for (const table of ['article_fingerprints', 'articles']) await executeStatement(other.db, sql.raw(`DROP TABLE ${table}${cascade}`));
+    await other.close();
     const res = await requestJson(`${base}/anything`);
     expect(res.status).toBe(500);
     expect(res.body.error).toEqual({ code: 'internal_error', message: 'Internal server error; the cause is in the server log' });

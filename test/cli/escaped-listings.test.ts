@@ -2,11 +2,13 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
+import { queryRows } from '../../db/dialect.ts';
 import { buildNewsPage, escapeHtml, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
 import { runCliInProcess as runCli } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 
 describe('stored text in listings', () => {
   const tempDir = useTempDir();
@@ -32,9 +34,9 @@ describe('stored text in listings', () => {
       const json = await runCli(['--db', db, 'matches', 'list', '--json'], { env });
       expect(JSON.parse(json.stdout.trim().split('\n')[0]).articleId).toBe(hostileId);
       // The capture's file is stored relative to the data folder, so the folder can move.
-      const sqlite = new Database(db, { readonly: true });
-      const paths = sqlite.prepare('select warc_path as p from captures').all() as { p: string }[];
-      sqlite.close();
+      const database = await openTestDatabase(db);
+      const paths = await queryRows<{ p: string }>(database.db, sql`select warc_path as p from captures`);
+      await database.close();
       expect(paths.length).toBeGreaterThan(0);
       for (const { p } of paths) {
         expect(p.startsWith('/'), p).toBe(false);

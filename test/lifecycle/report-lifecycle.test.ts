@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { executeStatement, queryRows } from '../../db/dialect.ts';
 import { listReportEvents } from '../../db/report-events.ts';
 import { listReportCaptures } from '../../db/report-captures.ts';
 import { findReportById, listReports } from '../../db/reports.ts';
@@ -175,13 +177,15 @@ describe('reports follow decisions: created, licensed, re-opened, removed, never
   it('history, captures and reports cannot be rewritten or deleted, even with raw SQL', async () => {
     const { app, url } = await setup(['/pirate/nato']);
     await processPage(app, url('/pirate/nato'));
-    const sqlite = (app.database.db as unknown as { $client: import('better-sqlite3').Database }).$client;
-    expect(() => sqlite.prepare("update report_events set note = 'edited'").run()).toThrow(/append-only/);
-    expect(() => sqlite.prepare('delete from report_events').run()).toThrow(/append-only/);
-    expect(() => sqlite.prepare('update report_captures set role = ?').run('recheck')).toThrow(/append-only/);
-    expect(() => sqlite.prepare('delete from report_captures').run()).toThrow(/append-only/);
-    expect(() => sqlite.prepare('delete from reports').run()).toThrow(/never deleted/);
-    expect(sqlite.prepare('select count(*) as n from report_events').get()).toEqual({ n: 1 });
+    // Why the database refused (drizzle wraps PostgreSQL's error: the database's own is its cause).
+    const refusalOf = async (statement: string) =>
+      await executeStatement(app.database.db, sql.raw(statement)).then(() => 'not refused', (error: Error & { cause?: Error }) => `${error.message}\n${error.cause?.message ?? ''}`);
+    expect(await refusalOf("update report_events set note = 'edited'")).toMatch(/append-only/);
+    expect(await refusalOf('delete from report_events')).toMatch(/append-only/);
+    expect(await refusalOf("update report_captures set role = 'recheck'")).toMatch(/append-only/);
+    expect(await refusalOf('delete from report_captures')).toMatch(/append-only/);
+    expect(await refusalOf('delete from reports')).toMatch(/never deleted/);
+    expect((await queryRows<{ n: number }>(app.database.db, sql`select count(*) as n from report_events`)).map((r) => Number(r.n))).toEqual([1]);
   }, 30_000);
 
   it('an article cited by a report cannot be deleted; archiving keeps it and stops matching it', async () => {
