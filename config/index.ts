@@ -12,6 +12,7 @@ import { authSettings } from './auth.ts';
 import { evidenceSettings } from './evidence.ts';
 import { noticeSettings } from './notices.ts';
 import { alertSettings } from './alerts.ts';
+import { queueSettings } from './queue.ts';
 
 export const settings = {
   db: dbSettings,
@@ -28,6 +29,7 @@ export const settings = {
   evidence: evidenceSettings,
   notices: noticeSettings,
   alerts: alertSettings,
+  queue: queueSettings,
 } satisfies Record<string, Section>;
 
 type Settings = typeof settings;

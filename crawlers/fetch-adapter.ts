@@ -52,6 +52,8 @@ export interface CrawlFetchers {
 export interface CrawlFetchersOptions {
   /** Keep every fetched page as a capture (default). Off only for diagnostics: matches then have no evidence. */
   capture?: boolean;
+  /** Wraps the process's host scheduler (workers add the politeness shared across processes). */
+  wrapScheduler?: (local: HostScheduler) => HostScheduler;
 }
 
 const shared = new WeakMap<App, CrawlFetchers>();
@@ -67,7 +69,8 @@ export function sharedCrawlFetchers(app: App): CrawlFetchers {
 }
 
 export function createCrawlFetchers(app: App, options: CrawlFetchersOptions = {}): CrawlFetchers {
-  const scheduler = createHostScheduler(hostSchedulerOptionsFromConfig(app.config.crawl), { logger: app.logger });
+  const local = createHostScheduler(hostSchedulerOptionsFromConfig(app.config.crawl), { logger: app.logger });
+  const scheduler = options.wrapScheduler ? options.wrapScheduler(local) : local;
   const rawResource = createResourceFetch(app.config.fetch);
   // robots.txt itself runs under the scheduler too (polite-fetch skips the robots check for it).
   const robots = new RobotsCache(createPoliteFetch(rawResource, { scheduler }), { ...robotsOptionsFromConfig(app.config.crawl), logger: app.logger });

@@ -12,6 +12,7 @@ import type { App } from '../src/app.ts';
 import { ConflictError } from '../src/errors.ts';
 import { sharedCrawlFetchers, type CrawlFetchers } from './fetch-adapter.ts';
 import { isSourceRunning, runSource, type RunSummary } from './run-source.ts';
+import type { SourceRow } from '../db/schema/sources.ts';
 
 // Sources changed by another process (CLI) are noticed within this long; one indexed query each time.
 export const SOURCE_RELOAD_INTERVAL_MS = 30_000;
@@ -29,6 +30,11 @@ export interface CrawlScheduler {
 export interface CrawlSchedulerOptions {
   reloadIntervalMs?: number;
   onRunFinished?: (summary: RunSummary) => void;
+  /**
+   * Hands a due source to the job queue instead of running it in this process (PostgreSQL with
+   * workers: `copyhound worker`). Without it the scheduler runs the source itself.
+   */
+  dispatch?: (source: SourceRow) => Promise<void>;
 }
 
 export function createCrawlScheduler(app: App, options: CrawlSchedulerOptions = {}): CrawlScheduler {
@@ -52,6 +58,10 @@ export function createCrawlScheduler(app: App, options: CrawlSchedulerOptions = 
     if (controller.signal.aborted) return;
     const source = await findSourceById(app.database.db, sourceId);
     if (!source || !source.enabled) return;
+    if (options.dispatch) {
+      await options.dispatch(source).catch((error: unknown) => log.error({ err: error, source: source.name }, 'could not queue the scheduled run'));
+      return;
+    }
     if (isSourceRunning(sourceId)) {
       log.info({ source: source.name }, 'previous run still busy; tick skipped');
       return;

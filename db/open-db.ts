@@ -18,6 +18,10 @@ export interface OpenDatabase {
   /** The SQLite file, or the PostgreSQL URL with its password hidden. */
   path: string;
   dialect: 'sqlite' | 'pg';
+  /** PostgreSQL: the installation's schema (the connection's current schema). */
+  pgSchema?: string;
+  /** PostgreSQL: the connection URL (with its password), for the job queue's own connections. */
+  pgUrl?: string;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** Refreshes the planner's statistics where they went stale (a long-running server, hourly). */

@@ -93,6 +93,8 @@ export async function openPgDatabase(options: OpenPgDatabaseOptions): Promise<Op
     schemaVersion: readLatestMigrationTag(),
     path: hidePassword(options.url),
     dialect: 'pg',
+    pgSchema: schema,
+    pgUrl: options.url,
     async ping() {
       try {
         await pool.query('select 1');

@@ -82,3 +82,42 @@ export async function markJobNotRetryable(pool: pg.Pool, schemaName: string, que
   const schema = assertSchemaName(schemaName);
   await pool.query(`UPDATE ${schema}.job SET retry_limit = retry_count WHERE name = $1 AND id = $2 AND state = 'active'`, [queue, id]);
 }
+
+/**
+ * insertJobUnlessLive for many keys in one transaction (a source run queues thousands of pages):
+ * the keys' advisory locks are taken in one statement, in key order so two batches sharing keys
+ * cannot deadlock, then the live ones are left out and the rest inserted in one statement.
+ * Returns how many jobs were inserted.
+ */
+export async function insertJobsUnlessLive<T extends { singletonKey: string }>(
+  pool: pg.Pool,
+  batch: { schema: string; queue: string; jobs: readonly T[] },
+  insert: (db: PgBossDb, jobs: T[]) => Promise<void>,
+): Promise<number> {
+  const schema = assertSchemaName(batch.schema);
+  const unique = [...new Map(batch.jobs.map((job) => [job.singletonKey, job])).values()];
+  if (unique.length === 0) return 0;
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    try {
+      const keys = unique.map((job) => computeAdvisoryLockKey(`${schema}:job-key:${batch.queue}`, job.singletonKey));
+      await client.query('SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest($1::bigint[]) AS k ORDER BY 1) AS keys', [keys]);
+      const live = await client.query<{ key: string }>(
+        `SELECT singleton_key AS key FROM ${schema}.job WHERE name = $1 AND singleton_key = ANY($2::text[]) AND state IN ${LIVE_STATES}`,
+        [batch.queue, unique.map((job) => job.singletonKey)],
+      );
+      const taken = new Set(live.rows.map((row) => row.key));
+      const fresh = unique.filter((job) => !taken.has(job.singletonKey));
+      if (fresh.length > 0) await insert({ executeSql: (text, values) => client.query(text, values) }, fresh);
+      await client.query('COMMIT');
+      return fresh.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    }
+  } finally {
+    client.release(broken);
+  }
+}

@@ -19,6 +19,7 @@ export const COMMAND_DESCRIPTIONS = {
   log: 'The custody log: a Merkle tree (RFC 6962) over every capture, decision, rendered view and report event',
   evidence: 'Evidence packages: captures, renders, passages, decision, history and a DMCA notice, provable offline',
   serve: 'Start the HTTP API and the crawl scheduler',
+  worker: 'Run crawl jobs from the shared PostgreSQL queue (any number of workers, on any machines)',
   demo: 'Start the app on a fresh demo database with a sample web of copies, crawl it once, and print the logins',
   config: 'Show every setting: its environment variable, default and current value',
   backup: 'Take a consistent snapshot of the database and the capture files its rows name into DIR (new or empty), with a manifest of SHA-256 hashes; safe while the server runs',

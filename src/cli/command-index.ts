@@ -33,6 +33,7 @@ export const COMMAND_LOADERS: Record<CommandName, () => Promise<CommandFactory>>
   log: async () => (await import('./commands/log-command.ts')).createLogCommand,
   evidence: async () => (await import('./commands/evidence-command.ts')).createEvidenceCommand,
   serve: async () => (await import('./commands/serve-command.ts')).createServeCommand,
+  worker: async () => (await import('./commands/worker-command.ts')).createWorkerCommand,
   demo: async () => (await import('./commands/demo-command.ts')).createDemoCommand,
   config: async () => (await import('./commands/config-command.ts')).createConfigCommand,
   backup: async () => {

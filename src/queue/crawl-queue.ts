@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
-import { countJobsByState, insertJobUnlessLive, markJobNotRetryable, type PgBossDb } from '../../db/pg/crawl-queue-jobs.ts';
+import { countJobsByState, insertJobsUnlessLive, insertJobUnlessLive, markJobNotRetryable, type PgBossDb } from '../../db/pg/crawl-queue-jobs.ts';
 import { assertSchemaName, createPgPool } from '../../db/pg/pg-connection.ts';
 import type { Logger } from '../log.ts';
 import { isRetryableJobError } from './job-errors.ts';
@@ -70,6 +70,10 @@ const LEASE_ABORT_MARGIN_MS = 1_000;
 // connections close (their job is already handed back; this only keeps their last SQL valid).
 const STOP_HANDLER_GRACE_MS = 5_000;
 
+// Jobs per enqueueMany transaction: one statement each for the locks, the live check and the
+// insert; 1,000 keeps each statement's parameter arrays small and a batch well under a second.
+const ENQUEUE_BATCH_JOBS = 1_000;
+
 // Connections per process: pg-boss's polling, completions and our enqueues share them.
 const POOL_MAX_CONNECTIONS = 10;
 
@@ -109,6 +113,8 @@ export interface CrawlQueue {
    * source for a source run. Returns the job id, or null when it was already there.
    */
   enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K], options?: { startAfter?: Date }): Promise<string | null>;
+  /** enqueue() for many jobs of one kind, in batches; answers how many were queued (the rest were live). */
+  enqueueMany<K extends JobKind>(kind: K, payloads: readonly JobPayloads[K][], options?: { priorities?: readonly number[] }): Promise<number>;
   /** Starts `concurrency` workers for the kind in this process. */
   work<K extends JobKind>(kind: K, handler: JobHandler<K>, options: { concurrency: number }): Promise<void>;
   /** Counts per kind, for /metrics and /healthz. */
@@ -224,6 +230,22 @@ export async function createCrawlQueue(options: CrawlQueueOptions): Promise<Craw
       return insertJobUnlessLive(pool, { schema, queue: kind, singletonKey }, (transaction) =>
         boss.send(kind, payload, { singletonKey, startAfter: enqueueOptions.startAfter, db: transaction }),
       );
+    },
+
+    async enqueueMany(kind, payloads, manyOptions = {}) {
+      let queued = 0;
+      for (let start = 0; start < payloads.length; start += ENQUEUE_BATCH_JOBS) {
+        const jobs = payloads.slice(start, start + ENQUEUE_BATCH_JOBS).map((data, i) => ({
+          name: kind,
+          data,
+          singletonKey: computeSingletonKey(kind, data),
+          ...(manyOptions.priorities ? { priority: manyOptions.priorities[start + i] } : {}),
+        }));
+        queued += await insertJobsUnlessLive(pool, { schema, queue: kind, jobs }, async (transaction, fresh) => {
+          await boss.insert(fresh, { db: transaction });
+        });
+      }
+      return queued;
     },
 
     async work(kind, handler, { concurrency }) {

@@ -1,0 +1,52 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { startCrawlWorkers } from '../../../crawlers/crawl-workers.ts';
+import { openApp } from '../../app.ts';
+import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
+import { buildConfig, createCliLogger, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+
+// A worker's log is its record of the pages it did, like the server's.
+const WORKER_LOG_LEVEL = 'info';
+const MAX_CONCURRENCY = 256;
+
+function parseConcurrency(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) throw new InvalidArgumentError(`must be a whole number from 1 to ${MAX_CONCURRENCY}`);
+  return n;
+}
+
+/** Resolves with the first SIGTERM or SIGINT; a second one ends the process at once. */
+function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve(signal);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+export function createWorkerCommand(io: CliIo, globals: () => GlobalOptions): Command {
+  return new Command('worker')
+    .description(COMMAND_DESCRIPTIONS.worker)
+    .option('--concurrency <n>', 'pages this worker fetches at once (env COPYHOUND_WORKER_CONCURRENCY, default 8)', parseConcurrency)
+    .action(async (options: { concurrency?: number }) => {
+      const config = buildConfig(io, globals(), {}, WORKER_LOG_LEVEL);
+      const logger = createCliLogger(io, config);
+      const app = await openApp(config, logger);
+      try {
+        const concurrency = options.concurrency ?? config.queue.concurrency;
+        const signalled = waitForStopSignal();
+        const workers = await startCrawlWorkers(app, { concurrency });
+        // Built once at start and kept current by each check (it re-reads what changed).
+        await app.getOwnedIndex();
+        writeLine(io.stdout, `worker ready: ${concurrency} page job(s) at once, queue ${config.queue.schema || `${app.database.pgSchema}_jobs`} (pid ${process.pid})`);
+        const signal = await signalled;
+        logger.info({ signal }, 'worker stopping: running pages finish or go back to the queue');
+        await workers.stop();
+      } finally {
+        await app.close();
+      }
+    });
+}
