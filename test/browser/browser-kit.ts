@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { loadConfig } from '../../config/index.ts';
+import { makeDemoConfigLoader } from '../demo/demo-helpers.ts';
 import { startDemo, type RunningDemo } from '../../src/demo/run-demo.ts';
 import type { DemoLogin } from '../../src/demo/seed-demo.ts';
 
@@ -44,7 +44,7 @@ const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output', 'browser-screenshots');
 
 export async function startTestDemo(): Promise<RunningDemo> {
-  return startDemo({ port: 0, loadConfig: (o) => loadConfig({}, { ...o, log: { level: 'silent' } }), print: () => {} });
+  return await startDemo({ port: 0, loadConfig: await makeDemoConfigLoader(), print: () => {} });
 }
 
 export async function launchBrowser(chromiumPath: string): Promise<Browser> {

@@ -1,5 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config, type ConfigOverrides } from '../../config/index.ts';
 import { CLI_PATH } from '../helpers/run-cli.ts';
+import { cliDatabaseEnv, testDatabaseSettings } from '../helpers/test-database.ts';
 
 /** `copyhound demo` in a child process, as a user starts it, up to its ready line. */
 export interface DemoProcess {
@@ -9,9 +14,28 @@ export interface DemoProcess {
   exited: Promise<number | NodeJS.Signals | null>;
 }
 
-export function startDemoProcess(args: string[], env: Record<string, string> = {}): Promise<DemoProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, 'demo', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * The database a demo started with `args` would use, for the pg suite: copyhound.db in its --data
+ * folder, else (a temp folder the demo makes itself) a database of its own.
+ */
+function findDemoDatabasePath(args: string[]): string {
+  const at = args.indexOf('--data');
+  return at >= 0 && args[at + 1] ? join(args[at + 1], 'copyhound.db') : join(tmpdir(), `copyhound-demo-${randomUUID()}.db`);
+}
+
+/**
+ * startDemo's loadConfig for tests: silent, and in the pg suite on a PostgreSQL schema of this
+ * demo's own (the demo names only its SQLite file, in a temp folder it makes itself).
+ */
+export async function makeDemoConfigLoader(): Promise<(overrides: ConfigOverrides) => Config> {
+  const { url, poolSize } = await testDatabaseSettings(findDemoDatabasePath([]));
+  return (o) => loadConfig({}, { ...o, db: { ...o.db, ...(url ? { url, poolSize } : {}) }, log: { level: 'silent' } });
+}
+
+export async function startDemoProcess(args: string[], env: Record<string, string> = {}): Promise<DemoProcess> {
+  const databaseEnv = await cliDatabaseEnv([], { ...env, COPYHOUND_DB: findDemoDatabasePath(args) });
+  return await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, 'demo', ...args], { env: { ...process.env, ...env, ...databaseEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const exited = new Promise<number | NodeJS.Signals | null>((done) => child.on('exit', (code, signal) => done(code ?? signal)));

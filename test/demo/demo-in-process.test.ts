@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/index.ts';
 import { startDemo } from '../../src/demo/run-demo.ts';
 import { runCliInProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { makeDemoConfigLoader } from './demo-helpers.ts';
 
 /**
  * The demo's orchestrator in this process (as a browser test would start it), and the command's
@@ -17,7 +17,7 @@ describe('demo orchestrator', () => {
 
   it('comes out as its scenario says, in a temp folder of its own that close() removes with the sample web', async () => {
     const printed: string[] = [];
-    const demo = await startDemo({ port: 0, loadConfig: (o) => loadConfig({}, { ...o, log: { level: 'silent' } }), print: (line) => printed.push(line) });
+    const demo = await startDemo({ port: 0, loadConfig: await makeDemoConfigLoader(), print: (line) => printed.push(line) });
     let closed = false;
     try {
       expect(demo.outcome.map((o) => [o.key, o.differences])).toEqual([
@@ -55,7 +55,7 @@ describe('demo orchestrator', () => {
     const savedTmpdir = process.env.TMPDIR;
     process.env.TMPDIR = osTemp;
     try {
-      const starting = startDemo({ port, loadConfig: (o) => loadConfig({}, { ...o, log: { level: 'silent' } }), print: () => {} });
+      const starting = startDemo({ port, loadConfig: await makeDemoConfigLoader(), print: () => {} });
       await expect(starting).rejects.toThrow(new RegExp(`Port ${port} is in use: pick another with --port N`));
       // (tsx keeps its compile cache there too.)
       expect(readdirSync(osTemp).filter((name) => name.startsWith('copyhound-demo-'))).toEqual([]);
