@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { TEST_DIALECT } from '../helpers/test-database.ts';
 import { pathOf, readPrintout, send, signIn, startDemoProcess, type DemoProcess, type Session } from './demo-helpers.ts';
 
 /**
@@ -127,7 +128,8 @@ describe('copyhound demo', () => {
       expect(demo.output()).toMatch(/Demo stopped\.\n$/);
       await expect(fetch(`${printed.url}/healthz`)).rejects.toThrow();
       await expect(fetch(`${printed.sampleWeb}/robots.txt`)).rejects.toThrow();
-      expect(existsSync(join(dataDir, 'copyhound.db'))).toBe(true);
+      // (On PostgreSQL the database is the suite's schema, not a file in the folder.)
+      expect(existsSync(TEST_DIALECT === 'sqlite' ? join(dataDir, 'copyhound.db') : dataDir)).toBe(true);
     },
     DEMO_TEST_TIMEOUT_MS,
   );
