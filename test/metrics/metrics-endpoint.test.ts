@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSource } from '../../crawlers/run-source.ts';
 import { addSource } from '../../crawlers/sources-service.ts';
+import { queryRows } from '../../db/dialect.ts';
+import type { OpenDatabase } from '../../db/open-db.ts';
 import { deleteSource } from '../../db/sources.ts';
 import { addUser, createKey } from '../../src/accounts.ts';
 import type { App } from '../../src/app.ts';
@@ -12,6 +14,7 @@ import { LOCAL_PRINCIPAL, type Role } from '../../src/auth/roles.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { openTestApp } from '../crawl/crawl-helpers.ts';
 import { startNewsSite, storyPath, type NewsSite } from '../fixtures/crawl/news-site.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 import { findSamples, parsePrometheusText, valueOf, type Sample } from './prometheus-text.ts';
 
 /**
@@ -30,7 +33,7 @@ let site: NewsSite;
 let app: App;
 let server: RunningServer;
 let keys: Record<Role, string>;
-let sqlite: Database.Database;
+let reader: OpenDatabase;
 
 async function makeKey(role: Exclude<Role, 'licensee'>): Promise<string> {
   return (await createKey({ db: app.database.db }, LOCAL_PRINCIPAL, { name: `metrics ${role}`, role })).key;
@@ -47,8 +50,9 @@ async function scrapeSamples(): Promise<Sample[]> {
   return parsePrometheusText(text).samples;
 }
 
-const rowsOf = <T>(query: string, ...params: unknown[]) => sqlite.prepare(query).all(...params) as T[];
-const countOf = (query: string) => (sqlite.prepare(query).get() as { n: number }).n;
+// The database read through a connection of its own, as the scrape's numbers must match it.
+const rowsOf = async <T>(query: string) => await queryRows<T>(reader.db, sql.raw(query));
+const countOf = async (query: string) => Number((await rowsOf<{ n: number | string }>(query))[0].n);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'copyhound-metrics-'));
@@ -64,11 +68,11 @@ beforeAll(async () => {
   await runSource(app, list);
   server = await startServer(app);
   keys = { admin: await makeKey('admin'), rights_manager: await makeKey('rights_manager'), legal: await makeKey('legal'), licensee: '' };
-  sqlite = new Database(app.config.db.path, { readonly: true });
+  reader = await openTestDatabase(app.config.db.path);
 }, CRAWL_TIMEOUT_MS);
 
 afterAll(async () => {
-  sqlite?.close();
+  await reader?.close();
   await server?.close();
   await app?.close();
   await site?.close();
@@ -91,7 +95,7 @@ describe('GET /metrics', () => {
 
   it('shows each source\'s latest run as the database holds it: pages fetched, unchanged, failed, removed, errors by reason', async () => {
     const samples = await scrapeSamples();
-    const latest = rowsOf<{ name: string; pages_fetched: number; pages_unchanged: number; pages_failed: number; pages_removed: number; matches_found: number; errors: string }>(
+    const latest = await rowsOf<{ name: string; pages_fetched: number; pages_unchanged: number; pages_failed: number; pages_removed: number; matches_found: number; errors: string }>(
       `select s.name, r.* from sources s join crawl_runs r on r.id = (select max(id) from crawl_runs where source_id = s.id)`,
     );
     expect(latest.map((r) => r.name).sort()).toEqual(['gazette-feed', 'gazette-list']);
@@ -115,22 +119,22 @@ describe('GET /metrics', () => {
 
   it('counts crawl runs and reports by status, matches, articles, captures and their bytes as stored', async () => {
     const samples = await scrapeSamples();
-    const runs = rowsOf<{ status: string; n: number }>(`select status, count(*) as n from crawl_runs group by status`);
+    const runs = await rowsOf<{ status: string; n: number }>(`select status, count(*) as n from crawl_runs group by status`);
     expect(runs).toContainEqual({ status: 'completed', n: 3 });
     for (const { status, n } of runs) expect(valueOf(samples, 'copyhound_crawl_runs', { status }), status).toBe(n);
     expect(valueOf(samples, 'copyhound_crawl_runs', { status: 'failed' })).toBe(runs.find((r) => r.status === 'failed')?.n ?? 0);
 
-    const reports = rowsOf<{ status: string; n: number }>(`select status, count(*) as n from reports group by status`);
+    const reports = await rowsOf<{ status: string; n: number }>(`select status, count(*) as n from reports group by status`);
     expect(reports.reduce((sum, r) => sum + r.n, 0)).toBeGreaterThan(0);
     for (const { status, n } of reports) expect(valueOf(samples, 'copyhound_reports', { status }), status).toBe(n);
     // Statuses nobody has reached yet are there as 0, not missing.
     expect(valueOf(samples, 'copyhound_reports', { status: 'escalated' })).toBe(0);
 
-    expect(valueOf(samples, 'copyhound_matches')).toBe(countOf(`select count(*) as n from matches`));
+    expect(valueOf(samples, 'copyhound_matches')).toBe(await countOf(`select count(*) as n from matches`));
     expect(valueOf(samples, 'copyhound_matches')).toBeGreaterThan(0);
-    expect(valueOf(samples, 'copyhound_articles')).toBe(countOf(`select count(*) as n from articles`));
-    expect(valueOf(samples, 'copyhound_captures')).toBe(countOf(`select count(*) as n from captures`));
-    const bytes = countOf(`select sum(size) as n from capture_bodies`);
+    expect(valueOf(samples, 'copyhound_articles')).toBe(await countOf(`select count(*) as n from articles`));
+    expect(valueOf(samples, 'copyhound_captures')).toBe(await countOf(`select count(*) as n from captures`));
+    const bytes = await countOf(`select sum(size) as n from capture_bodies`);
     expect(bytes).toBeGreaterThan(1000);
     expect(valueOf(samples, 'copyhound_capture_body_bytes')).toBe(bytes);
   });
@@ -162,7 +166,7 @@ describe('GET /metrics', () => {
     const list = await addSource(app, { type: 'urls', urls: [site.url + storyPath(5)], name: 'late-list' });
     await runSource(app, list);
     let samples = await scrapeSamples();
-    const run = sqlite.prepare(`select pages_fetched + pages_unchanged as n from crawl_runs where source_id = ?`).get(list.id) as { n: number };
+    const [run] = await queryRows<{ n: number }>(reader.db, sql`select pages_fetched + pages_unchanged as n from crawl_runs where source_id = ${list.id}`);
     expect(run.n).toBe(1);
     const shown = ['fetched', 'unchanged'].map((k) => valueOf(samples, `copyhound_source_last_run_pages_${k}`, { source: 'late-list' }) ?? NaN);
     expect(shown[0] + shown[1]).toBe(run.n);
