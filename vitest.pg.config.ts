@@ -1,12 +1,28 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * The PostgreSQL suite (`npm run test:pg`): tests that need a server, named *.pg.test.ts and left
- * out of `npm test`. COPYHOUND_TEST_DATABASE_URL must name the server (test/helpers/pg-test-db.ts).
+ * The PostgreSQL suite (`npm run test:pg`): the tests that need a server (*.pg.test.ts), and every
+ * test that touches the database, run again with PostgreSQL in place of SQLite
+ * (COPYHOUND_TEST_DIALECT=pg: test/helpers/test-database.ts maps each SQLite file a test uses to
+ * its own schema). COPYHOUND_TEST_DATABASE_URL must name the server (test/helpers/pg-test-db.ts).
+ * Left out: folders whose tests never open a database, and the tests of SQLite's own machinery
+ * (files, WAL, backups of the file), listed with the reason in SQLITE_ONLY.
  */
+const NO_DATABASE = ['build', 'extract', 'fetch', 'fixtures-tests', 'foundation', 'openapi', 'time', 'eval', 'hostile', 'render'];
+
+export const SQLITE_ONLY = [
+  // The file, its write-ahead log and its checkpoints.
+  'test/concurrency/wal-checkpointer.test.ts',
+  // `copyhound backup` copies the SQLite file; on PostgreSQL the server's own tools back it up.
+  'test/backup/**',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.pg.test.ts'],
+    include: ['test/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, ...NO_DATABASE.map((dir) => `test/${dir}/**`), ...SQLITE_ONLY],
+    env: { COPYHOUND_TEST_DIALECT: 'pg' },
+    globalSetup: ['test/helpers/pg-suite-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { cliDatabaseEnv } from './test-database.ts';
 
 export const CLI_PATH = fileURLToPath(new URL('../../src/cli/copyhound.mjs', import.meta.url));
 
@@ -13,11 +14,13 @@ export interface CliResult {
  * Runs the real `copyhound` bin in a child process, as a user would. With `input`, that is written
  * to its stdin (a pipe, not a terminal: `echo pw | copyhound ...`); without, stdin is closed.
  */
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string | Buffer; bin?: string } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
+export async function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string | Buffer; bin?: string } = {}): Promise<CliResult> {
+  const env = { ...process.env, LOG_LEVEL: 'warn', ...options.env };
+  const database = await cliDatabaseEnv(args, env, options.cwd);
+  return await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [options.bin ?? CLI_PATH, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
+      env: { ...env, ...database },
       stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -35,10 +38,12 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
 }
 
 /** Starts `copyhound serve` on a free port and resolves with its URL once it listens (`bin`: another build of the bin). */
-export function startServeProcess(args: string[], env: Record<string, string> = {}, bin = CLI_PATH): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  return new Promise((resolve, reject) => {
+export async function startServeProcess(args: string[], env: Record<string, string> = {}, bin = CLI_PATH): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const fullEnv = { ...process.env, LOG_LEVEL: 'info', PORT: '0', ...env };
+  const database = await cliDatabaseEnv(args, fullEnv);
+  return await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args, 'serve'], {
-      env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', ...env },
+      env: { ...fullEnv, ...database },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -73,7 +78,7 @@ export async function runCliInProcess(args: string[], options: { env?: Record<st
   const code = await run(args, {
     stdout: capture((s) => (stdout += s)),
     stderr: capture((s) => (stderr += s)),
-    env: { LOG_LEVEL: 'warn', ...options.env },
+    env: { LOG_LEVEL: 'warn', ...options.env, ...(await cliDatabaseEnv(args, { ...options.env })) },
     // A pipe's worth of input, as `echo pw | copyhound ...` gives it (not a terminal).
     ...(options.input !== undefined ? { stdin: Readable.from([Buffer.from(options.input)]) as unknown as NodeJS.ReadStream } : {}),
   });

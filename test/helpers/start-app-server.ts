@@ -5,11 +5,11 @@ import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { createLogger } from '../../src/log.ts';
 import { createKey } from '../../src/accounts.ts';
 import { LOCAL_PRINCIPAL } from '../../src/auth/roles.ts';
-import { openDatabase } from '../../db/open-db.ts';
+import { openTestDatabase, testDatabaseSettings } from './test-database.ts';
 
 /** Makes an admin API key in the database at `dbPath` (as `copyhound keys create` would). */
 export async function createAdminKey(dbPath: string): Promise<string> {
-  const database = openDatabase({ path: dbPath, busyTimeoutMs: 5000 });
+  const database = await openTestDatabase(dbPath);
   try {
     return (await createKey({ db: database.db }, LOCAL_PRINCIPAL, { name: 'test admin', role: 'admin' })).key;
   } finally {
@@ -42,7 +42,7 @@ export async function startAppServer(dir: string, overrides: ConfigOverrides = {
     {},
     {
       ...overrides,
-      db: { path: join(dir, 'copyhound.db'), ...overrides.db },
+      db: { ...(await testDatabaseSettings(join(dir, 'copyhound.db'))), ...overrides.db },
       data: { dir: join(dir, 'data'), ...overrides.data },
       server: { port: 0, host: '127.0.0.1', ...overrides.server },
       log: { level: 'silent', ...overrides.log },
