@@ -76,8 +76,11 @@ export async function claimRunLease(app: App, source: SourceRow, clock: () => Da
   };
 }
 
-/** Lease renewal in its own thread and connection (a file database), else on this thread. */
+/** Lease renewal in its own thread and connection (PostgreSQL, or a SQLite file), else on this thread. */
 function startHeartbeat(app: App, runId: number, onLost: () => void, onError: (message: string) => void): { stop(): Promise<void> } {
+  if (app.database.pgUrl) {
+    return startLeaseHeartbeat({ pgUrl: app.database.pgUrl, busyTimeoutMs: app.config.db.busyTimeoutMs, runId, owner: LEASE_OWNER, leaseMs: RUN_LEASE_MS, onLost, onError });
+  }
   const path = app.database.path;
   if (path !== ':memory:' && path !== '') {
     return startLeaseHeartbeat({ dbPath: path, busyTimeoutMs: app.config.db.busyTimeoutMs, runId, owner: LEASE_OWNER, leaseMs: RUN_LEASE_MS, onLost, onError });

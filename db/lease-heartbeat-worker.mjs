@@ -1,18 +1,39 @@
 // Renews one crawl run's lease from its own thread and its own connection, so the lease stays
 // fresh however busy the crawling thread is. Plain JavaScript: it needs no TypeScript loader.
+// SQLite (dbPath) or PostgreSQL (pgUrl); each driver is loaded only when used.
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 
-const { dbPath, busyTimeoutMs, runId, owner, leaseMs } = workerData;
-const db = new Database(dbPath, { timeout: busyTimeoutMs });
-const renew = db.prepare('update crawl_runs set lease_until = ? where id = ? and lease_owner = ?');
+const { dbPath, pgUrl, busyTimeoutMs, runId, owner, leaseMs } = workerData;
+const RENEW_SQL = 'update crawl_runs set lease_until = ? where id = ? and lease_owner = ?';
 
-function beat() {
+/** The renewal on this thread's own connection: answers how many rows it changed. */
+async function connect() {
+  if (pgUrl) {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: pgUrl, application_name: 'copyhound lease heartbeat' });
+    // A dropped connection is reported by the next beat's failure, not thrown from the emitter.
+    client.on('error', () => {});
+    await client.connect();
+    return {
+      renew: async (until) => (await client.query('update crawl_runs set lease_until = $1 where id = $2 and lease_owner = $3', [until, runId, owner])).rowCount ?? 0,
+      close: () => client.end().catch(() => {}),
+    };
+  }
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(dbPath, { timeout: busyTimeoutMs });
+  const statement = db.prepare(RENEW_SQL);
+  return { renew: async (until) => statement.run(until, runId, owner).changes, close: async () => db.close() };
+}
+
+const connection = await connect();
+let timer;
+
+async function beat() {
   try {
-    const held = renew.run(new Date(Date.now() + leaseMs).toISOString(), runId, owner).changes === 1;
+    const held = (await connection.renew(new Date(Date.now() + leaseMs).toISOString())) === 1;
     if (!held) {
       parentPort.postMessage({ type: 'lost' });
-      stop();
+      await stop();
     }
   } catch (error) {
     // A busy database delays one beat; the lease outlasts two more (renewed every third of it).
@@ -20,13 +41,13 @@ function beat() {
   }
 }
 
-const timer = setInterval(beat, Math.max(1, Math.floor(leaseMs / 3)));
-function stop() {
+async function stop() {
   clearInterval(timer);
-  db.close();
+  await connection.close();
   parentPort.close();
 }
 parentPort.on('message', (message) => {
-  if (message === 'stop') stop();
+  if (message === 'stop') void stop();
 });
-beat();
+timer = setInterval(() => void beat(), Math.max(1, Math.floor(leaseMs / 3)));
+await beat();

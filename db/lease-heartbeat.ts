@@ -6,7 +6,9 @@ export interface LeaseHeartbeat {
 }
 
 export interface LeaseHeartbeatOptions {
-  dbPath: string;
+  /** The SQLite file, or (pgUrl) the PostgreSQL server to renew on. */
+  dbPath?: string;
+  pgUrl?: string;
   busyTimeoutMs: number;
   runId: number;
   owner: string;
@@ -23,7 +25,7 @@ export interface LeaseHeartbeatOptions {
  */
 export function startLeaseHeartbeat(options: LeaseHeartbeatOptions): LeaseHeartbeat {
   const worker = new Worker(new URL('./lease-heartbeat-worker.mjs', import.meta.url), {
-    workerData: { dbPath: options.dbPath, busyTimeoutMs: options.busyTimeoutMs, runId: options.runId, owner: options.owner, leaseMs: options.leaseMs },
+    workerData: { dbPath: options.dbPath, pgUrl: options.pgUrl, busyTimeoutMs: options.busyTimeoutMs, runId: options.runId, owner: options.owner, leaseMs: options.leaseMs },
   });
   worker.unref();
   worker.on('message', (message: { type: string; message?: string }) => {

@@ -64,9 +64,9 @@ describe('crawl run leases', () => {
     const leaseMs = 300;
     const claim = (await claimRun(database.db, source.id, owner, at(Date.now()), at(Date.now() + leaseMs), describeLeaseHolder))!;
     let lost = 0;
-    const heartbeat = startLeaseHeartbeat({ dbPath: join(dir, 'c.db'), busyTimeoutMs: 2000, runId: claim.run.id, owner, leaseMs, onLost: () => lost++ });
+    const heartbeat = startLeaseHeartbeat({ ...(database.pgUrl ? { pgUrl: database.pgUrl } : { dbPath: join(dir, 'c.db') }), busyTimeoutMs: 2000, runId: claim.run.id, owner, leaseMs, onLost: () => lost++ });
     try {
-      await new Promise((r) => setTimeout(r, 200)); // the worker thread starts
+      await new Promise((r) => setTimeout(r, 500)); // the worker thread starts and connects
       // Block this thread for four leases, as a long page once did.
       const blockedUntil = Date.now() + 4 * leaseMs;
       while (Date.now() < blockedUntil) {
