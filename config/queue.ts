@@ -14,6 +14,8 @@ export const queueSettings = {
   concurrency: defineSetting('COPYHOUND_WORKER_CONCURRENCY', envInt(1, 256), 8, 'Page jobs one `copyhound worker` runs at once (--concurrency overrides).'),
   // 15 minutes outlasts any fetch (at most 10 min) plus extraction: a live worker never loses its job.
   pageLeaseSeconds: defineSetting('COPYHOUND_QUEUE_PAGE_LEASE_SECONDS', envInt(5, 86_400), 900, "How long a page job may run before it is given to another worker (a dead worker's jobs come back after this)."),
+  // A minute before a failed page is tried again, doubling each time (pg-boss's backoff).
+  retryDelaySeconds: defineSetting('COPYHOUND_QUEUE_RETRY_DELAY_SECONDS', envInt(1, 86_400), 60, 'Wait before a failed (or abandoned) page job is tried again, doubling per attempt (s).'),
   // 60 s: how much later than its lease a dead worker's job is noticed; pg-boss's own default.
   maintenanceSeconds: defineSetting('COPYHOUND_QUEUE_MAINTENANCE_SECONDS', envInt(1, 3600), 60, 'How often expired leases are looked for (s).'),
   // 2 s: an idle worker's query rate stays negligible; a busy one asks again at once.

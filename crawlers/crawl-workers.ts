@@ -1,6 +1,6 @@
 import type { App } from '../src/app.ts';
 import { CopyhoundError } from '../src/errors.ts';
-import { createCrawlQueue, type CrawlQueue } from '../src/queue/crawl-queue.ts';
+import { createCrawlQueue, DEFAULT_RETRY, type CrawlQueue } from '../src/queue/crawl-queue.ts';
 import { createHostPoliteness, type HostPoliteness } from '../src/queue/host-politeness.ts';
 import { startSchedulerLock, type SchedulerLock } from '../src/queue/scheduler-lock.ts';
 import { createCrawlFetchers } from './fetch-adapter.ts';
@@ -24,8 +24,6 @@ export interface CrawlWorkers {
 
 // A graceful stop lets running pages finish this long; past it they return to the queue.
 const STOP_TIMEOUT_MS = 30_000;
-// Source runs per process: reading a feed or sitemap is quick; the pages are what take time.
-const SOURCE_RUN_CONCURRENCY = 1;
 
 export function readQueueSchema(app: App): string {
   if (app.database.dialect !== 'pg' || !app.database.pgSchema) {
@@ -43,6 +41,7 @@ export async function startCrawlWorkers(app: App, options: { concurrency: number
     schema,
     logger,
     leaseSeconds: { 'page-fetch': app.config.queue.pageLeaseSeconds },
+    retry: { 'page-fetch': { limit: DEFAULT_RETRY['page-fetch'].limit, delaySeconds: app.config.queue.retryDelaySeconds } },
     maintenanceIntervalSeconds: app.config.queue.maintenanceSeconds,
     pollingIntervalSeconds: app.config.queue.pollSeconds,
   });
@@ -55,7 +54,9 @@ export async function startCrawlWorkers(app: App, options: { concurrency: number
       wrapScheduler: (local) => createSharedHostScheduler(local, hosts, { perHostConcurrency: crawl.perHostConcurrency, minHostDelayMs: crawl.minHostDelayMs, maxCrawlDelayMs: crawl.maxCrawlDelayMs }),
     });
     const deps = { app, queue, fetchers };
-    await queue.work('source-run', async (payload, job) => await runSourceJob(deps, payload, job.signal), { concurrency: SOURCE_RUN_CONCURRENCY });
+    // Source runs as many at once as pages: reading a feed or sitemap waits on the network too,
+    // and until a source is read its pages cannot be spread over the hosts.
+    await queue.work('source-run', async (payload, job) => await runSourceJob(deps, payload, job.signal), { concurrency: options.concurrency });
     await queue.work('page-fetch', async (payload, job) => await runPageJob(deps, payload, job.signal), { concurrency: options.concurrency });
   }
   let scheduler: CrawlScheduler | undefined;

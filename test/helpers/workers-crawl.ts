@@ -8,7 +8,7 @@ import { enqueueSourceRun } from '../../crawlers/queued-crawl.ts';
 import { openApp, type App } from '../../src/app.ts';
 import { importArticleFile } from '../../src/articles/import-articles.ts';
 import { createLogger } from '../../src/log.ts';
-import { createCrawlQueue } from '../../src/queue/crawl-queue.ts';
+import { createCrawlQueue, DEFAULT_RETRY } from '../../src/queue/crawl-queue.ts';
 import type { WorkersSite } from '../fixtures/workers-site.ts';
 
 /**
@@ -30,6 +30,8 @@ export interface WorkersCrawlSettings {
   leaseSeconds?: number;
   /** pg-boss maintenance interval (s): how often expired leases are looked for. */
   maintenanceSeconds?: number;
+  /** Wait before an abandoned page job is tried again (s). */
+  retryDelaySeconds?: number;
 }
 
 /** The environment of the installation: what every worker and the preparing process use. */
@@ -42,6 +44,7 @@ export function buildWorkersEnv(s: WorkersCrawlSettings): Record<string, string>
     COPYHOUND_CRAWL_PER_HOST_CONCURRENCY: '1',
     COPYHOUND_QUEUE_POLL_SECONDS: '1',
     ...(s.leaseSeconds ? { COPYHOUND_QUEUE_PAGE_LEASE_SECONDS: String(s.leaseSeconds) } : {}),
+    ...(s.retryDelaySeconds ? { COPYHOUND_QUEUE_RETRY_DELAY_SECONDS: String(s.retryDelaySeconds) } : {}),
     ...(s.maintenanceSeconds ? { COPYHOUND_QUEUE_MAINTENANCE_SECONDS: String(s.maintenanceSeconds) } : {}),
     COPYHOUND_DB_POOL_SIZE: '6',
     LOG_LEVEL: 'warn',
@@ -69,7 +72,15 @@ export async function prepareWorkersInstallation(s: WorkersCrawlSettings, site: 
 
 /** Queues one run per source (what the scheduler does when they come due). */
 export async function enqueueRuns(s: WorkersCrawlSettings, schema: string, sourceIds: readonly number[]): Promise<void> {
-  const queue = await createCrawlQueue({ connectionString: s.url, schema });
+  // The same queue settings as the workers': a queue's lease and retry delay are the last
+  // creator's, and this process starts after them.
+  const queue = await createCrawlQueue({
+    connectionString: s.url,
+    schema,
+    ...(s.leaseSeconds ? { leaseSeconds: { 'page-fetch': s.leaseSeconds } } : {}),
+    ...(s.retryDelaySeconds ? { retry: { 'page-fetch': { limit: DEFAULT_RETRY['page-fetch'].limit, delaySeconds: s.retryDelaySeconds } } } : {}),
+    ...(s.maintenanceSeconds ? { maintenanceIntervalSeconds: s.maintenanceSeconds } : {}),
+  });
   try {
     for (const id of sourceIds) await enqueueSourceRun(queue, id, new Date());
   } finally {
