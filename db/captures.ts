@@ -41,7 +41,8 @@ export async function insertCapture(db: Db, capture: NewCaptureRow, body: NewCap
     if (!capture.warcSha256) throw new Error(`capture of ${capture.finalUrl}: no warcSha256; the custody log vouches for the file's bytes`);
     await appendCustodyEntry(tx, { type: 'capture', refId: row.id, at: capture.createdAt, sha256: capture.warcSha256, fields: { url: capture.finalUrl, payloadSha256: capture.bodySha256 } });
     return row.id;
-  });
+    // Shared: captures are stored side by side by many workers; the custody log locks itself.
+  }, { shared: true });
 }
 
 /** One page of capture files by id (keyset paging: each page is an index range, never a rescan). */

@@ -1,4 +1,4 @@
-import { dialectOf, firstRow, returnedRow } from './dialect.ts';
+import { dialectOf, firstRow, lockTransactionScope, returnedRow } from './dialect.ts';
 import { hash } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { rootOfLeaves } from '../src/custody/merkle-tree.ts';
@@ -94,6 +94,8 @@ export async function appendCustodyEntry(db: Db, entry: NewCustodyEntry): Promis
  */
 async function insertCustodyEntry(db: Db, row: { type: CustodyEntryType; refId: number; at: string; leaf: string; leafHash: string }): Promise<number> {
   if (dialectOf(db) === 'pg') {
+    // Page transactions run side by side (a shared writer lock): the log is appended one at a time.
+    await lockTransactionScope(db, 'custody-log');
     const id = (await countCustodyEntries(db)) + 1;
     await preparedWrite(db, 'appendCustodyEntryWithId', (c) => c.insert(custodyEntries).values(placeholders('id', 'type', 'refId', 'at', 'leaf', 'leafHash')))({ id, ...row });
     return id;

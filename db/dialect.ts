@@ -84,6 +84,16 @@ export function returnedRow<T>(rows: readonly T[]): T {
   return row;
 }
 
+/**
+ * Serialises the rest of this transaction with every other transaction that locks the same
+ * scope (PostgreSQL, a transaction-level advisory lock keyed by the installation's schema and the
+ * scope, released at COMMIT or ROLLBACK). SQLite needs none: it has one writer at a time.
+ */
+export async function lockTransactionScope(db: Db, scope: string): Promise<void> {
+  if (dialectOf(db) !== 'pg') return;
+  await internalsOf(db).execute(sql`select pg_advisory_xact_lock(hashtextextended(${`copyhound:${scope}:`} || current_schema(), 0))`);
+}
+
 /** The larger of two values: SQLite's two-argument max(), PostgreSQL's greatest(). */
 export function sqlGreatest(db: Db, a: SQL | SQLWrapper, b: SQL | SQLWrapper | number): SQL {
   return dialectOf(db) === 'pg' ? sql`greatest(${a}, ${b})` : sql`max(${a}, ${b})`;

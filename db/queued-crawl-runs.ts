@@ -1,5 +1,5 @@
 import { and, count, eq, sql } from 'drizzle-orm';
-import { changedRows, firstRow, returnedRow } from './dialect.ts';
+import { changedRows, firstRow, lockTransactionScope, returnedRow } from './dialect.ts';
 import type { Db } from './open-db.ts';
 import { crawlRuns, crawlUrls, type CrawlRunRow } from './schema/crawl.ts';
 import { writeTransaction } from './write-transaction.ts';
@@ -42,6 +42,8 @@ export async function startQueuedRun(db: Db, sourceId: number, now: string): Pro
 
 /** Adds one page's figures to its run. Call in the page's write transaction. */
 export async function addRunTallies(tx: Db, runId: number, t: RunTallies): Promise<void> {
+  // Pages of one run are stored side by side: their figures and the run's end one at a time.
+  await lockTransactionScope(tx, `crawl-run:${runId}`);
   const set = {
     pagesFetched: sql`${crawlRuns.pagesFetched} + ${t.pagesFetched}`,
     pagesUnchanged: sql`${crawlRuns.pagesUnchanged} + ${t.pagesUnchanged}`,

@@ -104,7 +104,7 @@ type PgTransactional = {
  * written for (read, decide, write in one transaction; custody log ids without gaps). A read
  * transaction is REPEATABLE READ: one snapshot, as SQLite's read transaction gives.
  */
-async function runPgTransaction<T>(db: Db, write: boolean, work: (tx: Db) => Promise<T> | T): Promise<T> {
+async function runPgTransaction<T>(db: Db, write: boolean, work: (tx: Db) => Promise<T> | T, shared = false): Promise<T> {
   const pgDb = db as unknown as PgTransactional;
   const mark = (tx: Db) => Object.create(tx, { [IN_TRANSACTION]: { value: { savepoints: 0 } } }) as Db;
   // On a transaction's handle, drizzle's transaction() is a savepoint.
@@ -115,12 +115,24 @@ async function runPgTransaction<T>(db: Db, write: boolean, work: (tx: Db) => Pro
       if (write) {
         const key = readWriterLockKey((db as unknown as { $client: object }).$client);
         if (key === undefined) throw new Error('PostgreSQL handle opened without openPgDatabase: no writer lock');
-        await (tx as unknown as PgTransactional).execute(sql`select pg_advisory_xact_lock(${key}::bigint)`);
+        await (tx as unknown as PgTransactional).execute(shared ? sql`select pg_advisory_xact_lock_shared(${key}::bigint)` : sql`select pg_advisory_xact_lock(${key}::bigint)`);
       }
       return await work(marked);
     },
     write ? undefined : { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
+}
+
+export interface WriteTransactionOptions {
+  /**
+   * PostgreSQL: the writer lock in shared mode. For the writes of one crawled page (its capture,
+   * page row, matches, decisions, visit): pages are stored side by side by many workers, and
+   * each touches rows of its own; what they share is locked on its own (the custody log by
+   * lockTransactionScope in db/custody-log.ts, a run's figures by the run). Every other write
+   * (a consent change, a review) still takes the lock alone, so it never interleaves with a
+   * page's decision. SQLite has one writer at a time whatever this says.
+   */
+  shared?: boolean;
 }
 
 /**
@@ -132,8 +144,8 @@ async function runPgTransaction<T>(db: Db, write: boolean, work: (tx: Db) => Pro
  * `work` may be async: transactions on one connection run one at a time (a queue per connection),
  * and one begun on the `tx` handle inside another is a savepoint.
  */
-export async function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T> | T): Promise<T> {
-  if (dialectOf(db) === 'pg') return await runPgTransaction(db, true, work);
+export async function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T> | T, options: WriteTransactionOptions = {}): Promise<T> {
+  if (dialectOf(db) === 'pg') return await runPgTransaction(db, true, work, options.shared);
   return await runTransaction(db, 'BEGIN IMMEDIATE', work);
 }
 

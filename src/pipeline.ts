@@ -197,8 +197,9 @@ export async function storePage(
   app: App,
   page: { url: string; title: string; textHash: string; captureId: number | null; matches: readonly MatchResult[]; signals: PageSignalsRow },
   now: string = nowIso(),
-  alsoInTransaction?: (db: Db, stored: StoredPage) => void,
+  alsoInTransaction?: (db: Db, stored: StoredPage) => Promise<void> | void,
 ): Promise<StoredPage> {
+  // Shared: pages are stored side by side by many workers (db/write-transaction.ts).
   return await writeTransaction(app.database.db, async (db) => {
     const pageId = await upsertPage(db, { url: page.url, title: page.title, textHash: page.textHash, captureId: page.captureId, rhost: pageRhostOf(page.url), signals: page.signals }, now);
     const newMatches = await upsertMatches(db, pageId, page.matches, page.captureId, now);
@@ -213,9 +214,9 @@ export async function storePage(
       }
     }
     const stored = { pageId, newMatches, decisions };
-    alsoInTransaction?.(db, stored);
+    await alsoInTransaction?.(db, stored);
     return stored;
-  });
+  }, { shared: true });
 }
 
 /** Fetches one page for the pipeline; crawlers pass one that goes through robots and politeness. */
@@ -235,7 +236,7 @@ export interface ProcessPageOptions {
    * Called with the outcome inside the transaction that stores the page (or in one of its own when
    * nothing is stored), so a crawler's own bookkeeping is never out of step with stored matches.
    */
-  commit?: (db: Db, outcome: PageOutcome) => void;
+  commit?: (db: Db, outcome: PageOutcome) => Promise<void> | void;
 }
 
 interface OutcomeBase {
@@ -284,7 +285,7 @@ export async function processPage(app: App, url: string, options: ProcessPageOpt
   // Stored outcomes were committed with the page; the others get a transaction of their own.
   const committedWithPage = !options.ownerFeed && (outcome.status === 'matched' || outcome.status === 'no_match');
   const commit = options.commit;
-  if (commit && !committedWithPage) await writeTransaction(app.database.db, (db) => commit(db, outcome));
+  if (commit && !committedWithPage) await writeTransaction(app.database.db, async (db) => await commit(db, outcome), { shared: true });
   return outcome;
 }
 
@@ -300,7 +301,7 @@ async function touchAndRedecide(app: App, pageId: number, captureId: number | nu
     await touchPage(tx, pageId, now);
     const rows = (await findMatchesOfPageForDecision(tx, pageId)).map((row) => (captureId !== null ? { ...row, captureId } : row));
     if (rows.length > 0) await decideMatches(tx, rows, await loadRightsSnapshot(tx, app.config.rights), { actor: SYSTEM_ACTOR, why: 'the page was seen again unchanged', now, pageVisit: captureId !== null });
-  });
+  }, { shared: true });
 }
 
 /** True when the page was matched after the owned articles last changed (nothing new to find in it). */
@@ -335,7 +336,7 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
   const captureId = fetched.capture?.id ?? null;
   if (fetched.notModified) {
     // A 304 is a sighting too (the server vouches the page is as it was): evidence for its reports.
-    if (known && captureId !== null && !options.recheck) await writeTransaction(app.database.db, async (tx) => await linkSighting(tx, known.id, captureId, nowIso()));
+    if (known && captureId !== null && !options.recheck) await writeTransaction(app.database.db, async (tx) => await linkSighting(tx, known.id, captureId, nowIso()), { shared: true });
     return { status: 'not_modified', url: key, httpStatus: 304, captureId };
   }
   if (fetched.status < 200 || fetched.status > 299) {
@@ -383,10 +384,10 @@ async function runPagePath(app: App, url: string, options: ProcessPageOptions): 
   }
   const status = found.length > 0 ? 'matched' : 'no_match';
   const outcome = { ...common, status, matches: [], newMatches: 0 } as PageOutcome & { newMatches: number; matches: CheckMatch[] };
-  await storePage(app, { url: key, title: article.title, textHash, captureId, matches: found, signals: pageSignalsOf(article) }, nowIso(), (db, stored) => {
+  await storePage(app, { url: key, title: article.title, textHash, captureId, matches: found, signals: pageSignalsOf(article) }, nowIso(), async (db, stored) => {
     outcome.newMatches = stored.newMatches;
     outcome.matches = found.map((m) => presentMatch(m, stored.decisions));
-    options.commit?.(db, outcome);
+    await options.commit?.(db, outcome);
   });
   return outcome;
 }

@@ -75,7 +75,9 @@ async function runRound(workers: number, o: { hosts: number; pagesPerHost: numbe
   const site = await startWorkersSite({ hosts: o.hosts, pagesPerHost: o.pagesPerHost });
   try {
     const sources = await prepareWorkersInstallation(settings, site);
+    console.error(`round ${workers}: ${sources.length} sources added; starting workers`);
     const procs = await Promise.all(Array.from({ length: workers }, () => startWorker(settings, o.concurrency)));
+    console.error(`round ${workers}: workers ready; queueing the runs`);
     try {
       site.log.length = 0;
       const started = performance.now();
