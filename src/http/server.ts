@@ -28,12 +28,15 @@ import { createGuard, guardedRouter, type Guard } from './guard.ts';
 import { createAlertsRouter } from './api-alerts.ts';
 import { createOpenApiRouter } from './api-openapi.ts';
 import { createServerMetrics, type RoutePattern, type ServerMetrics } from '../metrics/server-metrics.ts';
+import { createQueueMetrics, type QueueCounts } from '../metrics/queue-metrics.ts';
 
 export interface HttpApp extends Express {
   /** The access guard: its `registered` list is every API route with its policy row. */
   copyhoundGuard: Guard;
   /** This server's /metrics: other parts (the job queue) add their MetricsSource to it. */
   copyhoundMetrics: ServerMetrics;
+  /** Makes /healthz and /metrics report the crawl job queue (PostgreSQL installations). */
+  copyhoundAttachQueue(queue: QueueCounts): void;
 }
 
 // Routes outside the policy table, named so HTTP metrics label them by pattern too.
@@ -78,10 +81,18 @@ export async function createHttpApp(app: App, allowedHosts: ReadonlySet<string> 
   });
   http.copyhoundGuard = guard;
 
+  let queue: QueueCounts | undefined;
+  http.copyhoundAttachQueue = (attached) => {
+    queue = attached;
+    metrics.addSource(createQueueMetrics(attached));
+  };
   http.get('/healthz', async (_req, res) => {
     const reachable = await app.database.ping();
-    res.status(reachable ? 200 : 503).json({
-      status: reachable ? 'ok' : 'unavailable',
+    const jobs = queue ? await readQueueHealth(queue) : undefined;
+    const ok = reachable && (jobs === undefined || jobs.reachable);
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'unavailable',
+      ...(jobs ? { queue: jobs } : {}),
       db: { reachable, dialect: app.database.dialect, schemaVersion: app.database.schemaVersion },
     });
   });
@@ -111,6 +122,17 @@ export async function createHttpApp(app: App, allowedHosts: ReadonlySet<string> 
   return http;
 }
 
+/** The queue as /healthz shows it: reachable, and jobs waiting, running and failed (all kinds). */
+async function readQueueHealth(queue: QueueCounts): Promise<{ reachable: boolean; queued?: number; active?: number; failed?: number }> {
+  try {
+    const counts = Object.values(await queue.countJobs());
+    const sum = (key: 'queued' | 'active' | 'failed') => counts.reduce((n, c) => n + c[key], 0);
+    return { reachable: true, queued: sum('queued'), active: sum('active'), failed: sum('failed') };
+  } catch {
+    return { reachable: false };
+  }
+}
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -119,6 +141,8 @@ export interface RunningServer {
   /** The Host names the server answers to (resolved COPYHOUND_ALLOWED_HOSTS). */
   allowedHosts: ReadonlySet<string>;
   server: Server;
+  /** Makes /healthz and /metrics report the crawl job queue. */
+  attachQueue(queue: QueueCounts): void;
   /** Stops accepting connections, lets in-flight requests finish (up to the grace period), then resolves. */
   close(): Promise<void>;
 }
@@ -139,6 +163,7 @@ export async function startServer(app: App): Promise<RunningServer> {
     address,
     allowedHosts,
     server,
+    attachQueue: (queue) => http.copyhoundAttachQueue(queue),
     close() {
       closing ??= new Promise<void>((resolve) => {
         const timer = setTimeout(() => server.closeAllConnections(), app.config.server.shutdownGraceMs);

@@ -1,16 +1,18 @@
 import pg from 'pg';
 import { readTestDatabaseUrl } from './pg-test-db.ts';
-import { TEST_SCHEMA_PREFIX } from './test-database.ts';
+import { randomBytes } from 'node:crypto';
+import { readRunSchemaPrefix, TEST_RUN_VARIABLE } from './test-database.ts';
 
 /**
- * The PostgreSQL suite's global setup: drops the schemas the suite makes (test/helpers/
- * test-database.ts), before it runs (a run that was killed left them) and after.
+ * The PostgreSQL suite's global setup: names this run's schemas (test/helpers/test-database.ts;
+ * the test processes inherit the variable) and drops them when the run ends. A run that was
+ * killed leaves its schemas; `DROP SCHEMA ... CASCADE` on the cht_* schemas clears them.
  */
-async function dropTestSchemas(): Promise<void> {
+async function dropTestSchemas(prefix: string): Promise<void> {
   const client = new pg.Client({ connectionString: readTestDatabaseUrl(), connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
-    const found = await client.query<{ name: string }>('select nspname as name from pg_namespace where starts_with(nspname, $1)', [TEST_SCHEMA_PREFIX]);
+    const found = await client.query<{ name: string }>('select nspname as name from pg_namespace where starts_with(nspname, $1)', [prefix]);
     for (const { name } of found.rows) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
   } finally {
     await client.end();
@@ -18,9 +20,9 @@ async function dropTestSchemas(): Promise<void> {
 }
 
 export async function setup(): Promise<void> {
-  await dropTestSchemas();
+  process.env[TEST_RUN_VARIABLE] = randomBytes(4).toString('hex');
 }
 
 export async function teardown(): Promise<void> {
-  await dropTestSchemas();
+  await dropTestSchemas(readRunSchemaPrefix());
 }

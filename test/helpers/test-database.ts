@@ -14,8 +14,19 @@ import { readTestDatabaseUrl } from './pg-test-db.ts';
  */
 export const TEST_DIALECT: 'sqlite' | 'pg' = process.env.COPYHOUND_TEST_DIALECT === 'pg' ? 'pg' : 'sqlite';
 
-/** Every schema the PostgreSQL suite makes starts with this (vitest.pg-setup.ts drops them). */
+/** Every schema the PostgreSQL suite makes starts with this. */
 export const TEST_SCHEMA_PREFIX = 'cht_';
+
+/**
+ * Names this run's schemas (set by test/helpers/pg-suite-setup.ts before the test processes start),
+ * so two runs on one server neither share a schema nor drop each other's.
+ */
+export const TEST_RUN_VARIABLE = 'COPYHOUND_TEST_SCHEMA_RUN';
+
+/** The prefix of this run's schemas. */
+export function readRunSchemaPrefix(env: NodeJS.ProcessEnv = process.env): string {
+  return `${TEST_SCHEMA_PREFIX}${env[TEST_RUN_VARIABLE] ?? 'x'}_`;
+}
 
 // A test's pools stay small: dozens of test databases may be open at once on one server.
 const TEST_POOL_SIZE = 4;
@@ -38,7 +49,7 @@ async function createSchemaOnce(server: string, schema: string): Promise<void> {
 
 /** The schema standing for the SQLite file at `path`. */
 export function schemaForPath(path: string): string {
-  return `${TEST_SCHEMA_PREFIX}${createHash('sha256').update(resolve(path)).digest('hex').slice(0, 24)}`;
+  return `${readRunSchemaPrefix()}${createHash('sha256').update(resolve(path)).digest('hex').slice(0, 24)}`;
 }
 
 /** The connection URL of the schema standing for `path`, made if it does not exist yet. */

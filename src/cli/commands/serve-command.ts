@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
 import { createCrawlScheduler } from '../../../crawlers/scheduler.ts';
+import { startCrawlWorkers, type CrawlWorkers } from '../../../crawlers/crawl-workers.ts';
 import { openApp } from '../../app.ts';
 import { describeExposure, isLoopbackAddress } from '../../http/host-names.ts';
 import { countActiveAdmins } from '../../../db/users.ts';
@@ -38,6 +39,13 @@ async function startUpkeep(app: App, logger: Logger): Promise<NodeJS.Timeout> {
   const timer = setInterval(run, UPKEEP_INTERVAL_MS);
   timer.unref();
   return timer;
+}
+
+/** The crawl workers' machinery without workers: the scheduler lock and the queue it feeds. */
+async function startQueueScheduling(app: App, running: { attachQueue(queue: CrawlWorkers['queue']): void }): Promise<{ start(): Promise<void>; stop(): Promise<void> }> {
+  const workers = await startCrawlWorkers(app, { concurrency: 0 });
+  running.attachQueue(workers.queue);
+  return { start: async () => undefined, stop: async () => await workers.stop() };
 }
 
 /**
@@ -110,7 +118,9 @@ export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Com
         if (sweepAbort.signal.aborted) logger.info('capture sweep stopped at shutdown');
         else logger.error({ err: error }, 'capture sweep failed');
       });
-      const scheduler = createCrawlScheduler(app);
+      // PostgreSQL: the scheduler queues runs for `copyhound worker` processes (this server fetches
+      // nothing itself) and /healthz, /metrics show the queue. SQLite: the server crawls itself.
+      const scheduler = app.database.dialect === 'pg' ? await startQueueScheduling(app, running) : createCrawlScheduler(app);
       await scheduler.start();
       const upkeep = await startUpkeep(app, logger);
       // Webhooks and e-mail digests for new reports; links point at COPYHOUND_PUBLIC_URL, else here.
