@@ -15,6 +15,14 @@ export const SQLITE_ONLY = [
   'test/concurrency/wal-checkpointer.test.ts',
   // `copyhound backup` copies the SQLite file; on PostgreSQL the server's own tools back it up.
   'test/backup/**',
+  // SQLite's busy answer (SQLITE_BUSY under BEGIN IMMEDIATE/EXCLUSIVE) as a 503.
+  'test/http/storage-busy.test.ts',
+  // Where the SQLite file goes (data folder, --db, COPYHOUND_DB) and that reading never creates it.
+  'test/cli/data-location.test.ts',
+  // Seeds 5,000 reports through better-sqlite3's statements to time a scrape.
+  'test/metrics/scrape-cost.test.ts',
+  // The crawl inside `serve`: on PostgreSQL serve leaves crawling to workers (test/workers).
+  'test/crawl/scheduler.test.ts',
 ];
 
 export default defineConfig({

@@ -10,7 +10,7 @@ export const dbSettings = {
     'COPYHOUND_DATABASE_URL',
     z.union([z.literal(''), z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (or empty for the SQLite file)')]),
     '',
-    'PostgreSQL connection URL (postgres://user:password@host:5432/db, `?options=-c search_path=NAME` for a schema). Empty: the SQLite file. See README, "PostgreSQL".',
+    'PostgreSQL connection URL (postgres://user:password@host:5432/db, `?options=-c search_path=NAME` for a schema). Empty: the SQLite file. See README, "PostgreSQL and many workers".',
   ),
   // Ten connections per process: a worker's fetches wait on the network, not on the database,
   // and PostgreSQL's default max_connections (100) then admits about ten processes.

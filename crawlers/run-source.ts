@@ -39,6 +39,8 @@ export interface RunProgress {
 }
 
 export interface RunSourceOptions {
+  /** Told the run's id once this process holds the run (before any page is fetched). */
+  onClaimed?: (runId: number) => void;
   fetchers?: CrawlFetchers;
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
@@ -120,6 +122,7 @@ async function runLocked(app: App, source: SourceRow, options: RunSourceOptions)
 
   const held = await claimRunLease(app, source, () => options.now?.() ?? new Date());
   if (!held) throw new ConflictError(`Source "${source.name}" is being crawled by another process`, { sourceId: source.id });
+  options.onClaimed?.(held.run.id);
   const signal = options.signal ? AbortSignal.any([options.signal, held.lost]) : held.lost;
   try {
     return await crawlClaimed(app, source, { ...options, signal }, held.run, held.resumed, fetchers, held.lease);

@@ -3,7 +3,6 @@
  * changes in place, runs started in the background, health.
  */
 import { z } from 'zod';
-import { listRuns } from '../db/crawl-state.ts';
 import { deleteSource, findSourceById, findSourceByName, insertSource, readSourceHealth, updateSource, type SourceHealth, type SourceRow } from '../db/sources.ts';
 import type { SourceLimits } from '../db/schema/sources.ts';
 import type { App } from '../src/app.ts';
@@ -141,20 +140,23 @@ export function createSourceRunner(app: App): SourceRunner {
       if (isSourceRunning(source.id)) throw new ConflictError(`A run of "${source.name}" is already in progress; its outcome will appear under its last runs`, { sourceId: source.id });
       // The scheduler's own fetchers: one politeness state (host scheduler, robots cache) per process.
       const fetchers = sharedCrawlFetchers(app);
-      let refusal: ConflictError | undefined;
-      const work = runSource(app, source, { fetchers });
-      work.then(
-        (summary) => log.info({ source: source.name, runId: summary.runId, status: summary.status, pagesFetched: summary.pagesFetched }, 'run started in the background finished'),
-        (error: unknown) => {
-          if (error instanceof ConflictError) refusal = error;
-          else log.error({ err: error, source: source.name }, 'run started in the background failed');
-        },
-      );
-      // runSource claims the run lease (and its run row) before its first I/O, so a refusal
-      // (another process holds the lease) has settled once the current microtasks have run.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (refusal) throw new ConflictError(`${refusal.message}; try again when that run has finished`, refusal.details);
-      return { runId: (await listRuns(app.database.db, source.id, 1))[0]?.id };
+      // Answered once the run is claimed (its id known) or refused (another process holds it).
+      const runId = await new Promise<number | undefined>((resolve, reject) => {
+        runSource(app, source, { fetchers, onClaimed: resolve }).then(
+          (summary) => {
+            resolve(summary.runId);
+            log.info({ source: source.name, runId: summary.runId, status: summary.status, pagesFetched: summary.pagesFetched }, 'run started in the background finished');
+          },
+          (error: unknown) => {
+            if (error instanceof ConflictError) reject(new ConflictError(`${error.message}; try again when that run has finished`, error.details));
+            else {
+              resolve(undefined);
+              log.error({ err: error, source: source.name }, 'run started in the background failed');
+            }
+          },
+        );
+      });
+      return { runId };
     },
   };
 }

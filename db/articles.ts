@@ -72,7 +72,7 @@ export interface ListArticlesQuery {
   after?: ArticleListKey;
 }
 
-/** Where an article stands in the list's order; publishedAt null sorts last (SQLite puts NULL last in DESC). */
+/** Where an article stands in the list's order; publishedAt null sorts last. */
 export interface ArticleListKey {
   publishedAt: string | null;
   key: number;
@@ -96,7 +96,8 @@ export async function listArticles(db: Db, query: ListArticlesQuery): Promise<{ 
     .select(summaryColumns)
     .from(articles)
     .where(query.after ? and(where, afterArticle(query.after)) : where)
-    .orderBy(desc(articles.publishedAt), desc(articles.key))
+    // NULLS LAST spelled out: SQLite's default for DESC, PostgreSQL's is the opposite.
+    .orderBy(sql`${articles.publishedAt} desc nulls last`, desc(articles.key))
     .limit(query.limit)
     .offset(query.offset));
   const total = firstRow(await db.select({ n: count() }).from(articles).where(where).limit(1))?.n ?? 0;

@@ -99,7 +99,7 @@ export async function listPrunableCaptures(db: Db, cutoff: string, afterId: numb
  */
 export async function listCaptureIdsInReportHistory(db: Db): Promise<Set<number>> {
   const ids = new Set<number>();
-  const rows = (await db.select({ detail: reportEvents.detail }).from(reportEvents).where(like(reportEvents.detail, '%"captureId"%')));
+  const rows = (await db.select({ detail: reportEvents.detail }).from(reportEvents).where(like(sql`cast(${reportEvents.detail} as text)`, '%"captureId"%')));
   for (const row of rows) {
     const id = row.detail?.captureId;
     if (typeof id === 'number') ids.add(id);

@@ -18,6 +18,8 @@ export interface OpenDatabase {
   /** The SQLite file, or the PostgreSQL URL with its password hidden. */
   path: string;
   dialect: 'sqlite' | 'pg';
+  /** PostgreSQL: true when this open made the tables (the schema had none of ours). */
+  pgCreated?: boolean;
   /** PostgreSQL: the installation's schema (the connection's current schema). */
   pgSchema?: string;
   /** PostgreSQL: the connection URL (with its password), for the job queue's own connections. */

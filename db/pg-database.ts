@@ -80,8 +80,11 @@ export async function openPgDatabase(options: OpenPgDatabaseOptions): Promise<Op
   // queries only in the ways both drivers share (db/dialect.ts).
   const db = drizzle(pool) as unknown as Db;
   let schema: string;
+  let created = false;
   try {
     schema = await readCurrentSchema(pool);
+    const journal = await pool.query<{ found: string | null }>('select to_regclass(format($1, current_schema())) as found', ['%I.__drizzle_migrations']);
+    created = journal.rows[0]?.found == null;
     await migrateOnce(options.url, db, schema);
   } catch (error) {
     await pool.end();
@@ -94,6 +97,7 @@ export async function openPgDatabase(options: OpenPgDatabaseOptions): Promise<Op
     path: hidePassword(options.url),
     dialect: 'pg',
     pgSchema: schema,
+    pgCreated: created,
     pgUrl: options.url,
     async ping() {
       try {

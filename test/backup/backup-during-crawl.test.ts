@@ -73,7 +73,7 @@ describe('backup while a crawl writes', () => {
           // The snapshot was taken mid-run: its run is unfinished, and the crawl went on storing after it.
           const restoredSource = (await findSourceByName(restored.db, 'site'))!;
           expect(await findUnfinishedRun(restored.db, restoredSource.id)).toBeDefined();
-          expect(crawler.database.db.select().from(captures).all().length).toBeGreaterThan(rows.length);
+          expect((await crawler.database.db.select().from(captures)).length).toBeGreaterThan(rows.length);
         } finally {
           await restored.close();
         }

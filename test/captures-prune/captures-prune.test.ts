@@ -1,3 +1,4 @@
+import { firstRow } from '../../db/dialect.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -28,8 +29,8 @@ const FILLER = 3;
 /** Three days from now: every capture made by the test is then more than a day old. */
 const later = () => new Date(Date.now() + 3 * DAY_MS);
 
-function fileOf(app: App, id: number): string {
-  const row = app.database.db.select().from(captures).where(eq(captures.id, id)).get();
+async function fileOf(app: App, id: number): Promise<string> {
+  const row = firstRow(await app.database.db.select().from(captures).where(eq(captures.id, id)).limit(1));
   if (!row) throw new Error(`capture ${id} has no row`);
   return join(app.config.data.dir, row.warcPath);
 }
@@ -60,14 +61,14 @@ describe('captures prune: retention of captures nothing cites', () => {
     expect((await runCliInProcess(['crawl', 'list'], { env })).code).toBe(0);
     app = await openTestApp(dir, {}, { owned: false });
     const db = app.database.db;
-    const cited = db.select({ id: reportCaptures.captureId }).from(reportCaptures).all().map((r) => r.id);
-    const filler = db.select({ id: pages.captureId }).from(pages).where(eq(pages.url, urls[1])).get()?.id;
+    const cited = (await db.select({ id: reportCaptures.captureId }).from(reportCaptures)).map((r) => r.id);
+    const filler = firstRow(await db.select({ id: pages.captureId }).from(pages).where(eq(pages.url, urls[1])).limit(1))?.id;
     expect(cited).toHaveLength(1);
     expect(filler).toBeTypeOf('number');
     const alone = (await app.captureStore.save(captureInput('http://example.test/alone', 'alone'))).id;
     const holder = (await app.captureStore.save(captureInput('http://example.test/shared', 'shared'))).id;
     const revisit = (await app.captureStore.save(captureInput('http://example.test/shared', 'shared'))).id;
-    const recordTypes = db.select({ recordType: captures.recordType }).from(captures).where(eq(captures.id, revisit)).get();
+    const recordTypes = firstRow(await db.select({ recordType: captures.recordType }).from(captures).where(eq(captures.id, revisit)).limit(1));
     expect(recordTypes).toEqual({ recordType: 'revisit' });
     // A signed head before the prune: the tombstones must extend it, not rewrite it.
     await signNewTreeHead({ db, config: TSA_OFF }, 'command');
@@ -78,7 +79,7 @@ describe('captures prune: retention of captures nothing cites', () => {
     'a dry run lists what would go and deletes nothing; the prune keeps cited captures, removes uncited old ones with their files, and the log verifies',
     async () => {
       const { app, db, report, filler, alone, holder, revisit } = await setup();
-      const files = new Map([report, filler, alone, holder, revisit].map((id) => [id, fileOf(app, id)]));
+      const files = new Map(await Promise.all([report, filler, alone, holder, revisit].map(async (id) => [id, await fileOf(app, id)] as const)));
       const entries = await countCustodyEntries(db);
 
       // Fresh captures are never eligible: nothing is a day old yet.
@@ -96,7 +97,7 @@ describe('captures prune: retention of captures nothing cites', () => {
       expect(dry.bytes).toBeGreaterThan(0);
       expect(await countCustodyEntries(db)).toBe(entries);
       for (const [id, file] of files) {
-        expect(db.select().from(captures).where(eq(captures.id, id)).get(), `capture ${id}`).toBeDefined();
+        expect(firstRow(await db.select().from(captures).where(eq(captures.id, id)).limit(1)), `capture ${id}`).toBeDefined();
         expect(existsSync(file), file).toBe(true);
       }
 
@@ -105,23 +106,23 @@ describe('captures prune: retention of captures nothing cites', () => {
       expect(first.captures.map((c) => c.id)).toEqual(dryIds);
       expect(await countCustodyEntries(db)).toBe(entries + dryIds.length);
       for (const id of [alone, revisit]) {
-        expect(db.select().from(captures).where(eq(captures.id, id)).get()).toBeUndefined();
+        expect(firstRow(await db.select().from(captures).where(eq(captures.id, id)).limit(1))).toBeUndefined();
         expect(existsSync(files.get(id)!)).toBe(false);
         const [tombstone] = await findCustodyEntriesFor(db, 'capture_pruned', id);
         const [logged] = await findCustodyEntriesFor(db, 'capture', id);
         expect(JSON.parse(tombstone.leaf)).toMatchObject({ type: 'capture_pruned', id, reason: 'retention', sha256: JSON.parse(logged.leaf).sha256, captureEntry: logged.id - 1 });
       }
       for (const id of [report, filler, holder]) {
-        expect(db.select().from(captures).where(eq(captures.id, id)).get(), `capture ${id}`).toBeDefined();
+        expect(firstRow(await db.select().from(captures).where(eq(captures.id, id)).limit(1)), `capture ${id}`).toBeDefined();
         expect(existsSync(files.get(id)!)).toBe(true);
       }
       // The revisit is gone, so the body's holder is now alone: it goes, with its body row.
       expect(await app.captureStore.readBody(holder)).toBeInstanceOf(Buffer);
-      const body = db.select().from(captures).where(eq(captures.id, holder)).get()!.bodySha256;
+      const body = firstRow(await db.select().from(captures).where(eq(captures.id, holder)).limit(1))!.bodySha256;
       const second = await prune(app);
       expect(second.captures.map((c) => [c.id, c.bodyRemoved])).toEqual([[holder, true]]);
       expect(existsSync(files.get(holder)!)).toBe(false);
-      expect(db.select().from(captureBodies).where(eq(captureBodies.sha256, body)).get()).toBeUndefined();
+      expect(firstRow(await db.select().from(captureBodies).where(eq(captureBodies.sha256, body)).limit(1))).toBeUndefined();
       expect(await prune(app)).toMatchObject({ found: 0, pruned: 0 });
 
       // What a report cites still reads and verifies; the log verifies with the tombstones in it.
@@ -139,7 +140,7 @@ describe('captures prune: retention of captures nothing cites', () => {
     async () => {
       const { app, db, alone, holder } = await setup();
       // What someone with the database file could do: a silent hole.
-      db.delete(captures).where(eq(captures.id, alone)).run();
+      await db.delete(captures).where(eq(captures.id, alone));
       const holed = await verifyCustodyLog(db, app.config.data.dir);
       expect(holed.problems.join('\n')).toMatch(new RegExp(`\\(capture ${alone}, .*the capture it vouches for is gone`));
       expect(holed.capturesPruned).toBe(0);

@@ -1,3 +1,4 @@
+import { firstRow } from '../../db/dialect.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -21,8 +22,8 @@ describe('copyhound captures prune', () => {
     const recent = await app.captureStore.save(captureInput('http://example.test/new', 'a new page'));
     const db = app.database.db;
     // Backdated as a capture taken three days ago would be stored.
-    db.update(captures).set({ createdAt: new Date(Date.now() - 3 * DAY_MS).toISOString() }).where(eq(captures.id, old.id)).run();
-    const oldFile = join(app.config.data.dir, db.select().from(captures).where(eq(captures.id, old.id)).get()!.warcPath);
+    await db.update(captures).set({ createdAt: new Date(Date.now() - 3 * DAY_MS).toISOString() }).where(eq(captures.id, old.id));
+    const oldFile = join(app.config.data.dir, firstRow(await db.select().from(captures).where(eq(captures.id, old.id)).limit(1))!.warcPath);
     await app.close();
 
     const dry = await runCliInProcess(['captures', 'prune', '--older-than', '1', '--dry-run', '--json'], { env });
@@ -37,7 +38,7 @@ describe('copyhound captures prune', () => {
     expect(existsSync(oldFile)).toBe(false);
 
     const reopened = await openTestApp(dir, {}, { owned: false });
-    const left = reopened.database.db.select({ id: captures.id }).from(captures).all().map((r) => r.id);
+    const left = (await reopened.database.db.select({ id: captures.id }).from(captures)).map((r) => r.id);
     await reopened.close();
     expect(left).toEqual([recent.id]);
     expect((await runCliInProcess(['log', 'verify'], { env })).code).toBe(0);

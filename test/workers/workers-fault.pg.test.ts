@@ -17,8 +17,9 @@ import { enqueueRuns, prepareWorkersInstallation, readCrawlFigures, startWorker,
 
 const HOSTS = 12;
 const PAGES_PER_HOST = 12;
-// Short lease, maintenance and retry delay, so the killed workers' jobs come back within seconds.
-const LEASE_SECONDS = 6;
+// Short lease, maintenance and retry delay, so the killed workers' jobs come back within seconds
+// (12 s: a live worker on a loaded 2-core machine still finishes a page well inside it).
+const LEASE_SECONDS = 12;
 const MAINTENANCE_SECONDS = 1;
 const RETRY_DELAY_SECONDS = 1;
 const HOST_DELAY_MS = 30;

@@ -12,11 +12,12 @@ export function createInitCommand(io: CliIo, globals: () => GlobalOptions): Comm
     .option('--json', 'print {"dataDir","db","created","schemaVersion"} on one line')
     .action(async (options: { json?: boolean }) => {
       const config = buildConfig(io, globals());
-      // A PostgreSQL schema is created by whoever runs the server; init brings its tables up to date.
-      const created = !config.db.url && !existsSync(config.db.path);
+      // PostgreSQL: the database (or schema) is the operator's to create; init makes the tables.
+      const fileMissing = !config.db.url && !existsSync(config.db.path);
       mkdirSync(config.data.dir, { recursive: true });
       const database = await openConfiguredDatabase({ path: config.db.path, url: config.db.url, poolSize: 1, busyTimeoutMs: config.db.busyTimeoutMs });
       const schemaVersion = database.schemaVersion;
+      const created = config.db.url ? database.pgCreated === true : fileMissing;
       await database.close();
       const result = { dataDir: config.data.dir, db: database.path, created, schemaVersion };
       if (options.json) return writeLine(io.stdout, jsonLine(result));
