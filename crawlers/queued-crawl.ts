@@ -1,10 +1,9 @@
-import { findRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, saveRunProgress } from '../db/crawl-state.ts';
-import { findFlaggedMatchesForUrl, insertRecheck } from '../db/matches.ts';
+import { findRun, findUrlState, listUrlsDoneInRun, saveRunProgress } from '../db/crawl-state.ts';
+import { findFlaggedMatchesForUrl } from '../db/matches.ts';
 import { addRunTallies, failQueuedRun, finishQueuedRunIfDone, startQueuedRun, type RunTallies } from '../db/queued-crawl-runs.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import { findSourceById } from '../db/sources.ts';
 import type { App } from '../src/app.ts';
-import { recordRecheck } from '../src/decide-store.ts';
 import { ConflictError, FetchError } from '../src/errors.ts';
 import { pageKeyOf, processPage, type PageOutcome } from '../src/pipeline.ts';
 import type { CrawlQueue, PageFetchPayload, SourceRunPayload } from '../src/queue/crawl-queue.ts';
@@ -12,6 +11,7 @@ import { millisOfIso } from '../src/time/parse-date.ts';
 import type { CrawlFetchers } from './fetch-adapter.ts';
 import { DEFAULT_REVISIT_AFTER_MS, recheckOutcome, runSource } from './run-source.ts';
 import { enumerateSource } from './source-types.ts';
+import { judgeVisit, recordVisit } from './record-visit.ts';
 
 /**
  * A crawl spread over the job queue. A `source-run` job reads the source (feed, sitemap, URL list,
@@ -161,25 +161,9 @@ export async function runPageJob(deps: QueuedCrawlDeps, payload: PageFetchPayloa
     signal,
     commit: async (tx, outcome) => {
       if (outcome.status === 'failed' && signal.aborted) throw new InterruptedPageJob(`fetch of ${url} interrupted`);
-      const verdicts = flagged.map((m) => ({ m, verdict: recheckOutcome(outcome, m.articleId, state?.textHash ?? null) }));
-      const provesRemoval = outcome.status === 'failed' && verdicts.some((v) => v.verdict === 'removed');
-      await recordUrlVisit(tx, {
-        sourceId: source.id,
-        url,
-        runId: run.id,
-        at,
-        status: provesRemoval ? 'no_match' : outcome.status,
-        ok: outcome.status !== 'failed' || provesRemoval,
-        ...(outcome.status !== 'failed' && outcome.status !== 'not_modified' ? { etag: outcome.etag, lastModified: outcome.lastModified, textHash: outcome.textHash } : {}),
-        ...(outcome.status === 'failed' && !provesRemoval ? { failureReason: outcome.reason } : {}),
-        captureId: outcome.captureId,
-      }, state);
-      for (const { m, verdict } of verdicts) {
-        if (!verdict) continue;
-        await insertRecheck(tx, { matchId: m.id, url: pageKeyOf(url), checkedAt: at, outcome: verdict, httpStatus: outcome.httpStatus ?? null, captureId: outcome.captureId });
-        await recordRecheck(tx, { matchId: m.id, verdict, captureId: outcome.captureId, httpStatus: outcome.httpStatus ?? null, at });
-      }
-      await addRunTallies(tx, run.id, talliesOf(outcome, provesRemoval));
+      const judgement = judgeVisit(outcome, flagged.map((m) => ({ m, verdict: recheckOutcome(outcome, m.articleId, state?.textHash ?? null) })));
+      await recordVisit(tx, { sourceId: source.id, url, runId: run.id, at, outcome, state }, judgement);
+      await addRunTallies(tx, run.id, talliesOf(outcome, judgement.provesRemoval));
       if (await finishQueuedRunIfDone(tx, run.id, expected, new Date().toISOString())) app.logger.info({ runId: run.id, sourceId: source.id }, 'queued run completed');
     },
   });

@@ -7,9 +7,8 @@
  * are unique per (page, article), so nothing is fetched twice after it was stored and no match is
  * duplicated.
  */
-import { finishRun, findUrlState, listUrlsDoneInRun, recordUrlVisit, addFrontierEntries, markFrontierDone, listFrontier, saveRunCounters, saveRunProgress, type CrawlRunRow, type CrawlUrlRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
-import { findFlaggedMatchesForUrl, insertRecheck } from '../db/matches.ts';
-import { recordRecheck } from '../src/decide-store.ts';
+import { finishRun, findUrlState, listUrlsDoneInRun, addFrontierEntries, markFrontierDone, listFrontier, saveRunCounters, saveRunProgress, type CrawlRunRow, type CrawlUrlRow, type RunCounters, type RunFrontier, type UrlStatus } from '../db/crawl-state.ts';
+import { findFlaggedMatchesForUrl } from '../db/matches.ts';
 import { millisOfIso } from '../src/time/parse-date.ts';
 import type { Db } from '../db/open-db.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
@@ -21,6 +20,7 @@ import { createCrawlFetchers, type CrawlFetchers } from './fetch-adapter.ts';
 import { claimRunLease, type RunLease } from './run-lease.ts';
 import { discoverLinks, SiteFrontier, type FrontierOptions, type FrontierState } from './site.ts';
 import { enumerateSource, siteFrontierOptions } from './source-types.ts';
+import { judgeVisit, recordVisit } from './record-visit.ts';
 import { tryNormaliseUrl } from './url-normalise.ts';
 
 // Feeds and sitemaps are re-read every run, but a page fetched fine this recently is not fetched
@@ -204,11 +204,10 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
         commit: async (tx, outcome) => {
           // A fetch cut short by our own shutdown is not a visit: the resumed run must do it.
           if (outcome.status === 'failed' && options.signal?.aborted) throw new InterruptedVisit();
-          const verdicts = flagged.map((m) => ({ m, verdict: recheckOutcome(outcome, m.articleId, state?.textHash ?? null) }));
           // A 404/410 that proves a flagged copy gone is the answer a re-check looks for: the page
           // was fetched and read, so it is counted as removed, never as a failure.
-          const provesRemoval = outcome.status === 'failed' && verdicts.some((v) => v.verdict === 'removed');
-          const ok = outcome.status !== 'failed' || provesRemoval;
+          const judgement = judgeVisit(outcome, flagged.map((m) => ({ m, verdict: recheckOutcome(outcome, m.articleId, state?.textHash ?? null) })));
+          const { provesRemoval } = judgement;
           if (provesRemoval) {
             counters.pagesFetched++;
             counters.pagesRemoved++;
@@ -218,23 +217,7 @@ async function crawlClaimed(app: App, source: SourceRow, options: RunSourceOptio
           } else if (outcome.status === 'not_modified' || outcome.status === 'unchanged') counters.pagesUnchanged++;
           else counters.pagesFetched++;
           if (outcome.status === 'matched' || outcome.status === 'no_match') counters.matchesFound += outcome.newMatches;
-          await recordUrlVisit(tx, {
-            sourceId: source.id,
-            url,
-            runId: run.id,
-            at,
-            // The copy is gone and the page has no match: what "no_match" says, not a failure.
-            status: provesRemoval ? 'no_match' : outcome.status,
-            ok,
-            ...(outcome.status !== 'failed' && outcome.status !== 'not_modified' ? { etag: outcome.etag, lastModified: outcome.lastModified, textHash: outcome.textHash } : {}),
-            ...(outcome.status === 'failed' && !provesRemoval ? { failureReason: outcome.reason } : {}),
-            captureId: outcome.captureId,
-          }, state);
-          for (const { m, verdict } of verdicts) {
-            if (!verdict) continue;
-            await insertRecheck(tx, { matchId: m.id, url: pageKeyOf(url), checkedAt: at, outcome: verdict, httpStatus: outcome.httpStatus ?? null, captureId: outcome.captureId });
-            await recordRecheck(tx, { matchId: m.id, verdict, captureId: outcome.captureId, httpStatus: outcome.httpStatus ?? null, at });
-          }
+          await recordVisit(tx, { sourceId: source.id, url, runId: run.id, at, outcome, state }, judgement);
           await extra?.(tx, outcome);
           if (!await saveRunCounters(tx, run.id, lease.owner, counters)) {
             // Taken over: roll this page's bookkeeping back; the run's new holder does the page.

@@ -197,3 +197,15 @@ export async function digestTable(db: Db, table: CopyTable, pageSize: number): P
   }
   return { rows, digest: hash.digest('hex') };
 }
+
+// SQLite's own tables and drizzle's migration journal (each database keeps its own).
+const BOOKKEEPING_TABLE = /^(sqlite_|__drizzle_migrations$)/;
+
+/** The SQLite file's own tables (its bookkeeping and the migration journal left out). */
+export async function listSqliteTables(db: Db): Promise<string[]> {
+  return (await queryRows<{ name: string }>(db, sql`select name from sqlite_master where type = 'table'`)).map((r) => r.name).filter((n) => !BOOKKEEPING_TABLE.test(n));
+}
+
+export async function listSqliteColumns(db: Db, table: string): Promise<string[]> {
+  return (await queryRows<{ name: string }>(db, sql`select name from pragma_table_info(${table})`)).map((r) => r.name);
+}

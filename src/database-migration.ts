@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import { queryRows } from '../db/dialect.ts';
 import type { Db } from '../db/open-db.ts';
-import { countRows, digestTable, insertRows, listTablesInCopyOrder, pageSizeFor, readRowsAfter, resetSequence, updateRowDigest, UnstorableValueError, type CopyTable } from '../db/table-copy.ts';
+import { countRows, digestTable, listSqliteColumns, listSqliteTables, insertRows, listTablesInCopyOrder, pageSizeFor, readRowsAfter, resetSequence, updateRowDigest, UnstorableValueError, type CopyTable } from '../db/table-copy.ts';
 import { readTransaction, writeTransaction } from '../db/write-transaction.ts';
 import { currentTree } from './custody-log.ts';
 import { ConflictError, CopyhoundError, ValidationError } from './errors.ts';
@@ -58,17 +56,6 @@ export class MigrationMismatchError extends Error {
 }
 
 const MAX_REASON_CHARS = 500;
-
-// SQLite's own tables and drizzle's migration journal (each database keeps its own).
-const BOOKKEEPING_TABLE = /^(sqlite_|__drizzle_migrations$)/;
-
-async function listSqliteTables(db: Db): Promise<string[]> {
-  return (await queryRows<{ name: string }>(db, sql`select name from sqlite_master where type = 'table'`)).map((r) => r.name).filter((n) => !BOOKKEEPING_TABLE.test(n));
-}
-
-async function listSqliteColumns(db: Db, table: string): Promise<string[]> {
-  return (await queryRows<{ name: string }>(db, sql`select name from pragma_table_info(${table})`)).map((r) => r.name);
-}
 
 /** Refuses a source whose tables or columns are not the ones this version copies (a file from another version). */
 async function checkSourceShape(source: Db, tables: readonly CopyTable[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { hidePassword } from '../../db/pg-database.ts';
 import { afterEach } from 'vitest';
 
 /**
@@ -34,17 +35,6 @@ export function readTestDatabaseUrl(env: NodeJS.ProcessEnv = process.env): strin
   return url;
 }
 
-/** The URL with its password hidden, for error messages. */
-function hidePassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(not a URL)';
-  }
-}
-
 /** The same server and database, with every connection's search_path set to `schema`. */
 function buildSchemaUrl(url: string, schema: string): string {
   const parsed = new URL(url);
@@ -74,6 +64,8 @@ async function dropSchema(url: string, schema: string): Promise<void> {
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    // The job queue a test's workers or server made beside it (crawlers/crawl-workers.ts).
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`);
   } finally {
     await client.end();
   }

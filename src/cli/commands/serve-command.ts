@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
+import { waitForStopSignal } from '../stop-signal.ts';
 import { createCrawlScheduler } from '../../../crawlers/scheduler.ts';
 import { startCrawlWorkers, type CrawlWorkers } from '../../../crawlers/crawl-workers.ts';
 import { openApp } from '../../app.ts';
@@ -46,22 +47,6 @@ async function startQueueScheduling(app: App, running: { attachQueue(queue: Craw
   const workers = await startCrawlWorkers(app, { concurrency: 0 });
   running.attachQueue(workers.queue);
   return { start: async () => undefined, stop: async () => await workers.stop() };
-}
-
-/**
- * Resolves with the first SIGTERM or SIGINT. Its listeners are removed then, so a second Ctrl-C
- * while in-flight requests finish ends the process at once (the default action).
- */
-function waitForStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve(signal);
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
 }
 
 export function createServeCommand(io: CliIo, globals: () => GlobalOptions): Command {

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { startCrawlWorkers } from '../../../crawlers/crawl-workers.ts';
 import { openApp } from '../../app.ts';
 import { COMMAND_DESCRIPTIONS } from '../command-descriptions.ts';
+import { waitForStopSignal } from '../stop-signal.ts';
 import { buildConfig, createCliLogger, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
 
 // A worker's log is its record of the pages it did, like the server's.
@@ -12,19 +13,6 @@ function parseConcurrency(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) throw new InvalidArgumentError(`must be a whole number from 1 to ${MAX_CONCURRENCY}`);
   return n;
-}
-
-/** Resolves with the first SIGTERM or SIGINT; a second one ends the process at once. */
-function waitForStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve(signal);
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
 }
 
 export function createWorkerCommand(io: CliIo, globals: () => GlobalOptions): Command {
