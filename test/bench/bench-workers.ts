@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { findDuplicateFetches, findShortestHostGaps, startWorkersSite } from '../fixtures/workers-site.ts';
-import { enqueueRuns, prepareWorkersInstallation, startWorker, stopWorker, waitForRuns, type WorkersCrawlSettings } from '../helpers/workers-crawl.ts';
+import { enqueueRuns, prepareWorkersInstallation, startWorker, stopWorker, waitForRuns, type WorkerProcess, type WorkersCrawlSettings } from '../helpers/workers-crawl.ts';
 
 const SERVER_URL = process.env.COPYHOUND_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 // The issue's scale: 20,000 pages over 200 hosts.
@@ -76,9 +76,10 @@ async function runRound(workers: number, o: { hosts: number; pagesPerHost: numbe
   try {
     const sources = await prepareWorkersInstallation(settings, site);
     console.error(`round ${workers}: ${sources.length} sources added; starting workers`);
-    const procs = await Promise.all(Array.from({ length: workers }, () => startWorker(settings, o.concurrency)));
-    console.error(`round ${workers}: workers ready; queueing the runs`);
+    const procs: WorkerProcess[] = [];
     try {
+      for (let i = 0; i < workers; i++) procs.push(await startWorker(settings, o.concurrency));
+      console.error(`round ${workers}: workers ready; queueing the runs`);
       site.log.length = 0;
       const started = performance.now();
       await enqueueRuns(settings, `${schema}_jobs`, sources);

@@ -95,18 +95,32 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
+// A worker is ready within seconds; one that is not has hung in its start (seen, cause unknown):
+// it is killed and the caller gets its output rather than waiting for ever.
+const WORKER_READY_TIMEOUT_MS = 60_000;
+
 /** Starts `copyhound worker`; resolves once it says it is ready. */
 export function startWorker(s: WorkersCrawlSettings, concurrency: number): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [CLI_PATH, 'worker', '--concurrency', String(concurrency)], { env: { ...process.env, ...buildWorkersEnv(s) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`worker ${child.pid} not ready after ${WORKER_READY_TIMEOUT_MS} ms: ${out}`));
+    }, WORKER_READY_TIMEOUT_MS);
     child.stdout!.on('data', (d) => {
       out += d;
-      if (out.includes('worker ready')) resolve({ child, output: () => out, exited });
+      if (out.includes('worker ready')) {
+        clearTimeout(timer);
+        resolve({ child, output: () => out, exited });
+      }
     });
     child.stderr!.on('data', (d) => (out += d));
-    void exited.then((code) => reject(new Error(`worker exited with ${code} before it was ready: ${out}`)));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code} before it was ready: ${out}`));
+    });
   });
 }
 

@@ -49,7 +49,8 @@ describe('workers killed mid-run', () => {
     dir = mkdtempSync(join(tmpdir(), 'copyhound-workers-fault-'));
     const settings: WorkersCrawlSettings = { url: db.url, dataDir: join(dir, 'data'), hostDelayMs: HOST_DELAY_MS, leaseSeconds: LEASE_SECONDS, maintenanceSeconds: MAINTENANCE_SECONDS, retryDelaySeconds: RETRY_DELAY_SECONDS };
     const sources = await prepareWorkersInstallation(settings, site);
-    workers = await Promise.all(Array.from({ length: 4 }, () => startWorker(settings, 2)));
+    // One after another, each kept as it starts, so afterEach stops every one that did.
+    for (let i = 0; i < 4; i++) workers.push(await startWorker(settings, 2));
     await enqueueRuns(settings, `${db.schema}_jobs`, sources);
 
     // Mid-run: kill two workers outright, then start one more.
