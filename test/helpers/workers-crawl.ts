@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../config/index.ts';
 import { addSource } from '../../crawlers/sources-service.ts';
 import { enqueueSourceRun } from '../../crawlers/queued-crawl.ts';
-import { openApp, type App } from '../../src/app.ts';
+import { openApp } from '../../src/app.ts';
 import { importArticleFile } from '../../src/articles/import-articles.ts';
 import { createLogger } from '../../src/log.ts';
 import { createCrawlQueue, DEFAULT_RETRY } from '../../src/queue/crawl-queue.ts';
@@ -162,5 +161,3 @@ export async function stopWorker(worker: WorkerProcess, signal: NodeJS.Signals =
   await worker.exited;
 }
 
-export { type App };
-export const dataDirIn = (dir: string) => join(dir, 'data');
