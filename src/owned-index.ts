@@ -1,4 +1,6 @@
 import type { Config } from '../config/index.ts';
+import type { ArticleChangeHandlers, ArticleChangeWatch } from '../db/article-changes.ts';
+import { notifyArticlesChanged } from '../db/article-changes.ts';
 import {
   findArticleTexts,
   findArticlesNeedingFingerprints,
@@ -16,24 +18,51 @@ import { CandidateIndex, type OwnedText } from './match/index.ts';
 
 // Articles fingerprinted per transaction when catching up on old or missing fingerprints.
 const BACKFILL_BATCH = 500;
-// How often a running server asks the database whether another process changed the registry:
+// How often a running process asks the database whether another process changed the registry:
 // two indexed aggregate queries, cheap enough for every few seconds, rare enough to be free.
+// SQLite always polls; on PostgreSQL it is the fallback while the LISTEN connection is down.
 const SYNC_INTERVAL_MS = 2000;
+/**
+ * PostgreSQL with the LISTEN connection up: notifications bring changes within milliseconds, and
+ * this slow poll stays as a safety net for writers that send none (a process of an older version
+ * during an upgrade, `copyhound db migrate`'s table copy, SQL typed in psql).
+ */
+const NOTIFIED_SYNC_INTERVAL_MS = 60_000;
+// Notifications are coalesced: a sync starts this long after the first one (an import of many
+// batches notifies once per batch), and one more follows a sync that notifications arrived during.
+const NOTIFY_DEBOUNCE_MS = 50;
 // A re-fingerprint of a million articles takes minutes: say how far it got this often.
 const PROGRESS_LOG_MS = 5000;
 
 /**
  * The in-memory fingerprint index of the owned articles, kept in step with the database:
  * built at start, updated by this process's imports and deletions, and re-synced when another
- * process (a CLI import while the server runs) changed the registry.
+ * process (a CLI import while the server runs, another worker) changed the registry: on
+ * PostgreSQL as soon as its notification arrives, on SQLite at the next check after the poll
+ * interval.
  */
 export interface OwnedIndex {
   index: CandidateIndex;
   fingerprint: FingerprintArticle;
   listener: ArticleChangeListener;
   loadArticles(keys: number[]): Promise<OwnedText[]>;
-  /** Brings the index up to date with the database if it may have changed. */
+  /** Brings the index up to date with the database if it may have changed (at most every poll interval). */
   sync(): Promise<void>;
+  /** Compares with the database now, whatever the interval; joins a sync already running. */
+  refresh(): Promise<void>;
+  /** True while change notifications arrive (PostgreSQL, LISTEN connection up); false on SQLite. */
+  followsChanges(): boolean;
+  /** Stops following notifications (closes the LISTEN connection). */
+  close(): Promise<void>;
+}
+
+export interface OwnedIndexOptions {
+  now?: () => number;
+  /**
+   * Starts following the database's change notifications (db/article-changes.ts) once the index
+   * is built; answers undefined where there are none (SQLite).
+   */
+  watchChanges?: (handlers: ArticleChangeHandlers) => Promise<ArticleChangeWatch | undefined>;
 }
 
 /** The stored form of an article's fingerprints: what the registry writes on import. */
@@ -42,7 +71,8 @@ export function createArticleFingerprinter(config: Config['match']): Fingerprint
   return (body) => ({ version: FINGERPRINT_VERSION, method, blob: encodeFingerprints(fingerprintText(body, config)) });
 }
 
-export async function createOwnedIndex(db: Db, config: Config['match'], logger: Logger, now: () => number = Date.now): Promise<OwnedIndex> {
+export async function createOwnedIndex(db: Db, config: Config['match'], logger: Logger, options: OwnedIndexOptions = {}): Promise<OwnedIndex> {
+  const now = options.now ?? Date.now;
   let index = new CandidateIndex(config);
   let revision = await readArticlesRevision(db);
   let lastCheck = now();
@@ -61,6 +91,7 @@ export async function createOwnedIndex(db: Db, config: Config['match'], logger: 
       const computed = stale.map((a) => ({ key: a.key, stored: fingerprint(a.body) }));
       await writeTransaction(db, async (tx) => {
         for (const c of computed) await upsertArticleFingerprints(tx, c.key, c.stored);
+        await notifyArticlesChanged(tx);
       });
       done += stale.length;
       // Progress for a long re-fingerprint (a changed method or setting over a large registry).
@@ -85,6 +116,27 @@ export async function createOwnedIndex(db: Db, config: Config['match'], logger: 
 
   await build();
 
+  let syncing: Promise<void> | undefined;
+  let again = false;
+  let watch: ArticleChangeWatch | undefined;
+  let debounce: NodeJS.Timeout | undefined;
+  let closed = false;
+  /** Compares the registry's revision with the index's and catches up on what changed. */
+  async function compareAndCatchUp(): Promise<void> {
+    const current = await readArticlesRevision(db);
+    if (current.count === revision.count && current.lastUpdatedAt === revision.lastUpdatedAt) return;
+    // Another process wrote. New and updated articles are picked up incrementally; if the
+    // count still disagrees, something was deleted, and only a rebuild finds out what.
+    await backfill();
+    for (const row of await findFingerprintsUpdatedAfter(db, revision.lastUpdatedAt ?? '')) {
+      if (index.has(row.articleKey)) index.remove(row.articleKey);
+      index.addEncoded(row.articleKey, row.passages);
+    }
+    if (index.size !== current.count) await build();
+    revision = await readArticlesRevision(db);
+    logger.info({ articles: index.size }, 'owned-article index synced with the database');
+  }
+
   const owned: OwnedIndex = {
     get index() {
       return index;
@@ -106,22 +158,65 @@ export async function createOwnedIndex(db: Db, config: Config['match'], logger: 
     async loadArticles(keys) {
       return await findArticleTexts(db, keys);
     },
-    async sync() {
-      if (now() - lastCheck < SYNC_INTERVAL_MS) return;
-      lastCheck = now();
-      const current = await readArticlesRevision(db);
-      if (current.count === revision.count && current.lastUpdatedAt === revision.lastUpdatedAt) return;
-      // Another process wrote. New and updated articles are picked up incrementally; if the
-      // count still disagrees, something was deleted, and only a rebuild finds out what.
-      await backfill();
-      for (const row of await findFingerprintsUpdatedAfter(db, revision.lastUpdatedAt ?? '')) {
-        if (index.has(row.articleKey)) index.remove(row.articleKey);
-        index.addEncoded(row.articleKey, row.passages);
+    sync() {
+      const interval = watch?.isLive() ? NOTIFIED_SYNC_INTERVAL_MS : SYNC_INTERVAL_MS;
+      // Within the interval, and while a sync runs, callers go on with the index as it is.
+      if (syncing || now() - lastCheck < interval) return Promise.resolve();
+      return owned.refresh();
+    },
+    refresh() {
+      // One sync at a time: a request while one runs is served by one more run after it (the
+      // running one may have read the revision before the change being announced).
+      if (syncing) {
+        again = true;
+        return syncing;
       }
-      if (index.size !== current.count) await build();
-      revision = await readArticlesRevision(db);
-      logger.info({ articles: index.size }, 'owned-article index synced with the database');
+      syncing = (async () => {
+        try {
+          do {
+            again = false;
+            lastCheck = now();
+            await compareAndCatchUp();
+          } while (again && !closed);
+        } finally {
+          syncing = undefined;
+        }
+      })();
+      return syncing;
+    },
+    followsChanges: () => watch?.isLive() ?? false,
+    async close() {
+      closed = true;
+      if (debounce) clearTimeout(debounce);
+      await watch?.close();
+      await syncing?.catch(() => undefined);
     },
   };
+
+  const refreshInBackground = (why: string) => {
+    if (closed) return;
+    owned.refresh().catch((error: unknown) => logger.warn({ err: error, why }, 'owned-article index: sync after a change notification failed; the poll tries again'));
+  };
+  if (options.watchChanges) {
+    watch = await options.watchChanges({
+      onChange() {
+        if (debounce || closed) return;
+        debounce = setTimeout(() => {
+          debounce = undefined;
+          refreshInBackground('notified');
+        }, NOTIFY_DEBOUNCE_MS);
+        debounce.unref();
+      },
+      onListening(reconnected) {
+        // Compare at once: changes committed before the LISTEN (during the build, or while the
+        // connection was down) sent notifications nobody heard.
+        if (reconnected) logger.info('owned-article index: change notifications resumed; comparing with the database');
+        refreshInBackground(reconnected ? 'reconnected' : 'listening');
+      },
+      onConnectionLost(error, retryInMs) {
+        logger.warn({ error: error.message, retryInMs }, 'owned-article index: change notification connection lost; polling every 2 s until it is back');
+      },
+    });
+  }
   return owned;
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open-db.ts';
+import { notifyArticlesChanged } from '../../db/article-changes.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import {
   archiveArticleByKey,
@@ -125,6 +126,8 @@ export async function saveArticles(deps: ArticleRegistryDeps, batch: IncomingArt
         saved.push({ key, blob: fingerprint.blob });
       }
     }
+    // Other processes' indexes follow on commit (PostgreSQL); an all-unchanged batch wrote nothing.
+    if (result.inserted + result.updated > 0) await notifyArticlesChanged(db);
   });
   if (saved.length > 0) await deps.listener?.onArticlesSaved?.(saved);
   return result;
@@ -148,6 +151,7 @@ export async function removeArticle(deps: ArticleRegistryDeps, id: string): Prom
       throw new ConflictError(`Article "${id}" is cited by ${cited} report(s) and cannot be deleted; archive it instead (copyhound articles archive ${id})`, { id, reports: cited });
     }
     await deleteArticleByKey(db, row.key);
+    await notifyArticlesChanged(db);
     return row.key;
   });
   await deps.listener?.onArticleRemoved?.(key);
@@ -158,7 +162,10 @@ export async function archiveArticle(deps: ArticleRegistryDeps, id: string): Pro
   const now = (deps.now?.() ?? new Date()).toISOString();
   const row = await writeTransaction(deps.db, async (db) => {
     const found = await getArticle(db, id);
-    if (found.archivedAt === null) await archiveArticleByKey(db, found.key, now);
+    if (found.archivedAt === null) {
+      await archiveArticleByKey(db, found.key, now);
+      await notifyArticlesChanged(db);
+    }
     return await getArticle(db, id);
   });
   await deps.listener?.onArticleRemoved?.(row.key);
