@@ -1,6 +1,5 @@
 import type { Config } from '../config/index.ts';
-import type { ArticleChangeHandlers, ArticleChangeWatch } from '../db/article-changes.ts';
-import { notifyArticlesChanged } from '../db/article-changes.ts';
+import { notifyArticlesChanged, type ArticleChangeHandlers, type ArticleChangeWatch } from '../db/article-changes.ts';
 import {
   findArticleTexts,
   findArticlesNeedingFingerprints,
@@ -25,7 +24,7 @@ const SYNC_INTERVAL_MS = 2000;
 /**
  * PostgreSQL with the LISTEN connection up: notifications bring changes within milliseconds, and
  * this slow poll stays as a safety net for writers that send none (a process of an older version
- * during an upgrade, `copyhound db migrate`'s table copy, SQL typed in psql).
+ * during an upgrade, `copyhound migrate`'s table copy, SQL typed in psql).
  */
 const NOTIFIED_SYNC_INTERVAL_MS = 60_000;
 // Notifications are coalesced: a sync starts this long after the first one (an import of many
