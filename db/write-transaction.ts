@@ -109,18 +109,15 @@ async function runPgTransaction<T>(db: Db, write: boolean, work: (tx: Db) => Pro
   const mark = (tx: Db) => Object.create(tx, { [IN_TRANSACTION]: { value: { savepoints: 0 } } }) as Db;
   // On a transaction's handle, drizzle's transaction() is a savepoint.
   if (stateOf(db)) return await pgDb.transaction(async (tx) => await work(mark(tx)));
-  return await pgDb.transaction(
-    async (tx) => {
-      const marked = mark(tx);
-      if (write) {
-        const key = readWriterLockKey((db as unknown as { $client: object }).$client);
-        if (key === undefined) throw new Error('PostgreSQL handle opened without openPgDatabase: no writer lock');
-        await (tx as unknown as PgTransactional).execute(shared ? sql`select pg_advisory_xact_lock_shared(${key}::bigint)` : sql`select pg_advisory_xact_lock(${key}::bigint)`);
-      }
-      return await work(marked);
-    },
-    write ? undefined : { isolationLevel: 'repeatable read', accessMode: 'read only' },
-  );
+  // Loaded here, not at the top: SQLite installations never load node-postgres.
+  const { runPgTopTransaction } = await import('./pg/pg-transaction.ts');
+  if (!write) return await runPgTopTransaction(db, { begin: 'begin isolation level repeatable read, read only' }, async (tx) => await work(mark(tx)));
+  const key = readWriterLockKey((db as unknown as { $client: object }).$client);
+  if (key === undefined) throw new Error('PostgreSQL handle opened without openPgDatabase: no writer lock');
+  // The key is a decimal bigint we made ourselves (db/pg-writer-lock.ts): safe to write into the statement.
+  if (!/^-?\d+$/.test(key)) throw new Error(`writer lock key is not an integer: ${key}`);
+  const lock = shared ? `select pg_advisory_xact_lock_shared(${key}::bigint)` : `select pg_advisory_xact_lock(${key}::bigint)`;
+  return await runPgTopTransaction(db, { begin: 'begin', first: lock }, async (tx) => await work(mark(tx)));
 }
 
 export interface WriteTransactionOptions {
