@@ -1,6 +1,6 @@
-import { findRun, findUrlState, listUrlsDoneInRun, saveRunProgress } from '../db/crawl-state.ts';
+import { findRun, findUrlStates, listUrlsDoneInRun, saveRunProgress } from '../db/crawl-state.ts';
 import { findFlaggedMatchesForUrl } from '../db/matches.ts';
-import { addRunTallies, failQueuedRun, finishQueuedRunIfDone, startQueuedRun, type RunTallies } from '../db/queued-crawl-runs.ts';
+import { addRunTallies, failQueuedRun, findPageJobContext, finishQueuedRunIfDone, QUEUE_RUN_OWNER, startQueuedRun, type RunTallies } from '../db/queued-crawl-runs.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import { findSourceById } from '../db/sources.ts';
 import type { App } from '../src/app.ts';
@@ -81,12 +81,14 @@ export async function runSourceJob(deps: QueuedCrawlDeps, payload: SourceRunPayl
     await saveRunProgress(db, run.id, { frontier: { kind: 'list', urls } });
   }
   if (urls.length === 0) {
-    await finishQueuedRunIfDone(db, run.id, 0, now());
+    await finishQueuedRunIfDone(db, run.id, 0, 0, now());
     return;
   }
+  // The whole frontier, not what is left of it: a resumed run's pages count the visits before.
+  const runUrls = run.frontier?.kind === 'list' ? run.frontier.urls.length : urls.length;
   const queued = await deps.queue.enqueueMany(
     'page-fetch',
-    urls.map((url) => ({ sourceId: source.id, runId: run.id, url, host: hostOf(url) })),
+    urls.map((url) => ({ sourceId: source.id, runId: run.id, url, host: hostOf(url), runUrls })),
     { priorities: interleaveHosts(urls) },
   );
   log.info({ runId: run.id, urls: urls.length, queued }, 'queued run: pages queued');
@@ -114,8 +116,9 @@ async function filterDue(app: App, source: SourceRow, urls: string[]): Promise<s
   const revisitAfterMs = source.limits.revisitAfterMs ?? DEFAULT_REVISIT_AFTER_MS;
   const nowMs = Date.now();
   const due: string[] = [];
+  const states = await findUrlStates(app.database.db, source.id, urls);
   for (const url of urls) {
-    const state = await findUrlState(app.database.db, source.id, url);
+    const state = states.get(url);
     const lastOk = state?.lastOkAt ? millisOfIso(state.lastOkAt) : null;
     if (lastOk === null || nowMs - lastOk >= revisitAfterMs) due.push(url);
   }
@@ -136,17 +139,25 @@ function talliesOf(outcome: PageOutcome, provesRemoval: boolean): RunTallies {
   return t;
 }
 
+/** The run's frontier size: carried by the job, or read from the run for jobs queued before it was. */
+async function readRunUrls(app: App, payload: PageFetchPayload): Promise<number | undefined> {
+  if (payload.runUrls !== undefined) return payload.runUrls;
+  const run = await findRun(app.database.db, payload.runId);
+  return run?.frontier?.kind === 'list' ? run.frontier.urls.length : undefined;
+}
+
 export async function runPageJob(deps: QueuedCrawlDeps, payload: PageFetchPayload, signal: AbortSignal): Promise<void> {
   const { app } = deps;
   const db = app.database.db;
-  const run = await findRun(db, payload.runId);
-  // The run ended (or was removed) since the job was queued: nothing left to do for it.
-  if (!run || run.status !== 'running' || run.frontier?.kind !== 'list') return;
-  const expected = run.frontier.urls.length;
-  const source = await findSourceById(db, payload.sourceId);
-  if (!source) return;
   const url = payload.url;
-  const state = await findUrlState(db, source.id, url);
+  const context = await findPageJobContext(db, payload.runId, payload.sourceId, url);
+  // The run ended (or was removed, or its source) since the job was queued: nothing left to do for it.
+  if (!context || context.runStatus !== 'running' || context.runOwner !== QUEUE_RUN_OWNER) return;
+  const expected = await readRunUrls(app, payload);
+  if (expected === undefined) return;
+  const { state } = context;
+  const run = { id: payload.runId };
+  const source = { id: payload.sourceId, type: context.sourceType, isOwnerFeed: context.isOwnerFeed };
   // A retried job whose page was stored before its worker died: done already.
   if (state?.lastRunId === run.id) return;
   const isWatch = source.type === 'watch';
@@ -162,9 +173,10 @@ export async function runPageJob(deps: QueuedCrawlDeps, payload: PageFetchPayloa
     commit: async (tx, outcome) => {
       if (outcome.status === 'failed' && signal.aborted) throw new InterruptedPageJob(`fetch of ${url} interrupted`);
       const judgement = judgeVisit(outcome, flagged.map((m) => ({ m, verdict: recheckOutcome(outcome, m.articleId, state?.textHash ?? null) })));
-      await recordVisit(tx, { sourceId: source.id, url, runId: run.id, at, outcome, state }, judgement);
-      await addRunTallies(tx, run.id, talliesOf(outcome, judgement.provesRemoval));
-      if (await finishQueuedRunIfDone(tx, run.id, expected, new Date().toISOString())) app.logger.info({ runId: run.id, sourceId: source.id }, 'queued run completed');
+      // null: read above, and there was none (no second read in the transaction).
+      await recordVisit(tx, { sourceId: source.id, url, runId: run.id, at, outcome, state: state ?? null }, judgement);
+      const visits = await addRunTallies(tx, run.id, talliesOf(outcome, judgement.provesRemoval));
+      if (await finishQueuedRunIfDone(tx, run.id, visits, expected, new Date().toISOString())) app.logger.info({ runId: run.id, sourceId: source.id }, 'queued run completed');
     },
   });
 }

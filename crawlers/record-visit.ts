@@ -28,7 +28,7 @@ export function judgeVisit(outcome: PageOutcome, verdicts: RecheckVerdict[]): Vi
 
 export async function recordVisit(
   tx: Db,
-  visit: { sourceId: number; url: string; runId: number; at: string; outcome: PageOutcome; state: CrawlUrlRow | undefined },
+  visit: { sourceId: number; url: string; runId: number; at: string; outcome: PageOutcome; state: CrawlUrlRow | null | undefined },
   judgement: VisitJudgement,
 ): Promise<void> {
   const { outcome, at } = visit;

@@ -1,5 +1,5 @@
 import { changedRows, firstRow, returnedRow } from './dialect.ts';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { prepared } from './prepared.ts';
 import { writeTransaction } from './write-transaction.ts';
@@ -116,6 +116,19 @@ export interface UrlVisit {
  * Records one visit; validators and the text hash are kept from before when the visit had none.
  * `before` is the state the caller read before the visit (one source runs in one process at once).
  */
+// URLs per lookup in findUrlStates: well under SQLite's 32,766 bound variables and PostgreSQL's 65,535.
+const URL_STATES_BATCH = 500;
+
+/** The crawl state of each of the source's `urls` that has one, by URL (one query per 500 URLs). */
+export async function findUrlStates(db: Db, sourceId: number, urls: readonly string[]): Promise<Map<string, CrawlUrlRow>> {
+  const found = new Map<string, CrawlUrlRow>();
+  for (let at = 0; at < urls.length; at += URL_STATES_BATCH) {
+    const batch = urls.slice(at, at + URL_STATES_BATCH);
+    for (const row of await db.select().from(crawlUrls).where(and(eq(crawlUrls.sourceId, sourceId), inArray(crawlUrls.url, batch)))) found.set(row.url, row);
+  }
+  return found;
+}
+
 export async function recordUrlVisit(db: Db, v: UrlVisit, given?: CrawlUrlRow | null): Promise<void> {
   // null: the caller read it and there was none; undefined: not read yet.
   const before = given === undefined ? await findUrlState(db, v.sourceId, v.url) : (given ?? undefined);

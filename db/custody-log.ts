@@ -1,4 +1,4 @@
-import { dialectOf, firstRow, lockTransactionScope, returnedRow } from './dialect.ts';
+import { dialectOf, firstRow, lockTransactionScope, queryRows, returnedRow } from './dialect.ts';
 import { hash } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { rootOfLeaves } from '../src/custody/merkle-tree.ts';
@@ -96,9 +96,15 @@ async function insertCustodyEntry(db: Db, row: { type: CustodyEntryType; refId: 
   if (dialectOf(db) === 'pg') {
     // Page transactions run side by side (a shared writer lock): the log is appended one at a time.
     await lockTransactionScope(db, 'custody-log');
-    const id = (await countCustodyEntries(db)) + 1;
-    await preparedWrite(db, 'appendCustodyEntryWithId', (c) => c.insert(custodyEntries).values(placeholders('id', 'type', 'refId', 'at', 'leaf', 'leafHash')))({ id, ...row });
-    return id;
+    // The next id and the row in one statement (one round trip per capture, not two). It runs after
+    // the lock was granted, so its snapshot sees every entry committed before.
+    const inserted = await queryRows<{ id: number }>(
+      db,
+      sql`insert into ${custodyEntries} (id, type, ref_id, at, leaf, leaf_hash)
+          select coalesce(max(id), 0) + 1, ${row.type}::text, ${row.refId}::bigint, ${row.at}::text, ${row.leaf}::text, ${row.leafHash}::text from ${custodyEntries}
+          returning id`,
+    );
+    return Number(returnedRow(inserted).id);
   }
   return await preparedWrite(db, 'appendCustodyEntry', (c) => c.insert(custodyEntries).values(placeholders('type', 'refId', 'at', 'leaf', 'leafHash')), { returnsId: true })(row);
 }

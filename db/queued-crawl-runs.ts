@@ -1,7 +1,9 @@
-import { and, count, eq, sql } from 'drizzle-orm';
-import { changedRows, firstRow, lockTransactionScope, returnedRow } from './dialect.ts';
+import { and, eq, sql } from 'drizzle-orm';
+import { changedRows, firstRow, returnedRow } from './dialect.ts';
 import type { Db } from './open-db.ts';
-import { crawlRuns, crawlUrls, type CrawlRunRow } from './schema/crawl.ts';
+import { prepared } from './prepared.ts';
+import { crawlRuns, crawlUrls, type CrawlRunRow, type CrawlUrlRow } from './schema/crawl.ts';
+import { sources } from './schema/sources.ts';
 import { writeTransaction } from './write-transaction.ts';
 
 /**
@@ -22,6 +24,34 @@ export interface RunTallies {
   errorReason?: string;
 }
 
+/** What a page job needs to know before it fetches: its run, its source and the URL's last visit. */
+export interface PageJobContext {
+  runStatus: string;
+  runOwner: string | null;
+  sourceType: string;
+  isOwnerFeed: boolean;
+  /** The URL's crawl state in the source; undefined before its first visit. */
+  state: CrawlUrlRow | undefined;
+}
+
+/**
+ * One read for the page job's three questions (is the run still going, what the source is, when the
+ * URL was last visited): every page of a crawl asks them, and a round trip costs more than the rows.
+ * Undefined when the run or its source is gone.
+ */
+export async function findPageJobContext(db: Db, runId: number, sourceId: number, url: string): Promise<PageJobContext | undefined> {
+  const row = await prepared(db, 'findPageJobContext', (d) =>
+    d
+      .select({ runStatus: crawlRuns.status, runOwner: crawlRuns.leaseOwner, sourceType: sources.type, isOwnerFeed: sources.isOwnerFeed, state: crawlUrls })
+      .from(crawlRuns)
+      .innerJoin(sources, eq(sources.id, crawlRuns.sourceId))
+      .leftJoin(crawlUrls, and(eq(crawlUrls.sourceId, crawlRuns.sourceId), eq(crawlUrls.url, sql.placeholder('url'))))
+      .where(and(eq(crawlRuns.id, sql.placeholder('runId')), eq(crawlRuns.sourceId, sql.placeholder('sourceId')))),
+  ).get({ runId, sourceId, url });
+  if (!row) return undefined;
+  return { runStatus: row.runStatus, runOwner: row.runOwner, sourceType: row.sourceType, isOwnerFeed: row.isOwnerFeed, state: row.state ?? undefined };
+}
+
 /**
  * The source's queued run to go on with, or a new one. Undefined when a process (`copyhound
  * crawl`, or `serve` on its own) is running the source itself.
@@ -40,36 +70,42 @@ export async function startQueuedRun(db: Db, sourceId: number, now: string): Pro
   });
 }
 
-/** Adds one page's figures to its run. Call in the page's write transaction. */
-export async function addRunTallies(tx: Db, runId: number, t: RunTallies): Promise<void> {
-  // Pages of one run are stored side by side: their figures and the run's end one at a time.
-  await lockTransactionScope(tx, `crawl-run:${runId}`);
-  const set = {
-    pagesFetched: sql`${crawlRuns.pagesFetched} + ${t.pagesFetched}`,
-    pagesUnchanged: sql`${crawlRuns.pagesUnchanged} + ${t.pagesUnchanged}`,
-    pagesFailed: sql`${crawlRuns.pagesFailed} + ${t.pagesFailed}`,
-    matchesFound: sql`${crawlRuns.matchesFound} + ${t.matchesFound}`,
-    pagesRemoved: sql`${crawlRuns.pagesRemoved} + ${t.pagesRemoved}`,
-  };
-  if (t.errorReason === undefined) {
-    await tx.update(crawlRuns).set(set).where(eq(crawlRuns.id, runId));
-    return;
+/**
+ * Adds one page's figures to its run and answers the run's visits so far (every page adds one to
+ * exactly one of fetched, unchanged or failed). Call in the page's write transaction. The UPDATE
+ * locks the run's row until that transaction ends, so pages of one run add their figures one at
+ * a time and each reads a total that includes every page committed before it: the page that
+ * completes the run sees that it did. (A count of the run's visits would not: two pages
+ * committing together would each miss the other's uncommitted row.)
+ */
+export async function addRunTallies(tx: Db, runId: number, t: RunTallies): Promise<number> {
+  const totals = firstRow(
+    await tx
+      .update(crawlRuns)
+      .set({
+        pagesFetched: sql`${crawlRuns.pagesFetched} + ${t.pagesFetched}`,
+        pagesUnchanged: sql`${crawlRuns.pagesUnchanged} + ${t.pagesUnchanged}`,
+        pagesFailed: sql`${crawlRuns.pagesFailed} + ${t.pagesFailed}`,
+        matchesFound: sql`${crawlRuns.matchesFound} + ${t.matchesFound}`,
+        pagesRemoved: sql`${crawlRuns.pagesRemoved} + ${t.pagesRemoved}`,
+      })
+      .where(eq(crawlRuns.id, runId))
+      .returning({ fetched: crawlRuns.pagesFetched, unchanged: crawlRuns.pagesUnchanged, failed: crawlRuns.pagesFailed, errors: crawlRuns.errors }),
+  );
+  // The run was removed meanwhile: nothing to add to, nothing to end.
+  if (!totals) return 0;
+  if (t.errorReason !== undefined) {
+    // The errors column is JSON: read (above, under the row's lock), bump, write.
+    const errors = { ...totals.errors };
+    errors[t.errorReason] = (errors[t.errorReason] ?? 0) + 1;
+    await tx.update(crawlRuns).set({ errors }).where(eq(crawlRuns.id, runId));
   }
-  // The errors column is JSON: read, bump, write; the writer lock makes that safe across workers.
-  const row = firstRow(await tx.select({ errors: crawlRuns.errors }).from(crawlRuns).where(eq(crawlRuns.id, runId)).limit(1));
-  const errors = { ...row?.errors };
-  errors[t.errorReason] = (errors[t.errorReason] ?? 0) + 1;
-  await tx.update(crawlRuns).set({ ...set, errors }).where(eq(crawlRuns.id, runId));
+  return totals.fetched + totals.unchanged + totals.failed;
 }
 
-/** URLs of the run with a visit recorded. */
-export async function countRunVisits(db: Db, runId: number): Promise<number> {
-  return firstRow(await db.select({ n: count() }).from(crawlUrls).where(eq(crawlUrls.lastRunId, runId)))?.n ?? 0;
-}
-
-/** Ends a queued run once `expected` of its URLs have a visit; true when this call ended it. */
-export async function finishQueuedRunIfDone(tx: Db, runId: number, expected: number, now: string): Promise<boolean> {
-  if ((await countRunVisits(tx, runId)) < expected) return false;
+/** Ends a queued run once its visits reach the `expected` URLs of its frontier; true when this call ended it. */
+export async function finishQueuedRunIfDone(tx: Db, runId: number, visits: number, expected: number, now: string): Promise<boolean> {
+  if (visits < expected) return false;
   const ended = await tx
     .update(crawlRuns)
     .set({ status: 'completed', finishedAt: now, leaseOwner: null })

@@ -24,6 +24,8 @@ export interface PageFetchPayload {
   url: string;
   /** The URL's host name, for per-host politeness (host-politeness.ts). */
   host: string;
+  /** The URLs in the run's frontier, to tell when the run is done (jobs queued before it was carried read the run). */
+  runUrls?: number;
 }
 
 export interface JobPayloads {
