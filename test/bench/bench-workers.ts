@@ -13,11 +13,11 @@
  * Needs PostgreSQL: COPYHOUND_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
  * Run: npm run bench:workers [-- --hosts 200 --pages-per-host 100 --workers 1,2,4 --concurrency 4 --host-delay-ms 100]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { findDuplicateFetches, findShortestHostGaps, startWorkersSite } from '../fixtures/workers-site.ts';
+import { findDuplicateFetches, findShortestHostGaps, startWorkersSite, type WorkersRequest } from '../fixtures/workers-site.ts';
 import { enqueueRuns, prepareWorkersInstallation, startWorker, stopWorker, waitForRuns, type WorkerProcess, type WorkersCrawlSettings } from '../helpers/workers-crawl.ts';
 
 const SERVER_URL = process.env.COPYHOUND_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -47,6 +47,56 @@ interface Round {
   robotsFetches: number;
   shortestGapMs: number;
   maxConcurrentPerHost: number;
+  /** CPU ms per page: the workers', and PostgreSQL's (its backends live on; a rough figure). */
+  workerCpuMsPerPage: number;
+  postgresCpuMsPerPage: number;
+}
+
+// /proc/PID/stat counts CPU time in clock ticks: 100 a second on Linux.
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used so far; 0 once it is gone. Linux only. */
+function readCpuSeconds(pid: number): number {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by every live process of the given command name (e.g. postgres). */
+function readCommandCpuSeconds(command: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) total += readCpuSeconds(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return total;
+}
+
+// Width of one bar of --timeline.
+const TIMELINE_BUCKET_MS = 2_000;
+
+/** Requests per second over the round, bucket by bucket: where a round spends its time. */
+function printTimeline(log: readonly WorkersRequest[], workers: number): void {
+  if (log.length === 0) return;
+  const first = Math.min(...log.map((r) => r.startedAt));
+  const buckets: { pages: number; other: number }[] = [];
+  for (const r of log) {
+    const at = Math.floor((r.startedAt - first) / TIMELINE_BUCKET_MS);
+    buckets[at] ??= { pages: 0, other: 0 };
+    if (r.path !== '/robots.txt' && r.path !== '/sitemap.xml' && r.path !== '/') buckets[at].pages++;
+    else buckets[at].other++;
+  }
+  const perSecond = (n: number) => ((n * 1000) / TIMELINE_BUCKET_MS).toFixed(1);
+  console.error(`round ${workers} timeline (requests/s per ${TIMELINE_BUCKET_MS / 1000} s: pages, other):`);
+  console.error(buckets.map((b, i) => `${(i * TIMELINE_BUCKET_MS) / 1000}s ${perSecond(b?.pages ?? 0)} ${perSecond(b?.other ?? 0)}`).join(' | '));
 }
 
 async function withAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -65,7 +115,7 @@ function schemaUrl(schema: string): string {
   return url.toString();
 }
 
-async function runRound(workers: number, o: { hosts: number; pagesPerHost: number; concurrency: number; hostDelayMs: number }): Promise<Round> {
+async function runRound(workers: number, o: { hosts: number; pagesPerHost: number; concurrency: number; hostDelayMs: number; workerNodeArgs: string[]; timeline: boolean }): Promise<Round> {
   const schema = `bench_workers_${workers}_${process.pid}`;
   await withAdmin(async (c) => {
     await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_jobs CASCADE; CREATE SCHEMA ${schema}`);
@@ -78,15 +128,20 @@ async function runRound(workers: number, o: { hosts: number; pagesPerHost: numbe
     console.error(`round ${workers}: ${sources.length} sources added; starting workers`);
     const procs: WorkerProcess[] = [];
     try {
-      for (let i = 0; i < workers; i++) procs.push(await startWorker(settings, o.concurrency));
+      for (let i = 0; i < workers; i++) procs.push(await startWorker(settings, o.concurrency, o.workerNodeArgs));
       console.error(`round ${workers}: workers ready; queueing the runs`);
       site.log.length = 0;
+      const workerCpuBefore = procs.reduce((t, p) => t + readCpuSeconds(p.child.pid!), 0);
+      const postgresCpuBefore = readCommandCpuSeconds('postgres');
       const started = performance.now();
       await enqueueRuns(settings, `${schema}_jobs`, sources);
       const figures = await waitForRuns(settings.url, sources.length, ROUND_TIMEOUT_MS, 200);
       const seconds = (performance.now() - started) / 1000;
+      const workerCpu = procs.reduce((t, p) => t + readCpuSeconds(p.child.pid!), 0) - workerCpuBefore;
+      const postgresCpu = readCommandCpuSeconds('postgres') - postgresCpuBefore;
       const pageRequests = site.log.filter((r) => r.path !== '/robots.txt');
       const gaps = findShortestHostGaps(site.log);
+      if (o.timeline) printTimeline(site.log, workers);
       return {
         workers,
         seconds,
@@ -96,6 +151,8 @@ async function runRound(workers: number, o: { hosts: number; pagesPerHost: numbe
         robotsFetches: site.log.length - pageRequests.length,
         shortestGapMs: Math.min(...gaps.map((g) => g.shortestGapMs ?? Infinity)),
         maxConcurrentPerHost: Math.max(...gaps.map((g) => g.maxConcurrent)),
+        workerCpuMsPerPage: (workerCpu * 1000) / figures.pages,
+        postgresCpuMsPerPage: (postgresCpu * 1000) / figures.pages,
       };
     } finally {
       for (const p of procs) await stopWorker(p);
@@ -115,6 +172,9 @@ async function main(): Promise<void> {
     pagesPerHost: Number(argValue('--pages-per-host', String(DEFAULT_PAGES_PER_HOST))),
     concurrency: Number(argValue('--concurrency', String(DEFAULT_CONCURRENCY))),
     hostDelayMs: Number(argValue('--host-delay-ms', String(DEFAULT_HOST_DELAY_MS))),
+    // For profiling, e.g. --worker-node-args "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    workerNodeArgs: argValue('--worker-node-args', '').split(' ').filter(Boolean),
+    timeline: process.argv.includes('--timeline'),
   };
   const counts = argValue('--workers', '1,2,4').split(',').map(Number);
   console.log(`bench:workers: ${o.hosts} hosts × ${o.pagesPerHost} pages (+ each host's index page), site latency 50 ms, host delay ${o.hostDelayMs} ms, ${o.concurrency} page jobs per worker`);
@@ -122,7 +182,7 @@ async function main(): Promise<void> {
   for (const n of counts) {
     const round = await runRound(n, o);
     rounds.push(round);
-    console.log(`${n} worker(s): ${round.pages} pages in ${round.seconds.toFixed(1)} s = ${round.pagesPerSecond.toFixed(1)} pages/s; pages fetched twice ${round.duplicatePages}; robots.txt fetches ${round.robotsFetches}; shortest per-host gap ${round.shortestGapMs.toFixed(1)} ms; most at once on a host ${round.maxConcurrentPerHost}`);
+    console.log(`${n} worker(s): ${round.pages} pages in ${round.seconds.toFixed(1)} s = ${round.pagesPerSecond.toFixed(1)} pages/s; pages fetched twice ${round.duplicatePages}; robots.txt fetches ${round.robotsFetches}; shortest per-host gap ${round.shortestGapMs.toFixed(1)} ms; most at once on a host ${round.maxConcurrentPerHost}; CPU per page: workers ${round.workerCpuMsPerPage.toFixed(1)} ms, PostgreSQL ${round.postgresCpuMsPerPage.toFixed(1)} ms`);
   }
   const one = rounds.find((r) => r.workers === 1);
   const four = rounds.find((r) => r.workers === 4);

@@ -99,8 +99,8 @@ export interface WorkerProcess {
 const WORKER_READY_TIMEOUT_MS = 60_000;
 
 /** Starts `copyhound worker`; resolves once it says it is ready. */
-export function startWorker(s: WorkersCrawlSettings, concurrency: number): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [CLI_PATH, 'worker', '--concurrency', String(concurrency)], { env: { ...process.env, ...buildWorkersEnv(s) }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startWorker(s: WorkersCrawlSettings, concurrency: number, nodeArgs: readonly string[] = []): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, CLI_PATH, 'worker', '--concurrency', String(concurrency)], { env: { ...process.env, ...buildWorkersEnv(s) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
