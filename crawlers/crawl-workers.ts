@@ -1,6 +1,6 @@
 import type { App } from '../src/app.ts';
 import { CopyhoundError } from '../src/errors.ts';
-import { createCrawlQueue, DEFAULT_RETRY, type CrawlQueue } from '../src/queue/crawl-queue.ts';
+import { createCrawlQueue, DEFAULT_RETRY, type CrawlQueue, type PageFetchPayload } from '../src/queue/crawl-queue.ts';
 import { createHostPoliteness, type HostPoliteness } from '../src/queue/host-politeness.ts';
 import { startSchedulerLock, type SchedulerLock } from '../src/queue/scheduler-lock.ts';
 import { createCrawlFetchers } from './fetch-adapter.ts';
@@ -32,7 +32,13 @@ export function readQueueSchema(app: App): string {
   return app.config.queue.schema || `${app.database.pgSchema}_jobs`;
 }
 
-export async function startCrawlWorkers(app: App, options: { concurrency: number }): Promise<CrawlWorkers> {
+export interface CrawlWorkersOptions {
+  concurrency: number;
+  /** Told as each page job ends: done (returned) or failed (threw; the queue retries it). For the worker's metrics. */
+  onPageJob?(result: 'done' | 'failed'): void;
+}
+
+export async function startCrawlWorkers(app: App, options: CrawlWorkersOptions): Promise<CrawlWorkers> {
   const schema = readQueueSchema(app);
   const url = app.database.pgUrl!;
   const logger = app.logger.child({ component: 'worker' });
@@ -57,7 +63,16 @@ export async function startCrawlWorkers(app: App, options: { concurrency: number
     // Source runs as many at once as pages: reading a feed or sitemap waits on the network too,
     // and until a source is read its pages cannot be spread over the hosts.
     await queue.work('source-run', async (payload, job) => await runSourceJob(deps, payload, job.signal), { concurrency: options.concurrency });
-    await queue.work('page-fetch', async (payload, job) => await runPageJob(deps, payload, job.signal), { concurrency: options.concurrency });
+    const pageJob = async (payload: PageFetchPayload, signal: AbortSignal) => {
+      try {
+        await runPageJob(deps, payload, signal);
+      } catch (error) {
+        options.onPageJob?.('failed');
+        throw error;
+      }
+      options.onPageJob?.('done');
+    };
+    await queue.work('page-fetch', async (payload, job) => await pageJob(payload, job.signal), { concurrency: options.concurrency });
   }
   let scheduler: CrawlScheduler | undefined;
   const startScheduling = async () => {
