@@ -104,13 +104,19 @@ type PgTransactional = {
  * written for (read, decide, write in one transaction; custody log ids without gaps). A read
  * transaction is REPEATABLE READ: one snapshot, as SQLite's read transaction gives.
  */
+// Loaded on first use, not at the top: SQLite installations never load node-postgres. Kept, since
+// every dynamic import() goes through the module loader again (under tsx, its hooks thread).
+let pgTransactionModule: Promise<typeof import('./pg/pg-transaction.ts')> | undefined;
+function loadPgTransaction(): Promise<typeof import('./pg/pg-transaction.ts')> {
+  return (pgTransactionModule ??= import('./pg/pg-transaction.ts'));
+}
+
 async function runPgTransaction<T>(db: Db, write: boolean, work: (tx: Db) => Promise<T> | T, shared = false): Promise<T> {
   const pgDb = db as unknown as PgTransactional;
   const mark = (tx: Db) => Object.create(tx, { [IN_TRANSACTION]: { value: { savepoints: 0 } } }) as Db;
   // On a transaction's handle, drizzle's transaction() is a savepoint.
   if (stateOf(db)) return await pgDb.transaction(async (tx) => await work(mark(tx)));
-  // Loaded here, not at the top: SQLite installations never load node-postgres.
-  const { runPgTopTransaction } = await import('./pg/pg-transaction.ts');
+  const { runPgTopTransaction } = await loadPgTransaction();
   if (!write) return await runPgTopTransaction(db, { begin: 'begin isolation level repeatable read, read only' }, async (tx) => await work(mark(tx)));
   const key = readWriterLockKey((db as unknown as { $client: object }).$client);
   if (key === undefined) throw new Error('PostgreSQL handle opened without openPgDatabase: no writer lock');
