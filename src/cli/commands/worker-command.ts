@@ -28,7 +28,7 @@ export function createWorkerCommand(io: CliIo, globals: () => GlobalOptions): Co
     .description(COMMAND_DESCRIPTIONS.worker)
     .option('--concurrency <n>', 'pages this worker fetches at once (env COPYHOUND_WORKER_CONCURRENCY, default 8)', parseConcurrency)
     .option('--metrics-port <port>', 'serve this worker\'s Prometheus metrics (pages/s, process) at http://HOST:PORT/metrics; 0 picks a free port', parsePort)
-    .option('--metrics-host <address>', `address the metrics listen on (default ${DEFAULT_METRICS_HOST}; no authentication)`, DEFAULT_METRICS_HOST)
+    .option('--metrics-host <address>', 'address the metrics listen on (no authentication: keep it on loopback or a private network)', DEFAULT_METRICS_HOST)
     .action(async (options: { concurrency?: number; metricsPort?: number; metricsHost: string }) => {
       const config = buildConfig(io, globals(), {}, WORKER_LOG_LEVEL);
       const logger = createCliLogger(io, config);
