@@ -6,6 +6,7 @@ import type { Db } from './open-db.ts';
 import * as alerts from './schema-pg/alerts.ts';
 import * as articles from './schema-pg/articles.ts';
 import * as auth from './schema-pg/auth.ts';
+import * as captureFiles from './schema-pg/capture-files.ts';
 import * as captures from './schema-pg/captures.ts';
 import * as crawl from './schema-pg/crawl.ts';
 import * as custody from './schema-pg/custody.ts';
@@ -38,7 +39,7 @@ const MAX_PARAMETERS = 60_000;
 // A statement's values are held in memory twice (the rows and the statement): bounded by bytes too.
 const MAX_STATEMENT_BYTES = 8 * 1024 * 1024;
 
-const SCHEMA_MODULES = [alerts, articles, auth, captures, crawl, custody, matches, reports, rights, sources];
+const SCHEMA_MODULES = [alerts, articles, auth, captureFiles, captures, crawl, custody, matches, reports, rights, sources];
 
 function describeTable(table: PgTable): CopyTable & { references: string[] } {
   const config = getTableConfig(table);

@@ -3,7 +3,7 @@ import { watchArticleChanges } from '../db/article-changes.ts';
 import { openConfiguredDatabase, type OpenDatabase } from '../db/open-db.ts';
 import { fillMissingPageHosts } from './decide-store.ts';
 import type { ArticleRegistryDeps } from './articles/article-registry.ts';
-import { createCaptureStore, type CaptureStore } from './evidence/index.ts';
+import { captureStoreKind, createCaptureFileStore, createCaptureStore, type CaptureFileStore, type CaptureStore } from './evidence/index.ts';
 import { createPagePool, type PagePool } from './workers/page-pool.ts';
 import type { Logger } from './log.ts';
 import { createArticleFingerprinter, createOwnedIndex, type OwnedIndex, type OwnedIndexOptions } from './owned-index.ts';
@@ -15,6 +15,8 @@ export interface App {
   database: OpenDatabase;
   registry: ArticleRegistryDeps;
   captureStore: CaptureStore;
+  /** Where the captures' WARC files are: the data folder or the database (COPYHOUND_CAPTURE_STORE). */
+  captureFiles: CaptureFileStore;
   /** Worker threads for a page's CPU work: extraction, and matching of large pages (started on first use). */
   pagePool: PagePool;
   /** The owned-article fingerprint index, built on first use (commands that never match skip it). */
@@ -32,6 +34,8 @@ export interface OpenAppOptions {
 }
 
 export async function openApp(config: Config, logger: Logger, options: OpenAppOptions = {}): Promise<App> {
+  // Checked before the database opens: a refused setting names its variable and touches nothing.
+  const filesKind = captureStoreKind(config.data.captureStore, config.db.url ? 'pg' : 'sqlite');
   const database = await openConfiguredDatabase({
     path: config.db.path,
     url: config.db.url,
@@ -57,12 +61,14 @@ export async function openApp(config: Config, logger: Logger, options: OpenAppOp
       onArticleRemoved: (key) => owned?.listener.onArticleRemoved?.(key),
     },
   };
+  const captureFiles = createCaptureFileStore({ kind: filesKind, db: database.db, dataDir: config.data.dir });
   return {
     config,
     logger,
     database,
     registry,
-    captureStore: createCaptureStore({ db: database.db, dataDir: config.data.dir, logger }),
+    captureStore: createCaptureStore({ db: database.db, dataDir: config.data.dir, files: captureFiles, logger }),
+    captureFiles,
     pagePool,
     async getOwnedIndex() {
       // One build however many callers ask at once; a failed build is tried again by the next.

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import { stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import { deletePrunableCaptures, listCaptureIdsInReportHistory, listPrunableCaptures, type PrunableCapture, type PruneFileFacts } from '../db/capture-retention.ts';
 import type { Db } from '../db/open-db.ts';
 import { ValidationError } from './errors.ts';
 import type { Logger } from './log.ts';
-import { sha256OfFile } from './bytes/sha256-of-file.ts';
+import type { CaptureFileStore } from './evidence/capture-file-store.ts';
 
 /**
  * `captures prune`: removes captures older than N days that nothing cites (no report, rendered
@@ -33,8 +31,8 @@ const REASON = 'retention';
 
 export interface PruneDeps {
   db: Db;
-  /** The data folder capture paths are relative to. */
-  dataDir: string;
+  /** Where the WARC files are (the app's captureFiles). */
+  captureFiles: CaptureFileStore;
   logger?: Logger;
   now?: () => Date;
 }
@@ -99,14 +97,6 @@ function checkOptions(options: PruneOptions): { olderThanDays: number; limit: nu
   return { olderThanDays, limit };
 }
 
-async function sizeOf(path: string): Promise<number | null> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    return null;
-  }
-}
-
 // SHA-256 of no bytes: the tombstone of a pre-log capture whose file was already gone.
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
@@ -124,10 +114,9 @@ async function findEligible(db: Db, cutoff: string, limit: number): Promise<Prun
 }
 
 /** What the tombstone records of a file: its logged digest (or, for a capture older than the log, the file's), and its size. */
-async function factsOf(dataDir: string, c: PrunableCapture): Promise<PruneFileFacts> {
-  const path = join(dataDir, c.warcPath);
-  const bytes = await sizeOf(path);
-  const sha256 = c.warcSha256 ?? (await sha256OfFile(path)) ?? EMPTY_SHA256;
+async function factsOf(files: CaptureFileStore, c: PrunableCapture): Promise<PruneFileFacts> {
+  const bytes = await files.sizeOf(c.warcPath);
+  const sha256 = c.warcSha256 ?? (await files.sha256Of(c.warcPath)) ?? EMPTY_SHA256;
   return { sha256, bytes };
 }
 
@@ -138,6 +127,7 @@ async function factsOf(dataDir: string, c: PrunableCapture): Promise<PruneFileFa
 export async function pruneCaptures(deps: PruneDeps, options: PruneOptions): Promise<PruneReport> {
   const { olderThanDays, limit } = checkOptions(options);
   const dryRun = options.dryRun === true;
+  const files = deps.captureFiles;
   const now = deps.now?.() ?? new Date();
   const cutoff = new Date(now.getTime() - olderThanDays * DAY_MS).toISOString();
   const report: PruneReport = { dryRun, olderThanDays, cutoff, limit, found: 0, pruned: 0, keptCitedMeanwhile: 0, bodiesRemoved: 0, filesRemoved: 0, bytes: 0, more: false, captures: [], failures: [] };
@@ -150,7 +140,7 @@ export async function pruneCaptures(deps: PruneDeps, options: PruneOptions): Pro
 
   if (dryRun) {
     for (const c of eligible) {
-      const bytes = await sizeOf(join(deps.dataDir, c.warcPath));
+      const bytes = await files.sizeOf(c.warcPath);
       if (bytes !== null) report.filesRemoved++;
       report.bytes += bytes ?? 0;
       list({ id: c.id, url: c.url, createdAt: c.createdAt, warcPath: c.warcPath, bytes, bodyRemoved: false, custodyIndex: null });
@@ -161,7 +151,7 @@ export async function pruneCaptures(deps: PruneDeps, options: PruneOptions): Pro
   for (let i = 0; i < eligible.length; i += BATCH) {
     const batch = eligible.slice(i, i + BATCH);
     const facts = new Map<number, PruneFileFacts>();
-    for (const c of batch) facts.set(c.id, await factsOf(deps.dataDir, c));
+    for (const c of batch) facts.set(c.id, await factsOf(files, c));
     const pruned = await deletePrunableCaptures(deps.db, batch, facts, { cutoff, reason: REASON, at: new Date().toISOString() });
     report.pruned += pruned.length;
     report.keptCitedMeanwhile += batch.length - pruned.length;
@@ -171,13 +161,13 @@ export async function pruneCaptures(deps: PruneDeps, options: PruneOptions): Pro
       if (p.bodyRemoved) report.bodiesRemoved++;
       const bytes = facts.get(p.id)?.bytes ?? null;
       try {
-        await unlink(join(deps.dataDir, p.warcPath));
-        report.filesRemoved++;
-        report.bytes += bytes ?? 0;
+        // False when gone already (the sweep got there first, or it was missing): nothing left to free.
+        if (await files.remove(p.warcPath)) {
+          report.filesRemoved++;
+          report.bytes += bytes ?? 0;
+        }
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        // Gone already (the sweep got there first, or it was missing): nothing left to free.
-        if (code !== 'ENOENT') report.failures.push({ path: p.warcPath, message: (error as Error).message });
+        report.failures.push({ path: p.warcPath, message: (error as Error).message });
       }
       list({ id: p.id, url: p.url, createdAt: p.createdAt, warcPath: p.warcPath, bytes, bodyRemoved: p.bodyRemoved, custodyIndex: p.custodyIndex });
     }

@@ -9,6 +9,13 @@ import { custodyPublicKey, checkConsistency } from './custody-log.ts';
 import { rootOfLeaves, subtreeHash, type TreeReader } from './custody/merkle-tree.ts';
 import { hashLeaf, verifyTreeHead } from './evidence-verify/verify-package.mjs';
 import { sha256OfFile } from './bytes/sha256-of-file.ts';
+import { createFolderFileStore, type CaptureFileStore } from './evidence/capture-file-store.ts';
+
+/** Where the logged files are: renders in the data folder, WARC files in the capture file store. */
+export interface LoggedFiles {
+  dataDir: string;
+  captureFiles: CaptureFileStore;
+}
 
 /**
  * `copyhound log verify`: recomputes the custody log from its stored entries and checks it
@@ -57,7 +64,7 @@ function describe(e: CustodyEntryRow): string {
 }
 
 /** Each entry of the page against its leaf text and against the record it vouches for. */
-async function checkPage(db: Db, dataDir: string, entries: CustodyEntryRow[], walk: Walk, expectId: number): Promise<number> {
+async function checkPage(db: Db, files: LoggedFiles, entries: CustodyEntryRow[], walk: Walk, expectId: number): Promise<number> {
   const events = new Map((await listReportEventsByIds(db, entries.filter((e) => e.type === 'report_event').map((e) => e.refId))).map((ev) => [ev.id, ev]));
   const captures = new Map((await findCapturesByIds(db, entries.filter((e) => e.type === 'capture' || e.type === 'capture_pruned').map((e) => e.refId))).map((c) => [c.id, c]));
   const renders = new Map((await findRendersByIds(db, entries.filter((e) => e.type === 'render').map((e) => e.refId))).map((r) => [r.id, r]));
@@ -81,7 +88,7 @@ async function checkPage(db: Db, dataDir: string, entries: CustodyEntryRow[], wa
       continue;
     }
     if (e.type === 'capture' && !captures.has(e.refId) && await acceptPruned(db, e, leaf.sha256, walk)) continue;
-    const expected = await expectedDigest(dataDir, e, events, captures, renders, walk);
+    const expected = await expectedDigest(files, e, events, captures, renders, walk);
     if (expected === undefined) continue;
     if (expected === null) addProblem(walk, `${describe(e)}: the ${e.type.replace('_', ' ')} it vouches for is gone`, index);
     else if (expected !== leaf.sha256) addProblem(walk, `${describe(e)}: the ${e.type.replace('_', ' ')} no longer matches what was logged (sha256 ${expected}, logged ${leaf.sha256})`, index);
@@ -138,7 +145,7 @@ async function checkTombstone(db: Db, e: CustodyEntryRow, leaf: PrunedLeaf, rowS
 
 /** The digest the entry should hold, from the record as it is now; null when the record is gone, undefined when not checked here. */
 async function expectedDigest(
-  dataDir: string,
+  files: LoggedFiles,
   e: CustodyEntryRow,
   events: Map<number, Awaited<ReturnType<typeof listReportEventsByIds>>[number]>,
   captures: Map<number, Awaited<ReturnType<typeof findCapturesByIds>>[number]>,
@@ -151,9 +158,13 @@ async function expectedDigest(
     return event ? digestRecord(eventRecordOf(event)) : null;
   }
   if (e.type === 'capture' || e.type === 'render') {
-    const path = e.type === 'capture' ? captures.get(e.refId)?.warcPath : renders.get(e.refId)?.path;
     walk.result.filesChecked++;
-    return path ? sha256OfFile(join(dataDir, path)) : null;
+    if (e.type === 'capture') {
+      const path = captures.get(e.refId)?.warcPath;
+      return path ? files.captureFiles.sha256Of(path) : null;
+    }
+    const path = renders.get(e.refId)?.path;
+    return path ? sha256OfFile(join(files.dataDir, path)) : null;
   }
   // A decision is checked once per match, against its latest entry (checkDecisions): the row
   // is rewritten in place when the decision changes, and older entries vouch for history.
@@ -180,7 +191,12 @@ async function checkDecisions(db: Db, walk: Walk): Promise<void> {
   }
 }
 
-export async function verifyCustodyLog(db: Db, dataDir: string, onProgress?: (done: number) => void): Promise<LogVerification> {
+/** The logged files of an installation whose capture files are in its data folder (SQLite, a restored backup). */
+export function filesInFolder(dataDir: string): LoggedFiles {
+  return { dataDir, captureFiles: createFolderFileStore(dataDir) };
+}
+
+export async function verifyCustodyLog(db: Db, files: LoggedFiles, onProgress?: (done: number) => void): Promise<LogVerification> {
   const result: LogVerification = { entries: 0, tiles: 0, treeHeads: 0, recordsChecked: 0, filesChecked: 0, capturesPruned: 0, firstBadEntry: null, problems: [], problemCount: 0 };
   // The highest row id: a deleted last entry shows against the signed heads (they counted it).
   const last = await countCustodyEntries(db);
@@ -189,7 +205,7 @@ export async function verifyCustodyLog(db: Db, dataDir: string, onProgress?: (do
   for (let after = 0; ; ) {
     const page = await listCustodyEntriesAfter(db, after, PAGE);
     if (page.length === 0) break;
-    expectId = await checkPage(db, dataDir, page, walk, expectId);
+    expectId = await checkPage(db, files, page, walk, expectId);
     after = page.at(-1)!.id;
     result.entries += page.length;
     onProgress?.(result.entries);

@@ -4,6 +4,7 @@ import { countRows, digestTable, listSqliteColumns, listSqliteTables, insertRows
 import { readTransaction, writeTransaction } from '../db/write-transaction.ts';
 import { currentTree } from './custody-log.ts';
 import { ConflictError, CopyhoundError, ValidationError } from './errors.ts';
+import { copyCaptureFiles, type FileCopyOptions, type FileCopyResult } from './migrate-capture-files.ts';
 
 /**
  * `copyhound migrate`: copies a whole installation from its SQLite file into a PostgreSQL
@@ -39,6 +40,8 @@ export interface MigrationResult {
   rows: number;
   tables: TableResult[];
   custody: { source: TreeState; target: TreeState };
+  /** The capture files copied into the target's capture_files; null when its files stay in a folder. */
+  files: FileCopyResult | null;
 }
 
 export interface MigrationProgress {
@@ -106,11 +109,11 @@ async function copyTable(source: Db, target: Db, table: CopyTable, batchSize: nu
 
 /**
  * Copies every table from `source` (SQLite) into `target` (PostgreSQL, empty, migrations
- * applied) and verifies the copy. Throws ConflictError for a non-empty target, ValidationError
+ * applied) and, with `files`, the capture files into its capture_files, and verifies the copy. Throws ConflictError for a non-empty target, ValidationError
  * for a value PostgreSQL cannot store or a source of another version, and MigrationMismatchError
  * (with the comparison) when the copy differs; in each case nothing is committed.
  */
-export async function migrateDatabase(source: Db, target: Db, options: { batchSize: number } & MigrationProgress): Promise<MigrationResult> {
+export async function migrateDatabase(source: Db, target: Db, options: { batchSize: number; files?: FileCopyOptions } & MigrationProgress): Promise<MigrationResult> {
   const tables = listTablesInCopyOrder();
   return await readTransaction(source, async (src) => {
     await checkSourceShape(src, tables);
@@ -132,9 +135,12 @@ export async function migrateDatabase(source: Db, target: Db, options: { batchSi
         const check = await digestTable(tgt, table, pageSizeFor(table, options.batchSize));
         results.push({ table: table.name, source: copied.rows, target: check.rows, sourceDigest: copied.digest, targetDigest: check.digest });
       }
+      // After the tables: capture_files was copied with them (empty on SQLite) and checked empty.
+      const files = options.files ? await copyCaptureFiles(src, tgt, options.files) : null;
+      const filesOk = files === null || files.target === files.source - files.missing.count;
       const custody = { source: await currentTree(src), target: await currentTree(tgt) };
-      const ok = results.every((r) => r.source === r.target && r.sourceDigest === r.targetDigest) && custody.source.size === custody.target.size && custody.source.rootHash === custody.target.rootHash;
-      const result: MigrationResult = { ok, rows: results.reduce((a, r) => a + r.target, 0), tables: results, custody };
+      const ok = filesOk && results.every((r) => r.source === r.target && r.sourceDigest === r.targetDigest) && custody.source.size === custody.target.size && custody.source.rootHash === custody.target.rootHash;
+      const result: MigrationResult = { ok, rows: results.reduce((a, r) => a + r.target, 0), tables: results, custody, files };
       // Thrown, not returned: the write transaction rolls back, leaving the target empty.
       if (!ok) throw new MigrationMismatchError(result);
       return result;

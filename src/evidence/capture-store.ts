@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { unlink } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { findCaptureBody, findCaptureById, findLatestCaptureForUrl, insertCapture } from '../../db/captures.ts';
 import type { Db } from '../../db/open-db.ts';
 import type { CaptureRow } from '../../db/schema/captures.ts';
-import { CopyhoundError, NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { CaptureIntegrityError, createFolderFileStore, type CaptureFileStore } from './capture-file-store.ts';
 import { captureFilePath, writeFileAtomic } from './capture-files.ts';
 import type { CaptureInput } from './types.ts';
 import { buildCaptureRecords, buildExportInfoRecord, newRecordId, readResponsePayload } from './warc-records.ts';
@@ -42,7 +41,7 @@ export interface Capture {
 }
 
 export interface CaptureStore {
-  /** Writes the WARC file (fsync, rename), then the rows in one transaction. */
+  /** Writes the WARC file (whole, to the file store), then the rows in one transaction. */
   save(input: CaptureInput): Promise<{ id: number; sha256: string }>;
   get(id: number): Promise<Capture | undefined>;
   /** Newest capture whose requested or final URL is `url`. */
@@ -53,11 +52,7 @@ export interface CaptureStore {
   exportWarc(ids: readonly number[], outPath: string): Promise<{ path: string; files: number; bytes: number }>;
 }
 
-export class CaptureIntegrityError extends CopyhoundError {
-  constructor(message: string, details?: unknown) {
-    super('capture_integrity', message, details);
-  }
-}
+export { CaptureIntegrityError };
 
 function toCapture(row: CaptureRow): Capture {
   const { bodySha256, ...rest } = row;
@@ -80,21 +75,14 @@ function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-
-/** SHA-256 of a file written as these parts, in order: what the custody log vouches for. */
-function sha256OfParts(parts: readonly Uint8Array[]): string {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return hash.digest('hex');
-}
-
 /**
  * The evidence store. Bodies are content-addressed: the first capture of a body holds it in a
  * WARC response record; later captures of identical bytes write a WARC revisit record
  * (identical-payload-digest profile) and the row points at the stored body.
  */
-export function createCaptureStore(options: { db: Db; dataDir: string; logger?: Logger }): CaptureStore {
-  const { db, dataDir, logger } = options;
+export function createCaptureStore(options: { db: Db; dataDir: string; files?: CaptureFileStore; logger?: Logger }): CaptureStore {
+  const { db, logger } = options;
+  const files = options.files ?? createFolderFileStore(options.dataDir);
   // Saves of the same body run one after another, so two identical bodies in flight are still
   // stored once; different bodies are written in parallel (their fsyncs overlap on the thread pool).
   const inFlight = new Map<string, Promise<unknown>>();
@@ -113,8 +101,8 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
       },
       basename(warcPath),
     );
-    const absolute = join(dataDir, warcPath);
-    await writeFileAtomic(absolute, records);
+    // What the custody log vouches for: the file's bytes (request, response or revisit, metadata).
+    const { sha256: warcSha256 } = await files.write(warcPath, records);
     const createdAt = new Date().toISOString();
     try {
       const id = await insertCapture(
@@ -139,7 +127,7 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
           truncated: input.truncated ?? null,
           fetcherVersion: input.fetcherVersion,
           settings: input.settings,
-          warcSha256: sha256OfParts(records),
+          warcSha256,
           createdAt,
         },
         existing
@@ -150,7 +138,7 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
       return { id, sha256 };
     } catch (error) {
       // No row refers to the file: remove it so nothing half-written remains.
-      await unlink(absolute).catch(() => {});
+      await files.remove(warcPath).catch(() => {});
       throw error;
     }
   }
@@ -192,7 +180,7 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
         if (!body) throw new CaptureIntegrityError(`body ${row.bodySha256} of capture ${id} is not stored`, { captureId: id });
         location = { warcPath: body.warcPath, recordId: body.warcRecordId };
       }
-      const payload = await readResponsePayload(join(dataDir, location.warcPath), location.recordId);
+      const payload = await readResponsePayload(await files.read(location.warcPath), location.recordId);
       if (!payload) throw new CaptureIntegrityError(`record ${location.recordId} missing from ${location.warcPath}`, { captureId: id });
       if (sha256Hex(payload) !== row.bodySha256) {
         throw new CaptureIntegrityError(`body of capture ${id} does not match its SHA-256`, { captureId: id, warcPath: location.warcPath });
@@ -201,12 +189,12 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
     },
 
     async exportWarc(ids, outPath) {
-      const files: string[] = [];
+      const paths: string[] = [];
       const seen = new Set<string>();
       const include = (path: string) => {
         if (!seen.has(path)) {
           seen.add(path);
-          files.push(path);
+          paths.push(path);
         }
       };
       for (const id of ids) {
@@ -219,13 +207,13 @@ export function createCaptureStore(options: { db: Db; dataDir: string; logger?: 
         include(row.warcPath);
       }
       const info = await buildExportInfoRecord(basename(outPath), EXPORT_SOFTWARE, [...ids]);
-      // Streamed file by file: an export of many captures never sits in memory.
+      // Written file by file: an export of many captures holds one capture file in memory at a time.
       async function* exportChunks(): AsyncGenerator<Uint8Array> {
         yield info;
-        for (const path of files) yield* createReadStream(join(dataDir, path));
+        for (const path of paths) yield await files.read(path);
       }
       const bytes = await writeFileAtomic(outPath, exportChunks());
-      return { path: outPath, files: files.length, bytes };
+      return { path: outPath, files: paths.length, bytes };
     },
   };
 }

@@ -3,3 +3,5 @@ export { createCaptureStore, conditionalFor, CaptureIntegrityError, type Capture
 export type { CaptureInput } from './types.ts';
 export { ORPHAN_GRACE_MS, orphanGraceMs, sweepOrphanCaptures, type SweepReport } from './sweep-orphans.ts';
 export { writeFileAtomic } from './capture-files.ts';
+export { CaptureFileMissingError, createFolderFileStore, type CaptureFileStore, type CaptureFileStoreKind } from './capture-file-store.ts';
+export { captureStoreKind, createCaptureFileStore, type CaptureStoreSetting } from './select-capture-store.ts';

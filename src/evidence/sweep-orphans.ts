@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { listBodyFilesAfter, listCaptureFilesAfter } from '../../db/captures.ts';
 import type { Db } from '../../db/open-db.ts';
 import type { Logger } from '../log.ts';
+import type { CaptureFileStore } from './capture-file-store.ts';
 import { classifyCaptureFile, isTempOwnerDead, WARC_FOLDER } from './capture-files.ts';
 import { PathHashes } from './path-hashes.ts';
+import { sweepOrphanFileRows } from './sweep-orphan-rows.ts';
 
 // A file no row refers to may be a save in flight in another process: written and renamed, its
 // transaction waiting for the write lock (up to the busy timeout). Ten minutes is far beyond any
@@ -50,6 +52,8 @@ export interface SweepReport {
 export interface SweepOptions {
   db: Db;
   dataDir: string;
+  /** Where the WARC files are; the data folder when not given. The database store is swept by sweep-orphan-rows.ts. */
+  captureFiles?: CaptureFileStore;
   graceMs: number;
   dryRun?: boolean;
   logger?: Logger;
@@ -131,6 +135,7 @@ export async function sweepOrphanCaptures(options: SweepOptions): Promise<SweepR
     missingFiles: { count: 0, captureIds: [] },
     failures: [],
   };
+  if (options.captureFiles?.kind === 'database') return await sweepOrphanFileRows(options, report);
   // Rows first, then files: a row is committed only after its file is in place, so every row
   // read here has its file on disk by the time the folder is walked (unless it is truly missing).
   const { referenced, rows } = await readReferences(db, signal);

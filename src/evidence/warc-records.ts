@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { WARCParser, WARCRecord, WARCSerializer, type WARCRecordOpts } from 'warcio';
@@ -153,9 +152,9 @@ export async function buildExportInfoRecord(filename: string, software: string, 
   return gzipRecord(record);
 }
 
-/** The raw HTTP payload (bytes as received) of one response record in a WARC file. */
-export async function readResponsePayload(path: string, recordId: string): Promise<Uint8Array | undefined> {
-  const parser = new WARCParser(createReadStream(path));
+/** The raw HTTP payload (bytes as received) of one response record in a WARC file's bytes. */
+export async function readResponsePayload(warc: Uint8Array, recordId: string): Promise<Uint8Array | undefined> {
+  const parser = new WARCParser([warc]);
   for await (const record of parser) {
     if (record.warcType === 'response' && record.warcHeader('WARC-Record-ID') === recordId) {
       return record.readFully(false);

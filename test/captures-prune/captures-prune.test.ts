@@ -1,6 +1,4 @@
 import { firstRow } from '../../db/dialect.ts';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendCustodyEntry, countCustodyEntries, findCustodyEntriesFor } from '../../db/custody-log.ts';
@@ -32,11 +30,20 @@ const later = () => new Date(Date.now() + 3 * DAY_MS);
 async function fileOf(app: App, id: number): Promise<string> {
   const row = firstRow(await app.database.db.select().from(captures).where(eq(captures.id, id)).limit(1));
   if (!row) throw new Error(`capture ${id} has no row`);
-  return join(app.config.data.dir, row.warcPath);
+  return row.warcPath;
+}
+
+/** Whether the capture file store (the data folder, or the database on PostgreSQL) holds the file. */
+async function isStored(app: App, path: string): Promise<boolean> {
+  return (await app.captureFiles.sizeOf(path)) !== null;
+}
+
+function loggedFiles(app: App) {
+  return { dataDir: app.config.data.dir, captureFiles: app.captureFiles };
 }
 
 async function prune(app: App, options: { dryRun?: boolean; limit?: number; now?: () => Date } = {}): Promise<PruneReport> {
-  return await pruneCaptures({ db: app.database.db, dataDir: app.config.data.dir, now: options.now ?? later }, { olderThanDays: 1, dryRun: options.dryRun, limit: options.limit });
+  return await pruneCaptures({ db: app.database.db, captureFiles: app.captureFiles, now: options.now ?? later }, { olderThanDays: 1, dryRun: options.dryRun, limit: options.limit });
 }
 
 describe('captures prune: retention of captures nothing cites', () => {
@@ -98,7 +105,7 @@ describe('captures prune: retention of captures nothing cites', () => {
       expect(await countCustodyEntries(db)).toBe(entries);
       for (const [id, file] of files) {
         expect(firstRow(await db.select().from(captures).where(eq(captures.id, id)).limit(1)), `capture ${id}`).toBeDefined();
-        expect(existsSync(file), file).toBe(true);
+        expect(await isStored(app, file), file).toBe(true);
       }
 
       const first = await prune(app);
@@ -107,28 +114,28 @@ describe('captures prune: retention of captures nothing cites', () => {
       expect(await countCustodyEntries(db)).toBe(entries + dryIds.length);
       for (const id of [alone, revisit]) {
         expect(firstRow(await db.select().from(captures).where(eq(captures.id, id)).limit(1))).toBeUndefined();
-        expect(existsSync(files.get(id)!)).toBe(false);
+        expect(await isStored(app, files.get(id)!)).toBe(false);
         const [tombstone] = await findCustodyEntriesFor(db, 'capture_pruned', id);
         const [logged] = await findCustodyEntriesFor(db, 'capture', id);
         expect(JSON.parse(tombstone.leaf)).toMatchObject({ type: 'capture_pruned', id, reason: 'retention', sha256: JSON.parse(logged.leaf).sha256, captureEntry: logged.id - 1 });
       }
       for (const id of [report, filler, holder]) {
         expect(firstRow(await db.select().from(captures).where(eq(captures.id, id)).limit(1)), `capture ${id}`).toBeDefined();
-        expect(existsSync(files.get(id)!)).toBe(true);
+        expect(await isStored(app, files.get(id)!)).toBe(true);
       }
       // The revisit is gone, so the body's holder is now alone: it goes, with its body row.
       expect(await app.captureStore.readBody(holder)).toBeInstanceOf(Buffer);
       const body = firstRow(await db.select().from(captures).where(eq(captures.id, holder)).limit(1))!.bodySha256;
       const second = await prune(app);
       expect(second.captures.map((c) => [c.id, c.bodyRemoved])).toEqual([[holder, true]]);
-      expect(existsSync(files.get(holder)!)).toBe(false);
+      expect(await isStored(app, files.get(holder)!)).toBe(false);
       expect(firstRow(await db.select().from(captureBodies).where(eq(captureBodies.sha256, body)).limit(1))).toBeUndefined();
       expect(await prune(app)).toMatchObject({ found: 0, pruned: 0 });
 
       // What a report cites still reads and verifies; the log verifies with the tombstones in it.
       expect(await app.captureStore.readBody(report)).toBeInstanceOf(Buffer);
       await signNewTreeHead({ db, config: TSA_OFF }, 'command');
-      const verified = await verifyCustodyLog(db, app.config.data.dir);
+      const verified = await verifyCustodyLog(db, loggedFiles(app));
       expect(verified.problems).toEqual([]);
       expect(verified).toMatchObject({ problemCount: 0, firstBadEntry: null, capturesPruned: dryIds.length + 1, treeHeads: 2 });
     },
@@ -141,12 +148,12 @@ describe('captures prune: retention of captures nothing cites', () => {
       const { app, db, alone, holder } = await setup();
       // What someone with the database file could do: a silent hole.
       await db.delete(captures).where(eq(captures.id, alone));
-      const holed = await verifyCustodyLog(db, app.config.data.dir);
+      const holed = await verifyCustodyLog(db, loggedFiles(app));
       expect(holed.problems.join('\n')).toMatch(new RegExp(`\\(capture ${alone}, .*the capture it vouches for is gone`));
       expect(holed.capturesPruned).toBe(0);
       // A lying tombstone: the capture it claims pruned is still stored.
       await writeTransaction(db, async (tx) => await appendCustodyEntry(tx, { type: 'capture_pruned', refId: holder, at: new Date().toISOString(), sha256: '0'.repeat(64), fields: { captureEntry: null } }));
-      const lied = await verifyCustodyLog(db, app.config.data.dir);
+      const lied = await verifyCustodyLog(db, loggedFiles(app));
       expect(lied.problems.join('\n')).toMatch(new RegExp(`logs capture ${holder} as pruned, but its row is still there`));
       expect(lied.problems.join('\n')).toMatch(new RegExp(`names no capture entry, but capture ${holder} has one`));
     },
@@ -162,7 +169,7 @@ describe('captures prune: retention of captures nothing cites', () => {
       const rest = await prune(app, { limit: 10 });
       expect(rest.more).toBe(false);
       expect([...one.captures, ...rest.captures].map((c) => c.id)).toEqual(expect.arrayContaining([alone, revisit]));
-      const deps = { db: app.database.db, dataDir: app.config.data.dir };
+      const deps = { db: app.database.db, captureFiles: app.captureFiles };
       await expect(pruneCaptures(deps, { olderThanDays: 0 })).rejects.toBeInstanceOf(ValidationError);
       await expect(pruneCaptures(deps, { olderThanDays: 1.5 })).rejects.toBeInstanceOf(ValidationError);
       await expect(pruneCaptures(deps, { olderThanDays: 30, limit: 0 })).rejects.toBeInstanceOf(ValidationError);

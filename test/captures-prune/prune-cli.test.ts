@@ -1,6 +1,4 @@
 import { firstRow } from '../../db/dialect.ts';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { captures } from '../../db/schema/captures.ts';
@@ -23,19 +21,28 @@ describe('copyhound captures prune', () => {
     const db = app.database.db;
     // Backdated as a capture taken three days ago would be stored.
     await db.update(captures).set({ createdAt: new Date(Date.now() - 3 * DAY_MS).toISOString() }).where(eq(captures.id, old.id));
-    const oldFile = join(app.config.data.dir, firstRow(await db.select().from(captures).where(eq(captures.id, old.id)).limit(1))!.warcPath);
+    const oldFile = firstRow(await db.select().from(captures).where(eq(captures.id, old.id)).limit(1))!.warcPath;
     await app.close();
+    // In the data folder, or the database on PostgreSQL (COPYHOUND_CAPTURE_STORE=auto): asked of the store.
+    const isStored = async () => {
+      const reopened = await openTestApp(dir, {}, { owned: false });
+      try {
+        return (await reopened.captureFiles.sizeOf(oldFile)) !== null;
+      } finally {
+        await reopened.close();
+      }
+    };
 
     const dry = await runCliInProcess(['captures', 'prune', '--older-than', '1', '--dry-run', '--json'], { env });
     expect(dry.code, dry.stderr).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, found: 1, pruned: 0 });
-    expect(existsSync(oldFile)).toBe(true);
+    expect(await isStored()).toBe(true);
 
     const pruned = await runCliInProcess(['captures', 'prune', '--older-than', '1'], { env });
     expect(pruned.code, pruned.stderr).toBe(0);
     expect(pruned.stdout).toContain('found 1, 1 pruned');
     expect(pruned.stdout).toContain(`pruned capture ${old.id}`);
-    expect(existsSync(oldFile)).toBe(false);
+    expect(await isStored()).toBe(false);
 
     const reopened = await openTestApp(dir, {}, { owned: false });
     const left = (await reopened.database.db.select({ id: captures.id }).from(captures)).map((r) => r.id);

@@ -139,7 +139,8 @@ describe('orphan capture sweep', () => {
 
   it('copyhound captures sweep: --dry-run reports, then the sweep removes crash leftovers and keeps referenced and recent files', { timeout: 60_000 }, async () => {
     const { dbPath, dataDir, referenced, leftovers, ids } = await buildStoreWithLeftovers(tempDir());
-    const env = { COPYHOUND_DATA_DIR: dataDir };
+    // The folder store's sweep, on either database (the database store's: database-file-store.test.ts).
+    const env = { COPYHOUND_DATA_DIR: dataDir, COPYHOUND_CAPTURE_STORE: 'folder' };
 
     const dry = await runCli(['--db', dbPath, 'captures', 'sweep', '--dry-run', '--json'], { env });
     expect(dry.code).toBe(0);
@@ -183,7 +184,7 @@ describe('orphan capture sweep', () => {
 
   it('copyhound serve sweeps at start, in the background, and logs what it did', { timeout: 60_000 }, async () => {
     const { dbPath, dataDir, referenced, leftovers } = await buildStoreWithLeftovers(tempDir());
-    const { child, output } = await startServeProcess(['--db', dbPath], { COPYHOUND_DATA_DIR: dataDir });
+    const { child, output } = await startServeProcess(['--db', dbPath], { COPYHOUND_DATA_DIR: dataDir, COPYHOUND_CAPTURE_STORE: 'folder' });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
       const line = await waitFor(() => output().split('\n').find((l) => l.includes('"capture sweep done"')), 'the sweep log line');

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
@@ -9,6 +9,8 @@ import { openDatabase } from '../../db/open-db.ts';
 import { openPgDatabase } from '../../db/pg-database.ts';
 import { listTablesInCopyOrder } from '../../db/table-copy.ts';
 import { currentTree } from '../../src/custody-log.ts';
+import { createCaptureFileStore, createCaptureStore } from '../../src/evidence/index.ts';
+import { captureInput } from '../evidence/capture-input.ts';
 import { createKey } from '../../src/accounts.ts';
 import { createAlertTarget } from '../../src/alert-admin.ts';
 import { LOCAL_PRINCIPAL } from '../../src/auth/roles.ts';
@@ -68,8 +70,25 @@ async function seedInstallation(dir: string, bulkReports: number): Promise<strin
   return file;
 }
 
+// seedInstallation's captures are rows only (seedReports writes no WARC files).
 function migrate(file: string, url: string, ...more: string[]) {
-  return runCliInProcess(['migrate', '--from', file, '--to', url, ...more], { env: SQLITE_ENV });
+  return runCliInProcess(['migrate', '--from', file, '--to', url, '--allow-missing-files', ...more], { env: SQLITE_ENV });
+}
+
+/** A SQLite installation whose captures have their WARC files in `dir`/data, one of them a revisit. */
+async function seedCaptures(dir: string): Promise<{ file: string; dataDir: string; ids: number[] }> {
+  const file = join(dir, 'copyhound.db');
+  const dataDir = join(dir, 'data');
+  const database = openDatabase({ path: file, busyTimeoutMs: 5000 });
+  const store = createCaptureStore({ db: database.db, dataDir });
+  const a = captureInput('https://news.example/a', 'story a');
+  const ids = [
+    (await store.save(a)).id,
+    (await store.save(captureInput('https://news.example/b', 'story b'))).id,
+    (await store.save({ ...captureInput('https://copy.example/a', 'story a'), rawBody: a.rawBody })).id,
+  ];
+  await database.close();
+  return { file, dataDir, ids };
 }
 
 function countSqlite(file: string): Record<string, number> {
@@ -94,7 +113,7 @@ describe('copyhound migrate', () => {
     expect(summary.ok).toBe(true);
 
     const counts = countSqlite(file);
-    expect(Object.keys(counts)).toHaveLength(30);
+    expect(Object.keys(counts)).toHaveLength(31);
     for (const table of listTablesInCopyOrder()) {
       const { rows } = await pg.pool.query<{ n: string | number }>(`select count(*) as n from "${table.name}"`);
       expect({ table: table.name, n: Number(rows[0]!.n) }).toEqual({ table: table.name, n: counts[table.name] });
@@ -201,6 +220,58 @@ describe('copyhound migrate', () => {
     expect(r.stderr).toContain(`licensees id=${id}, column notes`);
     expect(r.stderr).toContain('U+0000');
     expect(Number((await pg.pool.query<{ n: string }>('select count(*) as n from articles')).rows[0]!.n)).toBe(0);
+  });
+
+  it('copies the captures\' WARC files into capture_files, where the app on PostgreSQL reads and verifies them', { timeout: 60_000 }, async () => {
+    const { file, dataDir, ids } = await seedCaptures(tempDir());
+    const pg = await makePgTestDb();
+    const r = await runCliInProcess(['migrate', '--from', file, '--to', pg.url, '--json'], { env: { ...SQLITE_ENV, COPYHOUND_DATA_DIR: dataDir } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`copying 3 capture files from ${dataDir} into the database`);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.ok).toBe(true);
+    expect(summary.files).toMatchObject({ source: 3, target: 3, missing: { count: 0, paths: [] } });
+
+    const { rows } = await pg.pool.query<{ path: string; sha256: string; logged: string }>('select f.path, f.sha256, c.warc_sha256 as logged from capture_files f join captures c on c.warc_path = f.path order by c.id');
+    expect(rows).toHaveLength(3);
+    for (const row of rows) expect(row.sha256).toBe(row.logged);
+
+    const target = await openPgDatabase({ url: pg.url, poolSize: 2 });
+    try {
+      // No data folder on this side: every byte comes from the table.
+      const files = createCaptureFileStore({ kind: 'database', db: target.db, dataDir: join(tempDir(), 'none') });
+      const store = createCaptureStore({ db: target.db, dataDir: join(tempDir(), 'none'), files });
+      expect((await store.readBody(ids[2]!)).toString()).toContain('story a');
+    } finally {
+      await target.close();
+    }
+    const verify = await runCliInProcess(['log', 'verify', '--json'], { env: { COPYHOUND_DATABASE_URL: pg.url, COPYHOUND_DATA_DIR: join(tempDir(), 'elsewhere') } });
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ filesChecked: 3, problemCount: 0 });
+  });
+
+  it('refuses when a capture file is missing from the data folder, naming it, and commits nothing', { timeout: 60_000 }, async () => {
+    const { file, dataDir } = await seedCaptures(tempDir());
+    const source = openDatabase({ path: file, busyTimeoutMs: 5000 });
+    const [{ path }] = await queryRows<{ path: string }>(source.db, sql`select warc_path as path from captures order by id limit 1`);
+    await source.close();
+    rmSync(join(dataDir, path!));
+    const pg = await makePgTestDb();
+    const r = await runCliInProcess(['migrate', '--from', file, '--to', pg.url, '--data', dataDir], { env: SQLITE_ENV });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`1 capture file(s) the SQLite file's rows name are not in ${dataDir} (first: ${path})`);
+    expect(r.stderr).toContain('--allow-missing-files');
+    expect(Number((await pg.pool.query<{ n: string }>('select count(*) as n from captures')).rows[0]!.n)).toBe(0);
+    expect(Number((await pg.pool.query<{ n: string }>('select count(*) as n from capture_files')).rows[0]!.n)).toBe(0);
+  });
+
+  it('leaves the files in the folder when the target keeps them there (COPYHOUND_CAPTURE_STORE=folder)', { timeout: 60_000 }, async () => {
+    const { file, dataDir } = await seedCaptures(tempDir());
+    const pg = await makePgTestDb();
+    const r = await runCliInProcess(['migrate', '--from', file, '--to', pg.url], { env: { ...SQLITE_ENV, COPYHOUND_DATA_DIR: dataDir, COPYHOUND_CAPTURE_STORE: 'folder' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('capture files: left in the data folder (COPYHOUND_CAPTURE_STORE=folder)');
+    expect(Number((await pg.pool.query<{ n: string }>('select count(*) as n from capture_files')).rows[0]!.n)).toBe(0);
   });
 
   it('refuses a missing source file instead of copying a new empty one', async () => {

@@ -16,6 +16,7 @@ export function sweepCaptures(app: App, dryRun: boolean, signal?: AbortSignal): 
     signal,
     db: app.database.db,
     dataDir: app.config.data.dir,
+    captureFiles: app.captureFiles,
     graceMs: orphanGraceMs(app.config.db.busyTimeoutMs),
     dryRun,
     logger: app.logger,
@@ -91,7 +92,7 @@ export function createCapturesCommand(io: CliIo, globals: () => GlobalOptions, s
     .action(async (options: { olderThan: number; limit?: number; dryRun?: boolean; json?: boolean }) => {
       await withExistingApp(io, globals(), async (app) => {
         const report = await pruneCaptures(
-          { db: app.database.db, dataDir: app.config.data.dir, logger: app.logger },
+          { db: app.database.db, captureFiles: app.captureFiles, logger: app.logger },
           { olderThanDays: options.olderThan, limit: options.limit, dryRun: options.dryRun === true },
         );
         if (options.json) writeLine(io.stdout, JSON.stringify(report));

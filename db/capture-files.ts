@@ -1,0 +1,65 @@
+import { and, asc, count, eq, gt, lt, notExists, sql } from 'drizzle-orm';
+import { changedRows, firstRow } from './dialect.ts';
+import type { Db } from './open-db.ts';
+import { captureFiles, type CaptureFileRow } from './schema/capture-files.ts';
+import { captureBodies, captures } from './schema/captures.ts';
+import { writeTransaction } from './write-transaction.ts';
+
+/** Queries for capture WARC files held in the database (src/evidence/database-file-store.ts). */
+
+/** Writes one file's row in a statement of its own: it exists whole, or not at all. */
+export async function insertCaptureFile(db: Db, row: CaptureFileRow): Promise<void> {
+  // Shared: saves run side by side on many workers; each writes a path of its own.
+  await writeTransaction(db, async (tx) => {
+    await tx.insert(captureFiles).values(row);
+  }, { shared: true });
+}
+
+/** Inserts inside the caller's transaction (the migration's). */
+export async function insertCaptureFileIn(tx: Db, row: CaptureFileRow): Promise<void> {
+  await tx.insert(captureFiles).values(row);
+}
+
+export async function findCaptureFile(db: Db, path: string): Promise<{ sha256: string; bytes: Buffer } | undefined> {
+  return firstRow(await db.select({ sha256: captureFiles.sha256, bytes: captureFiles.bytes }).from(captureFiles).where(eq(captureFiles.path, path)).limit(1));
+}
+
+export async function findCaptureFileSize(db: Db, path: string): Promise<number | undefined> {
+  return firstRow(await db.select({ size: captureFiles.size }).from(captureFiles).where(eq(captureFiles.path, path)).limit(1))?.size;
+}
+
+export async function deleteCaptureFile(db: Db, path: string): Promise<boolean> {
+  return changedRows(await writeTransaction(db, async (tx) => await tx.delete(captureFiles).where(eq(captureFiles.path, path)), { shared: true })) > 0;
+}
+
+const referencedByCapture = (db: Db) => db.select({ one: sql`1` }).from(captures).where(eq(captures.warcPath, captureFiles.path));
+const referencedByBody = (db: Db) => db.select({ one: sql`1` }).from(captureBodies).where(eq(captureBodies.warcPath, captureFiles.path));
+
+/** Files no capture or body row names, after `afterPath` in path order: orphans, or saves in flight. */
+export async function listUnreferencedCaptureFiles(db: Db, afterPath: string, limit: number): Promise<{ path: string; size: number; createdAt: string }[]> {
+  return await db
+    .select({ path: captureFiles.path, size: captureFiles.size, createdAt: captureFiles.createdAt })
+    .from(captureFiles)
+    .where(and(gt(captureFiles.path, afterPath), notExists(referencedByCapture(db)), notExists(referencedByBody(db))))
+    .orderBy(asc(captureFiles.path))
+    .limit(limit);
+}
+
+/** Deletes a file still unreferenced and written before `cutoff` (checked in the statement, so a save that just committed keeps it). */
+export async function deleteOrphanCaptureFile(db: Db, path: string, cutoff: string): Promise<boolean> {
+  return changedRows(await writeTransaction(db, async (tx) => await tx
+    .delete(captureFiles)
+    .where(and(eq(captureFiles.path, path), lt(captureFiles.createdAt, cutoff), notExists(referencedByCapture(tx)), notExists(referencedByBody(tx)))), { shared: true })) > 0;
+}
+
+export async function countCaptureFiles(db: Db): Promise<number> {
+  return firstRow(await db.select({ n: count() }).from(captureFiles))?.n ?? 0;
+}
+
+/** Capture rows whose file has no row: the count, and the first `limit` ids. */
+export async function findCapturesWithoutFile(db: Db, limit: number): Promise<{ count: number; ids: number[] }> {
+  const missing = notExists(db.select({ one: sql`1` }).from(captureFiles).where(eq(captureFiles.path, captures.warcPath)));
+  const total = firstRow(await db.select({ n: count() }).from(captures).where(missing))?.n ?? 0;
+  const ids = total === 0 ? [] : (await db.select({ id: captures.id }).from(captures).where(missing).orderBy(asc(captures.id)).limit(limit)).map((r) => r.id);
+  return { count: Number(total), ids };
+}
