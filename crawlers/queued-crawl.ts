@@ -39,7 +39,7 @@ function hostOf(url: string): string {
 }
 
 /** Queues a run of the source (the scheduler's tick, or "run now"); null when one is already queued or running. */
-export async function enqueueSourceRun(queue: CrawlQueue, sourceId: number, now: Date): Promise<string | null> {
+export async function enqueueSourceRun(queue: Pick<CrawlQueue, 'enqueue'>, sourceId: number, now: Date): Promise<string | null> {
   return await queue.enqueue('source-run', { sourceId, requestedAt: now.toISOString() });
 }
 

@@ -7,7 +7,9 @@ import { deleteSource, findSourceById, findSourceByName, insertSource, readSourc
 import type { SourceLimits } from '../db/schema/sources.ts';
 import type { App } from '../src/app.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../src/errors.ts';
+import type { CrawlQueue } from '../src/queue/crawl-queue.ts';
 import { sharedCrawlFetchers } from './fetch-adapter.ts';
+import { enqueueSourceRun } from './queued-crawl.ts';
 import { isSourceRunning, runSource } from './run-source.ts';
 import { buildSourceRow } from './source-types.ts';
 
@@ -124,19 +126,39 @@ export async function changeSource(app: App, source: SourceRow, change: SourceCh
 }
 
 /**
- * "Run now" (web page, API): one run of a source in the background, through the crawler code the
- * scheduler uses (runSource: the crawl run lease, resumable runs, the pipeline). It answers once
- * the run holds its lease; the run's outcome is stored on its run row.
+ * "Run now" (web page, API): one run of a source in the background. With a job queue (PostgreSQL,
+ * `serve` attaches it) the run is queued for the workers, as the scheduler queues it; otherwise it
+ * runs in this process through the crawler code the scheduler uses (runSource: the crawl run
+ * lease, resumable runs, the pipeline) and answers once the run holds its lease; the run's
+ * outcome is stored on its run row either way.
  */
 export interface SourceRunner {
-  /** Starts a run and gives its id; ConflictError when a run of the source is already in progress here or elsewhere. */
-  start(source: SourceRow): Promise<{ runId: number | undefined }>;
+  /**
+   * Starts or queues a run: its id when it started here (`queued` false), none when it was queued.
+   * ConflictError when a run of the source is already queued or in progress, here or elsewhere.
+   */
+  start(source: SourceRow): Promise<{ runId: number | undefined; queued: boolean }>;
 }
 
-export function createSourceRunner(app: App): SourceRunner {
+/** What "run now" needs of the job queue. */
+export type SourceRunQueue = Pick<CrawlQueue, 'enqueue'>;
+
+export interface SourceRunnerOptions {
+  /** The job queue once attached (a PostgreSQL server's); undefined: runs stay in this process. */
+  queue?: () => SourceRunQueue | undefined;
+}
+
+export function createSourceRunner(app: App, options: SourceRunnerOptions = {}): SourceRunner {
   const log = app.logger.child({ component: 'run-now' });
   return {
     async start(source) {
+      const queue = options.queue?.();
+      if (queue) {
+        const jobId = await enqueueSourceRun(queue, source.id, new Date());
+        if (jobId === null) throw new ConflictError(`A run of "${source.name}" is already queued or in progress; its outcome will appear under its last runs`, { sourceId: source.id });
+        log.info({ source: source.name, jobId }, 'run queued for the workers');
+        return { runId: undefined, queued: true };
+      }
       if (isSourceRunning(source.id)) throw new ConflictError(`A run of "${source.name}" is already in progress; its outcome will appear under its last runs`, { sourceId: source.id });
       // The scheduler's own fetchers: one politeness state (host scheduler, robots cache) per process.
       const fetchers = sharedCrawlFetchers(app);
@@ -156,7 +178,7 @@ export function createSourceRunner(app: App): SourceRunner {
           },
         );
       });
-      return { runId };
+      return { runId, queued: false };
     },
   };
 }

@@ -3,7 +3,7 @@ import { guardedRouter, type Guard } from './guard.ts';
 import { z } from 'zod';
 import { listRuns } from '../../db/crawl-state.ts';
 import { listSources } from '../../db/sources.ts';
-import { addSource, changeSource, createSourceRunner, getSource, parseSourceChange, presentSource, removeSource, sourceChangeSchema } from '../../crawlers/sources-service.ts';
+import { addSource, changeSource, getSource, parseSourceChange, presentSource, removeSource, sourceChangeSchema, type SourceRunner } from '../../crawlers/sources-service.ts';
 import type { App } from '../app.ts';
 import { parseOrThrow } from './api-matches.ts';
 import { sourceInputSchema } from '../../crawlers/source-types.ts';
@@ -26,9 +26,8 @@ const listQuerySchema = z.strictObject({
  * /api/sources: POST (create), GET (list with health, paged), GET /:ref, PATCH /:ref (change in
  * place, crawl state kept), POST /:ref/run (a run in the background), DELETE /:ref.
  */
-export function createSourcesRouter(app: App, guard: Guard): Router {
+export function createSourcesRouter(app: App, guard: Guard, runner: SourceRunner): Router {
   const router = guardedRouter(guard, '/api/sources');
-  const runner = createSourceRunner(app);
   router.post('/', async (req, res) => {
     res.status(201).json(await presentSource(app, await addSource(app, req.body ?? {})));
   });
@@ -52,8 +51,8 @@ export function createSourcesRouter(app: App, guard: Guard): Router {
   });
   router.post('/:ref/run', async (req, res) => {
     const source = await getSource(app, req.params.ref);
-    const { runId } = await runner.start(source);
-    res.status(202).json({ sourceId: source.id, name: source.name, runId });
+    const { runId, queued } = await runner.start(source);
+    res.status(202).json({ sourceId: source.id, name: source.name, runId: runId ?? null, queued });
   });
   router.delete('/:ref', async (req, res) => {
     await removeSource(app, req.params.ref);
@@ -87,9 +86,9 @@ export const SOURCES_ROUTE_DOCS: RouteDoc[] = [
   },
   {
     method: 'POST', path: '/api/sources/:ref/run', tag: 'Sources', summary: 'Start a run of a source in the background',
-    description: `${REF_DESCRIPTION}. Answers once the run holds its lease; its outcome appears in the source's runs.`,
-    response: { status: 202, description: '{sourceId, name, runId}' },
-    errors: { 409: 'A run of the source is already in progress (here or in another process)' },
+    description: `${REF_DESCRIPTION}. On SQLite the server runs it and answers once the run holds its lease; on PostgreSQL it is queued for the workers (queued true, runId null until a worker starts it). Its outcome appears in the source's runs.`,
+    response: { status: 202, description: '{sourceId, name, runId, queued}' },
+    errors: { 409: 'A run of the source is already queued or in progress (here or in another process)' },
   },
   { method: 'DELETE', path: '/api/sources/:ref', tag: 'Sources', summary: 'Remove a source and its crawl state (pages, matches and captures stay)', description: REF_DESCRIPTION, response: { status: 204, description: 'Removed' } },
 ];

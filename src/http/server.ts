@@ -29,15 +29,19 @@ import { createAlertsRouter } from './api-alerts.ts';
 import { createOpenApiRouter } from './api-openapi.ts';
 import { createServerMetrics, type RoutePattern, type ServerMetrics } from '../metrics/server-metrics.ts';
 import { createQueueMetrics, type QueueCounts } from '../metrics/queue-metrics.ts';
+import { createSourceRunner, type SourceRunQueue } from '../../crawlers/sources-service.ts';
 
 export interface HttpApp extends Express {
   /** The access guard: its `registered` list is every API route with its policy row. */
   copyhoundGuard: Guard;
   /** This server's /metrics: other parts (the job queue) add their MetricsSource to it. */
   copyhoundMetrics: ServerMetrics;
-  /** Makes /healthz and /metrics report the crawl job queue (PostgreSQL installations). */
-  copyhoundAttachQueue(queue: QueueCounts): void;
+  /** Makes /healthz and /metrics report the crawl job queue (PostgreSQL installations), and "run now" queue runs on it. */
+  copyhoundAttachQueue(queue: AttachedQueue): void;
 }
+
+/** The crawl job queue as the server uses it: its counts, and queueing a source's run. */
+export type AttachedQueue = QueueCounts & SourceRunQueue;
 
 // Routes outside the policy table, named so HTTP metrics label them by pattern too.
 const UNGUARDED_ROUTES: readonly RoutePattern[] = [
@@ -81,7 +85,9 @@ export async function createHttpApp(app: App, allowedHosts: ReadonlySet<string> 
   });
   http.copyhoundGuard = guard;
 
-  let queue: QueueCounts | undefined;
+  let queue: AttachedQueue | undefined;
+  // One runner for the API and the web page: with a queue attached, "run now" queues the run.
+  const runner = createSourceRunner(app, { queue: () => queue });
   http.copyhoundAttachQueue = (attached) => {
     queue = attached;
     metrics.addSource(createQueueMetrics(attached));
@@ -104,7 +110,7 @@ export async function createHttpApp(app: App, allowedHosts: ReadonlySet<string> 
   http.use('/api/articles', createArticlesRouter(app.registry, guard));
   http.use('/api/check', createCheckRouter(app, guard));
   http.use('/api/matches', createMatchesRouter(app, guard));
-  http.use('/api/sources', createSourcesRouter(app, guard));
+  http.use('/api/sources', createSourcesRouter(app, guard, runner));
   http.use('/api/owner-sites', createOwnerSitesRouter(app, guard));
   http.use('/api/licensees', createLicenseesRouter(app, guard));
   http.use('/api/consents', createConsentsRouter(app, guard));
@@ -114,7 +120,7 @@ export async function createHttpApp(app: App, allowedHosts: ReadonlySet<string> 
   http.use('/api', createOpenApiRouter(app, guard));
 
   // The web app (src/http/pages): the same guard and policy table, HTML instead of JSON.
-  http.use(createWebPages(app, guard, signIn));
+  http.use(createWebPages(app, guard, signIn, runner));
 
   const renderErrorPage = createErrorPageRenderer(guard);
   http.use(createNotFoundHandler(renderErrorPage));
@@ -142,7 +148,7 @@ export interface RunningServer {
   allowedHosts: ReadonlySet<string>;
   server: Server;
   /** Makes /healthz and /metrics report the crawl job queue. */
-  attachQueue(queue: QueueCounts): void;
+  attachQueue(queue: AttachedQueue): void;
   /** Stops accepting connections, lets in-flight requests finish (up to the grace period), then resolves. */
   close(): Promise<void>;
 }

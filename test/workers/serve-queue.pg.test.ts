@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 describe('serve on PostgreSQL', () => {
-  it('reports the database and the queue in /healthz and the queue depth in /metrics', async () => {
+  it('reports the database and the queue in /healthz and the queue depth in /metrics; "run now" queues the run', async () => {
     const db = await makeDb();
     dir = mkdtempSync(join(tmpdir(), 'copyhound-serve-queue-'));
     const database = await openPgDatabase({ url: db.url, poolSize: 2 });
@@ -54,5 +54,21 @@ describe('serve on PostgreSQL', () => {
     const text = await scrape.text();
     expect(text).toMatch(/^copyhound_queue_jobs\{kind="page-fetch",state="queued"\} 0$/m);
     expect(text).toMatch(/^copyhound_queue_jobs\{kind="source-run",state="queued"\} 0$/m);
+
+    // "Run now" queues the run for the workers (none here), once: a second is refused while it waits.
+    const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const added = await fetch(`${served.url}/api/sources`, { method: 'POST', headers: auth, body: JSON.stringify({ type: 'sitemap', url: 'https://news.example/sitemap.xml', name: 'example' }) });
+    expect(added.status).toBe(201);
+    const { id } = (await added.json()) as { id: number };
+    const run = await fetch(`${served.url}/api/sources/${id}/run`, { method: 'POST', headers: auth });
+    expect(run.status).toBe(202);
+    expect(await run.json()).toEqual({ sourceId: id, name: 'example', runId: null, queued: true });
+    const again = await fetch(`${served.url}/api/sources/${id}/run`, { method: 'POST', headers: auth });
+    expect(again.status).toBe(409);
+    const after = (await (await fetch(`${served.url}/healthz`)).json()) as Health;
+    expect(after.queue).toMatchObject({ queued: 1, active: 0 });
+    // Nothing was crawled in the server's own process.
+    const runs = await db.pool.query<{ n: number }>('select count(*)::int as n from crawl_runs');
+    expect(runs.rows[0].n).toBe(0);
   }, 60_000);
 });

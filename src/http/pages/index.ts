@@ -18,6 +18,7 @@ import { createReportPages } from './report-pages.ts';
 import { createRightsPages } from './rights-pages.ts';
 import { createSettingsPages } from './settings-pages.ts';
 import { createSourcePages } from './source-pages.ts';
+import type { SourceRunner } from './source-run.ts';
 
 const ASSETS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../web/assets');
 // The chart library's own build, served from the installed package (no CDN).
@@ -26,7 +27,7 @@ const UPLOT_DIST = join(dirname(createRequire(import.meta.url).resolve('uplot'))
 const ASSET_MAX_AGE = '1d';
 
 /** The web app: static assets, then every page module (each a guarded router over the policy table). */
-export function createWebPages(app: App, guard: Guard, signIn: SignIn): Router {
+export function createWebPages(app: App, guard: Guard, signIn: SignIn, runner: SourceRunner): Router {
   const router = Router();
   const staticOptions = { maxAge: ASSET_MAX_AGE, index: false, fallthrough: false, dotfiles: 'deny' as const };
   router.use('/assets/uplot', express.static(UPLOT_DIST, staticOptions));
@@ -39,7 +40,7 @@ export function createWebPages(app: App, guard: Guard, signIn: SignIn): Router {
   router.use(createCaptureRenderPages(app, guard));
   router.use(createArticlePages(app, guard));
   router.use(createRightsPages(app, guard));
-  router.use(createSourcePages(app, guard));
+  router.use(createSourcePages(app, guard, runner));
   router.use(createSettingsPages(app, guard));
   return router;
 }

@@ -11,7 +11,7 @@ import { guardedRouter, type Guard } from '../guard.ts';
 import { contextOf, redirectWithFlash, sendHtml } from './page-kit.ts';
 import { changeSource } from './source-edit.ts';
 import { emptySourceForm, readSourceForm, sourceFormOf, toSourceRequest } from './source-form.ts';
-import { createSourceRunner } from './source-run.ts';
+import type { SourceRunner } from './source-run.ts';
 
 /** Sources: list with health and the add form, one source with its edit form, run now and last runs. */
 
@@ -22,10 +22,9 @@ function isRefusal(error: unknown): error is ValidationError | ConflictError {
   return error instanceof ValidationError || error instanceof ConflictError;
 }
 
-export function createSourcePages(app: App, guard: Guard): Router {
+export function createSourcePages(app: App, guard: Guard, runner: SourceRunner): Router {
   const router = guardedRouter(guard, '', 'page');
   const db = app.database.db;
-  const runner = createSourceRunner(app);
 
   async function renderList(req: Request, res: Response, values: SourceFormValues, error?: string): Promise<ReturnType<typeof renderSourceList>> {
     const lastRuns = new Map((await listSourceHealth(db)).map((h) => [h.sourceId, h.lastRun]));
@@ -80,8 +79,9 @@ export function createSourcePages(app: App, guard: Guard): Router {
   router.post('/sources/:ref/run', async (req, res) => {
     const source = await sourceOf(req);
     try {
-      await runner.start(source);
-      redirectWithFlash(res, `/sources/${source.id}`, 'ok', `A run of ${source.name} started in the background; reload this page to see it under Last runs.`);
+      const { queued } = await runner.start(source);
+      const started = queued ? 'was queued for the workers' : 'started in the background';
+      redirectWithFlash(res, `/sources/${source.id}`, 'ok', `A run of ${source.name} ${started}; reload this page to see it under Last runs.`);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       redirectWithFlash(res, `/sources/${source.id}`, 'error', error.message);
