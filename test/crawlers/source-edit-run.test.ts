@@ -122,7 +122,7 @@ describe('/api/sources: PATCH, POST /:ref/run, paging', () => {
       const started = await requestJson(`${base}/s1/run`, { method: 'POST' });
       expect(started.status).toBe(202);
       const source = (await findSourceByName(server.app.database.db, 's1'))!;
-      expect(started.body).toEqual({ sourceId: source.id, name: 's1', runId: (await listRuns(server.app.database.db, source.id, 1))[0].id });
+      expect(started.body).toEqual({ sourceId: source.id, name: 's1', runId: (await listRuns(server.app.database.db, source.id, 1))[0].id, queued: false });
       const again = await requestJson(`${base}/1/run`, { method: 'POST' });
       expect(again.status).toBe(409);
       expect(again.body.error.message).toMatch(/already in progress/);
