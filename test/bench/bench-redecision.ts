@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
+import { dialectOf, executeStatement, queryRows } from '../../db/dialect.ts';
 import { reversedHostRange } from '../../db/host-key.ts';
 import type { Db } from '../../db/open-db.ts';
 import { listReportEvents } from '../../db/report-events.ts';
@@ -13,6 +15,7 @@ import { PARTNER_DOMAIN, PARTNER_LICENSEE, PARTNER_MATCHES, seededRandom, type B
  * again), each change re-deciding every match and moving its report in one transaction.
  * Several rounds, each on the state the last one left; the median of each change is judged,
  * since on a shared machine a single run swings by a third. Every round is verified.
+ * On SQLite and PostgreSQL alike: the checks read with plain SQL through db/dialect.ts.
  */
 
 export interface TargetResult {
@@ -38,12 +41,12 @@ interface PartnerState {
 }
 
 /** Every report and match decision on the licensee site (read with plain SQL: the check must not share the code it checks). */
-function readPartner(db: Db): PartnerState {
-  const client = clientOf(db);
+async function readPartner(db: Db): Promise<PartnerState> {
   const { from, to } = PARTNER_RANGE;
-  const rows = client.prepare('select id, status, decision, reasons from reports where rhost >= ? and rhost < ?').all(from, to) as { id: number; status: string; decision: string; reasons: string }[];
-  const decisions = client.prepare('select d.decision as decision, count(*) as n from matches m join pages p on p.id = m.page_id join match_decisions d on d.match_id = m.id where p.rhost >= ? and p.rhost < ? group by d.decision').all(from, to) as { decision: string; n: number }[];
-  return { reports: new Map(rows.map((r) => [r.id, r])), matchDecisions: Object.fromEntries(decisions.map((d) => [d.decision, d.n])) };
+  const rows = await queryRows<{ id: number; status: string; decision: string; reasons: string }>(db, sql`select id, status, decision, reasons from reports where rhost >= ${from} and rhost < ${to}`);
+  const decisions = await queryRows<{ decision: string; n: number }>(db, sql`select d.decision as decision, count(*) as n from matches m join pages p on p.id = m.page_id join match_decisions d on d.match_id = m.id where p.rhost >= ${from} and p.rhost < ${to} group by d.decision`);
+  // Sorted by decision: PostgreSQL's hash aggregate returns the groups in no particular order.
+  return { reports: new Map(rows.map((r) => [r.id, r])), matchDecisions: Object.fromEntries(decisions.map((d) => [d.decision, Number(d.n)] as const).sort(([a], [b]) => (a < b ? -1 : 1))) };
 }
 
 function countBy(state: PartnerState, key: 'status' | 'decision'): Record<string, number> {
@@ -76,8 +79,7 @@ async function verifyChange(db: Db, before: PartnerState, after: PartnerState, l
     if (!events.some((e) => e.kind === 'decision')) problems.push(`report ${id}: no 'decision' history event`);
     if (a.status !== b.status && !events.some((e) => e.fromStatus === b.status && e.toStatus === a.status)) problems.push(`report ${id}: moved ${b.status} → ${a.status} without a history event saying so`);
   }
-  const client = clientOf(db);
-  const outside = client.prepare(`select count(*) from report_events e join reports r on r.id = e.report_id where e.id > ? and not (r.rhost >= ? and r.rhost < ?)`).pluck().get(lastEventBefore, PARTNER_RANGE.from, PARTNER_RANGE.to) as number;
+  const outside = Number((await queryRows<{ n: number }>(db, sql`select count(*) as n from report_events e join reports r on r.id = e.report_id where e.id > ${lastEventBefore} and not (r.rhost >= ${PARTNER_RANGE.from} and r.rhost < ${PARTNER_RANGE.to})`))[0].n);
   if (outside > 0) problems.push(`${outside} history events on reports outside ${PARTNER_DOMAIN}`);
   return problems;
 }
@@ -88,8 +90,8 @@ function cpuSince(from: NodeJS.CpuUsage): string {
   return `CPU ${(used.user / 1000).toFixed(0)} ms user + ${(used.system / 1000).toFixed(0)} ms system`;
 }
 
-function lastEventId(db: Db): number {
-  return clientOf(db).prepare('select max(id) from report_events').pluck().get() as number;
+async function lastEventId(db: Db): Promise<number> {
+  return Number((await queryRows<{ id: number }>(db, sql`select max(id) as id from report_events`))[0].id);
 }
 
 interface Measured {
@@ -103,10 +105,12 @@ interface Measured {
  * Starts a timed change from a database at rest: the log the previous change (or the checks
  * after it) left is copied back first, here, untimed. Otherwise the background checkpoint of the
  * last change (~170 MB of log) runs during the next one on this 2-core machine, and each change
- * would be timed with part of its predecessor's work.
+ * would be timed with part of its predecessor's work. PostgreSQL's equivalent is a CHECKPOINT:
+ * the last change's dirty buffers are written out before the next change starts, not during it.
  */
-function settle(db: Db): void {
-  clientOf(db).pragma('wal_checkpoint(TRUNCATE)');
+async function settle(db: Db): Promise<void> {
+  if (dialectOf(db) === 'pg') await executeStatement(db, sql`checkpoint`);
+  else clientOf(db).pragma('wal_checkpoint(TRUNCATE)');
 }
 
 function median(values: number[]): number {
@@ -116,8 +120,8 @@ function median(values: number[]): number {
 /** Adds a consent for the site (round n) and checks every report moved as the decision says. */
 async function addRound(deps: RightsDeps, round: number, before: PartnerState): Promise<{ measured: Measured; after: PartnerState; consentId: number }> {
   const db = deps.db;
-  const eventsBefore = lastEventId(db);
-  settle(db);
+  const eventsBefore = await lastEventId(db);
+  await settle(db);
   const cpu = process.cpuUsage();
   const start = performance.now();
   const added = await addConsent(deps, {
@@ -126,8 +130,8 @@ async function addRound(deps: RightsDeps, round: number, before: PartnerState): 
   }, 'bench');
   const ms = performance.now() - start;
   const cpuUsed = cpuSince(cpu);
-  const after = readPartner(db);
-  console.log(`    round ${round} addConsent: ${ms.toFixed(0)} ms (${cpuUsed}), ${JSON.stringify(added.redecided)}, ${lastEventId(db) - eventsBefore} history events`);
+  const after = await readPartner(db);
+  console.log(`    round ${round} addConsent: ${ms.toFixed(0)} ms (${cpuUsed}), ${JSON.stringify(added.redecided)}, ${(await lastEventId(db)) - eventsBefore} history events`);
   console.log(`      after: reports ${JSON.stringify(countBy(after, 'status'))}, match decisions ${JSON.stringify(after.matchDecisions)}`);
   const problems = await verifyChange(db, before, after, eventsBefore, (b, a) => {
     if (a.decision !== 'licensed' && a.decision !== 'licence_breach') return `decision ${a.decision} after the consent, expected licensed or licence_breach`;
@@ -145,15 +149,15 @@ async function addRound(deps: RightsDeps, round: number, before: PartnerState): 
 /** Revokes the round's consent and checks every report moved back. */
 async function revokeRound(deps: RightsDeps, round: number, consentId: number, before: PartnerState): Promise<{ measured: Measured; after: PartnerState }> {
   const db = deps.db;
-  const eventsBefore = lastEventId(db);
-  settle(db);
+  const eventsBefore = await lastEventId(db);
+  await settle(db);
   const cpu = process.cpuUsage();
   const start = performance.now();
   const revoked = await changeConsentStatus(deps, consentId, 'revoke', 'bench', 'bench: contract ended');
   const ms = performance.now() - start;
   const cpuUsed = cpuSince(cpu);
-  const after = readPartner(db);
-  console.log(`    round ${round} revoke: ${ms.toFixed(0)} ms (${cpuUsed}), ${JSON.stringify(revoked.redecided)}, ${lastEventId(db) - eventsBefore} history events`);
+  const after = await readPartner(db);
+  console.log(`    round ${round} revoke: ${ms.toFixed(0)} ms (${cpuUsed}), ${JSON.stringify(revoked.redecided)}, ${(await lastEventId(db)) - eventsBefore} history events`);
   const problems = await verifyChange(db, before, after, eventsBefore, (b, a) => {
     if (a.decision !== 'licence_breach' || !JSON.parse(a.reasons).includes('revoked')) return `decision ${a.decision} ${a.reasons} after the revocation, expected licence_breach with 'revoked'`;
     if (b.status === 'licensed' && a.status !== 'new') return `was licensed, now ${a.status} (expected new)`;
@@ -180,7 +184,7 @@ export async function benchRedecision(db: Db, domains: BenchDomain[]): Promise<T
   const deps: RightsDeps = { db, config: { ownerSites: [] } };
   console.log(`\n[3] re-decision: consent for *.${PARTNER_DOMAIN} (${PARTNER_LICENSEE}, credit duty) added, then revoked; ${ROUNDS} rounds`);
   await warmUpRedecision(deps, domains);
-  let state = readPartner(db);
+  let state = await readPartner(db);
   console.log(`    before: reports ${JSON.stringify(countBy(state, 'status'))}, match decisions ${JSON.stringify(state.matchDecisions)}`);
   const adds: Measured[] = [];
   const revokes: Measured[] = [];

@@ -12,6 +12,18 @@
  *      reports and their history checked.
  * Prints the measured numbers, pass/fail per target and peak RSS; exits 1 when a target is missed.
  * Timings are on a shared 2-core box: expect noise.
+ *
+ * On PostgreSQL:
+ *   npm run bench:reports -- --database-url postgres://postgres@127.0.0.1:5432/test
+ *   (or --pg, which takes the server from COPYHOUND_TEST_DATABASE_URL)
+ * The same fixture, copied once into its own schema bench_reports_<digest> with the project's
+ * migration code (`copyhound migrate`'s, verified), vacuumed and analysed, then marked complete
+ * and reused by later runs (reports-fixture-pg.ts; the first copy takes minutes, with progress).
+ * The same three targets run through the same query modules on a pool of COPYHOUND_DB_POOL_SIZE
+ * connections (openPgDatabase, as `copyhound serve` opens it). Targets 1 and 2 only read and run
+ * on the fixture schema; target 3 writes, so it runs on a copy of the schema made for this run and
+ * dropped after (as the SQLite path changes only its own copy of the file). The plan printed for
+ * the slowest list query is PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of the same SQL and values.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +32,11 @@ import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
+import type pg from 'pg';
 import { loadConfig } from '../../config/index.ts';
-import { openDatabase, type Db } from '../../db/open-db.ts';
+import { dialectOf, queryRows } from '../../db/dialect.ts';
+import { openDatabase, type Db, type OpenDatabase } from '../../db/open-db.ts';
 import { countReports, cursorAfter, iterateReports, listReports, type ReportCursor, type ReportFilters, type ReportSort } from '../../db/reports.ts';
 import { writeReportExport } from '../../src/reports/report-export.ts';
 import type { ExportFormat } from '../../src/reports/report-query.ts';
@@ -36,6 +51,10 @@ const { values } = parseArgs({
     'shape-queries': { type: 'string', default: '200' },
     // Which targets to measure (e.g. "3" while looking into the re-decision); all by default.
     targets: { type: 'string', default: '1,2,3' },
+    // PostgreSQL instead of SQLite: the server's URL (its database; the bench makes its own schemas).
+    'database-url': { type: 'string' },
+    // PostgreSQL at COPYHOUND_TEST_DATABASE_URL (the test suite's server).
+    pg: { type: 'boolean', default: false },
   },
 });
 const targets = new Set(values.targets.split(','));
@@ -124,6 +143,7 @@ export async function runQueries(db: Db, next: () => ListQuery, count: number, l
  * driver: with sqlite_stat4 present a plan can depend on the values).
  */
 export async function explainList(db: Db, t: Timed): Promise<string[]> {
+  if (dialectOf(db) === 'pg') return await explainListPg(db, t);
   const client = clientOf(db);
   const prepare = client.prepare;
   let seen: { sql: string; params: unknown[] } = { sql: '', params: [] };
@@ -143,6 +163,27 @@ export async function explainList(db: Db, t: Timed): Promise<string[]> {
   }
   const plan = client.prepare(`explain query plan ${seen.sql}`).all(...seen.params) as { detail: string }[];
   return [seen.sql.replace(/^select .* from "reports"/, 'select … from "reports"'), `values ${JSON.stringify(seen.params)}`, ...plan.map((p) => `  ${p.detail}`)];
+}
+
+type PgQuery = (config: string | { text: string }, values?: unknown[]) => Promise<unknown>;
+
+/** The same on PostgreSQL: the statement seen at the pool, then EXPLAIN (ANALYZE, BUFFERS) of it with its values. */
+async function explainListPg(db: Db, t: Timed): Promise<string[]> {
+  const pool = (db as unknown as { session: { client: pg.Pool } }).session.client;
+  const target = pool as unknown as { query: PgQuery };
+  const query = target.query;
+  let seen: { sql: string; params: unknown[] } = { sql: '', params: [] };
+  target.query = function (this: unknown, config, values) {
+    seen = { sql: typeof config === 'string' ? config : config.text, params: values ?? [] };
+    return query.call(this, config, values);
+  } as PgQuery;
+  try {
+    await listReports(db, { filters: t.query.filters, sort: t.query.sort, ...(t.cursor ? { cursor: t.cursor } : {}), limit: PAGE_SIZE });
+  } finally {
+    target.query = query;
+  }
+  const plan = await pool.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${seen.sql}`, seen.params);
+  return [seen.sql.replace(/^select .* from "reports"/, 'select … from "reports"'), `values ${JSON.stringify(seen.params)}`, ...plan.rows.map((p) => `  ${p['QUERY PLAN']}`)];
 }
 
 function describe(t: Timed): string {
@@ -174,7 +215,7 @@ async function benchList(db: Db, domains: BenchDomain[], count: number): Promise
 async function benchShapes(db: Db, domains: BenchDomain[]): Promise<void> {
   const random = seededRandom(123);
   const byArticle = zipfPicker(ARTICLE_COUNT, 0.8, random);
-  const licenseeIds = clientOf(db).prepare('select id from licensees order by id').pluck().all() as number[];
+  const licenseeIds = (await queryRows<{ id: number }>(db, sql`select id from licensees order by id`)).map((r) => r.id);
   const depth = () => (random() < 0.35 ? 2 + Math.floor(random() * 9) : 1);
   const lastSeen: ReportSort = { field: 'lastSeen', direction: 'desc' };
   const bySize = zipfPicker(domains.length, 1.0, random);
@@ -237,7 +278,65 @@ async function benchExport(db: Db): Promise<TargetResult> {
   return { name: `CSV export ≥ ${EXPORT_ROWS_PER_S_TARGET} rows/s`, measured: `${Math.round(rate)} rows/s for ${judged.rows} rows (default sort)`, pass: rate >= EXPORT_ROWS_PER_S_TARGET && judged.rows >= EXPORT_MIN_ROWS };
 }
 
+function printResults(results: TargetResult[]): number {
+  console.log('\nresults:');
+  for (const r of results) console.log(`  ${r.pass ? 'PASS' : 'FAIL'}  ${r.name}: ${r.measured}`);
+  console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (bench process; the data builder runs in its own)`);
+  return results.every((r) => r.pass) ? 0 : 1;
+}
+
+/** The three targets on PostgreSQL (see the header): 1 and 2 on the fixture schema, 3 on a copy of it. */
+async function mainPg(url: string): Promise<number> {
+  // Loaded only here, so the SQLite run loads no PostgreSQL driver (its peak RSS stays comparable).
+  const { copyPgFixtureSchema, dropPgSchema, ensurePgReportsFixture, schemaUrl } = await import('./reports-fixture-pg.ts');
+  const { openPgDatabase } = await import('../../db/pg-database.ts');
+  const fixture = ensureReportsFixture(values.fresh);
+  const copyStart = performance.now();
+  const schema = await ensurePgReportsFixture(url, fixture, values.fresh);
+  console.log(`data: PostgreSQL schema ready in ${((performance.now() - copyStart) / 1000).toFixed(1)} s`);
+  const { db: dbConfig } = loadConfig(process.env);
+  const open = (name: string) => openPgDatabase({ url: schemaUrl(url, name), poolSize: dbConfig.poolSize, applicationName: 'copyhound bench:reports' });
+  const results: TargetResult[] = [];
+  const domains = buildDomains();
+  if (targets.has('1') || targets.has('2')) {
+    const database: OpenDatabase = await open(schema);
+    try {
+      const settings = await queryRows<{ name: string; setting: string; unit: string | null }>(database.db, sql`select name, setting, unit from pg_settings where name in ('shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost') order by name`);
+      const version = (await queryRows<{ v: string }>(database.db, sql`select current_setting('server_version') as v`))[0].v;
+      console.log(`data: PostgreSQL ${version}, pool of ${dbConfig.poolSize} (COPYHOUND_DB_POOL_SIZE); ${settings.map((x) => `${x.name} ${x.setting}${x.unit ? ` × ${x.unit}` : ''}`).join(', ')}`);
+      if (targets.has('1')) {
+        results.push(await benchList(database.db, domains, Number(values.queries)));
+        await benchShapes(database.db, domains);
+      }
+      if (targets.has('2')) results.push(await benchExport(database.db));
+    } finally {
+      await database.close();
+    }
+  }
+  if (targets.has('3')) {
+    console.log('\n[3] (PostgreSQL) the re-decision writes: it runs on a copy of the fixture schema');
+    const runSchema = await copyPgFixtureSchema(url, schema);
+    try {
+      const database = await open(runSchema);
+      try {
+        results.push(...await benchRedecision(database.db, domains));
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await dropPgSchema(url, runSchema);
+    }
+  }
+  return printResults(results);
+}
+
 async function main(): Promise<number> {
+  const url = values['database-url'] ?? (values.pg ? process.env.COPYHOUND_TEST_DATABASE_URL : undefined);
+  if (values.pg && !url) throw new Error('--pg takes the server from COPYHOUND_TEST_DATABASE_URL, which is not set');
+  if (url !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('--database-url must be a postgres:// URL');
+    return await mainPg(url);
+  }
   const fixture = ensureReportsFixture(values.fresh);
   const dir = mkdtempSync(join(tmpdir(), 'copyhound-bench-reports-'));
   const path = join(dir, 'copyhound.db');
@@ -262,10 +361,7 @@ async function main(): Promise<number> {
     } finally {
       await database.close();
     }
-    console.log('\nresults:');
-    for (const r of results) console.log(`  ${r.pass ? 'PASS' : 'FAIL'}  ${r.name}: ${r.measured}`);
-    console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (bench process; the data builder runs in its own)`);
-    return results.every((r) => r.pass) ? 0 : 1;
+    return printResults(results);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

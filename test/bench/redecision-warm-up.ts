@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../db/dialect.ts';
 import { reversedHostRange } from '../../db/host-key.ts';
 import type { Db } from '../../db/open-db.ts';
 import { addConsent, changeConsentStatus } from '../../src/consent-admin.ts';
@@ -16,18 +18,21 @@ import type { BenchDomain } from './reports-fixture.ts';
 const WARM_UP_MIN_REPORTS = 1000;
 const WARM_UP_MAX_REPORTS = 4000;
 
-function countReportsOn(db: Db, name: string): number {
-  const client = (db as unknown as { $client: { prepare(sql: string): { pluck(): { get(...a: unknown[]): unknown } } } }).$client;
+async function countReportsOn(db: Db, name: string): Promise<number> {
   const range = reversedHostRange(name, true);
-  return client.prepare('select count(*) from reports where rhost >= ? and rhost < ?').pluck().get(range.from, range.to) as number;
+  return Number((await queryRows<{ n: number }>(db, sql`select count(*) as n from reports where rhost >= ${range.from} and rhost < ${range.to}`))[0].n);
 }
 
 export async function warmUpRedecision(deps: RightsDeps, domains: BenchDomain[]): Promise<void> {
-  const midSized = (name: string) => {
-    const n = countReportsOn(deps.db, name);
-    return n >= WARM_UP_MIN_REPORTS && n <= WARM_UP_MAX_REPORTS;
-  };
-  const domain = domains.find((d) => !d.licensee && d.rank > 20 && midSized(d.name));
+  let domain: BenchDomain | undefined;
+  for (const d of domains) {
+    if (d.licensee || d.rank <= 20) continue;
+    const n = await countReportsOn(deps.db, d.name);
+    if (n >= WARM_UP_MIN_REPORTS && n <= WARM_UP_MAX_REPORTS) {
+      domain = d;
+      break;
+    }
+  }
   if (!domain) throw new Error(`no unlicensed domain with ${WARM_UP_MIN_REPORTS}-${WARM_UP_MAX_REPORTS} reports for the warm-up`);
   const start = performance.now();
   await addLicensee(deps, { name: 'Bench warm-up', places: [`*.${domain.name}`] }, 'bench');
