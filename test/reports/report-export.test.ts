@@ -7,6 +7,10 @@ import { CSV_COLUMNS, ExportStopped, toReportItem, writeReportExport } from '../
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { openSeedDatabase, seedArticles, seedConsent, seedLicensee, seedManyReports, seedReports } from './seed-reports.ts';
 
+// The tests that seed thousands of reports (seedManyReports: a few statements per report) take
+// 10 s and more on PostgreSQL on a busy 2-core machine: they get more than the suite's 30 s.
+const MANY_REPORTS_TIMEOUT_MS = 120_000;
+
 const tempDir = useTempDir();
 const BY_ID: ReportSort = { field: 'id', direction: 'asc' };
 
@@ -224,6 +228,9 @@ describe('report export', () => {
         },
       });
       const exporting = writeReportExport(slow, counted(iterateReports(db, {}, BY_ID, 500)), 'csv');
+      // The first write (the first batch) can take longer than a moment on a busy machine: wait
+      // for it, then give the export a moment more to run ahead if it would.
+      for (const waitUntil = Date.now() + 20_000; pending.length === 0 && Date.now() < waitUntil; ) await new Promise((resolve) => setTimeout(resolve, 10));
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(pending).toHaveLength(1);
       expect(pulled).toBeLessThanOrEqual(500);
@@ -242,7 +249,7 @@ describe('report export', () => {
     } finally {
       await close();
     }
-  });
+  }, MANY_REPORTS_TIMEOUT_MS);
 
   it('stops at the next write when aborted, and closes the row source', async () => {
     const { db, close } = await openSeedDatabase(tempDir());
@@ -278,7 +285,7 @@ describe('report export', () => {
     } finally {
       await close();
     }
-  });
+  }, MANY_REPORTS_TIMEOUT_MS);
 
   it('stops when the destination is destroyed while the export waits for it', async () => {
     const { db, close } = await openSeedDatabase(tempDir());
@@ -297,5 +304,5 @@ describe('report export', () => {
     } finally {
       await close();
     }
-  });
+  }, MANY_REPORTS_TIMEOUT_MS);
 });
