@@ -60,13 +60,13 @@ export const logSettings = {
 };
 
 export const dataSettings = {
-  dir: defineSetting('COPYHOUND_DATA_DIR', z.string().min(1), './data', 'Folder for the database and the captures (WARC files, renders); made absolute at start. Capture paths are stored relative to it.'),
+  dir: defineSetting('COPYHOUND_DATA_DIR', z.string().min(1), './data', 'Folder for the SQLite database and, with the folder capture store (COPYHOUND_CAPTURE_STORE), the capture files (WARC files, renders); made absolute at start. Capture paths are stored relative to it.'),
   // auto: the database on PostgreSQL, where workers on several machines share no folder; the
   // folder on SQLite, whose one machine has it and whose backups copy it.
   captureStore: defineSetting(
     'COPYHOUND_CAPTURE_STORE',
     z.enum(['auto', 'database', 'folder']),
     'auto',
-    'Where capture WARC files are kept: `database` (PostgreSQL table capture_files, every worker and API process reads them), `folder` (the data folder), `auto` (database on PostgreSQL, folder on SQLite). SQLite has only `folder`.',
+    'Where capture files (WARC files, rendered views) are kept: `database` (PostgreSQL table capture_files; every worker and API process reads them), `folder` (the data folder), `auto` (database on PostgreSQL, folder on SQLite). SQLite has only `folder`.',
   ),
 };

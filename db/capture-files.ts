@@ -3,9 +3,10 @@ import { changedRows, firstRow } from './dialect.ts';
 import type { Db } from './open-db.ts';
 import { captureFiles, type CaptureFileRow } from './schema/capture-files.ts';
 import { captureBodies, captures } from './schema/captures.ts';
+import { captureRenders } from './schema/custody.ts';
 import { writeTransaction } from './write-transaction.ts';
 
-/** Queries for capture WARC files held in the database (src/evidence/database-file-store.ts). */
+/** Queries for capture files (WARC files, renders) held in the database (src/evidence/database-file-store.ts). */
 
 /** Writes one file's row in a statement of its own: it exists whole, or not at all. */
 export async function insertCaptureFile(db: Db, row: CaptureFileRow): Promise<void> {
@@ -34,13 +35,14 @@ export async function deleteCaptureFile(db: Db, path: string): Promise<boolean> 
 
 const referencedByCapture = (db: Db) => db.select({ one: sql`1` }).from(captures).where(eq(captures.warcPath, captureFiles.path));
 const referencedByBody = (db: Db) => db.select({ one: sql`1` }).from(captureBodies).where(eq(captureBodies.warcPath, captureFiles.path));
+const referencedByRender = (db: Db) => db.select({ one: sql`1` }).from(captureRenders).where(eq(captureRenders.path, captureFiles.path));
 
-/** Files no capture or body row names, after `afterPath` in path order: orphans, or saves in flight. */
+/** Files no capture, body or render row names, after `afterPath` in path order: orphans, or saves in flight. */
 export async function listUnreferencedCaptureFiles(db: Db, afterPath: string, limit: number): Promise<{ path: string; size: number; createdAt: string }[]> {
   return await db
     .select({ path: captureFiles.path, size: captureFiles.size, createdAt: captureFiles.createdAt })
     .from(captureFiles)
-    .where(and(gt(captureFiles.path, afterPath), notExists(referencedByCapture(db)), notExists(referencedByBody(db))))
+    .where(and(gt(captureFiles.path, afterPath), notExists(referencedByCapture(db)), notExists(referencedByBody(db)), notExists(referencedByRender(db))))
     .orderBy(asc(captureFiles.path))
     .limit(limit);
 }
@@ -49,7 +51,7 @@ export async function listUnreferencedCaptureFiles(db: Db, afterPath: string, li
 export async function deleteOrphanCaptureFile(db: Db, path: string, cutoff: string): Promise<boolean> {
   return changedRows(await writeTransaction(db, async (tx) => await tx
     .delete(captureFiles)
-    .where(and(eq(captureFiles.path, path), lt(captureFiles.createdAt, cutoff), notExists(referencedByCapture(tx)), notExists(referencedByBody(tx)))), { shared: true })) > 0;
+    .where(and(eq(captureFiles.path, path), lt(captureFiles.createdAt, cutoff), notExists(referencedByCapture(tx)), notExists(referencedByBody(tx)), notExists(referencedByRender(tx)))), { shared: true })) > 0;
 }
 
 export async function countCaptureFiles(db: Db): Promise<number> {

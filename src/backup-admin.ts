@@ -9,7 +9,8 @@ import type { App } from './app.ts';
 import { BACKUP_DATA_FOLDER, BACKUP_DATABASE_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, readManifest, type BackupManifest } from './backup/manifest.ts';
 import { copyFileHashed, digestFile, isContainedPath } from './backup/backup-files.ts';
 import { currentTree } from './custody-log.ts';
-import { filesInFolder, verifyCustodyLog, type LogVerification } from './custody-verify.ts';
+import { verifyCustodyLog, type LogVerification } from './custody-verify.ts';
+import { createFolderFileStore } from './evidence/capture-file-store.ts';
 import { ConflictError, ValidationError } from './errors.ts';
 import type { Logger } from './log.ts';
 
@@ -174,7 +175,7 @@ export async function restoreBackup(dir: string, target: RestoreTarget): Promise
     const integrityCheck = (sqliteOf(database.db).pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
     const tree = await currentTree(database.db);
     // A backup is of a SQLite installation, whose capture files are in its data folder.
-    const verification = await verifyCustodyLog(database.db, filesInFolder(target.dataDir));
+    const verification = await verifyCustodyLog(database.db, createFolderFileStore(target.dataDir));
     const matchesManifest = tree.size === manifest.custodyLog.size && tree.rootHash === manifest.custodyLog.rootHash;
     const ok = integrityCheck.length === 1 && integrityCheck[0] === 'ok' && verification.problemCount === 0 && matchesManifest;
     return { dbPath: target.dbPath, dataDir: target.dataDir, filesRestored: manifest.files.length, bytes, integrityCheck, custodyLog: { ...tree, matchesManifest, verification }, ok };

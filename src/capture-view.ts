@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { insertCaptureRender, listRendersOfCapture, type CaptureRenderRow } from '../db/capture-renders.ts';
 import type { CaptureRow } from '../db/schema/captures.ts';
 import type { App } from './app.ts';
-import { writeFileAtomic } from './evidence/index.ts';
 import { decodeHtmlBytes } from './fetch/charset.ts';
 import { decodeContent } from './fetch/content-decoding.ts';
 import type { Renderer } from './render/index.ts';
@@ -14,7 +13,7 @@ import type { Renderer } from './render/index.ts';
  * logged like the capture itself).
  */
 
-// Rendered views live beside the WARC files, by day, under the data folder.
+// Rendered views live beside the WARC files, by day, in the capture file store (folder or database).
 const RENDER_FOLDER = 'renders';
 
 /** Response header values of a stored capture, lower-cased names. */
@@ -64,7 +63,7 @@ export async function ensureCaptureRenders(app: App, capture: CaptureRow, body: 
   for (const format of ['png', 'pdf'] as const) {
     const bytes = rendered[format];
     const path = join(RENDER_FOLDER, ...day, `capture-${captureId}-${randomUUID()}.${format}`);
-    await writeFileAtomic(join(app.config.data.dir, path), [bytes]);
+    await app.captureFiles.write(path, [bytes]);
     stored.push(
       await insertCaptureRender(app.database.db, {
         captureId,

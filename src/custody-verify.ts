@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { findCapturesByIds } from '../db/captures.ts';
 import { findRendersByIds } from '../db/capture-renders.ts';
 import { countCustodyEntries, digestRecord, findCustodyEntriesFor, findCustodyEntry, listCustodyEntriesAfter, listTileHashesAfter, listTreeHeads, TILE_LEAVES, type CustodyEntryRow } from '../db/custody-log.ts';
@@ -8,14 +7,7 @@ import { eventRecordOf, listReportEventsByIds } from '../db/report-events.ts';
 import { custodyPublicKey, checkConsistency } from './custody-log.ts';
 import { rootOfLeaves, subtreeHash, type TreeReader } from './custody/merkle-tree.ts';
 import { hashLeaf, verifyTreeHead } from './evidence-verify/verify-package.mjs';
-import { sha256OfFile } from './bytes/sha256-of-file.ts';
-import { createFolderFileStore, type CaptureFileStore } from './evidence/capture-file-store.ts';
-
-/** Where the logged files are: renders in the data folder, WARC files in the capture file store. */
-export interface LoggedFiles {
-  dataDir: string;
-  captureFiles: CaptureFileStore;
-}
+import type { CaptureFileStore } from './evidence/capture-file-store.ts';
 
 /**
  * `copyhound log verify`: recomputes the custody log from its stored entries and checks it
@@ -64,7 +56,7 @@ function describe(e: CustodyEntryRow): string {
 }
 
 /** Each entry of the page against its leaf text and against the record it vouches for. */
-async function checkPage(db: Db, files: LoggedFiles, entries: CustodyEntryRow[], walk: Walk, expectId: number): Promise<number> {
+async function checkPage(db: Db, files: CaptureFileStore, entries: CustodyEntryRow[], walk: Walk, expectId: number): Promise<number> {
   const events = new Map((await listReportEventsByIds(db, entries.filter((e) => e.type === 'report_event').map((e) => e.refId))).map((ev) => [ev.id, ev]));
   const captures = new Map((await findCapturesByIds(db, entries.filter((e) => e.type === 'capture' || e.type === 'capture_pruned').map((e) => e.refId))).map((c) => [c.id, c]));
   const renders = new Map((await findRendersByIds(db, entries.filter((e) => e.type === 'render').map((e) => e.refId))).map((r) => [r.id, r]));
@@ -145,7 +137,7 @@ async function checkTombstone(db: Db, e: CustodyEntryRow, leaf: PrunedLeaf, rowS
 
 /** The digest the entry should hold, from the record as it is now; null when the record is gone, undefined when not checked here. */
 async function expectedDigest(
-  files: LoggedFiles,
+  files: CaptureFileStore,
   e: CustodyEntryRow,
   events: Map<number, Awaited<ReturnType<typeof listReportEventsByIds>>[number]>,
   captures: Map<number, Awaited<ReturnType<typeof findCapturesByIds>>[number]>,
@@ -158,13 +150,9 @@ async function expectedDigest(
     return event ? digestRecord(eventRecordOf(event)) : null;
   }
   if (e.type === 'capture' || e.type === 'render') {
+    const path = e.type === 'capture' ? captures.get(e.refId)?.warcPath : renders.get(e.refId)?.path;
     walk.result.filesChecked++;
-    if (e.type === 'capture') {
-      const path = captures.get(e.refId)?.warcPath;
-      return path ? files.captureFiles.sha256Of(path) : null;
-    }
-    const path = renders.get(e.refId)?.path;
-    return path ? sha256OfFile(join(files.dataDir, path)) : null;
+    return path ? files.sha256Of(path) : null;
   }
   // A decision is checked once per match, against its latest entry (checkDecisions): the row
   // is rewritten in place when the decision changes, and older entries vouch for history.
@@ -191,12 +179,8 @@ async function checkDecisions(db: Db, walk: Walk): Promise<void> {
   }
 }
 
-/** The logged files of an installation whose capture files are in its data folder (SQLite, a restored backup). */
-export function filesInFolder(dataDir: string): LoggedFiles {
-  return { dataDir, captureFiles: createFolderFileStore(dataDir) };
-}
-
-export async function verifyCustodyLog(db: Db, files: LoggedFiles, onProgress?: (done: number) => void): Promise<LogVerification> {
+/** `files`: where the logged WARC files and renders are (the app's captureFiles). */
+export async function verifyCustodyLog(db: Db, files: CaptureFileStore, onProgress?: (done: number) => void): Promise<LogVerification> {
   const result: LogVerification = { entries: 0, tiles: 0, treeHeads: 0, recordsChecked: 0, filesChecked: 0, capturesPruned: 0, firstBadEntry: null, problems: [], problemCount: 0 };
   // The highest row id: a deleted last entry shows against the signed heads (they counted it).
   const last = await countCustodyEntries(db);

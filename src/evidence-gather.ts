@@ -1,6 +1,4 @@
 import { hash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { findArticleByKey } from '../db/articles.ts';
 import { findConsentById, type ConsentWithLicensee } from '../db/consents.ts';
 import { findBodyHolder, findCaptureBody, findCapturesByIds } from '../db/captures.ts';
@@ -69,10 +67,9 @@ async function logIndexOf(app: App, type: 'capture' | 'render', id: number): Pro
 }
 
 /** A capture file, checked against the hash recorded when it was written. */
-async function readCheckedFile(app: App, path: string, sha256: string | null, what: string, kind: 'warc' | 'render'): Promise<Buffer> {
-  // WARC files are in the capture file store (folder or database); renders in the data folder.
-  const read = kind === 'warc' ? app.captureFiles.read(path) : readFile(join(app.config.data.dir, path));
-  const bytes = await read.catch((error: NodeJS.ErrnoException) => {
+async function readCheckedFile(app: App, path: string, sha256: string | null, what: string): Promise<Buffer> {
+  // WARC files and renders alike, from the capture file store (the data folder or the database).
+  const bytes = await app.captureFiles.read(path).catch((error: NodeJS.ErrnoException) => {
     const why = error instanceof CopyhoundError ? error.message : (error.code ?? error.message);
     throw new EvidenceIntegrityError(`${what}: ${path} cannot be read (${why})`, { path });
   });
@@ -82,7 +79,7 @@ async function readCheckedFile(app: App, path: string, sha256: string | null, wh
 
 async function gatherCapture(app: App, capture: CaptureRow, link: { role: string; at: string }, renderer: Renderer): Promise<CaptureEvidence> {
   const db = app.database.db;
-  const warc = await readCheckedFile(app, capture.warcPath, capture.warcSha256, `capture ${capture.id}`, 'warc');
+  const warc = await readCheckedFile(app, capture.warcPath, capture.warcSha256, `capture ${capture.id}`);
   // Decoded once: the text is extracted from it and the view rendered from it.
   const decoded = await readDecodedBody(app, capture);
   const renders = /html|xml/i.test(capture.contentType) ? await ensureCaptureRenders(app, capture, decoded, renderer) : [];
@@ -91,10 +88,10 @@ async function gatherCapture(app: App, capture: CaptureRow, link: { role: string
     const stored = await findCaptureBody(db, capture.bodySha256);
     const holder = stored ? await findBodyHolder(db, capture.bodySha256, stored.warcPath) : undefined;
     if (!stored || !holder) throw new EvidenceIntegrityError(`capture ${capture.id}: the body it revisits (${capture.bodySha256}) is not stored`, { captureId: capture.id });
-    body = { warc: await readCheckedFile(app, holder.warcPath, holder.warcSha256, `capture ${holder.id}`, 'warc'), captureId: holder.id, logIndex: await logIndexOf(app, 'capture', holder.id) };
+    body = { warc: await readCheckedFile(app, holder.warcPath, holder.warcSha256, `capture ${holder.id}`), captureId: holder.id, logIndex: await logIndexOf(app, 'capture', holder.id) };
   }
   const withBytes = [];
-  for (const r of renders) withBytes.push({ ...r, bytesRead: await readCheckedFile(app, r.path, r.sha256, `rendered view ${r.id}`, 'render'), logIndex: await logIndexOf(app, 'render', r.id) });
+  for (const r of renders) withBytes.push({ ...r, bytesRead: await readCheckedFile(app, r.path, r.sha256, `rendered view ${r.id}`), logIndex: await logIndexOf(app, 'render', r.id) });
   return { capture, role: link.role, linkedAt: link.at, warc, warcLogIndex: await logIndexOf(app, 'capture', capture.id), body, text: await extractCaptureText(app, capture, decoded), renders: withBytes };
 }
 

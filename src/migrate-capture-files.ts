@@ -11,7 +11,7 @@ import { ValidationError } from './errors.ts';
 /**
  * `copyhound migrate` into an installation whose capture files live in the database
  * (COPYHOUND_CAPTURE_STORE=database, the default on PostgreSQL): every WARC file the source's
- * capture and body rows name is read from the source's data folder and inserted into the
+ * capture, body and render rows name (WARC files, rendered views) is read from the source's data folder and inserted into the
  * target's capture_files, inside the migration's one write transaction (all or nothing).
  */
 
@@ -41,12 +41,12 @@ export interface FileCopyResult {
 }
 
 async function countReferencedPaths(src: Db): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(src, sql`select count(*) as n from (select warc_path from captures union select warc_path from capture_bodies)`);
+  const [row] = await queryRows<{ n: number }>(src, sql`select count(*) as n from (select warc_path from captures union select warc_path from capture_bodies union select path from capture_renders)`);
   return Number(row?.n ?? 0);
 }
 
 async function referencedPathsAfter(src: Db, after: string): Promise<string[]> {
-  const rows = await queryRows<{ path: string }>(src, sql`select path from (select warc_path as path from captures union select warc_path from capture_bodies) where path > ${after} order by path limit ${PATHS_PER_PAGE}`);
+  const rows = await queryRows<{ path: string }>(src, sql`select path from (select warc_path as path from captures union select warc_path from capture_bodies union select path from capture_renders) where path > ${after} order by path limit ${PATHS_PER_PAGE}`);
   return rows.map((r) => r.path);
 }
 

@@ -5,11 +5,11 @@ import { sha256OfFile } from '../bytes/sha256-of-file.ts';
 import { CopyhoundError } from '../errors.ts';
 import { writeFileAtomic } from './capture-files.ts';
 
-/** Where capture WARC files live: the data folder, or a table of the database (COPYHOUND_CAPTURE_STORE). */
+/** Where capture files (WARC files, rendered views) live: the data folder, or a table of the database (COPYHOUND_CAPTURE_STORE). */
 export type CaptureFileStoreKind = 'folder' | 'database';
 
 /**
- * The capture WARC files, each named by the path its capture rows hold (relative to the data
+ * The capture files (WARC files and rendered views), each named by the path its rows hold (relative to the data
  * folder in both stores, so rows read the same whichever holds the bytes). A write is all or
  * nothing and happens before the rows that refer to the file are written.
  */

@@ -7,8 +7,8 @@ const ROWS_PER_PAGE = 1000;
 const MAX_LISTED = 1000;
 
 /**
- * The orphan sweep of the database store: capture_files rows no capture or body row names (a
- * crash between the file's INSERT and the capture's commit), written before the grace period,
+ * The orphan sweep of the database store: capture_files rows no capture, body or render row names
+ * (a crash between the file's INSERT and the commit of the rows naming it), written before the grace period,
  * are deleted; each DELETE checks again that nothing names the row, so a save that committed
  * meanwhile keeps its file. There are no temp files: a row is written whole or not at all.
  * Capture rows whose file row is missing are reported, never deleted.

@@ -38,9 +38,6 @@ async function isStored(app: App, path: string): Promise<boolean> {
   return (await app.captureFiles.sizeOf(path)) !== null;
 }
 
-function loggedFiles(app: App) {
-  return { dataDir: app.config.data.dir, captureFiles: app.captureFiles };
-}
 
 async function prune(app: App, options: { dryRun?: boolean; limit?: number; now?: () => Date } = {}): Promise<PruneReport> {
   return await pruneCaptures({ db: app.database.db, captureFiles: app.captureFiles, now: options.now ?? later }, { olderThanDays: 1, dryRun: options.dryRun, limit: options.limit });
@@ -135,7 +132,7 @@ describe('captures prune: retention of captures nothing cites', () => {
       // What a report cites still reads and verifies; the log verifies with the tombstones in it.
       expect(await app.captureStore.readBody(report)).toBeInstanceOf(Buffer);
       await signNewTreeHead({ db, config: TSA_OFF }, 'command');
-      const verified = await verifyCustodyLog(db, loggedFiles(app));
+      const verified = await verifyCustodyLog(db, app.captureFiles);
       expect(verified.problems).toEqual([]);
       expect(verified).toMatchObject({ problemCount: 0, firstBadEntry: null, capturesPruned: dryIds.length + 1, treeHeads: 2 });
     },
@@ -148,12 +145,12 @@ describe('captures prune: retention of captures nothing cites', () => {
       const { app, db, alone, holder } = await setup();
       // What someone with the database file could do: a silent hole.
       await db.delete(captures).where(eq(captures.id, alone));
-      const holed = await verifyCustodyLog(db, loggedFiles(app));
+      const holed = await verifyCustodyLog(db, app.captureFiles);
       expect(holed.problems.join('\n')).toMatch(new RegExp(`\\(capture ${alone}, .*the capture it vouches for is gone`));
       expect(holed.capturesPruned).toBe(0);
       // A lying tombstone: the capture it claims pruned is still stored.
       await writeTransaction(db, async (tx) => await appendCustodyEntry(tx, { type: 'capture_pruned', refId: holder, at: new Date().toISOString(), sha256: '0'.repeat(64), fields: { captureEntry: null } }));
-      const lied = await verifyCustodyLog(db, loggedFiles(app));
+      const lied = await verifyCustodyLog(db, app.captureFiles);
       expect(lied.problems.join('\n')).toMatch(new RegExp(`logs capture ${holder} as pruned, but its row is still there`));
       expect(lied.problems.join('\n')).toMatch(new RegExp(`names no capture entry, but capture ${holder} has one`));
     },

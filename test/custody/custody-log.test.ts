@@ -6,7 +6,8 @@ import { dialectOf, executeStatement } from '../../db/dialect.ts';
 import type { Db } from '../../db/open-db.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import { checkConsistency, currentTree, custodyPublicKey, proveInclusion, signNewTreeHead, signTreeHeadIfDue, treeReaderOf } from '../../src/custody-log.ts';
-import { filesInFolder, verifyCustodyLog } from '../../src/custody-verify.ts';
+import { verifyCustodyLog } from '../../src/custody-verify.ts';
+import { createFolderFileStore } from '../../src/evidence/index.ts';
 import { consistencyProof, rootOfLeaves, subtreeHash } from '../../src/custody/merkle-tree.ts';
 import { canonicalJson, hashLeaf, verifyConsistency, verifyInclusion, verifyTreeHead } from '../../src/evidence-verify/verify-package.mjs';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -105,7 +106,7 @@ describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
     const next = await signNewTreeHead({ db, config: CONFIG }, 'command', '2026-12-02T01:00:00.000Z');
     expect(next.keyId).toBe(keyId);
     expect((await checkConsistency(db, daily!, next)).consistent).toBe(true);
-    expect(await verifyCustodyLog(db, filesInFolder(dir))).toMatchObject({ entries: 15, treeHeads: 3, problems: [], problemCount: 0, firstBadEntry: null });
+    expect(await verifyCustodyLog(db, createFolderFileStore(dir))).toMatchObject({ entries: 15, treeHeads: 3, problems: [], problemCount: 0, firstBadEntry: null });
   });
 
   it('log verify names an edited entry, a deleted entry, and a rewritten history that no longer extends a signed head', async () => {
@@ -115,12 +116,12 @@ describe('custody log (RFC 6962 Merkle tree in SQLite)', () => {
     const before = await signNewTreeHead({ db, config: CONFIG }, 'command', '2026-12-01T00:00:00.000Z');
     await appendEntries(db, 10, TILE_LEAVES + 10);
     const after = await signNewTreeHead({ db, config: CONFIG }, 'command', '2026-12-02T00:00:00.000Z');
-    const found = async () => (await verifyCustodyLog(db, filesInFolder(dir))).problems.join('\n');
+    const found = async () => (await verifyCustodyLog(db, createFolderFileStore(dir))).problems.join('\n');
     expect(await found()).toBe('');
 
     // Entry 7's leaf text edited (its stored hash left alone).
     await tamper(db, `UPDATE custody_entries SET leaf = replace(leaf, '"sha256":"', '"sha256":"f') WHERE id = 8`);
-    expect((await verifyCustodyLog(db, filesInFolder(dir))).firstBadEntry).toBe(7);
+    expect((await verifyCustodyLog(db, createFolderFileStore(dir))).firstBadEntry).toBe(7);
     const edited = await found();
     expect(edited).toMatch(/entry 7 \(decision 8[^)]*\): its stored leaf hash does not match its leaf text/);
     expect(edited).toMatch(/tile 0 \(entries 0–1023\) does not match its entries/);

@@ -6,6 +6,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WARCParser } from 'warcio';
 import { ConfigError } from '../../config/config-error.ts';
+import { insertCaptureRender } from '../../db/capture-renders.ts';
 import { executeStatement } from '../../db/dialect.ts';
 import { openDatabase, type OpenDatabase } from '../../db/open-db.ts';
 import { captureFiles } from '../../db/schema/capture-files.ts';
@@ -82,7 +83,7 @@ describe('capture files in the database (COPYHOUND_CAPTURE_STORE=database)', () 
     for await (const record of new WARCParser([readFileSync(out)])) types.push(record.warcType ?? '');
     expect(types.filter((t) => t === 'response' || t === 'revisit')).toEqual(['response', 'revisit']);
     // The custody log vouches for the bytes the table holds.
-    expect(await verifyCustodyLog(database.db, { dataDir: join(dir, 'data'), captureFiles: files })).toMatchObject({ problemCount: 0 });
+    expect(await verifyCustodyLog(database.db, files)).toMatchObject({ problemCount: 0 });
   });
 
   it('detects a row whose bytes were changed: reads fail, the custody log check names the capture', async () => {
@@ -97,7 +98,7 @@ describe('capture files in the database (COPYHOUND_CAPTURE_STORE=database)', () 
     await expect(files.read(path)).rejects.toThrow(`capture file ${path} in the database (table capture_files) no longer matches the SHA-256 stored with it`);
     await expect(store.readBody(id)).rejects.toBeInstanceOf(CaptureIntegrityError);
     expect(await files.sha256Of(path)).toBe(sha256(altered));
-    const verified = await verifyCustodyLog(database.db, { dataDir: join(dir, 'data'), captureFiles: files });
+    const verified = await verifyCustodyLog(database.db, files);
     expect(verified.problems.join('\n')).toContain(`capture ${id}`);
     await database.db.update(captureFiles).set({ bytes: original }).where(eq(captureFiles.path, path));
     expect((await store.readBody(id)).toString()).toContain('original words');
@@ -117,6 +118,11 @@ describe('capture files in the database (COPYHOUND_CAPTURE_STORE=database)', () 
     await files.write('warc/2000/01/01/crash-orphan.warc.gz', [Buffer.from('written, then the process died')]);
     await database.db.update(captureFiles).set({ createdAt: LONG_AGO }).where(eq(captureFiles.path, 'warc/2000/01/01/crash-orphan.warc.gz'));
     await files.write('warc/2026/01/02/in-flight.warc.gz', [Buffer.from('its capture row is on its way')]);
+    // A rendered view is a capture file too: its render row keeps it, however old.
+    const png = Buffer.from('a rendered view');
+    await files.write('renders/2000/01/01/capture-1.png', [png]);
+    await database.db.update(captureFiles).set({ createdAt: LONG_AGO }).where(eq(captureFiles.path, 'renders/2000/01/01/capture-1.png'));
+    await insertCaptureRender(database.db, { captureId: 1, format: 'png', path: 'renders/2000/01/01/capture-1.png', sha256: sha256(png), bytes: png.length, warnings: [], createdAt: LONG_AGO });
     const options = { db: database.db, dataDir: join(dir, 'data'), captureFiles: files, graceMs: GRACE_MS };
 
     const dry = await sweepOrphanCaptures({ ...options, dryRun: true });
@@ -127,6 +133,7 @@ describe('capture files in the database (COPYHOUND_CAPTURE_STORE=database)', () 
     expect(swept.missingFiles).toEqual({ count: 1, captureIds: [id] });
     expect(await files.sizeOf('warc/2000/01/01/crash-orphan.warc.gz')).toBeNull();
     expect(await files.sizeOf('warc/2026/01/02/in-flight.warc.gz')).not.toBeNull();
+    expect(await files.read('renders/2000/01/01/capture-1.png')).toEqual(png);
     // Files of saved captures are never orphans.
     expect(await files.sizeOf((await store.get(1))!.warcPath)).not.toBeNull();
   });

@@ -150,7 +150,7 @@ describe('evidence packages (export, offline verify, tampering)', () => {
     }
     expect((await listReportEvents(db, reportId, 10)).at(-1)).toMatchObject({ kind: 'evidence_exported', actor: 'alice' });
     expect(manifestOf(files).custody.entries.some((e: { leaf: string }) => JSON.parse(e.leaf).type === 'export')).toBe(true);
-    expect(await verifyCustodyLog(db, { dataDir: app.config.data.dir, captureFiles: app.captureFiles })).toMatchObject({ problemCount: 0 });
+    expect(await verifyCustodyLog(db, app.captureFiles)).toMatchObject({ problemCount: 0 });
   });
 
   it('its WARC files read back with warcio, payload digests recomputed independently', async () => {

@@ -1,5 +1,4 @@
 import { hash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertCaptureRender } from '../../db/capture-renders.ts';
@@ -148,8 +147,8 @@ describe('report page', () => {
     const captureId = await captureOf(id);
     expect((await manager.get(`/captures/${captureId}/screenshot`)).status).toBe(404);
     const path = join('renders', 'test', `capture-${captureId}.png`);
-    mkdirSync(join(app.config.data.dir, 'renders', 'test'), { recursive: true });
-    writeFileSync(join(app.config.data.dir, path), PNG);
+    // Into the capture file store: the data folder, or the database on PostgreSQL.
+    await app.captureFiles.write(path, [PNG]);
     await insertCaptureRender(app.database.db, { captureId, format: 'png', path, sha256: hash('sha256', PNG, 'hex'), bytes: PNG.length, warnings: [], createdAt: new Date().toISOString() });
     const page = await manager.get(`/reports/${id}`);
     expect(page.text).toContain(`<img class="screenshot" src="/captures/${captureId}/screenshot"`);

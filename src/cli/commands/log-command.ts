@@ -48,7 +48,7 @@ export function createLogCommand(io: CliIo, globals: () => GlobalOptions, setExi
     .action(async (options: { json?: boolean }) => {
       await withExistingApp(io, globals(), async (app) => {
         const tty = io.stderr.isTTY === true && !options.json;
-        const result = await verifyCustodyLog(app.database.db, { dataDir: app.config.data.dir, captureFiles: app.captureFiles }, (done) => {
+        const result = await verifyCustodyLog(app.database.db, app.captureFiles, (done) => {
           if (tty && done % PROGRESS_EVERY === 0) io.stderr.write(`\rverified ${done} entries…`);
         });
         if (tty) io.stderr.write('\r\x1b[K');

@@ -1,13 +1,11 @@
 import { hash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { listRendersOfCapture } from '../../../db/capture-renders.ts';
 import type { App } from '../../app.ts';
 import { assertMaySetReportStatus } from '../../auth/policy.ts';
 import type { Principal } from '../../auth/roles.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
+import { ConflictError, CopyhoundError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { EvidenceIntegrityError } from '../../evidence-gather.ts';
 import { draftDmcaNotice, NOTICE_DECISIONS, NoticeInputError } from '../../notices/index.ts';
 import { annotateReport, setReportStatus } from '../../report-admin.ts';
@@ -187,8 +185,10 @@ export function createReportPages(app: App, guard: Guard): Router {
       .filter((r) => r.format === 'png')
       .pop();
     if (!png) throw new NotFoundError(`Capture ${id} has no rendered screenshot yet; exporting its report's evidence package renders one`, { captureId: id });
-    const bytes = await readFile(join(app.config.data.dir, png.path)).catch((error: NodeJS.ErrnoException) => {
-      throw new EvidenceIntegrityError(`The screenshot of capture ${id} (${png.path}) cannot be read (${error.code ?? error.message})`, { captureId: id });
+    // From the capture file store: the data folder, or the database on PostgreSQL.
+    const bytes = await app.captureFiles.read(png.path).catch((error: NodeJS.ErrnoException) => {
+      const why = error instanceof CopyhoundError ? error.message : (error.code ?? error.message);
+      throw new EvidenceIntegrityError(`The screenshot of capture ${id} (${png.path}) cannot be read (${why})`, { captureId: id });
     });
     if (hash('sha256', bytes, 'hex') !== png.sha256) throw new EvidenceIntegrityError(`The screenshot of capture ${id} no longer matches the SHA-256 recorded when it was rendered`, { captureId: id });
     res.status(200).set({ 'content-type': 'image/png', 'cache-control': `private, max-age=${SCREENSHOT_MAX_AGE_S}`, 'x-content-type-options': 'nosniff' }).send(bytes);
