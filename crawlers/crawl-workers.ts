@@ -52,27 +52,34 @@ export async function startCrawlWorkers(app: App, options: CrawlWorkersOptions):
     pollingIntervalSeconds: app.config.queue.pollSeconds,
   });
   let politeness: HostPoliteness | undefined;
-  if (options.concurrency > 0) {
-    const hosts = createHostPoliteness({ connectionString: url, namespace: schema, logger, maxConnections: options.concurrency * 2 + 2 });
-    politeness = hosts;
-    const crawl = app.config.crawl;
-    const fetchers = createCrawlFetchers(app, {
-      wrapScheduler: (local) => createSharedHostScheduler(local, hosts, { perHostConcurrency: crawl.perHostConcurrency, minHostDelayMs: crawl.minHostDelayMs, maxCrawlDelayMs: crawl.maxCrawlDelayMs }),
-    });
-    const deps = { app, queue, fetchers };
-    // Source runs as many at once as pages: reading a feed or sitemap waits on the network too,
-    // and until a source is read its pages cannot be spread over the hosts.
-    await queue.work('source-run', async (payload, job) => await runSourceJob(deps, payload, job.signal), { concurrency: options.concurrency });
-    const pageJob = async (payload: PageFetchPayload, signal: AbortSignal) => {
-      try {
-        await runPageJob(deps, payload, signal);
-      } catch (error) {
-        options.onPageJob?.('failed');
-        throw error;
-      }
-      options.onPageJob?.('done');
-    };
-    await queue.work('page-fetch', async (payload, job) => await pageJob(payload, job.signal), { concurrency: options.concurrency });
+  try {
+    if (options.concurrency > 0) {
+      const hosts = createHostPoliteness({ connectionString: url, namespace: schema, logger, maxConnections: options.concurrency * 2 + 2 });
+      politeness = hosts;
+      const crawl = app.config.crawl;
+      const fetchers = createCrawlFetchers(app, {
+        wrapScheduler: (local) => createSharedHostScheduler(local, hosts, { perHostConcurrency: crawl.perHostConcurrency, minHostDelayMs: crawl.minHostDelayMs, maxCrawlDelayMs: crawl.maxCrawlDelayMs }),
+      });
+      const deps = { app, queue, fetchers };
+      // Source runs as many at once as pages: reading a feed or sitemap waits on the network too,
+      // and until a source is read its pages cannot be spread over the hosts.
+      await queue.work('source-run', async (payload, job) => await runSourceJob(deps, payload, job.signal), { concurrency: options.concurrency });
+      const pageJob = async (payload: PageFetchPayload, signal: AbortSignal) => {
+        try {
+          await runPageJob(deps, payload, signal);
+        } catch (error) {
+          options.onPageJob?.('failed');
+          throw error;
+        }
+        options.onPageJob?.('done');
+      };
+      await queue.work('page-fetch', async (payload, job) => await pageJob(payload, job.signal), { concurrency: options.concurrency });
+    }
+  } catch (error) {
+    // Nothing may keep running after a failed start: the queue's timers would keep the process alive.
+    await queue.stop({ graceful: false, timeoutMs: 0 }).catch(() => undefined);
+    await politeness?.close().catch(() => undefined);
+    throw error;
   }
   let scheduler: CrawlScheduler | undefined;
   const startScheduling = async () => {

@@ -4,6 +4,7 @@ import { countJobsByState, insertJobsUnlessLive, insertJobUnlessLive, markJobNot
 import { assertSchemaName, createPgPool } from '../../db/pg/pg-connection.ts';
 import type { Logger } from '../log.ts';
 import { isRetryableJobError } from './job-errors.ts';
+import { setUpQueues } from './queue-setup.ts';
 
 /**
  * The crawl job queue on PostgreSQL (pg-boss 10, in its own schema). Two kinds of job:
@@ -168,10 +169,9 @@ export async function createCrawlQueue(options: CrawlQueueOptions): Promise<Craw
   });
   boss.on('error', (error) => logger?.warn({ err: error }, 'crawl queue: pg-boss error'));
   try {
-    await boss.start();
-    for (const kind of JOB_KINDS) {
+    const queues = JOB_KINDS.map((kind) => {
       const retry = options.retry?.[kind] ?? DEFAULT_RETRY[kind];
-      const queue = {
+      return {
         name: kind,
         policy: 'stately' as const,
         expireInSeconds: options.leaseSeconds?.[kind] ?? DEFAULT_LEASE_SECONDS[kind],
@@ -179,11 +179,11 @@ export async function createCrawlQueue(options: CrawlQueueOptions): Promise<Craw
         retryDelay: retry.delaySeconds,
         retryBackoff: true,
       };
-      await boss.createQueue(kind, queue);
-      // createQueue keeps an existing queue's settings; this applies the current ones.
-      await boss.updateQueue(kind, queue);
-    }
+    });
+    await setUpQueues(boss, { connectionString: options.connectionString, schema, queues }, logger);
   } catch (error) {
+    // pg-boss's timers (maintenance, monitoring) would keep the process alive after a failed start.
+    await boss.stop({ graceful: false, close: false, wait: true }).catch(() => undefined);
     await pool.end().catch(() => undefined);
     throw error;
   }

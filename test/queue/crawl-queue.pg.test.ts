@@ -134,6 +134,17 @@ describe('crawl queue on PostgreSQL (pg-boss)', () => {
     expect(finished).toBe(true);
   });
 
+  it('queues started together on a new installation all come up (their set-up takes turns)', async () => {
+    const db = await makeDb();
+    // Four at once, as workers started together would: pg-boss's schema and both queues are made once.
+    const queues = await Promise.all([0, 1, 2, 3].map(() => createCrawlQueue({ connectionString: readTestDatabaseUrl(), schema: `${db.schema}_jobs`, ...FAST_QUEUE_SETTINGS })));
+    cleanups.push(() => Promise.all(queues.map((q) => q.stop({ graceful: false }))));
+    expect(await queues[3].enqueue('page-fetch', page('after-start'))).not.toBeNull();
+    for (const q of queues) expect((await q.countJobs())['page-fetch'].queued).toBe(1);
+    const made = await db.pool.query<{ name: string }>(`select name from ${db.schema}_jobs.queue order by name`);
+    expect(made.rows.map((r) => r.name)).toEqual(['page-fetch', 'source-run']);
+  });
+
   it('two worker processes do 200 page fetches, each exactly once', async () => {
     const { schema, queue } = await setUp();
     for (let n = 0; n < 200; n += 1) await queue.enqueue('page-fetch', page(n));
