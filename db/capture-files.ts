@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, lt, notExists, sql } from 'drizzle-orm';
-import { changedRows, firstRow } from './dialect.ts';
+import { changedRows, dialectOf, firstRow } from './dialect.ts';
 import type { Db } from './open-db.ts';
 import { captureFiles, type CaptureFileRow } from './schema/capture-files.ts';
 import { captureBodies, captures } from './schema/captures.ts';
@@ -10,10 +10,12 @@ import { writeTransaction } from './write-transaction.ts';
 
 /** Writes one file's row in a statement of its own: it exists whole, or not at all. */
 export async function insertCaptureFile(db: Db, row: CaptureFileRow): Promise<void> {
-  // Shared: saves run side by side on many workers; each writes a path of its own.
-  await writeTransaction(db, async (tx) => {
-    await tx.insert(captureFiles).values(row);
-  }, { shared: true });
+  // PostgreSQL: one statement, atomic on its own, on a pooled connection of its own; no transaction
+  // or writer lock around it. The row is a path of its own that no other write reads or decides
+  // on, and every crawled page writes one: BEGIN and COMMIT would triple its round trips. (SQLite
+  // shares one connection, where a bare statement could land inside another flow's transaction.)
+  if (dialectOf(db) === 'pg') await db.insert(captureFiles).values(row);
+  else await writeTransaction(db, async (tx) => await tx.insert(captureFiles).values(row));
 }
 
 /** Inserts inside the caller's transaction (the migration's). */
