@@ -11,7 +11,8 @@
  * between two request starts, against the configured host delay. Prints a table and checks the
  * issue's targets (4 workers ≥ 3.2 × 1 worker, no page twice, no gap below the delay).
  * Needs PostgreSQL: COPYHOUND_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
- * Run: npm run bench:workers [-- --hosts 200 --pages-per-host 100 --workers 1,2,4 --concurrency 4 --host-delay-ms 100]
+ * Run: npm run bench:workers [-- --hosts 200 --pages-per-host 100 --workers 1,2,4 --concurrency 1 --host-delay-ms 100]
+ * Diagnosis: --timeline (requests per second through each round), --worker-node-args "--cpu-prof --cpu-prof-dir=DIR".
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,9 +25,11 @@ const SERVER_URL = process.env.COPYHOUND_TEST_DATABASE_URL ?? 'postgres://postgr
 // The issue's scale: 20,000 pages over 200 hosts.
 const DEFAULT_HOSTS = 200;
 const DEFAULT_PAGES_PER_HOST = 100;
-// Page jobs per worker: few enough that one worker is bound by the site's latency, not by the
-// 2-core machine's CPU, so what more workers add is measured (not the cores running out).
-const DEFAULT_CONCURRENCY = 4;
+// Page jobs per worker: one, so one worker is bound by the site's latency, not by CPU, and what
+// more workers add is measured rather than the cores running out. A page costs its worker about
+// 30 ms of CPU and PostgreSQL 8 ms more (printed per round): with 4 jobs per worker, one worker
+// alone already kept more than a core busy, and four could not run 4 × as fast on 2 cores.
+const DEFAULT_CONCURRENCY = 1;
 // Politeness: 100 ms after each answer before the host's next request (the site answers in 50 ms).
 const DEFAULT_HOST_DELAY_MS = 100;
 const TARGET_SPEEDUP_4 = 3.2;
