@@ -173,8 +173,9 @@ export async function runPageJob(deps: QueuedCrawlDeps, payload: PageFetchPayloa
     commit: async (tx, outcome) => {
       if (outcome.status === 'failed' && signal.aborted) throw new InterruptedPageJob(`fetch of ${url} interrupted`);
       const judgement = judgeVisit(outcome, flagged.map((m) => ({ m, verdict: recheckOutcome(outcome, m.articleId, state?.textHash ?? null) })));
-      // null: read above, and there was none (no second read in the transaction).
-      await recordVisit(tx, { sourceId: source.id, url, runId: run.id, at, outcome, state: state ?? null }, judgement);
+      // null: read above, and there was none (no second read in the transaction). Only the first
+      // try to record the URL's visit in this run adds to the run's tallies, which tell its end.
+      if (!(await recordVisit(tx, { sourceId: source.id, url, runId: run.id, at, outcome, state: state ?? null, onlyFirstInRun: true }, judgement))) return;
       const visits = await addRunTallies(tx, run.id, talliesOf(outcome, judgement.provesRemoval));
       if (await finishQueuedRunIfDone(tx, run.id, visits, expected, new Date().toISOString())) app.logger.info({ runId: run.id, sourceId: source.id }, 'queued run completed');
     },

@@ -28,12 +28,12 @@ export function judgeVisit(outcome: PageOutcome, verdicts: RecheckVerdict[]): Vi
 
 export async function recordVisit(
   tx: Db,
-  visit: { sourceId: number; url: string; runId: number; at: string; outcome: PageOutcome; state: CrawlUrlRow | null | undefined },
+  visit: { sourceId: number; url: string; runId: number; at: string; outcome: PageOutcome; state: CrawlUrlRow | null | undefined; onlyFirstInRun?: boolean },
   judgement: VisitJudgement,
-): Promise<void> {
+): Promise<boolean> {
   const { outcome, at } = visit;
   const { provesRemoval } = judgement;
-  await recordUrlVisit(tx, {
+  const recorded = await recordUrlVisit(tx, {
     sourceId: visit.sourceId,
     url: visit.url,
     runId: visit.runId,
@@ -44,10 +44,14 @@ export async function recordVisit(
     ...(outcome.status !== 'failed' && outcome.status !== 'not_modified' ? { etag: outcome.etag, lastModified: outcome.lastModified, textHash: outcome.textHash } : {}),
     ...(outcome.status === 'failed' && !provesRemoval ? { failureReason: outcome.reason } : {}),
     captureId: outcome.captureId,
+    ...(visit.onlyFirstInRun ? { onlyFirstInRun: true } : {}),
   }, visit.state);
+  // Another try of the same job recorded this run's visit first: nothing more to record.
+  if (!recorded) return false;
   for (const { m, verdict } of judgement.verdicts) {
     if (!verdict) continue;
     await insertRecheck(tx, { matchId: m.id, url: pageKeyOf(visit.url), checkedAt: at, outcome: verdict, httpStatus: outcome.httpStatus ?? null, captureId: outcome.captureId });
     await recordRecheck(tx, { matchId: m.id, verdict, captureId: outcome.captureId, httpStatus: outcome.httpStatus ?? null, at });
   }
+  return true;
 }

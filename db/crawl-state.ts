@@ -1,5 +1,5 @@
 import { changedRows, firstRow, returnedRow } from './dialect.ts';
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db } from './open-db.ts';
 import { prepared } from './prepared.ts';
 import { writeTransaction } from './write-transaction.ts';
@@ -110,6 +110,11 @@ export interface UrlVisit {
   textHash?: string | null;
   failureReason?: string | null;
   captureId?: number | null;
+  /**
+   * Record it only if the URL has no visit in this run yet (a queued page job: two tries of one job
+   * may overlap when a lease ran out while the first still ran). The row's lock decides which.
+   */
+  onlyFirstInRun?: boolean;
 }
 
 /**
@@ -129,7 +134,8 @@ export async function findUrlStates(db: Db, sourceId: number, urls: readonly str
   return found;
 }
 
-export async function recordUrlVisit(db: Db, v: UrlVisit, given?: CrawlUrlRow | null): Promise<void> {
+/** Answers whether the visit was recorded (false only with onlyFirstInRun, when the run had one). */
+export async function recordUrlVisit(db: Db, v: UrlVisit, given?: CrawlUrlRow | null): Promise<boolean> {
   // null: the caller read it and there was none; undefined: not read yet.
   const before = given === undefined ? await findUrlState(db, v.sourceId, v.url) : (given ?? undefined);
   const row = {
@@ -145,8 +151,14 @@ export async function recordUrlVisit(db: Db, v: UrlVisit, given?: CrawlUrlRow | 
     attempts: v.ok ? 0 : (before?.attempts ?? 0) + 1,
     captureId: v.captureId ?? before?.captureId ?? null,
   };
-  if (before) await db.update(crawlUrls).set(row).where(eq(crawlUrls.id, before.id));
-  else await db.insert(crawlUrls).values({ sourceId: v.sourceId, url: v.url, ...row });
+  if (before) {
+    // Under the row's lock a second writer's WHERE is checked again against the first's commit.
+    const firstInRun = v.onlyFirstInRun ? or(isNull(crawlUrls.lastRunId), ne(crawlUrls.lastRunId, v.runId)) : undefined;
+    return changedRows(await db.update(crawlUrls).set(row).where(and(eq(crawlUrls.id, before.id), firstInRun))) > 0;
+  }
+  // A second insert of the URL fails on its unique key: that try is rolled back and tried again.
+  await db.insert(crawlUrls).values({ sourceId: v.sourceId, url: v.url, ...row });
+  return true;
 }
 
 export interface RunClaim {
