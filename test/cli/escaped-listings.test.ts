@@ -8,7 +8,7 @@ import { queryRows } from '../../db/dialect.ts';
 import { buildNewsPage, escapeHtml, paragraphsOf, readOwnedFixtures } from '../fixtures/check/build-page.ts';
 import { runCliInProcess as runCli } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
-import { openTestDatabase } from '../helpers/test-database.ts';
+import { openTestDatabase, TEST_DIALECT } from '../helpers/test-database.ts';
 
 describe('stored text in listings', () => {
   const tempDir = useTempDir();
@@ -33,14 +33,21 @@ describe('stored text in listings', () => {
       expect(listed.stdout).not.toMatch(/[\u001b\u202e]/);
       const json = await runCli(['--db', db, 'matches', 'list', '--json'], { env });
       expect(JSON.parse(json.stdout.trim().split('\n')[0]).articleId).toBe(hostileId);
-      // The capture's file is stored relative to the data folder, so the folder can move.
+      // The capture's file is named by a relative path, so the data folder can move: there on
+      // SQLite, and under that path in the capture file store on PostgreSQL (the database, by default).
       const database = await openTestDatabase(db);
-      const paths = await queryRows<{ p: string }>(database.db, sql`select warc_path as p from captures`);
-      await database.close();
-      expect(paths.length).toBeGreaterThan(0);
-      for (const { p } of paths) {
-        expect(p.startsWith('/'), p).toBe(false);
-        expect(existsSync(join(dir, 'data', p)), p).toBe(true);
+      try {
+        const paths = await queryRows<{ p: string }>(database.db, sql`select warc_path as p from captures`);
+        expect(paths.length).toBeGreaterThan(0);
+        for (const { p } of paths) {
+          expect(p.startsWith('/'), p).toBe(false);
+          const stored = TEST_DIALECT === 'pg'
+            ? (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from capture_files where path = ${p}`))[0].n === 1
+            : existsSync(join(dir, 'data', p));
+          expect(stored, p).toBe(true);
+        }
+      } finally {
+        await database.close();
       }
     } finally {
       await new Promise((resolve) => server.close(resolve));
