@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './open-db.ts';
-import { sql } from 'drizzle-orm';
 import { StorageBusyError } from '../src/errors.ts';
 import { dialectOf } from './dialect.ts';
 import { readWriterLockKey } from './pg-writer-lock.ts';
@@ -90,10 +89,9 @@ async function runTransaction<T>(db: Db, beginStatement: string, work: (tx: Db) 
   });
 }
 
+/** drizzle's handle as a nested transaction uses it: transaction() on a transaction's handle is a savepoint. */
 type PgTransactional = {
-  transaction<T>(work: (tx: Db) => Promise<T>, config?: { isolationLevel?: 'repeatable read'; accessMode?: 'read only' | 'read write' }): Promise<T>;
-  session: { client: object };
-  execute(query: ReturnType<typeof sql>): Promise<unknown>;
+  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
 };
 
 /**
