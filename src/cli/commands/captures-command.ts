@@ -4,6 +4,7 @@ import type { App } from '../../app.ts';
 import { orphanGraceMs, sweepOrphanCaptures, type SweepReport } from '../../evidence/index.ts';
 import { DEFAULT_PRUNE_LIMIT, MAX_PRUNE_LIMIT, MIN_OLDER_THAN_DAYS, pruneCaptures, type PruneReport } from '../../capture-retention.ts';
 import { withExistingApp, writeLine, type CliIo, type GlobalOptions } from '../cli-context.ts';
+import { addMoveToDatabaseCommand } from './captures-move-command.ts';
 import { showInline } from '../terminal-text.ts';
 
 const EXIT_FAILURE = 1;
@@ -101,5 +102,6 @@ export function createCapturesCommand(io: CliIo, globals: () => GlobalOptions, s
       });
     });
 
+  addMoveToDatabaseCommand(command, io, globals);
   return command;
 }
