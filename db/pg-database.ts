@@ -7,6 +7,7 @@ import type { Db, OpenDatabase } from './open-db.ts';
 import { computeAdvisoryLockKey, releaseAdvisoryLock, takeSessionLock } from './pg/advisory-locks.ts';
 import { connectPgClient, createPgPool } from './pg/pg-connection.ts';
 import { setWriterLockKey } from './pg-writer-lock.ts';
+import { installQueryErrorRedaction } from './query-errors.ts';
 
 export const PG_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations-pg', import.meta.url));
 
@@ -72,6 +73,7 @@ async function migrateOnce(url: string, db: Db, schema: string): Promise<void> {
 /** Opens a pool on the server, brings the schema up to date, and answers the same handle as SQLite's. */
 export async function openPgDatabase(options: OpenPgDatabaseOptions): Promise<OpenDatabase> {
   setValueParsers();
+  installQueryErrorRedaction();
   const pool = createPgPool(
     { connectionString: options.url, applicationName: options.applicationName ?? 'copyhound', idleSessionTimeoutMs: 0, max: options.poolSize },
     (error) => options.onPoolError?.(error),
