@@ -5,6 +5,7 @@ import { createHostPoliteness, type HostPoliteness } from '../src/queue/host-pol
 import { startSchedulerLock, type SchedulerLock } from '../src/queue/scheduler-lock.ts';
 import { createCrawlFetchers } from './fetch-adapter.ts';
 import { enqueueSourceRun, runPageJob, runSourceJob } from './queued-crawl.ts';
+import { createDatabaseRobotsShare } from './robots-store.ts';
 import { createCrawlScheduler, type CrawlScheduler } from './scheduler.ts';
 import { createSharedHostScheduler } from './shared-host-scheduler.ts';
 
@@ -59,6 +60,8 @@ export async function startCrawlWorkers(app: App, options: CrawlWorkersOptions):
       const crawl = app.config.crawl;
       const fetchers = createCrawlFetchers(app, {
         wrapScheduler: (local) => createSharedHostScheduler(local, hosts, { perHostConcurrency: crawl.perHostConcurrency, minHostDelayMs: crawl.minHostDelayMs, maxCrawlDelayMs: crawl.maxCrawlDelayMs }),
+        // Each host's robots.txt read once for all the workers, as its politeness is shared.
+        robotsShare: createDatabaseRobotsShare(app.database.db),
       });
       const deps = { app, queue, fetchers };
       // Source runs as many at once as pages: reading a feed or sitemap waits on the network too,

@@ -10,7 +10,7 @@ import { fetchPage, type FetchedPage } from '../src/fetch/index.ts';
 import type { PageFetcher } from '../src/pipeline.ts';
 import { createHostScheduler, hostSchedulerOptionsFromConfig, type HostScheduler } from './host-scheduler.ts';
 import { createPoliteFetch } from './polite-fetch.ts';
-import { RobotsCache, robotsOptionsFromConfig } from './robots.ts';
+import { RobotsCache, robotsOptionsFromConfig, type RobotsShare } from './robots.ts';
 import type { FetchText, FetchTextResponse } from './types.ts';
 
 const ANY_TYPE = '*/*';
@@ -54,6 +54,8 @@ export interface CrawlFetchersOptions {
   capture?: boolean;
   /** Wraps the process's host scheduler (workers add the politeness shared across processes). */
   wrapScheduler?: (local: HostScheduler) => HostScheduler;
+  /** robots.txt answers shared with the other processes (workers: crawlers/robots-store.ts). */
+  robotsShare?: RobotsShare;
 }
 
 const shared = new WeakMap<App, CrawlFetchers>();
@@ -73,7 +75,11 @@ export function createCrawlFetchers(app: App, options: CrawlFetchersOptions = {}
   const scheduler = options.wrapScheduler ? options.wrapScheduler(local) : local;
   const rawResource = createResourceFetch(app.config.fetch);
   // robots.txt itself runs under the scheduler too (polite-fetch skips the robots check for it).
-  const robots = new RobotsCache(createPoliteFetch(rawResource, { scheduler }), { ...robotsOptionsFromConfig(app.config.crawl), logger: app.logger });
+  const robots = new RobotsCache(createPoliteFetch(rawResource, { scheduler }), {
+    ...robotsOptionsFromConfig(app.config.crawl),
+    logger: app.logger,
+    ...(options.robotsShare ? { shared: options.robotsShare } : {}),
+  });
   const resource = createPoliteFetch(rawResource, { scheduler, robots });
 
   // The scheduler only sees FetchTextResponses; the full FetchedPage (capture, notModified) rides along.

@@ -60,6 +60,31 @@ export interface RobotsCacheOptions {
   /** Injectable clock for tests. */
   now?: () => number;
   logger?: Logger;
+  /**
+   * The answers shared with the installation's other crawl processes (crawlers/robots-store.ts):
+   * an origin's robots.txt is then fetched by one process per expiry, not by each.
+   */
+  shared?: RobotsShare;
+}
+
+/** An answer as shared between processes: enough to rebuild the record (the rules from `body`). */
+export interface SharedRobotsAnswer {
+  origin: string;
+  status: RobotsStatus;
+  httpStatus: number | null;
+  body: string | null;
+  note: string | null;
+  fetchedAt: number;
+  expiresAt: number;
+}
+
+export interface RobotsShare {
+  /**
+   * A fresh answer another process stored, waiting while one fetches it; null when this process
+   * is to fetch it (and then save what it got). `now`: the cache's clock (ms), for claims and expiry.
+   */
+  lookup(origin: string, now: () => number): Promise<SharedRobotsAnswer | null>;
+  save(answer: SharedRobotsAnswer): Promise<void>;
 }
 
 export function robotsOptionsFromConfig(crawl: Config['crawl']): RobotsCacheOptions {
@@ -84,6 +109,8 @@ export type RobotsVerdict =
 interface Entry {
   record: RobotsRecord;
   robot?: Robot;
+  /** The rules' text as parsed, kept to share the answer. */
+  body?: string;
 }
 
 export function originOf(url: string): string {
@@ -179,6 +206,8 @@ export class RobotsCache {
   }
 
   private async load(origin: string): Promise<Entry> {
+    const shared = this.options.shared ? await this.options.shared.lookup(origin, this.now) : null;
+    if (shared) return this.remember(this.fromShared(shared));
     const robotsUrl = `${origin}/robots.txt`;
     const fetchedAt = this.now();
     let entry: Entry;
@@ -189,9 +218,33 @@ export class RobotsCache {
       entry = this.fromError(origin, robotsUrl, error, fetchedAt);
     }
     this.options.logger?.debug({ origin, status: entry.record.status, httpStatus: entry.record.httpStatus, note: entry.record.note }, 'robots.txt loaded');
+    this.remember(entry);
+    // A refusal of our own fetch guard depends on this process's settings: it is not shared.
+    if (this.options.shared && entry.record.refused === undefined) {
+      const { record } = entry;
+      const answer: SharedRobotsAnswer = { origin, status: record.status, httpStatus: record.httpStatus ?? null, body: entry.body ?? null, note: record.note ?? null, fetchedAt: record.fetchedAt, expiresAt: record.expiresAt };
+      // The answer holds for this process either way; the others fetch it themselves once the claim lapses.
+      await this.options.shared.save(answer).catch((error: unknown) => this.options.logger?.warn({ err: error, origin }, 'robots.txt answer not shared'));
+    }
+    return entry;
+  }
+
+  private remember(entry: Entry): Entry {
+    const { origin } = entry.record;
     this.entries.delete(origin);
     this.entries.set(origin, entry);
     if (this.entries.size > MAX_CACHED_ORIGINS) this.entries.delete(this.entries.keys().next().value!);
+    return entry;
+  }
+
+  /** The record another process stored, rebuilt as if fetched here (the rules parsed again). */
+  private fromShared(answer: SharedRobotsAnswer): Entry {
+    const { origin } = answer;
+    const entry =
+      answer.status === 'parsed'
+        ? this.fromStatus(origin, `${origin}/robots.txt`, answer.httpStatus ?? 200, answer.body ?? '', answer.fetchedAt)
+        : this.simple(origin, answer.status, answer.fetchedAt, answer.note ?? '', answer.httpStatus ?? undefined);
+    entry.record.expiresAt = answer.expiresAt;
     return entry;
   }
 
@@ -214,7 +267,7 @@ export class RobotsCache {
       const delay = Number(robot.getCrawlDelay(this.options.userAgentToken));
       if (Number.isFinite(delay) && delay > 0) record.crawlDelaySeconds = delay;
       record.sitemaps = robot.getSitemaps().filter((s: string) => /^https?:\/\//i.test(s));
-      return { record, robot };
+      return { record, robot, body };
     }
     if (status === 429 || status >= 500) return this.simple(origin, 'disallow_all', fetchedAt, `HTTP ${status}`, status);
     // 4xx (incl. 404/401/403) and a 3xx the fetcher gave up on: robots.txt is unavailable.

@@ -68,3 +68,14 @@ export const crawlFrontier = pgTable(
   },
   (t) => [uniqueIndex('crawl_frontier_run_url_idx').on(t.runId, t.url), index('crawl_frontier_run_done_idx').on(t.runId, t.done, t.id)],
 );
+
+export const robotsTxt = pgTable('robots_txt', {
+  origin: text('origin').primaryKey(),
+  claimedUntil: bigint('claimed_until', { mode: 'number' }).notNull(),
+  status: text('status'),
+  httpStatus: integer('http_status'),
+  body: text('body'),
+  note: text('note'),
+  fetchedAt: bigint('fetched_at', { mode: 'number' }),
+  expiresAt: bigint('expires_at', { mode: 'number' }),
+});

@@ -90,3 +90,26 @@ export const crawlFrontier = sqliteTable(
 export type CrawlRunRow = typeof crawlRuns.$inferSelect;
 export type CrawlUrlRow = typeof crawlUrls.$inferSelect;
 export type NewCrawlUrlRow = typeof crawlUrls.$inferInsert;
+
+/**
+ * robots.txt as last read, shared by every crawl process of the installation (crawlers/robots.ts
+ * keeps its own copy in memory too): a host's robots.txt is fetched once per expiry for the whole
+ * fleet, not once per worker. One row per origin. `claimedUntil` (ms) marks a process fetching it
+ * now, so the others wait for its answer instead of fetching too; the content columns are null
+ * until the first answer is stored. Times are milliseconds since the epoch, as RobotsRecord's.
+ * Not evidence and not copied for its own sake: a cache whose rows expire (at most 24 hours).
+ */
+export const robotsTxt = sqliteTable('robots_txt', {
+  origin: text('origin').primaryKey(),
+  claimedUntil: integer('claimed_until').notNull(),
+  // 'parsed' | 'allow_all' | 'disallow_all' (crawlers/robots.ts RobotsStatus).
+  status: text('status'),
+  httpStatus: integer('http_status'),
+  // The rules as fetched (at most crawl.robotsMaxBytes), for 'parsed' only.
+  body: text('body'),
+  note: text('note'),
+  fetchedAt: integer('fetched_at'),
+  expiresAt: integer('expires_at'),
+});
+
+export type RobotsTxtRow = typeof robotsTxt.$inferSelect;

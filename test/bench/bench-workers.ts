@@ -7,7 +7,7 @@
  * makes a fresh schema, imports the owned fixtures, adds one sitemap source per host, starts the
  * workers (waiting until each is ready), then queues every source's run and times until all runs
  * have completed. From the site's own request log: pages fetched more than once (robots.txt,
- * which each process reads once per host, is counted apart) and, per host, the shortest gap
+ * read once per host for all the workers through the shared cache, is counted apart) and, per host, the shortest gap
  * between two request starts, against the configured host delay. Prints a table and checks the
  * issue's targets (4 workers ≥ 3.2 × 1 worker, no page twice, no gap below the delay).
  * Needs PostgreSQL: COPYHOUND_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).

@@ -113,7 +113,7 @@ describe('copyhound migrate', () => {
     expect(summary.ok).toBe(true);
 
     const counts = countSqlite(file);
-    expect(Object.keys(counts)).toHaveLength(31);
+    expect(Object.keys(counts)).toHaveLength(32);
     for (const table of listTablesInCopyOrder()) {
       const { rows } = await pg.pool.query<{ n: string | number }>(`select count(*) as n from "${table.name}"`);
       expect({ table: table.name, n: Number(rows[0]!.n) }).toEqual({ table: table.name, n: counts[table.name] });
