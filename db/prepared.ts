@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { is, Param, Placeholder, sql } from 'drizzle-orm';
 import { changedRows, dialectOf } from './dialect.ts';
 import type { Db } from './open-db.ts';
+import { redactDriverError } from './query-errors.ts';
 
 /**
  * Prepared drizzle queries, built once per connection. A crawl asks the same few questions for
@@ -68,7 +69,12 @@ export function prepared<B extends Preparable>(db: Db, key: string, build: (db: 
       const bindings = readBindings(key, raw.params);
       const client = (db as unknown as { session: { client: PgArrayClient } }).session.client;
       return {
-        values: async (values?: Values) => (await client.query({ name: statementName(`values:${key}`), text: raw.sql, values: bindValues(bindings, values ?? {}), rowMode: 'array' })).rows,
+        values: async (values?: Values) => {
+          const bound = bindValues(bindings, values ?? {});
+          return (await client.query({ name: statementName(`values:${key}`), text: raw.sql, values: bound, rowMode: 'array' }).catch((error: unknown) => {
+            throw redactDriverError(error, bound);
+          })).rows;
+        },
         all: async (values?: Values) => (await query.execute(values)) as RowsOf<B>,
         get: async (values?: Values) => ((await query.execute(values)) as unknown[])[0] as RowOf<B>,
         run: async (values?: Values) => changedRows(await query.execute(values)),
@@ -147,7 +153,11 @@ export function preparedWrite(db: Db, key: string, build: (db: Db) => Builder, o
       const text = options.returnsId ? `${query.sql} returning "id"` : query.sql;
       const pgClient = client as PgClient;
       return async (values: Values) => {
-        const result = await pgClient.query({ name: statementName(`write:${key}`), text, values: bindValues(bindings, values) });
+        const bound = bindValues(bindings, values);
+        // Sent to node-postgres directly: its error may repeat a value (db/query-errors.ts).
+        const result = await pgClient.query({ name: statementName(`write:${key}`), text, values: bound }).catch((error: unknown) => {
+          throw redactDriverError(error, bound);
+        });
         return options.returnsId ? Number(result.rows[0]?.id) : 0;
       };
     }

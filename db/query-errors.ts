@@ -48,13 +48,17 @@ function restack(stack: string | undefined, header: string): string {
   return [header, ...frames].join('\n');
 }
 
-/** The driver's error with values cleared from its fields and message; its code and names kept. */
-function redactCause(cause: unknown, params: readonly unknown[]): void {
-  if (!(cause instanceof Error)) return;
-  const fields = cause as Error & Record<string, unknown>;
+/**
+ * The driver's error with values cleared from its fields and message, changed in place; its code
+ * and names kept. For statements sent to node-postgres directly (db/prepared.ts, db/table-copy.ts).
+ */
+export function redactDriverError(error: unknown, params: readonly unknown[]): unknown {
+  if (!(error instanceof Error)) return error;
+  const fields = error as Error & Record<string, unknown>;
   for (const field of VALUE_FIELDS) if (field in fields) fields[field] = undefined;
-  cause.message = withoutValues(cause.message, params);
-  cause.stack = restack(cause.stack, `${cause.name}: ${cause.message}`);
+  error.message = withoutValues(error.message, params);
+  error.stack = restack(error.stack, `${error.name}: ${error.message}`);
+  return error;
 }
 
 /**
@@ -63,7 +67,7 @@ function redactCause(cause: unknown, params: readonly unknown[]): void {
  */
 export function redactQueryError(error: unknown, params: readonly unknown[]): unknown {
   if (!(error instanceof DrizzleQueryError)) return error;
-  redactCause(error.cause, params);
+  redactDriverError(error.cause, params);
   const cause = error.cause as (Error & { code?: unknown }) | undefined;
   const reason = cause instanceof Error ? `: ${cause.message}${typeof cause.code === 'string' ? ` (SQLSTATE ${cause.code})` : ''}` : '';
   error.message = `Failed query: ${error.query}${reason}`;

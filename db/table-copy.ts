@@ -3,6 +3,7 @@ import { is, sql } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { executeStatement, queryRows } from './dialect.ts';
 import type { Db } from './open-db.ts';
+import { redactDriverError } from './query-errors.ts';
 import * as alerts from './schema-pg/alerts.ts';
 import * as articles from './schema-pg/articles.ts';
 import * as auth from './schema-pg/auth.ts';
@@ -131,7 +132,10 @@ export async function insertRows(db: Db, table: CopyTable, rows: readonly Row[])
   let bytes = 0;
   const flush = async () => {
     if (tuples.length === 0) return;
-    await pgClientOf(db).query(head + tuples.join(', '), values);
+    // Sent to node-postgres directly: its error may repeat a copied value (db/query-errors.ts).
+    await pgClientOf(db).query(head + tuples.join(', '), values).catch((error: unknown) => {
+      throw redactDriverError(error, values);
+    });
     tuples = [];
     values = [];
     bytes = 0;

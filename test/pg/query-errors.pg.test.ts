@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { queryRows } from '../../db/dialect.ts';
 import { insertLicensee } from '../../db/licensees.ts';
+import { placeholders, preparedWrite } from '../../db/prepared.ts';
+import { licensees } from '../../db/schema/rights.ts';
+import { insertRows, listTablesInCopyOrder } from '../../db/table-copy.ts';
 import { openPgDatabase } from '../../db/pg-database.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import { createKey } from '../../src/accounts.ts';
@@ -86,6 +89,28 @@ describe('query errors without bound values', () => {
       const inTransaction = await failureOf(() => writeTransaction(database.db, async (tx) => await insertLicensee(tx, licensee)));
       expect(inTransaction.message).toContain('violates check constraint "no_marker"');
       expect(everyRendering(inTransaction)).not.toContain(MARKER);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('PostgreSQL, statements sent to node-postgres directly (prepared writes, the migration\'s inserts): no value either', async () => {
+    const pg = await makePgTestDb();
+    const database = await openPgDatabase({ url: pg.url, poolSize: 2 });
+    try {
+      await pg.pool.query("alter table licensees add constraint no_marker check (notes is null or position('MARKER' in notes) = 0)");
+      await pg.pool.query("alter table licensees add constraint short_names check (length(name) < 40)");
+      const write = preparedWrite(database.db, 'probeLicensee', (c) => c.insert(licensees).values(placeholders('name', 'contacts', 'notes', 'places', 'createdBy', 'createdAt', 'updatedAt')));
+      const prepared = await failureOf(() => write({ name: 'Partner', contacts: [], notes: `secret ${MARKER}`, places: [], createdBy: 'test', createdAt: NOW, updatedAt: NOW }));
+      expect(prepared).toMatchObject({ code: '23514', constraint: 'no_marker' });
+      expect(everyRendering(prepared)).not.toContain(MARKER);
+
+      const table = listTablesInCopyOrder().find((t) => t.name === 'licensees')!;
+      const row = Object.fromEntries(table.columns.map((c) => [c, null])) as Record<string, unknown>;
+      Object.assign(row, { id: 7, name: `${MARKER} and a name too long`, contacts: '[]', notes: null, places: '[]', created_by: 'test', created_at: NOW, updated_at: NOW });
+      const copied = await failureOf(() => insertRows(database.db, table, [row]));
+      expect(copied).toMatchObject({ code: '23514', constraint: 'short_names' });
+      expect(everyRendering(copied)).not.toContain(MARKER);
     } finally {
       await database.close();
     }
