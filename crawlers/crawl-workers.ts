@@ -114,6 +114,8 @@ export async function startCrawlWorkers(app: App, options: CrawlWorkersOptions):
         await lock.release();
         await stopScheduling();
         await queue.stop({ graceful: true, timeoutMs: stopOptions.timeoutMs ?? STOP_TIMEOUT_MS });
+        // Time fetches sat waiting for busy hosts: much of it says more workers would not help.
+        if (politeness) logger.info({ hostSlots: politeness.readSlotWaits() }, 'host politeness: slots taken and waits');
         await politeness?.close();
       })();
       return stopping;

@@ -52,8 +52,17 @@ export interface AcquireHostSlotOptions {
   signal?: AbortSignal;
 }
 
+/** Since the start: slots taken, how many of them had to wait for a busy host, and for how long in all. */
+export interface HostSlotWaits {
+  acquired: number;
+  waited: number;
+  waitedMs: number;
+}
+
 export interface HostPoliteness {
   acquireHostSlot(host: string, options: AcquireHostSlotOptions): Promise<HostSlot>;
+  /** How much time this process's fetches spent waiting for hosts' slots: time workers sat idle. */
+  readSlotWaits(): HostSlotWaits;
   /** Waits for pending releases, then closes the connections. */
   close(): Promise<void>;
 }
@@ -78,6 +87,7 @@ export function createHostPoliteness(options: HostPolitenessOptions): HostPolite
     (error) => logger?.warn({ err: error }, 'host politeness: idle connection lost'),
   );
   const releasing = new Set<Promise<void>>();
+  const waits: HostSlotWaits = { acquired: 0, waited: 0, waitedMs: 0 };
 
   function computeSlotKey(host: string, index: number): string {
     return computeAdvisoryLockKey(`${options.namespace}:host-slot`, host.toLowerCase(), index);
@@ -130,7 +140,8 @@ export function createHostPoliteness(options: HostPolitenessOptions): HostPolite
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
       if (!(delayMs >= 0)) throw new Error(`delayMs must be ≥ 0, got ${delayMs}`);
       let pauseMs = HOST_SLOT_POLL_MIN_MS;
-      for (;;) {
+      const asked = performance.now();
+      for (let tries = 1; ; tries += 1) {
         signal?.throwIfAborted();
         const client = await pool.connect();
         let index: number;
@@ -149,6 +160,11 @@ export function createHostPoliteness(options: HostPolitenessOptions): HostPolite
             );
             signal.throwIfAborted();
           }
+          waits.acquired += 1;
+          if (tries > 1) {
+            waits.waited += 1;
+            waits.waitedMs += performance.now() - asked;
+          }
           return holdSlot(client, host, index, delayMs);
         }
         // Not holding anything: the connection goes back while we wait.
@@ -161,6 +177,10 @@ export function createHostPoliteness(options: HostPolitenessOptions): HostPolite
         });
         pauseMs = Math.min(pauseMs * 2, HOST_SLOT_POLL_MAX_MS);
       }
+    },
+
+    readSlotWaits() {
+      return { ...waits, waitedMs: Math.round(waits.waitedMs) };
     },
 
     async close() {

@@ -53,6 +53,23 @@ interface Round {
   /** CPU ms per page: the workers', and PostgreSQL's (its backends live on; a rough figure). */
   workerCpuMsPerPage: number;
   postgresCpuMsPerPage: number;
+  /** Host slots the workers took, how many had to wait for a busy host, and the wait in all (s). */
+  slotWaits: { acquired: number; waited: number; waitedSeconds: number };
+}
+
+/** The workers' own count of host slot waits, from the line each logs as it stops. */
+function readSlotWaits(outputs: readonly string[]): Round['slotWaits'] {
+  const total = { acquired: 0, waited: 0, waitedSeconds: 0 };
+  for (const output of outputs) {
+    for (const line of output.split('\n')) {
+      if (!line.includes('host politeness: slots taken and waits')) continue;
+      const { hostSlots } = JSON.parse(line) as { hostSlots: { acquired: number; waited: number; waitedMs: number } };
+      total.acquired += hostSlots.acquired;
+      total.waited += hostSlots.waited;
+      total.waitedSeconds += hostSlots.waitedMs / 1000;
+    }
+  }
+  return total;
 }
 
 // /proc/PID/stat counts CPU time in clock ticks: 100 a second on Linux.
@@ -124,7 +141,8 @@ async function runRound(workers: number, o: { hosts: number; pagesPerHost: numbe
     await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_jobs CASCADE; CREATE SCHEMA ${schema}`);
   });
   const dir = mkdtempSync(join(tmpdir(), 'copyhound-bench-workers-'));
-  const settings: WorkersCrawlSettings = { url: schemaUrl(schema), dataDir: join(dir, 'data'), hostDelayMs: o.hostDelayMs };
+  // info: the workers' stop lines carry their host slot waits (and each source run logs a line or two).
+  const settings: WorkersCrawlSettings = { url: schemaUrl(schema), dataDir: join(dir, 'data'), hostDelayMs: o.hostDelayMs, logLevel: 'info' };
   const site = await startWorkersSite({ hosts: o.hosts, pagesPerHost: o.pagesPerHost });
   try {
     const sources = await prepareWorkersInstallation(settings, site);
@@ -145,6 +163,7 @@ async function runRound(workers: number, o: { hosts: number; pagesPerHost: numbe
       const pageRequests = site.log.filter((r) => r.path !== '/robots.txt');
       const gaps = findShortestHostGaps(site.log);
       if (o.timeline) printTimeline(site.log, workers);
+      for (const p of procs) await stopWorker(p);
       return {
         workers,
         seconds,
@@ -156,6 +175,7 @@ async function runRound(workers: number, o: { hosts: number; pagesPerHost: numbe
         maxConcurrentPerHost: Math.max(...gaps.map((g) => g.maxConcurrent)),
         workerCpuMsPerPage: (workerCpu * 1000) / figures.pages,
         postgresCpuMsPerPage: (postgresCpu * 1000) / figures.pages,
+        slotWaits: readSlotWaits(procs.map((p) => p.output())),
       };
     } finally {
       for (const p of procs) await stopWorker(p);
@@ -185,7 +205,7 @@ async function main(): Promise<void> {
   for (const n of counts) {
     const round = await runRound(n, o);
     rounds.push(round);
-    console.log(`${n} worker(s): ${round.pages} pages in ${round.seconds.toFixed(1)} s = ${round.pagesPerSecond.toFixed(1)} pages/s; pages fetched twice ${round.duplicatePages}; robots.txt fetches ${round.robotsFetches}; shortest per-host gap ${round.shortestGapMs.toFixed(1)} ms; most at once on a host ${round.maxConcurrentPerHost}; CPU per page: workers ${round.workerCpuMsPerPage.toFixed(1)} ms, PostgreSQL ${round.postgresCpuMsPerPage.toFixed(1)} ms`);
+    console.log(`${n} worker(s): ${round.pages} pages in ${round.seconds.toFixed(1)} s = ${round.pagesPerSecond.toFixed(1)} pages/s; pages fetched twice ${round.duplicatePages}; robots.txt fetches ${round.robotsFetches}; shortest per-host gap ${round.shortestGapMs.toFixed(1)} ms; most at once on a host ${round.maxConcurrentPerHost}; CPU per page: workers ${round.workerCpuMsPerPage.toFixed(1)} ms, PostgreSQL ${round.postgresCpuMsPerPage.toFixed(1)} ms; host slots ${round.slotWaits.acquired}, of which waited for a busy host ${round.slotWaits.waited} (${round.slotWaits.waitedSeconds.toFixed(1)} s in all)`);
   }
   const one = rounds.find((r) => r.workers === 1);
   const four = rounds.find((r) => r.workers === 4);

@@ -118,4 +118,18 @@ describe('host politeness across processes (advisory locks per host and slot)', 
     expect(Date.now() - started).toBeLessThan(2_000);
     await slot.release();
   });
+
+  it('counts the slots taken and the time spent waiting for a busy host', async () => {
+    const politeness = createHostPoliteness({ connectionString: readTestDatabaseUrl(), namespace: namespace() });
+    cleanups.push(() => politeness.close());
+    const first = await politeness.acquireHostSlot('e.test', { concurrency: 1, delayMs: 300 });
+    expect(politeness.readSlotWaits()).toEqual({ acquired: 1, waited: 0, waitedMs: 0 });
+    void first.release();
+    // Free only once the 300 ms delay after the first fetch has passed.
+    const second = await politeness.acquireHostSlot('e.test', { concurrency: 1, delayMs: 0 });
+    const waits = politeness.readSlotWaits();
+    expect(waits).toMatchObject({ acquired: 2, waited: 1 });
+    expect(waits.waitedMs).toBeGreaterThanOrEqual(250);
+    await second.release();
+  });
 });
