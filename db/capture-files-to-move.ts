@@ -68,10 +68,11 @@ export async function listFileNamingRows(db: Db, table: FileNamingTable, after: 
 }
 
 /**
- * Inserts one file unless the path is already there (another run, or a save since): one statement,
- * atomic on its own, so a stopped run leaves whole files only. True when this call inserted it.
+ * Inserts the files whose paths are not there yet (another run, or a save since), in one statement,
+ * atomic on its own: a stopped run leaves whole files only. Answers the paths this call inserted.
  */
-export async function insertCaptureFileUnlessStored(db: Db, row: CaptureFileRow): Promise<boolean> {
-  const inserted = await db.insert(captureFiles).values(row).onConflictDoNothing({ target: captureFiles.path }).returning({ path: captureFiles.path });
-  return inserted.length > 0;
+export async function insertCaptureFilesUnlessStored(db: Db, rows: CaptureFileRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await db.insert(captureFiles).values(rows).onConflictDoNothing({ target: captureFiles.path }).returning({ path: captureFiles.path });
+  return new Set(inserted.map((r) => r.path));
 }

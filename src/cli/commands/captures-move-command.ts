@@ -28,7 +28,7 @@ function describeMove(result: MoveResult, dataDir: string, stillFolder: boolean)
   const lines = [
     `Capture files moved into the database (table capture_files): ${result.rows} row(s) checked`,
     `  copied now: ${result.copied} file(s), ${result.bytes} bytes` + (result.unverified > 0 ? ` (${result.unverified} of them without a recorded SHA-256 to check against)` : ''),
-    `  already in the database: ${result.alreadyStored}`,
+    `  rows whose file was in the database already (an earlier run, or another row naming the same file): ${result.alreadyStored}`,
   ];
   if (result.missing.count > 0) lines.push(`  missing from the data folder, not copied: ${result.missing.count} (first: ${result.missing.paths.join(', ')})`);
   if (result.mismatched.count > 0) lines.push(`  not matching their recorded SHA-256, not copied: ${result.mismatched.count} (first: ${result.mismatched.paths.join(', ')})`);
