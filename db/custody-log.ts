@@ -86,6 +86,41 @@ export async function appendCustodyEntry(db: Db, entry: NewCustodyEntry): Promis
 }
 
 /**
+ * Appends entries in the order given; answers their indexes. The same rows, ids and tiles as
+ * appendCustodyEntry once per entry; on PostgreSQL one statement per call instead of one round
+ * trip per entry (a consent change logs 20,000).
+ */
+export async function appendCustodyEntries(db: Db, entries: readonly NewCustodyEntry[]): Promise<number[]> {
+  if (dialectOf(db) !== 'pg') {
+    const indexes: number[] = [];
+    for (const entry of entries) indexes.push(await appendCustodyEntry(db, entry));
+    return indexes;
+  }
+  if (entries.length === 0) return [];
+  await lockTransactionScope(db, 'custody-log');
+  const rows = entries.map((e, i) => {
+    const leaf = buildLeaf(e);
+    return { n: i + 1, type: e.type, ref_id: e.refId, at: e.at, leaf, leaf_hash: hashLeaf(leaf).toString('hex') };
+  });
+  // Ids follow the last row's without gaps, in the order given (see insertCustodyEntry).
+  const inserted = await queryRows<{ first: number }>(
+    db,
+    sql`with base as (select coalesce(max(id), 0) as last from ${custodyEntries}),
+        added as (
+          insert into ${custodyEntries} (id, type, ref_id, at, leaf, leaf_hash)
+          select base.last + x.n, x.type, x.ref_id, x.at, x.leaf, x.leaf_hash
+          from base, json_to_recordset(${JSON.stringify(rows)}::json) as x(n bigint, type text, ref_id bigint, at text, leaf text, leaf_hash text)
+          order by x.n
+          returning id)
+        select min(id) as first from added`,
+  );
+  const first = Number(returnedRow(inserted).first);
+  const last = first + entries.length - 1;
+  for (let id = Math.ceil(first / TILE_LEAVES) * TILE_LEAVES; id <= last; id += TILE_LEAVES) await sealTile(db, id / TILE_LEAVES - 1);
+  return entries.map((_, i) => first - 1 + i);
+}
+
+/**
  * Inserts the entry row and answers its id, the leaf's 1-based position. The ids must run without
  * gaps (an entry's index is its id - 1). SQLite's AUTOINCREMENT counter rolls back with the
  * transaction, so it never skips. A PostgreSQL sequence does not roll back, so there the id is

@@ -1,6 +1,6 @@
-import { firstRow } from './dialect.ts';
-import { and, eq, gt, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
-import { appendCustodyEntry, digestRecord } from './custody-log.ts';
+import { dialectOf, executeStatement, firstRow } from './dialect.ts';
+import { and, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { appendCustodyEntry, digestRecord, type NewCustodyEntry } from './custody-log.ts';
 import { JsonText, placeholders, preparedWrite } from './prepared.ts';
 import { reports, type ReportRow } from './schema/reports.ts';
 import type { Db } from './open-db.ts';
@@ -23,12 +23,42 @@ export function decisionRecordOf(matchId: number, d: { decision: MatchDecisionRo
   return { consentId: d.consentId, decidedAt: d.decidedAt, decision: d.decision, detailJson, matchId, reasons: d.reasons };
 }
 
+export type MatchDecisionWrite = { decision: MatchDecisionRow['decision']; reasons: string[]; consentId: number | null; detail: DecisionDetailRow; decidedAt: string };
+
 /** Stores a match's rights decision with the inputs it was made from, and logs it (custody log). */
-export async function setMatchDecision(
-  db: Db,
-  matchId: number,
-  d: { decision: MatchDecisionRow['decision']; reasons: string[]; consentId: number | null; detail: DecisionDetailRow; decidedAt: string },
-): Promise<void> {
+export async function setMatchDecision(db: Db, matchId: number, d: MatchDecisionWrite): Promise<void> {
+  // Logged here, where every decision is written, so no path can store one unlogged.
+  const detailJson = JSON.stringify(d.detail);
+  const custodyIndex = await appendCustodyEntry(db, decisionCustodyEntry(matchId, d, detailJson));
+  await storeMatchDecisions(db, [{ matchId, d, detailJson, custodyIndex }]);
+}
+
+/** The custody entry of a decision (what setMatchDecision logs before storing it); `detailJson` is JSON.stringify(d.detail). */
+export function decisionCustodyEntry(matchId: number, d: MatchDecisionWrite, detailJson: string): NewCustodyEntry {
+  return { type: 'decision', refId: matchId, at: d.decidedAt, sha256: digestRecord(decisionRecordOf(matchId, { ...d, detail: detailJson })) };
+}
+
+/**
+ * Stores decisions already logged at `custodyIndex` (decisionCustodyEntry): only for a writer
+ * that logged them in the same transaction (src/decision-batch.ts). A match given twice keeps
+ * the last, as storing them one after the other would.
+ */
+export async function storeMatchDecisions(db: Db, items: readonly { matchId: number; d: MatchDecisionWrite; detailJson: string; custodyIndex: number }[]): Promise<void> {
+  if (items.length === 0) return;
+  if (dialectOf(db) === 'pg') {
+    const last = new Map(items.map((item) => [item.matchId, item]));
+    // The detail is stored as the text that was hashed (decisionRecordOf's detailJson).
+    const rows = [...last.values()].map(({ matchId, d, detailJson, custodyIndex }) => ({ match_id: matchId, decision: d.decision, reasons: JSON.stringify(d.reasons), consent_id: d.consentId, detail: detailJson, decided_at: d.decidedAt, custody_index: custodyIndex }));
+    await executeStatement(
+      db,
+      sql`insert into ${matchDecisions} (match_id, decision, reasons, consent_id, detail, decided_at, custody_index)
+          select x.match_id, x.decision, x.reasons::json, x.consent_id, x.detail::json, x.decided_at, x.custody_index
+          from json_to_recordset(${JSON.stringify(rows)}::json) as x(match_id integer, decision text, reasons text, consent_id integer, detail text, decided_at text, custody_index bigint)
+          on conflict (match_id) do update set decision = excluded.decision, reasons = excluded.reasons, consent_id = excluded.consent_id,
+            detail = excluded.detail, decided_at = excluded.decided_at, custody_index = excluded.custody_index`,
+    );
+    return;
+  }
   // Prepared once per connection: a consent change re-decides thousands of matches in a row.
   const values = placeholders('decision', 'reasons', 'consentId', 'detail', 'decidedAt', 'custodyIndex');
   const run = preparedWrite(db, 'setMatchDecision', (c) =>
@@ -37,10 +67,7 @@ export async function setMatchDecision(
       .values({ ...placeholders('matchId'), ...values })
       .onConflictDoUpdate({ target: matchDecisions.matchId, set: values }),
   );
-  // Logged here, where every decision is written, so no path can store one unlogged.
-  const record = decisionRecordOf(matchId, d);
-  const custodyIndex = await appendCustodyEntry(db, { type: 'decision', refId: matchId, at: d.decidedAt, sha256: digestRecord(record) });
-  await run({ matchId, ...d, detail: new JsonText(record.detailJson), custodyIndex });
+  for (const { matchId, d, detailJson, custodyIndex } of items) await run({ matchId, ...d, detail: new JsonText(detailJson), custodyIndex });
 }
 
 /** A stored match with everything its rights decision reads (page signals, article terms). */

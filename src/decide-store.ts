@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.ts';
 import { listConsents, type ConsentWithLicensee } from '../db/consents.ts';
 import { listLicensees } from '../db/licensees.ts';
-import { findArticlesForDecision, listPagesWithoutHost, setMatchDecision, setPageHost, type MatchForDecision } from '../db/match-decisions.ts';
+import { findArticlesForDecision, listPagesWithoutHost, setPageHost, type MatchForDecision } from '../db/match-decisions.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
 import type { PageSignalsRow } from '../db/schema/matches.ts';
 import type { ExtractedArticle } from './extract/extract-article.ts';
@@ -10,8 +10,9 @@ import { listOwnerSites } from '../db/owner-sites.ts';
 import { listSources } from '../db/sources.ts';
 import { appendReportEvent } from '../db/report-events.ts';
 import { linkReportCapture } from '../db/report-captures.ts';
-import { findReportIdsOfPage, findReportsForMatch, insertReport, updateReport, type ReportRow } from '../db/reports.ts';
-import { hasSameFigures, saveReportDecision } from '../db/report-decisions.ts';
+import { findReportIdsOfPage, findReportsForMatch, updateReport, type ReportRow } from '../db/reports.ts';
+import { hasSameFigures } from '../db/report-decisions.ts';
+import { addCaptureLink, addMatchDecision, addReport, addReportEvent, addReportSave, createDecisionBatch, storeDecisionBatch, type DecisionBatch } from './decision-batch.ts';
 import { reverseHost } from '../db/host-key.ts';
 import { decideMatch, type DecisionInput, type DecisionOutcome, type LicenseeSites } from './rights/decide.ts';
 import { hostOfUrl } from './rights/places.ts';
@@ -169,13 +170,15 @@ function sameDecision(a: { decision: string | null; reasons: string[] | null; co
 export async function decideMatches(db: Db, rows: readonly MatchForDecision[], rights: RightsSnapshot, ctx: DecideContext): Promise<DecideSummary> {
   const summary: DecideSummary = { decided: 0, changed: 0, reportsCreated: 0, reportsChanged: 0, outcomes: new Map() };
   const licenseeOf = new Map(rights.consents.map((c) => [c.id, c.licenseeId]));
+  // Decided first, stored together: a statement per table, not a round trip per copy.
+  const batch = createDecisionBatch();
   for (const row of rows) {
     const outcome = decideMatch(decisionInputOf(row, rights));
     summary.decided++;
     summary.outcomes.set(row.matchId, outcome);
     const changed = !sameDecision(row, outcome);
     if (changed) summary.changed++;
-    await setMatchDecision(db, row.matchId, {
+    addMatchDecision(batch, row.matchId, {
       decision: outcome.decision,
       reasons: outcome.reasons,
       consentId: outcome.consentId,
@@ -184,15 +187,16 @@ export async function decideMatches(db: Db, rows: readonly MatchForDecision[], r
       detail: { at: outcome.at, explanation: outcome.explanation, considered: outcome.considered, pending: outcome.pending },
       decidedAt: ctx.now,
     });
-    const effect = await applyToReport(db, row, outcome, outcome.consentId !== null ? (licenseeOf.get(outcome.consentId) ?? null) : null, ctx);
+    const effect = planReport(batch, row, outcome, outcome.consentId !== null ? (licenseeOf.get(outcome.consentId) ?? null) : null, ctx);
     if (effect === 'created') summary.reportsCreated++;
     else if (effect === 'changed') summary.reportsChanged++;
   }
+  await storeDecisionBatch(db, batch);
   return summary;
 }
 
-async function moveStatus(db: Db, report: ReportRow, from: ReportStatus, to: ReportStatus, note: string, ctx: DecideContext, detail: Record<string, unknown>): Promise<ReportStatus> {
-  await appendReportEvent(db, { reportId: report.id, at: ctx.now, actor: ctx.actor, kind: to === 'new' && from !== 'new' ? 'reopened' : 'status', fromStatus: from, toStatus: to, note, detail: { ...ctx.cause, ...detail } });
+function moveStatus(batch: DecisionBatch, report: ReportRow, from: ReportStatus, to: ReportStatus, note: string, ctx: DecideContext, detail: Record<string, unknown>): ReportStatus {
+  addReportEvent(batch, report.id, { at: ctx.now, actor: ctx.actor, kind: to === 'new' && from !== 'new' ? 'reopened' : 'status', fromStatus: from, toStatus: to, note, detail: { ...ctx.cause, ...detail } });
   return to;
 }
 
@@ -210,7 +214,8 @@ function nextStatus(status: ReportStatus, outcome: DecisionOutcome): { to: Repor
   return null;
 }
 
-async function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOutcome, licenseeId: number | null, ctx: DecideContext): Promise<'created' | 'changed' | 'none'> {
+/** Adds to `batch` what the decision does to the match's report (creates, moves or updates it). */
+function planReport(batch: DecisionBatch, row: MatchForDecision, outcome: DecisionOutcome, licenseeId: number | null, ctx: DecideContext): 'created' | 'changed' | 'none' {
   const report = row.report;
   const figures = { matchId: row.matchId, pageUrl: row.pageUrl, kind: row.kind, coverage: row.coverage, copiedWords: row.copiedWords, lastSeenAt: row.lastSeenAt, textHash: row.textHash };
   const decided = { decision: outcome.decision, reasons: outcome.reasons, consentId: outcome.consentId, licenseeId };
@@ -218,7 +223,7 @@ async function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOut
     if (!REPORTABLE_DECISIONS.has(outcome.decision)) return 'none';
     // The page's host key is already stored with the page; a report filters on its own copy.
     const host = hostOfUrl(row.pageUrl) ?? '';
-    const created = await insertReport(db, {
+    const created = addReport(batch, {
       pageId: row.pageId,
       articleKey: row.articleKey,
       ...figures,
@@ -232,22 +237,21 @@ async function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOut
       createdAt: ctx.now,
       updatedAt: ctx.now,
     });
-    await appendReportEvent(db, { reportId: created.id, at: ctx.now, actor: ctx.actor, kind: 'created', fromStatus: null, toStatus: 'new', note: outcome.explanation[0], detail: { ...ctx.cause, decision: outcome.decision, reasons: outcome.reasons, consentId: outcome.consentId } });
-    if (row.captureId !== null) await linkReportCapture(db, { reportId: created.id, captureId: row.captureId, role: 'first_seen', at: ctx.now });
+    addReportEvent(batch, created, { at: ctx.now, actor: ctx.actor, kind: 'created', fromStatus: null, toStatus: 'new', note: outcome.explanation[0], detail: { ...ctx.cause, decision: outcome.decision, reasons: outcome.reasons, consentId: outcome.consentId } });
+    if (row.captureId !== null) addCaptureLink(batch, created, { captureId: row.captureId, role: 'first_seen', at: ctx.now });
     return 'created';
   }
   let status = report.status as ReportStatus;
   const decisionChanged = !sameDecision(report, outcome);
   const contentChanged = report.textHash !== row.textHash;
   if (contentChanged && REOPEN_ON_CHANGE_STATUSES.has(status) && REPORTABLE_DECISIONS.has(outcome.decision)) {
-    status = await moveStatus(db, report, status, 'new', 'the page content changed since the report was closed', ctx, { captureId: row.captureId });
+    status = moveStatus(batch, report, status, 'new', 'the page content changed since the report was closed', ctx, { captureId: row.captureId });
   }
   const move = nextStatus(status, outcome);
   if (decisionChanged) {
     // One event per cause: a decision that also moves the status is one entry saying both (a
     // consent change writes one per report, and it is what a reviewer reads as one step).
-    await appendReportEvent(db, {
-      reportId: report.id,
+    addReportEvent(batch, report.id, {
       at: ctx.now,
       actor: ctx.actor,
       kind: 'decision',
@@ -258,12 +262,12 @@ async function applyToReport(db: Db, row: MatchForDecision, outcome: DecisionOut
     });
     if (move) status = move.to;
   } else if (move) {
-    status = await moveStatus(db, report, status, move.to, move.why, ctx, { decision: outcome.decision, consentId: outcome.consentId });
+    status = moveStatus(batch, report, status, move.to, move.why, ctx, { decision: outcome.decision, consentId: outcome.consentId });
   }
   // A visit's capture joins the evidence; a consent change re-decides without a new capture.
-  if (ctx.pageVisit && row.captureId !== null) await linkReportCapture(db, { reportId: report.id, captureId: row.captureId, role: 'seen_again', at: ctx.now });
+  if (ctx.pageVisit && row.captureId !== null) addCaptureLink(batch, report.id, { captureId: row.captureId, role: 'seen_again', at: ctx.now });
   const changed = decisionChanged || status !== report.status;
-  if (changed || !hasSameFigures(report, figures)) await saveReportDecision(db, report, figures, { ...decided, status, updatedAt: ctx.now });
+  if (changed || !hasSameFigures(report, figures)) addReportSave(batch, report, figures, { ...decided, status, updatedAt: ctx.now });
   return changed ? 'changed' : 'none';
 }
 
