@@ -83,9 +83,10 @@ export function redactQueryError(error: unknown, params: readonly unknown[]): un
  */
 export function installQueryErrorRedaction(): void {
   if (installed) return;
-  installed = true;
   const prototype = PgPreparedQuery.prototype as unknown as { queryWithCache: RunQuery };
   const run = prototype.queryWithCache;
+  // A drizzle upgrade that renamed it would otherwise leave every value in every error, silently.
+  if (typeof run !== 'function') throw new Error('drizzle-orm: PgPreparedQuery.queryWithCache is gone; db/query-errors.ts must redact query errors another way');
   prototype.queryWithCache = async function redactedQuery(this: unknown, queryString, params, query) {
     try {
       return await run.call(this, queryString, params, query);
@@ -93,4 +94,5 @@ export function installQueryErrorRedaction(): void {
       throw redactQueryError(error, params ?? []);
     }
   };
+  installed = true;
 }
