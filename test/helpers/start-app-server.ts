@@ -42,7 +42,7 @@ export async function startAppServer(dir: string, overrides: ConfigOverrides = {
     {},
     {
       ...overrides,
-      db: { ...(await testDatabaseSettings(join(dir, 'copyhound.db'))), ...overrides.db },
+      db: { ...(await testDatabaseSettings(overrides.db?.path ?? join(dir, 'copyhound.db'), { fromTemplate: true })), ...overrides.db },
       data: { dir: join(dir, 'data'), ...overrides.data },
       server: { port: 0, host: '127.0.0.1', ...overrides.server },
       log: { level: 'silent', ...overrides.log },

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { openDatabase, type OpenDatabase } from '../../db/open-db.ts';
 import { openPgDatabase } from '../../db/pg-database.ts';
 import { readTestDatabaseUrl } from './pg-test-db.ts';
+import { copySqliteTemplate, createSchemaFromTemplate } from './database-template.ts';
 
 /**
  * Which database the suite runs on. `npm test` runs on SQLite files; `npm run test:pg` runs the
@@ -52,13 +53,16 @@ export function schemaForPath(path: string): string {
   return `${readRunSchemaPrefix()}${createHash('sha256').update(resolve(path)).digest('hex').slice(0, 24)}`;
 }
 
-/** The connection URL of the schema standing for `path`, made if it does not exist yet. */
-export async function pgUrlForPath(path: string): Promise<string> {
+/**
+ * The connection URL of the schema standing for `path`, made if it does not exist yet: empty, or
+ * with `fromTemplate` already migrated (test/helpers/database-template.ts).
+ */
+export async function pgUrlForPath(path: string, options: { fromTemplate?: boolean } = {}): Promise<string> {
   const server = readTestDatabaseUrl();
   const schema = schemaForPath(path);
   let creating = made.get(schema);
   if (!creating) {
-    creating = createSchemaOnce(server, schema);
+    creating = options.fromTemplate ? createSchemaFromTemplate(server, schema) : createSchemaOnce(server, schema);
     made.set(schema, creating);
     creating.catch(() => made.delete(schema));
   }
@@ -68,15 +72,26 @@ export async function pgUrlForPath(path: string): Promise<string> {
   return url.toString();
 }
 
-/** Opens the test's database at `path`: that SQLite file, or its PostgreSQL schema. */
+/**
+ * Opens the test's database at `path`: that SQLite file, or its PostgreSQL schema. A new one is
+ * copied from the migrated template (test/helpers/database-template.ts), not migrated here.
+ */
 export async function openTestDatabase(path: string, busyTimeoutMs = 5000): Promise<OpenDatabase> {
-  if (TEST_DIALECT === 'sqlite') return openDatabase({ path, busyTimeoutMs });
-  return await openPgDatabase({ url: await pgUrlForPath(path), poolSize: TEST_POOL_SIZE });
+  if (TEST_DIALECT === 'sqlite') {
+    copySqliteTemplate(path);
+    return openDatabase({ path, busyTimeoutMs });
+  }
+  return await openPgDatabase({ url: await pgUrlForPath(path, { fromTemplate: true }), poolSize: TEST_POOL_SIZE });
 }
 
-/** Config overrides naming the test's database at `path` (and its PostgreSQL URL in the pg suite). */
-export async function testDatabaseSettings(path: string): Promise<{ path: string; url: string; poolSize: number }> {
-  return { path, url: TEST_DIALECT === 'pg' ? await pgUrlForPath(path) : '', poolSize: TEST_POOL_SIZE };
+/**
+ * Config overrides naming the test's database at `path` (and its PostgreSQL URL in the pg suite).
+ * With `fromTemplate`, a database not there yet is put there migrated, for a caller that opens it
+ * at once (a test server): not where a test looks at what the first open does (init, the demo).
+ */
+export async function testDatabaseSettings(path: string, options: { fromTemplate?: boolean } = {}): Promise<{ path: string; url: string; poolSize: number }> {
+  if (TEST_DIALECT === 'sqlite' && options.fromTemplate) copySqliteTemplate(path);
+  return { path, url: TEST_DIALECT === 'pg' ? await pgUrlForPath(path, options) : '', poolSize: TEST_POOL_SIZE };
 }
 
 /** The SQLite file a CLI run would use: --db, else COPYHOUND_DB, else copyhound.db in the data folder. */
