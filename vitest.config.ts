@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Transformed modules kept on disk (node_modules/.experimental-vitest-cache, keyed by each
+    // file's content): the second and third run of .ci/run, and reruns, skip esbuild for every file.
+    experimental: { fsModuleCache: true },
   },
 });
