@@ -5,6 +5,7 @@ import { readRunSchemaPrefix, TEST_RUN_VARIABLE } from './test-database.ts';
 import { writePgTemplateDdl } from './pg-template-ddl.ts';
 import { TEMPLATE_DDL_VARIABLE } from './database-template.ts';
 import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /**
  * The PostgreSQL suite's global setup: names this run's schemas (test/helpers/test-database.ts;
@@ -31,6 +32,7 @@ export async function setup(): Promise<void> {
 
 export async function teardown(): Promise<void> {
   const file = process.env[TEMPLATE_DDL_VARIABLE];
-  if (file) rmSync(file, { force: true });
+  // The file and the temporary folder made for it.
+  if (file) rmSync(dirname(file), { recursive: true, force: true });
   await dropTestSchemas(readRunSchemaPrefix());
 }
