@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
-import { countJobsByState, insertJobsUnlessLive, insertJobUnlessLive, markJobNotRetryable, type PgBossDb } from '../../db/pg/crawl-queue-jobs.ts';
+import { analyzeJobs, countJobsByState, insertJobsUnlessLive, insertJobUnlessLive, markJobNotRetryable, type PgBossDb } from '../../db/pg/crawl-queue-jobs.ts';
 import { assertSchemaName, createPgPool } from '../../db/pg/pg-connection.ts';
 import type { Logger } from '../log.ts';
 import { isRetryableJobError } from './job-errors.ts';
@@ -76,6 +76,10 @@ const STOP_HANDLER_GRACE_MS = 5_000;
 // Jobs per enqueueMany transaction: one statement each for the locks, the live check and the
 // insert; 1,000 keeps each statement's parameter arrays small and a batch well under a second.
 const ENQUEUE_BATCH_JOBS = 1_000;
+// Jobs this process queues before it has PostgreSQL re-analyse the job table (analyzeJobs): a
+// queue grown by this much may be planned as the near-empty one last analysed. An ANALYZE costs
+// tens of ms; 1,000 jobs take a worker minutes to fetch.
+const ANALYZE_AFTER_JOBS = 1_000;
 
 // Connections per process: pg-boss's polling, completions and our enqueues share them.
 const POOL_MAX_CONNECTIONS = 10;
@@ -190,6 +194,7 @@ export async function createCrawlQueue(options: CrawlQueueOptions): Promise<Craw
 
   // The jobs running in this process: their abort controllers and their ends.
   const running = new Map<AbortController, Promise<void>>();
+  let queuedSinceAnalyze = 0;
   let stopping: Promise<void> | undefined;
   const pollingIntervalSeconds = options.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS;
 
@@ -246,6 +251,11 @@ export async function createCrawlQueue(options: CrawlQueueOptions): Promise<Craw
         queued += await insertJobsUnlessLive(pool, { schema, queue: kind, jobs }, async (transaction, fresh) => {
           await boss.insert(fresh, { db: transaction });
         });
+      }
+      queuedSinceAnalyze += queued;
+      if (queuedSinceAnalyze >= ANALYZE_AFTER_JOBS) {
+        queuedSinceAnalyze = 0;
+        await analyzeJobs(pool, schema);
       }
       return queued;
     },

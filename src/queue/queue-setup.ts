@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import { computeAdvisoryLockKey, takeSessionLock } from '../../db/pg/advisory-locks.ts';
+import { ensureFetchOrderIndex } from '../../db/pg/crawl-queue-jobs.ts';
 import { connectPgClient } from '../../db/pg/pg-connection.ts';
 import type { Logger } from '../log.ts';
 
@@ -18,7 +19,8 @@ function isDeadlock(error: unknown): boolean {
  * processes doing that at once (workers started together on a new installation) deadlocked, seen
  * as a worker that never became ready. A session advisory lock on a connection of its own
  * serialises the set-up; a deadlock with another process's maintenance is still possible while a
- * queue is first created, so that is tried again.
+ * queue is first created, so that is tried again. Then the index our fetches need
+ * (db/pg/crawl-queue-jobs.ts ensureFetchOrderIndex) is made, once.
  */
 export async function setUpQueues(boss: PgBoss, target: { connectionString: string; schema: string; queues: readonly (PgBoss.Queue & { name: string })[] }, logger: Logger | undefined): Promise<void> {
   const client = await connectPgClient({ connectionString: target.connectionString, applicationName: 'copyhound-queue-setup' }, (error) =>
@@ -41,6 +43,7 @@ export async function setUpQueues(boss: PgBoss, target: { connectionString: stri
         }
       }
     }
+    await ensureFetchOrderIndex(client, target.schema);
   } finally {
     // Ending the session releases the lock whatever happened above.
     await client.end().catch(() => undefined);

@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FETCH_ORDER_INDEX } from '../../db/pg/crawl-queue-jobs.ts';
 import { usePgTestDb, type PgTestDb } from '../helpers/pg-test-db.ts';
 import { FetchError } from '../../src/errors.ts';
 import { createCrawlQueue, type CrawlQueue } from '../../src/queue/crawl-queue.ts';
@@ -181,5 +183,21 @@ describe('crawl queue on PostgreSQL (pg-boss)', () => {
     const done = await schema.pool.query<{ url: string; worker: string; attempt: number }>(`SELECT url, worker, attempt FROM ${schema.name}.completions WHERE url = $1`, [page('hang').url]);
     expect(done.rows).toEqual([{ url: page('hang').url, worker: 'survivor', attempt: 2 }]);
     expect((await queue.countJobs())['page-fetch']).toEqual({ queued: 0, active: 0, completed: 21, failed: 0 });
+  });
+
+  it("finds the next job along an index in pg-boss's order, not by sorting every waiting job", async () => {
+    const { schema, queue } = await setUp();
+    const payloads = Array.from({ length: 3000 }, (_, i) => ({ ...page(i), host: `h${i % 50}.test` }));
+    await queue.enqueueMany('page-fetch', payloads, { priorities: payloads.map((_, i) => -Math.floor(i / 50)) });
+    // pg-boss's own fetch statement, as its workers send it; no ANALYZE since the jobs went in,
+    // as in a crawl whose source has just queued its pages.
+    const plans = createRequire(import.meta.url)('pg-boss/src/plans.js') as { fetchNextJob(schema: string): (o: { includeMetadata: boolean }) => string };
+    const fetchSql = plans.fetchNextJob(schema.name)({ includeMetadata: true });
+    const explained = await schema.pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${fetchSql}`, ['page-fetch', 1]);
+    const plan = explained.rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/Index Scan using \S*name_priority_created_on_id_idx/);
+    expect(plan).not.toMatch(/Sort Key: job\.priority/);
+    const indexes = await schema.pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'job'`, [schema.name]);
+    expect(indexes.rows.map((r) => r.indexname)).toContain(FETCH_ORDER_INDEX);
   });
 });
