@@ -26,9 +26,9 @@ const SERVER_URL = process.env.COPYHOUND_TEST_DATABASE_URL ?? 'postgres://postgr
 const DEFAULT_HOSTS = 200;
 const DEFAULT_PAGES_PER_HOST = 100;
 // Page jobs per worker: one, so one worker is bound by the site's latency, not by CPU, and what
-// more workers add is measured rather than the cores running out. A page costs its worker about
-// 30 ms of CPU and PostgreSQL 8 ms more (printed per round): with 4 jobs per worker, one worker
-// alone already kept more than a core busy, and four could not run 4 × as fast on 2 cores.
+// more workers add is measured rather than the cores running out. A page costs its worker 15 to
+// 17 ms of CPU and PostgreSQL 3 to 6 ms more (printed per round): with 4 jobs per worker, one
+// worker alone kept more than a core busy, and four could not run 4 × as fast on 2 cores.
 const DEFAULT_CONCURRENCY = 1;
 // Politeness: 100 ms after each answer before the host's next request (the site answers in 50 ms).
 const DEFAULT_HOST_DELAY_MS = 100;
