@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 import type { FetchText } from '../../crawlers/types.ts';
 import { FetchError } from '../../src/errors.ts';
 
@@ -105,3 +106,17 @@ export const throwingFetch: FetchText = async (url, init) => {
   if (res.status < 200 || res.status > 299) throw new FetchError('bad_status', url, `HTTP ${res.status}`, { status: res.status });
   return res;
 };
+
+/** A `serve(routes)` for a test file: each server it starts is closed after the test that started it. */
+export function useLoopbackServers(): (routes?: Record<string, Route>) => Promise<Loopback> {
+  let servers: Loopback[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    servers = [];
+  });
+  return async (routes) => {
+    const s = await startLoopback(routes);
+    servers.push(s);
+    return s;
+  };
+}

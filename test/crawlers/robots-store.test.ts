@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { createResourceFetch } from '../../crawlers/fetch-adapter.ts';
 import { RobotsCache, type RobotsCacheOptions } from '../../crawlers/robots.ts';
@@ -10,23 +10,13 @@ import type { FetchText } from '../../crawlers/types.ts';
 import { claimRobotsTxtFetch, findRobotsTxt } from '../../db/robots-txt.ts';
 import type { OpenDatabase } from '../../db/open-db.ts';
 import { openTestDatabase } from '../helpers/test-database.ts';
-import { loopbackFetch, startLoopback, type Loopback } from './loopback.ts';
+import { loopbackFetch, useLoopbackServers } from './loopback.ts';
 
 const TEXT = { 'content-type': 'text/plain' };
 const HOUR = 3_600_000;
 const ROBOTS = 'User-agent: *\nDisallow: /private/\nCrawl-delay: 2\nSitemap: https://news.example/sitemap.xml\n';
 
-let servers: Loopback[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function serve(routes: Parameters<typeof startLoopback>[0]): Promise<Loopback> {
-  const s = await startLoopback(routes);
-  servers.push(s);
-  return s;
-}
+const serve = useLoopbackServers();
 
 describe('robots.txt shared between crawl processes through the database', () => {
   let dir: string;

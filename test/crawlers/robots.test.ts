@@ -1,12 +1,12 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { createResourceFetch } from '../../crawlers/fetch-adapter.ts';
 import { RobotsCache, originOf, robotsOptionsFromConfig, type RobotsCacheOptions } from '../../crawlers/robots.ts';
 import type { FetchText } from '../../crawlers/types.ts';
 import { FetchError, ValidationError } from '../../src/errors.ts';
-import { loopbackFetch, startLoopback, throwingFetch, type Loopback } from './loopback.ts';
+import { loopbackFetch, throwingFetch, useLoopbackServers } from './loopback.ts';
 
 const TEXT = { 'content-type': 'text/plain' };
 const HOUR = 3_600_000;
@@ -26,17 +26,7 @@ Sitemap: /relative-sitemap-ignored.xml
 Sitemap: https://news.example/sitemap_index.xml
 `;
 
-let servers: Loopback[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function serve(routes: Parameters<typeof startLoopback>[0]): Promise<Loopback> {
-  const s = await startLoopback(routes);
-  servers.push(s);
-  return s;
-}
+const serve = useLoopbackServers();
 
 function makeCache(fetch: FetchText = loopbackFetch, extra: Partial<RobotsCacheOptions> = {}) {
   let now = 1_000_000;
