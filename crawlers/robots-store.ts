@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/open-db.ts';
-import { claimRobotsTxtFetch, findRobotsTxt, saveRobotsTxt } from '../db/robots-txt.ts';
+import { claimRobotsTxtFetch, findRobotsTxt, releaseRobotsTxtClaim, saveRobotsTxt } from '../db/robots-txt.ts';
 import type { RobotsShare, RobotsStatus, SharedRobotsAnswer } from './robots.ts';
 
 // How long a claim holds: past a robots.txt fetch's own time limit and a wait for the host's
@@ -42,6 +42,9 @@ export function createDatabaseRobotsShare(db: Db, options: RobotsStoreOptions = 
     },
     async save(answer: SharedRobotsAnswer) {
       await saveRobotsTxt(db, answer);
+    },
+    async release(origin) {
+      await releaseRobotsTxtClaim(db, origin);
     },
   };
 }

@@ -85,6 +85,8 @@ export interface RobotsShare {
    */
   lookup(origin: string, now: () => number): Promise<SharedRobotsAnswer | null>;
   save(answer: SharedRobotsAnswer): Promise<void>;
+  /** Lets the others fetch it at once: this process's answer is not theirs (a refusal of its own guard). */
+  release(origin: string): Promise<void>;
 }
 
 export function robotsOptionsFromConfig(crawl: Config['crawl']): RobotsCacheOptions {
@@ -220,7 +222,9 @@ export class RobotsCache {
     this.options.logger?.debug({ origin, status: entry.record.status, httpStatus: entry.record.httpStatus, note: entry.record.note }, 'robots.txt loaded');
     this.remember(entry);
     // A refusal of our own fetch guard depends on this process's settings: it is not shared.
-    if (this.options.shared && entry.record.refused === undefined) {
+    if (this.options.shared && entry.record.refused !== undefined) {
+      await this.options.shared.release(origin).catch((error: unknown) => this.options.logger?.warn({ err: error, origin }, 'robots.txt claim not released'));
+    } else if (this.options.shared) {
       const { record } = entry;
       const answer: SharedRobotsAnswer = { origin, status: record.status, httpStatus: record.httpStatus ?? null, body: entry.body ?? null, note: record.note ?? null, fetchedAt: record.fetchedAt, expiresAt: record.expiresAt };
       // The answer holds for this process either way; the others fetch it themselves once the claim lapses.

@@ -58,3 +58,8 @@ export async function saveRobotsTxt(db: Db, stored: StoredRobotsTxt): Promise<vo
     { shared: true },
   );
 }
+
+/** Ends this process's claim on an origin it fetched but will not share (its own guard refused it). */
+export async function releaseRobotsTxtClaim(db: Db, origin: string): Promise<void> {
+  await writeTransaction(db, async (tx) => await tx.update(robotsTxt).set({ claimedUntil: 0 }).where(eq(robotsTxt.origin, origin)), { shared: true });
+}
