@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHostPoliteness } from '../../src/queue/host-politeness.ts';
-import { readTestDatabaseUrl, startChild, type TestChild } from './fixtures/pg-queue-test.ts';
+import { CHILD_PROCESS_TEST_TIMEOUT_MS, readTestDatabaseUrl, startChild, type TestChild } from './fixtures/pg-queue-test.ts';
 
 interface LoggedRequest {
   host: string;
@@ -82,7 +82,7 @@ describe('host politeness across processes (advisory locks per host and slot)', 
     // Two hosts are two sets of slots: some fetches of a and b came closer together than the delay.
     const all = server.log.map((entry) => entry.arrivedMs).sort((a, b) => a - b);
     expect(measureShortestSpan(all, 1)).toBeLessThan(DELAY_MS);
-  });
+  }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 
   it('two slots: at most two fetches of the host at once, and any three arrivals span at least delayMs', async () => {
     const DELAY_MS = 120;
@@ -96,7 +96,7 @@ describe('host politeness across processes (advisory locks per host and slot)', 
     // Two at once does happen (the limit is used), three never.
     expect(Math.max(...inFlight)).toBe(2);
     expect(measureShortestSpan(groupArrivals(server.log).get('c.test')!, 2)).toBeGreaterThanOrEqual(DELAY_MS);
-  });
+  }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 
   it('a slot taken by a process that is then SIGKILLed frees with its session', async () => {
     const ns = namespace();
@@ -117,7 +117,7 @@ describe('host politeness across processes (advisory locks per host and slot)', 
     const slot = await politeness.acquireHostSlot('d.test', { concurrency: 1, delayMs: 0, signal: AbortSignal.timeout(5_000) });
     expect(Date.now() - started).toBeLessThan(2_000);
     await slot.release();
-  });
+  }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 
   it('counts the slots taken and the time spent waiting for a busy host', async () => {
     const politeness = createHostPoliteness({ connectionString: readTestDatabaseUrl(), namespace: namespace() });

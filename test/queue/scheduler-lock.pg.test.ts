@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeAdvisoryLockKey } from '../../db/pg/advisory-locks.ts';
 import { startSchedulerLock, type SchedulerLock } from '../../src/queue/scheduler-lock.ts';
-import { readTestDatabaseUrl, startChild, waitUntil, type TestChild } from './fixtures/pg-queue-test.ts';
+import { CHILD_PROCESS_TEST_TIMEOUT_MS, readTestDatabaseUrl, startChild, waitUntil, type TestChild } from './fixtures/pg-queue-test.ts';
 
 // Advisory locks are per database: a random namespace keeps this test's lock its own.
 const newNamespace = (): string => `scheduler_test_${randomBytes(6).toString('hex')}`;
@@ -97,7 +97,7 @@ describe('scheduler lock (session-level advisory lock)', () => {
     // margin is for a loaded 2-core machine; a session freed only by a timeout would take 25 s+.
     expect(takeoverMs).toBeLessThan(RETRY_INTERVAL_MS + 1_000);
     expect(contender.reports.filter((r) => r.event === 'acquired')).toHaveLength(1);
-  });
+  }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 
   it('a frozen holder (SIGSTOP) loses its session to the idle timeout; the other takes over, and the holder hears onLost when it wakes', async () => {
     const namespace = newNamespace();
@@ -119,5 +119,5 @@ describe('scheduler lock (session-level advisory lock)', () => {
     }
     await holder.waitFor((r) => r.event === 'lost', 10_000);
     expect(contender.reports.some((r) => r.event === 'lost')).toBe(false);
-  });
+  }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 });
