@@ -50,7 +50,8 @@ function restack(stack: string | undefined, header: string): string {
 
 /**
  * The driver's error with values cleared from its fields and message, changed in place; its code
- * and names kept. For statements sent to node-postgres directly (db/prepared.ts, db/table-copy.ts).
+ * and names kept. For statements sent to node-postgres directly (db/prepared.ts, db/table-copy.ts,
+ * and the crawl queue's in db/pg/crawl-queue-jobs.ts, pg-boss's own included).
  */
 export function redactDriverError(error: unknown, params: readonly unknown[]): unknown {
   if (!(error instanceof Error)) return error;

@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module';
 import type pg from 'pg';
 import { computeAdvisoryLockKey, takeTransactionLock } from './advisory-locks.ts';
+import { redactDriverError } from '../query-errors.ts';
 import { assertSchemaName } from './pg-connection.ts';
 
 /**
@@ -12,6 +14,36 @@ import { assertSchemaName } from './pg-connection.ts';
 export interface PgBossDb {
   executeSql(text: string, values: unknown[]): Promise<{ rows: any[] }>;
 }
+
+/**
+ * A statement on node-postgres directly whose failure carries no bound value (db/query-errors.ts):
+ * job payloads hold crawled URLs and source settings, and PostgreSQL's error for a payload it
+ * refuses quotes the JSON in its `where` field. Its code and names stay, as pg-boss reads them.
+ */
+export async function queryWithoutValues(runner: pg.Pool | pg.ClientBase, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  try {
+    return await runner.query(text, values);
+  } catch (error) {
+    throw redactDriverError(error, values);
+  }
+}
+
+// pg-boss 10's statement builders; the package has no public name for them (its main file only).
+const pgBossPlans = createRequire(import.meta.url)('pg-boss/src/plans.js') as { completeJobs(schema: string): string; failJobsById(schema: string): string };
+
+/**
+ * pg-boss's statements that record a job's end (complete, fail). Its worker sends them without
+ * waiting for them or catching their failure (manager.js, work's onFetch), so a failure there (a
+ * dropped connection; PostgreSQL refusing the JSON of the error being recorded) is an unhandled
+ * rejection that ends the worker process. The queue answers those failures itself (crawl-queue.ts).
+ */
+export function listJobEndStatements(schemaName: string): ReadonlySet<string> {
+  const schema = assertSchemaName(schemaName);
+  return new Set([pgBossPlans.completeJobs(schema), pgBossPlans.failJobsById(schema)]);
+}
+
+/** What pg-boss reads back from a completion statement that changed no job ("0 affected"). */
+export const NO_JOB_ENDED = { rows: [{ count: 0 }] };
 
 /** Job states that still hold a singleton key: waiting, waiting to retry, running. */
 const LIVE_STATES = `('created', 'retry', 'active')`;
@@ -38,7 +70,8 @@ export async function insertJobUnlessLive(
     await client.query('BEGIN');
     try {
       await takeTransactionLock(client, computeAdvisoryLockKey(`${schema}:job-key:${job.queue}`, job.singletonKey));
-      const live = await client.query(
+      const live = await queryWithoutValues(
+        client,
         `SELECT 1 FROM ${schema}.job WHERE name = $1 AND singleton_key = $2 AND state IN ${LIVE_STATES} LIMIT 1`,
         [job.queue, job.singletonKey],
       );
@@ -46,7 +79,7 @@ export async function insertJobUnlessLive(
         await client.query('ROLLBACK');
         return null;
       }
-      const id = await insert({ executeSql: (text, values) => client.query(text, values) });
+      const id = await insert({ executeSql: (text, values) => queryWithoutValues(client, text, values) });
       await client.query('COMMIT');
       return id;
     } catch (error) {
@@ -104,13 +137,14 @@ export async function insertJobsUnlessLive<T extends { singletonKey: string }>(
     try {
       const keys = unique.map((job) => computeAdvisoryLockKey(`${schema}:job-key:${batch.queue}`, job.singletonKey));
       await client.query('SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest($1::bigint[]) AS k ORDER BY 1) AS keys', [keys]);
-      const live = await client.query<{ key: string }>(
+      const live = await queryWithoutValues(
+        client,
         `SELECT singleton_key AS key FROM ${schema}.job WHERE name = $1 AND singleton_key = ANY($2::text[]) AND state IN ${LIVE_STATES}`,
         [batch.queue, unique.map((job) => job.singletonKey)],
       );
-      const taken = new Set(live.rows.map((row) => row.key));
+      const taken = new Set(live.rows.map((row: { key: string }) => row.key));
       const fresh = unique.filter((job) => !taken.has(job.singletonKey));
-      if (fresh.length > 0) await insert({ executeSql: (text, values) => client.query(text, values) }, fresh);
+      if (fresh.length > 0) await insert({ executeSql: (text, values) => queryWithoutValues(client, text, values) }, fresh);
       await client.query('COMMIT');
       return fresh.length;
     } catch (error) {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
-import { analyzeJobs, countJobsByState, insertJobsUnlessLive, insertJobUnlessLive, markJobNotRetryable, type PgBossDb } from '../../db/pg/crawl-queue-jobs.ts';
+import { analyzeJobs, countJobsByState, insertJobsUnlessLive, insertJobUnlessLive, listJobEndStatements, markJobNotRetryable, NO_JOB_ENDED, queryWithoutValues, type PgBossDb } from '../../db/pg/crawl-queue-jobs.ts';
 import { assertSchemaName, createPgPool } from '../../db/pg/pg-connection.ts';
 import type { Logger } from '../log.ts';
 import { isRetryableJobError } from './job-errors.ts';
@@ -148,14 +148,26 @@ export async function createCrawlQueue(options: CrawlQueueOptions): Promise<Craw
   );
   const pending = new Set<Promise<unknown>>();
   let closed = false;
+  const jobEndStatements = listJobEndStatements(schema);
   // pg-boss runs its SQL through our pool (it would otherwise open its own, without our keepalive
-  // settings); its completions are not awaited, so stop() waits for what is still in flight.
+  // settings), and a failure carries no bound value; its completions are not awaited, so stop()
+  // waits for what is still in flight.
   const db: PgBossDb = {
     executeSql(text, values) {
+      const endsJob = jobEndStatements.has(text);
       // After stop(), like pg-boss's own connection wrapper: nothing runs, nothing rejects (its
       // completions are not awaited, so a rejection would be unhandled and end the process).
-      if (closed) return Promise.resolve({ rows: [] });
-      const query = pool.query(text, values as unknown[]);
+      if (closed) return Promise.resolve(endsJob ? NO_JOB_ENDED : { rows: [] });
+      let query: Promise<{ rows: any[] }> = queryWithoutValues(pool, text, values as unknown[]);
+      // Nobody waits for a job's end to be recorded (listJobEndStatements): a failure is logged
+      // here and the job left active, so its lease brings it back, and the work it did is found
+      // already stored when it runs again.
+      if (endsJob) {
+        query = query.catch((error: unknown) => {
+          logger?.warn({ err: error }, 'crawl queue: could not record the end of a job; its lease will bring it back');
+          return NO_JOB_ENDED;
+        });
+      }
       pending.add(query);
       void query.then(
         () => pending.delete(query),

@@ -13,11 +13,13 @@ import { insertRows, listTablesInCopyOrder } from '../../db/table-copy.ts';
 import { openPgDatabase } from '../../db/pg-database.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import { createKey } from '../../src/accounts.ts';
+import { createCrawlQueue } from '../../src/queue/crawl-queue.ts';
 import { openApp } from '../../src/app.ts';
 import { LOCAL_PRINCIPAL } from '../../src/auth/roles.ts';
 import { startServer } from '../../src/http/server.ts';
 import { createLogger } from '../../src/log.ts';
-import { usePgTestDb } from '../helpers/pg-test-db.ts';
+import { readTestDatabaseUrl, usePgTestDb } from '../helpers/pg-test-db.ts';
+import { FAST_QUEUE_SETTINGS, waitUntil } from '../queue/fixtures/pg-queue-test.ts';
 import { runCliInProcess } from '../helpers/run-cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
@@ -113,6 +115,38 @@ describe('query errors without bound values', () => {
       expect(everyRendering(copied)).not.toContain(MARKER);
     } finally {
       await database.close();
+    }
+  });
+
+  it('the crawl queue on PostgreSQL: its own statements and pg-boss\'s fail without the payload or the error they carried', async () => {
+    const pg = await makePgTestDb();
+    const lines: string[] = [];
+    const logger = createLogger({ log: { level: 'info', format: 'json' } }, {}, { write: (line: string) => lines.push(line) });
+    const queue = await createCrawlQueue({ connectionString: readTestDatabaseUrl(), schema: `${pg.schema}_jobs`, logger, ...FAST_QUEUE_SETTINGS });
+    try {
+      // PostgreSQL refuses a NUL in JSON and quotes the JSON around it in its error's `where`
+      // (a NUL in the URL, the job's key, is refused sooner, as text).
+      const page = { sourceId: 1, runId: 1, url: `http://example.test/${MARKER}`, host: `example.test\u0000` };
+      const one = await failureOf(() => queue.enqueue('page-fetch', page));
+      expect(one).toMatchObject({ code: '22P05' });
+      expect(everyRendering(one)).not.toContain(MARKER);
+      const many = await failureOf(() => queue.enqueueMany('page-fetch', [page]));
+      expect(many).toMatchObject({ code: '22P05' });
+      expect(everyRendering(many)).not.toContain(MARKER);
+
+      // pg-boss records a handler's failure as JSON, without waiting for it: refused, that is
+      // logged (no value in the line) rather than left an unhandled rejection ending the process
+      // (vitest fails the run on one), and the job stays active for its lease to bring back.
+      expect(await queue.enqueue('page-fetch', { ...page, host: 'example.test' })).toEqual(expect.any(String));
+      await queue.work('page-fetch', async () => {
+        throw new Error(`handler failed on ${MARKER}\u0000`);
+      }, { concurrency: 1 });
+      const logged = await waitUntil(async () => lines.find((line) => line.includes('could not record the end of a job')), 20_000, 'failed job end logged');
+      expect(JSON.parse(logged!)).toMatchObject({ err: { code: '22P05' } });
+      expect(lines.join('\n')).not.toContain(MARKER);
+      expect((await queue.countJobs())['page-fetch']).toMatchObject({ active: 1, failed: 0 });
+    } finally {
+      await queue.stop({ graceful: false });
     }
   });
 
