@@ -102,7 +102,7 @@ export async function startCrawlWorkers(app: App, options: CrawlWorkersOptions):
     onAcquired: () => void startScheduling().catch((error: unknown) => logger.error({ err: error }, 'could not start scheduling')),
     onLost: (error) => {
       logger.warn({ err: error }, 'lost the scheduler lock; another process schedules now');
-      void stopScheduling();
+      void stopScheduling().catch((stopError: unknown) => logger.error({ err: stopError }, 'could not stop scheduling'));
     },
   });
   let stopping: Promise<void> | undefined;
