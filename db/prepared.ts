@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { is, Param, Placeholder, sql } from 'drizzle-orm';
 import { changedRows, dialectOf } from './dialect.ts';
 import type { Db } from './open-db.ts';
-import { redactDriverError } from './query-errors.ts';
+import { queryWithoutValues } from './query-errors.ts';
 
 /**
  * Prepared drizzle queries, built once per connection. A crawl asks the same few questions for
@@ -71,9 +71,7 @@ export function prepared<B extends Preparable>(db: Db, key: string, build: (db: 
       return {
         values: async (values?: Values) => {
           const bound = bindValues(bindings, values ?? {});
-          return (await client.query({ name: statementName(`values:${key}`), text: raw.sql, values: bound, rowMode: 'array' }).catch((error: unknown) => {
-            throw redactDriverError(error, bound);
-          })).rows;
+          return (await queryWithoutValues(client, { name: statementName(`values:${key}`), text: raw.sql, values: bound, rowMode: 'array' })).rows;
         },
         all: async (values?: Values) => (await query.execute(values)) as RowsOf<B>,
         get: async (values?: Values) => ((await query.execute(values)) as unknown[])[0] as RowOf<B>,
@@ -155,9 +153,7 @@ export function preparedWrite(db: Db, key: string, build: (db: Db) => Builder, o
       return async (values: Values) => {
         const bound = bindValues(bindings, values);
         // Sent to node-postgres directly: its error may repeat a value (db/query-errors.ts).
-        const result = await pgClient.query({ name: statementName(`write:${key}`), text, values: bound }).catch((error: unknown) => {
-          throw redactDriverError(error, bound);
-        });
+        const result = await queryWithoutValues(pgClient, { name: statementName(`write:${key}`), text, values: bound });
         return options.returnsId ? Number(result.rows[0]?.id) : 0;
       };
     }

@@ -50,8 +50,7 @@ function restack(stack: string | undefined, header: string): string {
 
 /**
  * The driver's error with values cleared from its fields and message, changed in place; its code
- * and names kept. For statements sent to node-postgres directly (db/prepared.ts, db/table-copy.ts,
- * and the crawl queue's in db/pg/crawl-queue-jobs.ts, pg-boss's own included).
+ * and names kept. For statements sent to node-postgres directly (queryWithoutValues).
  */
 export function redactDriverError(error: unknown, params: readonly unknown[]): unknown {
   if (!(error instanceof Error)) return error;
@@ -60,6 +59,26 @@ export function redactDriverError(error: unknown, params: readonly unknown[]): u
   error.message = withoutValues(error.message, params);
   error.stack = restack(error.stack, `${error.name}: ${error.message}`);
   return error;
+}
+
+/** A node-postgres statement as sent directly: its text and the values bound to it. */
+export interface DirectQuery {
+  text: string;
+  values: unknown[];
+  name?: string;
+  rowMode?: 'array';
+}
+
+/**
+ * Runs a statement sent to node-postgres directly (not through drizzle, which install below
+ * covers); if it fails, the error carries no bound value (redactDriverError).
+ */
+export async function queryWithoutValues<R>(runner: { query(query: DirectQuery): Promise<R> }, query: DirectQuery): Promise<R> {
+  try {
+    return await runner.query(query);
+  } catch (error) {
+    throw redactDriverError(error, query.values);
+  }
 }
 
 /**

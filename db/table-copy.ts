@@ -3,7 +3,7 @@ import { is, sql } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { executeStatement, queryRows } from './dialect.ts';
 import type { Db } from './open-db.ts';
-import { redactDriverError } from './query-errors.ts';
+import { queryWithoutValues, type DirectQuery } from './query-errors.ts';
 import * as alerts from './schema-pg/alerts.ts';
 import * as articles from './schema-pg/articles.ts';
 import * as auth from './schema-pg/auth.ts';
@@ -110,7 +110,7 @@ function toTargetValue(table: CopyTable, column: string, value: unknown): unknow
   return value;
 }
 
-type PgClient = { query(text: string, values: unknown[]): Promise<unknown> };
+type PgClient = { query(query: DirectQuery): Promise<unknown> };
 
 /**
  * The connection under a PostgreSQL handle (a transaction's own, as queryValues in dialect.ts
@@ -133,9 +133,7 @@ export async function insertRows(db: Db, table: CopyTable, rows: readonly Row[])
   const flush = async () => {
     if (tuples.length === 0) return;
     // Sent to node-postgres directly: its error may repeat a copied value (db/query-errors.ts).
-    await pgClientOf(db).query(head + tuples.join(', '), values).catch((error: unknown) => {
-      throw redactDriverError(error, values);
-    });
+    await queryWithoutValues(pgClientOf(db), { text: head + tuples.join(', '), values });
     tuples = [];
     values = [];
     bytes = 0;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type pg from 'pg';
 import { computeAdvisoryLockKey, takeTransactionLock } from './advisory-locks.ts';
-import { redactDriverError } from '../query-errors.ts';
+import { queryWithoutValues } from '../query-errors.ts';
 import { assertSchemaName } from './pg-connection.ts';
 
 /**
@@ -16,16 +16,12 @@ export interface PgBossDb {
 }
 
 /**
- * A statement on node-postgres directly whose failure carries no bound value (db/query-errors.ts):
- * job payloads hold crawled URLs and source settings, and PostgreSQL's error for a payload it
- * refuses quotes the JSON in its `where` field. Its code and names stay, as pg-boss reads them.
+ * The queue's statements on node-postgres directly, pg-boss's included, fail without bound values
+ * (db/query-errors.ts): job payloads hold crawled URLs and source settings, and PostgreSQL's error
+ * for a payload it refuses quotes the JSON in its `where` field. Code and names stay for pg-boss.
  */
-export async function queryWithoutValues(runner: pg.Pool | pg.ClientBase, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
-  try {
-    return await runner.query(text, values);
-  } catch (error) {
-    throw redactDriverError(error, values);
-  }
+export function queryJobs(runner: pg.Pool | pg.ClientBase, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  return queryWithoutValues<pg.QueryResult>(runner, { text, values });
 }
 
 // pg-boss 10's statement builders; the package has no public name for them (its main file only).
@@ -70,7 +66,7 @@ export async function insertJobUnlessLive(
     await client.query('BEGIN');
     try {
       await takeTransactionLock(client, computeAdvisoryLockKey(`${schema}:job-key:${job.queue}`, job.singletonKey));
-      const live = await queryWithoutValues(
+      const live = await queryJobs(
         client,
         `SELECT 1 FROM ${schema}.job WHERE name = $1 AND singleton_key = $2 AND state IN ${LIVE_STATES} LIMIT 1`,
         [job.queue, job.singletonKey],
@@ -79,7 +75,7 @@ export async function insertJobUnlessLive(
         await client.query('ROLLBACK');
         return null;
       }
-      const id = await insert({ executeSql: (text, values) => queryWithoutValues(client, text, values) });
+      const id = await insert({ executeSql: (text, values) => queryJobs(client, text, values) });
       await client.query('COMMIT');
       return id;
     } catch (error) {
@@ -137,14 +133,14 @@ export async function insertJobsUnlessLive<T extends { singletonKey: string }>(
     try {
       const keys = unique.map((job) => computeAdvisoryLockKey(`${schema}:job-key:${batch.queue}`, job.singletonKey));
       await client.query('SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest($1::bigint[]) AS k ORDER BY 1) AS keys', [keys]);
-      const live = await queryWithoutValues(
+      const live = await queryJobs(
         client,
         `SELECT singleton_key AS key FROM ${schema}.job WHERE name = $1 AND singleton_key = ANY($2::text[]) AND state IN ${LIVE_STATES}`,
         [batch.queue, unique.map((job) => job.singletonKey)],
       );
       const taken = new Set(live.rows.map((row: { key: string }) => row.key));
       const fresh = unique.filter((job) => !taken.has(job.singletonKey));
-      if (fresh.length > 0) await insert({ executeSql: (text, values) => queryWithoutValues(client, text, values) }, fresh);
+      if (fresh.length > 0) await insert({ executeSql: (text, values) => queryJobs(client, text, values) }, fresh);
       await client.query('COMMIT');
       return fresh.length;
     } catch (error) {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
-import { analyzeJobs, countJobsByState, insertJobsUnlessLive, insertJobUnlessLive, listJobEndStatements, markJobNotRetryable, NO_JOB_ENDED, queryWithoutValues, type PgBossDb } from '../../db/pg/crawl-queue-jobs.ts';
+import { analyzeJobs, countJobsByState, insertJobsUnlessLive, insertJobUnlessLive, listJobEndStatements, markJobNotRetryable, NO_JOB_ENDED, queryJobs, type PgBossDb } from '../../db/pg/crawl-queue-jobs.ts';
 import { assertSchemaName, createPgPool } from '../../db/pg/pg-connection.ts';
 import type { Logger } from '../log.ts';
 import { isRetryableJobError } from './job-errors.ts';
@@ -158,7 +158,7 @@ export async function createCrawlQueue(options: CrawlQueueOptions): Promise<Craw
       // After stop(), like pg-boss's own connection wrapper: nothing runs, nothing rejects (its
       // completions are not awaited, so a rejection would be unhandled and end the process).
       if (closed) return Promise.resolve(endsJob ? NO_JOB_ENDED : { rows: [] });
-      let query: Promise<{ rows: any[] }> = queryWithoutValues(pool, text, values as unknown[]);
+      let query: Promise<{ rows: any[] }> = queryJobs(pool, text, values as unknown[]);
       // Nobody waits for a job's end to be recorded (listJobEndStatements): a failure is logged
       // here and the job left active, so its lease brings it back, and the work it did is found
       // already stored when it runs again.
